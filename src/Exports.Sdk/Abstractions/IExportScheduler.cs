@@ -1,0 +1,31 @@
+namespace Exports.Sdk;
+
+/// <summary>
+/// Runs dataflows on their schedules. Implemented by the in-process scheduler and by clustered schedulers in
+/// their own packages; hosts call it to react to schedule edits and audience evaluations.
+/// </summary>
+public interface IExportScheduler
+{
+    /// <summary>Re-reads a dataflow's schedules after it was created, edited, switched on or off, or deleted.</summary>
+    /// <param name="dataflowId">The dataflow id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the new schedule is in force.</returns>
+    ValueTask RefreshAsync(string dataflowId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Tells the scheduler that a source finished evaluating an audience, which starts runs whose trigger is
+    /// "after segment evaluation".
+    /// </summary>
+    /// <param name="source">The audience source name.</param>
+    /// <param name="audienceId">The audience id.</param>
+    /// <param name="evaluatedAt">When the evaluation finished.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the signal is recorded.</returns>
+    ValueTask NotifyAudienceEvaluatedAsync(string source, string audienceId, DateTimeOffset evaluatedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the next scheduled runs up to an instant.</summary>
+    /// <param name="until">The end of the window (exclusive).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The upcoming runs, by time.</returns>
+    ValueTask<IReadOnlyList<ScheduledRun>> GetUpcomingAsync(DateTimeOffset until, CancellationToken cancellationToken = default);
+}

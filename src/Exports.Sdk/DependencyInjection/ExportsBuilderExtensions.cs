@@ -1,0 +1,122 @@
+using Exports.Sdk;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds providers, destinations, sources, formats and dataflows to the export SDK.</summary>
+public static class ExportsBuilderExtensions
+{
+    /// <summary>Registers a destination provider (the path every provider, built-in or custom, takes).</summary>
+    /// <typeparam name="TProvider">The provider type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder AddDestinationProvider<TProvider>(this IExportsBuilder builder)
+        where TProvider : class, IDestinationProvider
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDestinationProvider, TProvider>());
+        return builder;
+    }
+
+    /// <summary>Declares a destination in code.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The destination name.</param>
+    /// <param name="type">The provider type, e.g. <c>local</c>.</param>
+    /// <param name="configure">Sets settings, format, splitting and manifest.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder AddDestination(this IExportsBuilder builder, string name, string type, Action<DestinationDefinition>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        builder.Services.Configure<ExportsOptions>(options =>
+        {
+            var definition = new DestinationDefinition { Name = name, Type = type };
+            configure?.Invoke(definition);
+            options.Destinations[name] = definition;
+        });
+        return builder;
+    }
+
+    /// <summary>Declares a local-folder destination.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The destination name.</param>
+    /// <param name="path">The root folder.</param>
+    /// <param name="configure">Sets format, splitting and manifest.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder AddLocalFolderDestination(this IExportsBuilder builder, string name, string path, Action<DestinationDefinition>? configure = null) =>
+        builder.AddDestination(name, LocalFolderDestinationProvider.TypeName, definition =>
+        {
+            definition.Settings[LocalFolderDestinationProvider.PathSetting] = path;
+            configure?.Invoke(definition);
+        });
+
+    /// <summary>Registers an audience source under a name that dataflows refer to.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The source name.</param>
+    /// <param name="factory">Creates the source (once).</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder AddAudienceSource(this IExportsBuilder builder, string name, Func<IServiceProvider, IAudienceSource> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.AddKeyedSingleton(name, (services, _) => factory(services));
+        return builder;
+    }
+
+    /// <summary>Registers an audience source instance under a name that dataflows refer to.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The source name.</param>
+    /// <param name="source">The source.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder AddAudienceSource(this IExportsBuilder builder, string name, IAudienceSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return builder.AddAudienceSource(name, _ => source);
+    }
+
+    /// <summary>Registers a file format (selected by <see cref="FileFormatOptions.Name"/>).</summary>
+    /// <typeparam name="TFormat">The format type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder AddFormat<TFormat>(this IExportsBuilder builder)
+        where TFormat : class, IExportFormat
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IExportFormat, TFormat>());
+        return builder;
+    }
+
+    /// <summary>Declares a dataflow in code.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="id">The dataflow id.</param>
+    /// <param name="configure">Sets source, destination, attributes and audiences.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder AddDataflow(this IExportsBuilder builder, string id, Action<DataflowDefinition> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure<ExportsOptions>(options =>
+        {
+            var dataflow = new DataflowDefinition { Id = id };
+            configure(dataflow);
+            options.Dataflows[id] = dataflow;
+        });
+        return builder;
+    }
+
+    /// <summary>Binds destinations and dataflows from a configuration section (e.g. <c>Exports</c> of appsettings.json).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The section.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder BindConfiguration(this IExportsBuilder builder, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        builder.Services.Configure<ExportsOptions>(section);
+        return builder;
+    }
+}

@@ -1,0 +1,26 @@
+namespace Exports.Sdk;
+
+/// <summary>
+/// Destinations and dataflows declared in configuration (section <c>Exports</c>) or in code. Validated at start-up:
+/// every problem is reported together, naming the destination or dataflow and the field.
+/// </summary>
+public sealed class ExportsOptions
+{
+    /// <summary>The configuration section bound by default, <c>Exports</c>.</summary>
+    public const string SectionName = "Exports";
+
+    /// <summary>Destinations by name (case-insensitive).</summary>
+    public Dictionary<string, DestinationDefinition> Destinations { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Dataflows by id (case-insensitive).</summary>
+    public Dictionary<string, DataflowDefinition> Dataflows { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Returns a dataflow by id.</summary>
+    /// <param name="id">The dataflow id.</param>
+    /// <returns>The dataflow.</returns>
+    /// <exception cref="ExportValidationException">There is no such dataflow.</exception>
+    public DataflowDefinition GetDataflow(string id) =>
+        Dataflows.TryGetValue(id, out var dataflow)
+            ? dataflow
+            : throw new ExportValidationException($"There is no dataflow '{id}'. Known dataflows: {string.Join(", ", Dataflows.Keys.Order(StringComparer.Ordinal))}.");
+}

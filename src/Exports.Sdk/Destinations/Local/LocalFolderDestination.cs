@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// Writes into a local folder. A file is written as a hidden temp file beside its final name and renamed on commit,
+/// so readers never see a partial file; paths can never leave the root.
+/// </summary>
+public sealed class LocalFolderDestination : IDestination
+{
+    internal const string TempPrefix = ".exports-tmp-";
+
+    private readonly string _root;
+
+    /// <summary>Creates the destination.</summary>
+    /// <param name="name">The destination name.</param>
+    /// <param name="rootPath">The root folder; created when missing.</param>
+    public LocalFolderDestination(string name, string rootPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(rootPath);
+        Name = name;
+        _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootPath));
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The full path of the root folder.</summary>
+    public string RootPath => _root;
+
+    /// <inheritdoc />
+    public ValueTask<IDestinationWriter> OpenWriteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var fullPath = Resolve(path);
+        var directory = Path.GetDirectoryName(fullPath)!;
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var tempPath = Path.Combine(directory, TempPrefix + Guid.NewGuid().ToString("N"));
+            var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+            return ValueTask.FromResult<IDestinationWriter>(new Writer(this, stream, tempPath, fullPath));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DestinationException($"Destination '{Name}': cannot create '{path}': {ex.Message}", isTransient: false, ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<DestinationFile> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(_root))
+        {
+            yield break;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+        var files = Directory.EnumerateFiles(_root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Select(f => (Full: f, Relative: Path.GetRelativePath(_root, f).Replace(Path.DirectorySeparatorChar, '/')))
+            .Where(f => !Path.GetFileName(f.Full).StartsWith(TempPrefix, StringComparison.Ordinal))
+            .Where(f => f.Relative.StartsWith(prefix ?? "", StringComparison.Ordinal))
+            .OrderBy(f => f.Relative, StringComparer.Ordinal);
+        foreach (var (full, relative) in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new DestinationFile(relative, new FileInfo(full).Length);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var fullPath = Resolve(path);
+        try
+        {
+            File.Delete(fullPath);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DestinationException($"Destination '{Name}': cannot delete '{path}': {ex.Message}", isTransient: false, ex);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            Directory.CreateDirectory(_root);
+            var probe = Path.Combine(_root, TempPrefix + "probe-" + Guid.NewGuid().ToString("N"));
+            await File.WriteAllBytesAsync(probe, [], cancellationToken).ConfigureAwait(false);
+            File.Delete(probe);
+            return ConnectionTestResult.Success($"Destination '{Name}': the folder '{_root}' is writable.");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return ConnectionTestResult.Failure($"Destination '{Name}': no permission to write into '{_root}'.", "write");
+        }
+        catch (IOException ex)
+        {
+            return ConnectionTestResult.Failure($"Destination '{Name}': cannot write into '{_root}': {ex.Message}");
+        }
+    }
+
+    /// <summary>Maps a relative path into the root, refusing anything that would leave it.</summary>
+    internal string Resolve(string path)
+    {
+        DestinationPath.Validate(path, Name);
+        var fullPath = Path.GetFullPath(Path.Combine(_root, path));
+        if (!fullPath.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ExportValidationException($"Destination '{Name}': the path '{path}' leaves the root folder.");
+        }
+
+        return fullPath;
+    }
+
+    private sealed class Writer(LocalFolderDestination owner, FileStream stream, string tempPath, string finalPath) : IDestinationWriter
+    {
+        private bool _committed;
+        private bool _disposed;
+
+        public Stream Stream => stream;
+
+        public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await stream.DisposeAsync().ConfigureAwait(false);
+                // Rename within one directory is atomic and replaces the previous file of that name.
+                File.Move(tempPath, finalPath, overwrite: true);
+                _committed = true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new DestinationException($"Destination '{owner.Name}': cannot publish '{Path.GetFileName(finalPath)}': {ex.Message}", isTransient: false, ex);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            await stream.DisposeAsync().ConfigureAwait(false);
+            if (!_committed)
+            {
+                try
+                {
+                    File.Delete(tempPath);
+                }
+                catch (IOException)
+                {
+                    // Best effort: a temp file never looks like an export (hidden prefix, skipped by listing).
+                }
+            }
+        }
+    }
+}

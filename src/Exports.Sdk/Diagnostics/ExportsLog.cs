@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+
+namespace Exports.Sdk;
+
+/// <summary>Log events of the export engine: structured, allocation-free, once per run, file or failure (never per row).</summary>
+internal static partial class ExportsLog
+{
+    [LoggerMessage(EventId = 1000, EventName = "RunStarted", Level = LogLevel.Information,
+        Message = "Run {RunId} of dataflow {DataflowId} started: {AudienceCount} audience(s) to destination {Destination}")]
+    public static partial void RunStarted(ILogger logger, string runId, string dataflowId, int audienceCount, string destination);
+
+    [LoggerMessage(EventId = 1001, EventName = "FileCommitted", Level = LogLevel.Information,
+        Message = "Run {RunId}: committed {Path} ({Rows} rows, {Bytes} bytes) for audience {AudienceId} on {Destination}")]
+    public static partial void FileCommitted(ILogger logger, string runId, string path, long rows, long bytes, string audienceId, string destination);
+
+    [LoggerMessage(EventId = 1002, EventName = "AudienceFailed", Level = LogLevel.Error,
+        Message = "Run {RunId} of dataflow {DataflowId}: audience {AudienceId} failed; its files were removed")]
+    public static partial void AudienceFailed(ILogger logger, Exception exception, string runId, string dataflowId, string audienceId);
+
+    [LoggerMessage(EventId = 1003, EventName = "RollbackFailed", Level = LogLevel.Warning,
+        Message = "Run {RunId}: could not remove a file of audience {AudienceId} from {Destination}")]
+    public static partial void RollbackFailed(ILogger logger, Exception exception, string runId, string audienceId, string destination);
+
+    [LoggerMessage(EventId = 1004, EventName = "ManifestWritten", Level = LogLevel.Information,
+        Message = "Run {RunId}: manifest {Path} lists {FileCount} file(s)")]
+    public static partial void ManifestWritten(ILogger logger, string runId, string path, int fileCount);
+
+    [LoggerMessage(EventId = 1005, EventName = "ManifestFailed", Level = LogLevel.Error,
+        Message = "Run {RunId}: the manifest {Path} could not be written")]
+    public static partial void ManifestFailed(ILogger logger, Exception exception, string runId, string path);
+
+    [LoggerMessage(EventId = 1006, EventName = "RunFinished", Level = LogLevel.Information,
+        Message = "Run {RunId} of dataflow {DataflowId} finished {Status}: {Rows} rows, {Files} file(s), {Bytes} bytes in {DurationMs} ms")]
+    public static partial void RunFinished(ILogger logger, string runId, string dataflowId, ExportRunStatus status, long rows, int files, long bytes, long durationMs);
+
+    [LoggerMessage(EventId = 1007, EventName = "RunCancelled", Level = LogLevel.Warning,
+        Message = "Run {RunId} of dataflow {DataflowId} was cancelled; its files were removed")]
+    public static partial void RunCancelled(ILogger logger, string runId, string dataflowId);
+}

@@ -1,0 +1,11 @@
+namespace Exports.Sdk;
+
+/// <summary>The text encoding of CSV files.</summary>
+public enum CsvEncoding
+{
+    /// <summary>UTF-8 (the default).</summary>
+    Utf8,
+
+    /// <summary>UTF-16 little-endian.</summary>
+    Utf16,
+}

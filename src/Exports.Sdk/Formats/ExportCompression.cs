@@ -1,0 +1,11 @@
+namespace Exports.Sdk;
+
+/// <summary>Compression applied around a text format's output.</summary>
+public enum ExportCompression
+{
+    /// <summary>No compression.</summary>
+    None,
+
+    /// <summary>gzip; the file name gets <c>.gz</c>.</summary>
+    Gzip,
+}

@@ -1,0 +1,129 @@
+using System.Runtime.CompilerServices;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// An audience source over lists held in memory, for tests, samples and small fixed audiences. Column types are
+/// inferred from the first non-null value of each attribute (text when all are null).
+/// </summary>
+public sealed class InMemoryAudienceSource : IAudienceSource
+{
+    private readonly Dictionary<string, (AudienceInfo Info, List<AudienceMember> Members)> _audiences = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    /// <summary>Adds or replaces an audience.</summary>
+    /// <param name="audience">The audience's id and name.</param>
+    /// <param name="members">Its members.</param>
+    /// <returns>This source.</returns>
+    public InMemoryAudienceSource AddAudience(AudienceInfo audience, IEnumerable<AudienceMember> members)
+    {
+        ArgumentNullException.ThrowIfNull(audience);
+        ArgumentNullException.ThrowIfNull(members);
+        lock (_lock)
+        {
+            _audiences[audience.Id] = (audience, [.. members]);
+        }
+
+        return this;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<AudienceInfo> ListAudiencesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        AudienceInfo[] audiences;
+        lock (_lock)
+        {
+            audiences = [.. _audiences.Values.Select(a => a.Info)];
+        }
+
+        foreach (var audience in audiences)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return audience;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<RowBatch> ReadMembersAsync(AudienceReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        AudienceMember[] members;
+        lock (_lock)
+        {
+            if (!_audiences.TryGetValue(request.AudienceId, out var audience))
+            {
+                throw new ExportException($"The in-memory source has no audience '{request.AudienceId}'.");
+            }
+
+            members = [.. audience.Members];
+        }
+
+        var selected = members.Where(m => request.ChangedSince is { } since
+            ? m.StatusTime >= since
+            : m.Status == MembershipStatus.Realized).ToArray();
+
+        var columns = request.Attributes.Select(a => new ExportColumn(a, InferType(selected, a))).ToList();
+        columns.Add(new ExportColumn(AudienceColumns.MembershipStatus, ExportColumnType.String));
+        columns.Add(new ExportColumn(AudienceColumns.MembershipStatusTime, ExportColumnType.Timestamp));
+        var schema = new ExportSchema(columns);
+        var statusColumn = request.Attributes.Count;
+        var batch = new RowBatch(schema, Math.Max(1, request.BatchSize));
+        if (selected.Length == 0)
+        {
+            yield return batch;
+            yield break;
+        }
+
+        foreach (var member in selected)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = batch.AddRow();
+            for (var c = 0; c < request.Attributes.Count; c++)
+            {
+                batch.SetValue(row, c, member.Attributes.GetValueOrDefault(request.Attributes[c]));
+            }
+
+            batch.SetString(row, statusColumn, AudienceColumns.ToText(member.Status));
+            batch.SetTimestamp(row, statusColumn + 1, member.StatusTime);
+            if (batch.IsFull)
+            {
+                yield return batch;
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private static ExportColumnType InferType(AudienceMember[] members, string attribute)
+    {
+        foreach (var member in members)
+        {
+            if (member.Attributes.GetValueOrDefault(attribute) is { } value)
+            {
+                return value switch
+                {
+                    string => ExportColumnType.String,
+                    int or short or byte => ExportColumnType.Int32,
+                    long => ExportColumnType.Int64,
+                    double or float => ExportColumnType.Double,
+                    decimal => ExportColumnType.Decimal,
+                    bool => ExportColumnType.Boolean,
+                    DateOnly => ExportColumnType.Date,
+                    DateTimeOffset or DateTime => ExportColumnType.Timestamp,
+                    Guid => ExportColumnType.Guid,
+                    _ => ExportColumnType.String,
+                };
+            }
+        }
+
+        return ExportColumnType.String;
+    }
+}

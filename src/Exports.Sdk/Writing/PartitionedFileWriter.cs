@@ -1,0 +1,223 @@
+using System.IO.Compression;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// Streams rows into numbered parts (<c>name.csv</c>, <c>name_2.csv</c>, …): format → optional gzip → checksum →
+/// destination writer. A part is committed only when complete; <see cref="RollbackAsync"/> aborts the open part and
+/// deletes the committed ones, so a failed export leaves nothing behind. Memory does not depend on the row count.
+/// </summary>
+internal sealed class PartitionedFileWriter : IAsyncDisposable
+{
+    /// <summary>Rows per chunk when a byte limit is set: the size is checked after each chunk.</summary>
+    internal const int ByteLimitChunkRows = 1024;
+
+    private readonly PartitionedFileWriterOptions _options;
+    private readonly List<ExportedFile> _committed = [];
+    private Part? _current;
+    private long _committedBytes;
+    private long _lastChunkBytes;
+
+    public PartitionedFileWriter(PartitionedFileWriterOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRowsPerFile, 1);
+        _options = options;
+    }
+
+    /// <summary>The files committed so far, in part order.</summary>
+    public IReadOnlyList<ExportedFile> CommittedFiles => _committed;
+
+    /// <summary>Rows written, in committed and open parts.</summary>
+    public long RowsWritten { get; private set; }
+
+    /// <summary>Bytes that reached the destination, in committed and open parts.</summary>
+    public long BytesWritten => _committedBytes + (_current?.Checksum.BytesWritten ?? 0);
+
+    /// <summary>The number of the part being written (0 before the first).</summary>
+    public int CurrentPart => _current?.Number ?? _committed.Count;
+
+    public async ValueTask WriteAsync(RowBatch batch, ReadOnlyMemory<int> rows, CancellationToken cancellationToken)
+    {
+        var offset = 0;
+        while (offset < rows.Length)
+        {
+            _current ??= await OpenPartAsync(_committed.Count + 1, cancellationToken).ConfigureAwait(false);
+            var part = _current;
+            var room = _options.MaxRowsPerFile - part.Rows;
+            var take = (int)Math.Min(rows.Length - offset, room);
+            if (_options.MaxBytesPerFile is not null)
+            {
+                take = Math.Min(take, ByteLimitChunkRows);
+            }
+
+            await part.Format.WriteAsync(batch, rows.Slice(offset, take), cancellationToken).ConfigureAwait(false);
+            part.Rows += take;
+            RowsWritten += take;
+            offset += take;
+
+            if (part.Rows >= _options.MaxRowsPerFile || await ReachedByteLimitAsync(part, cancellationToken).ConfigureAwait(false))
+            {
+                await CommitCurrentAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Commits the open part; writes a header-only file first when nothing was written and one is wanted.</summary>
+    public async ValueTask CompleteAsync(bool writeWhenEmpty, CancellationToken cancellationToken)
+    {
+        if (_current is null && _committed.Count == 0 && writeWhenEmpty)
+        {
+            _current = await OpenPartAsync(1, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_current is not null)
+        {
+            await CommitCurrentAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Aborts the open part and deletes the committed parts (best effort; failures are returned).</summary>
+    public async ValueTask<IReadOnlyList<Exception>> RollbackAsync()
+    {
+        var failures = new List<Exception>();
+        await AbortCurrentAsync().ConfigureAwait(false);
+        foreach (var file in _committed)
+        {
+            try
+            {
+                // Not cancellable: the rollback must finish even when the run was cancelled.
+                await _options.Destination.DeleteAsync(file.Path, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+            }
+        }
+
+        _committed.Clear();
+        _committedBytes = 0;
+        return failures;
+    }
+
+    public ValueTask DisposeAsync() => AbortCurrentAsync();
+
+    private async ValueTask<bool> ReachedByteLimitAsync(Part part, CancellationToken cancellationToken)
+    {
+        if (_options.MaxBytesPerFile is not { } limit)
+        {
+            return false;
+        }
+
+        var before = part.Checksum.BytesWritten;
+        await part.Format.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var after = part.Checksum.BytesWritten;
+        _lastChunkBytes = Math.Max(after - before, _lastChunkBytes / 2);
+        // Close the part when the next chunk of similar size would not fit.
+        return after + _lastChunkBytes + 64 > limit;
+    }
+
+    private async ValueTask<Part> OpenPartAsync(int number, CancellationToken cancellationToken)
+    {
+        var o = _options;
+        var extension = "." + o.Format.FileExtension + (o.Compression == ExportCompression.Gzip ? ".gz" : "");
+        var suffix = (number > 1 ? "_" + number.ToString(System.Globalization.CultureInfo.InvariantCulture) : "") + extension;
+        var name = FileNameSanitizer.Fit(o.BaseName, suffix) + suffix;
+        var path = DestinationPath.Combine(o.FolderPath, name);
+        DestinationPath.Validate(path, o.Destination.Name);
+
+        var writer = await o.Destination.OpenWriteAsync(path, cancellationToken).ConfigureAwait(false);
+        var checksum = new ChecksumStream(writer.Stream);
+        Stream output = checksum;
+        GZipStream? gzip = null;
+        if (o.Compression == ExportCompression.Gzip)
+        {
+            gzip = new GZipStream(checksum, o.CompressionLevel, leaveOpen: true);
+            output = gzip;
+        }
+
+        var format = o.Format.CreateWriter(output, o.FormatContext);
+        _lastChunkBytes = 0;
+        return new Part(number, path, name, writer, checksum, gzip, format);
+    }
+
+    private async ValueTask CommitCurrentAsync(CancellationToken cancellationToken)
+    {
+        var part = _current!;
+        try
+        {
+            await part.Format.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await part.Format.DisposeAsync().ConfigureAwait(false);
+            if (part.Gzip is not null)
+            {
+                // Disposing writes the gzip trailer through to the checksum stream.
+                await part.Gzip.DisposeAsync().ConfigureAwait(false);
+                part.Gzip = null;
+            }
+
+            await part.Checksum.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var file = new ExportedFile(part.Path, part.Name, part.Checksum.BytesWritten, part.Rows, part.Checksum.GetSha256(), part.Number, _options.SourceId);
+            await part.Writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+            part.Committed = true;
+            _committed.Add(file);
+            _committedBytes += file.Size;
+            _options.OnFileCommitted?.Invoke(file);
+        }
+        finally
+        {
+            await AbortCurrentAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask AbortCurrentAsync()
+    {
+        var part = _current;
+        if (part is null)
+        {
+            return;
+        }
+
+        _current = null;
+        try
+        {
+            await part.Format.DisposeAsync().ConfigureAwait(false);
+            if (part.Gzip is not null)
+            {
+                try
+                {
+                    await part.Gzip.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException or DestinationException)
+                {
+                    // The destination stream is already broken; the writer's abort below cleans up.
+                }
+            }
+        }
+        finally
+        {
+            // Disposing an uncommitted writer aborts it (temp file deleted, upload aborted).
+            await part.Writer.DisposeAsync().ConfigureAwait(false);
+            part.Checksum.Dispose();
+        }
+    }
+
+    private sealed class Part(int number, string path, string name, IDestinationWriter writer, ChecksumStream checksum, GZipStream? gzip, IFormatWriter format)
+    {
+        public int Number { get; } = number;
+
+        public string Path { get; } = path;
+
+        public string Name { get; } = name;
+
+        public IDestinationWriter Writer { get; } = writer;
+
+        public ChecksumStream Checksum { get; } = checksum;
+
+        public GZipStream? Gzip { get; set; } = gzip;
+
+        public IFormatWriter Format { get; } = format;
+
+        public long Rows { get; set; }
+
+        public bool Committed { get; set; }
+    }
+}

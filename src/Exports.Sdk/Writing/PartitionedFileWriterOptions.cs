@@ -1,0 +1,31 @@
+using System.IO.Compression;
+
+namespace Exports.Sdk;
+
+/// <summary>Where and how a <see cref="PartitionedFileWriter"/> writes.</summary>
+internal sealed record PartitionedFileWriterOptions
+{
+    public required IDestination Destination { get; init; }
+
+    public required IExportFormat Format { get; init; }
+
+    public required FormatWriterContext FormatContext { get; init; }
+
+    public ExportCompression Compression { get; init; }
+
+    public CompressionLevel CompressionLevel { get; init; } = CompressionLevel.Fastest;
+
+    public string? FolderPath { get; init; }
+
+    /// <summary>The rendered file name without part suffix or extension.</summary>
+    public required string BaseName { get; init; }
+
+    public long MaxRowsPerFile { get; init; } = 5_000_000;
+
+    public long? MaxBytesPerFile { get; init; }
+
+    /// <summary>The audience or dataset id recorded with each file.</summary>
+    public required string SourceId { get; init; }
+
+    public Action<ExportedFile>? OnFileCommitted { get; init; }
+}
