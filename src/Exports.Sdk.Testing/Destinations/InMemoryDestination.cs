@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace Exports.Sdk.Testing;
+
+/// <summary>
+/// A destination that keeps committed files in memory. It records how many writers were opened and aborted, so tests
+/// can check that nothing was left half-written.
+/// </summary>
+public sealed class InMemoryDestination : IDestination
+{
+    private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
+    private int _open;
+    private int _aborted;
+
+    /// <summary>Creates the destination.</summary>
+    /// <param name="name">The destination name.</param>
+    public InMemoryDestination(string name = "memory") => Name = name;
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The committed files by path.</summary>
+    public IReadOnlyDictionary<string, byte[]> Files => _files;
+
+    /// <summary>Writers opened and neither committed nor disposed yet.</summary>
+    public int OpenWriters => Volatile.Read(ref _open);
+
+    /// <summary>Writers disposed without commit.</summary>
+    public int AbortedWriters => Volatile.Read(ref _aborted);
+
+    /// <inheritdoc />
+    public ValueTask<IDestinationWriter> OpenWriteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        DestinationPath.Validate(path, Name);
+        Interlocked.Increment(ref _open);
+        return ValueTask.FromResult<IDestinationWriter>(new Writer(this, path));
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<DestinationFile> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var (path, bytes) in _files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (path.StartsWith(prefix ?? "", StringComparison.Ordinal))
+            {
+                yield return new DestinationFile(path, bytes.Length);
+            }
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        _files.TryRemove(path, out _);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ConnectionTestResult.Success($"Destination '{Name}' is in memory."));
+
+    private sealed class Writer(InMemoryDestination owner, string path) : IDestinationWriter
+    {
+        private readonly MemoryStream _buffer = new();
+        private bool _done;
+
+        public Stream Stream => _buffer;
+
+        public ValueTask CommitAsync(CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ObjectDisposedException.ThrowIf(_done, this);
+            owner._files[path] = _buffer.ToArray();
+            _done = true;
+            Interlocked.Decrement(ref owner._open);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_done)
+            {
+                _done = true;
+                Interlocked.Decrement(ref owner._open);
+                Interlocked.Increment(ref owner._aborted);
+            }
+
+            return _buffer.DisposeAsync();
+        }
+    }
+}
