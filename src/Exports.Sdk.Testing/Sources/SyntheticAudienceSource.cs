@@ -7,7 +7,7 @@ namespace Exports.Sdk.Testing;
 /// same rows. Fills typed batches (one reused batch per read), so it costs little next to the export itself.
 /// </summary>
 /// <remarks>
-/// Attributes it knows: <see cref="Attributes"/>. About 2 % of last names hold a comma or a quote, so CSV quoting is
+/// Attributes it knows: <see cref="Attributes"/>; identity namespaces: <c>email</c> and <c>crmId</c>. About 2 % of last names hold a comma or a quote, so CSV quoting is
 /// exercised. Every member is <c>realized</c>; status times fall in the 30 days before <see cref="Epoch"/>.
 /// </remarks>
 public sealed class SyntheticAudienceSource : IAudienceSource
@@ -77,9 +77,25 @@ public sealed class SyntheticAudienceSource : IAudienceSource
             throw new ExportException($"The synthetic source has no audience '{request.AudienceId}'.");
         }
 
-        var kinds = new int[request.Attributes.Count];
+        if (request.NewestFirst)
+        {
+            throw new ExportException("The synthetic source cannot return members newest first (needed for deduplication).");
+        }
+
+        var kinds = new int[request.Attributes.Count + request.IdentityNamespaces.Count];
         var columns = new List<ExportColumn>();
-        for (var i = 0; i < kinds.Length; i++)
+        for (var i = request.Attributes.Count; i < kinds.Length; i++)
+        {
+            var ns = request.IdentityNamespaces[i - request.Attributes.Count];
+            kinds[i] = ns switch
+            {
+                "email" => 1,
+                "crmId" => 9,
+                _ => throw new ExportException($"The synthetic source has no identity namespace '{ns}'; it has email and crmId."),
+            };
+        }
+
+        for (var i = 0; i < request.Attributes.Count; i++)
         {
             var known = Attributes.Select((a, k) => (a, k)).FirstOrDefault(x => x.a.Name == request.Attributes[i]);
             if (known.a is null)
@@ -91,6 +107,7 @@ public sealed class SyntheticAudienceSource : IAudienceSource
             columns.Add(known.a);
         }
 
+        columns.AddRange(request.IdentityNamespaces.Select(ns => new ExportColumn(AudienceColumns.Identity(ns), ExportColumnType.String)));
         columns.Add(new ExportColumn(AudienceColumns.MembershipStatus, ExportColumnType.String));
         columns.Add(new ExportColumn(AudienceColumns.MembershipStatusTime, ExportColumnType.Timestamp));
         var batch = new RowBatch(new ExportSchema(columns), request.BatchSize);
@@ -162,6 +179,9 @@ public sealed class SyntheticAudienceSource : IAudienceSource
                 break;
             case 8:
                 batch.SetTimestamp(row, column, Epoch.AddMilliseconds(-(long)((h >> 3) % (365L * 86_400_000))));
+                break;
+            case 9:
+                batch.SetString(row, column, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"CRM-{n:D9}"));
                 break;
         }
     }

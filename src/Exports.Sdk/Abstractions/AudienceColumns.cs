@@ -17,6 +17,14 @@ public static class AudienceColumns
     /// <summary>The exported text of <see cref="Sdk.MembershipStatus.Exited"/>.</summary>
     public const string Exited = "exited";
 
+    /// <summary>The prefix of identity columns: <c>identityMap.&lt;namespace&gt;</c>.</summary>
+    public const string IdentityPrefix = "identityMap.";
+
+    /// <summary>The column name of an identity namespace, e.g. <c>identityMap.email</c>.</summary>
+    /// <param name="identityNamespace">The namespace, e.g. <c>email</c> or <c>crmId</c>.</param>
+    /// <returns>The column name.</returns>
+    public static string Identity(string identityNamespace) => IdentityPrefix + identityNamespace;
+
     /// <summary>The exported text of a membership status.</summary>
     /// <param name="status">The status.</param>
     /// <returns><c>realized</c> or <c>exited</c>.</returns>

@@ -30,6 +30,17 @@ public sealed class AudienceReadRequest
     /// </summary>
     public DateTimeOffset? ChangedSince { get; init; }
 
+    /// <summary>
+    /// Identity namespaces to return as columns named <c>identityMap.&lt;namespace&gt;</c> (see <see cref="AudienceColumns.Identity"/>).
+    /// </summary>
+    public IReadOnlyList<string> IdentityNamespaces { get; init; } = [];
+
+    /// <summary>
+    /// When true, rows must come newest first by <see cref="AudienceColumns.MembershipStatusTime"/>, so that deduplication
+    /// keeps the most recently qualified profile. The export fails with a clear error when a source ignores it.
+    /// </summary>
+    public bool NewestFirst { get; init; }
+
     /// <summary>A hint for the number of rows per batch. Default <see cref="RowBatch.DefaultCapacity"/>.</summary>
     public int BatchSize { get; init; } = RowBatch.DefaultCapacity;
 }

@@ -19,6 +19,18 @@ public static class ExportsBuilderExtensions
         return builder;
     }
 
+    /// <summary>Registers a destination provider instance.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="provider">The provider.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder AddDestinationProvider(this IExportsBuilder builder, IDestinationProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(provider);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton(provider));
+        return builder;
+    }
+
     /// <summary>Declares a destination in code.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The destination name.</param>
@@ -117,6 +129,48 @@ public static class ExportsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         builder.Services.Configure<ExportsOptions>(section);
+        return builder;
+    }
+
+    /// <summary>Keeps dataflows, runs and watermarks in a store of your choice (e.g. a database package's).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="factory">Creates the store (once).</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder UseExportStore(this IExportsBuilder builder, Func<IServiceProvider, IExportStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.RemoveAll<IExportStore>();
+        builder.Services.AddSingleton(factory);
+        return builder;
+    }
+
+    /// <summary>Keeps dataflows, runs and watermarks in files under a folder (the default store, durable, one host).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="path">The folder.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder UseFileExportStore(this IExportsBuilder builder, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return builder.UseExportStore(sp => new FileExportStore(path, sp.GetRequiredService<TimeProvider>()));
+    }
+
+    /// <summary>Keeps dataflows, runs and watermarks in memory (tests; nothing survives the process).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder UseInMemoryExportStore(this IExportsBuilder builder) =>
+        builder.UseExportStore(sp => new InMemoryExportStore(sp.GetRequiredService<TimeProvider>()));
+
+    /// <summary>Replaces the authorization policy (default <see cref="RoleExportAuthorizationPolicy"/>).</summary>
+    /// <typeparam name="TPolicy">The policy type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder UseAuthorizationPolicy<TPolicy>(this IExportsBuilder builder)
+        where TPolicy : class, IExportAuthorizationPolicy
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.RemoveAll<IExportAuthorizationPolicy>();
+        builder.Services.AddSingleton<IExportAuthorizationPolicy, TPolicy>();
         return builder;
     }
 }

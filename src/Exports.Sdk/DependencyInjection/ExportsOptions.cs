@@ -9,6 +9,12 @@ public sealed class ExportsOptions
     /// <summary>The configuration section bound by default, <c>Exports</c>.</summary>
     public const string SectionName = "Exports";
 
+    /// <summary>
+    /// The folder of the default store (<see cref="FileExportStore"/>) that keeps dataflows, runs and watermarks.
+    /// Default <c>exports-store</c> under the working directory. Ignored when another store is registered.
+    /// </summary>
+    public string StorePath { get; set; } = "exports-store";
+
     /// <summary>Destinations by name (case-insensitive).</summary>
     public Dictionary<string, DestinationDefinition> Destinations { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

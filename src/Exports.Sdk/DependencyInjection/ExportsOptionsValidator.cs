@@ -82,58 +82,9 @@ internal sealed class ExportsOptionsValidator(
         }
     }
 
-    private static IEnumerable<string> ValidateDataflow(DataflowDefinition dataflow, ExportsOptions options, IServiceProviderIsKeyedService? isKeyed)
-    {
-        var where = $"Dataflow '{dataflow.Id}'";
-        if (string.IsNullOrEmpty(dataflow.Source))
-        {
-            yield return $"{where}: Source is required.";
-        }
-        else if (isKeyed is not null && !isKeyed.IsKeyedService(typeof(IAudienceSource), dataflow.Source))
-        {
-            yield return $"{where}: Source '{dataflow.Source}' is not a registered audience source.";
-        }
-
-        if (string.IsNullOrEmpty(dataflow.Destination))
-        {
-            yield return $"{where}: Destination is required.";
-        }
-        else if (!options.Destinations.ContainsKey(dataflow.Destination))
-        {
-            yield return $"{where}: Destination '{dataflow.Destination}' is not a configured destination.";
-        }
-
-        if (dataflow.Attributes.Count == 0)
-        {
-            yield return $"{where}: Attributes must name at least one profile attribute.";
-        }
-
-        foreach (var duplicate in dataflow.Attributes.GroupBy(a => a, StringComparer.Ordinal).Where(g => g.Count() > 1))
-        {
-            yield return $"{where}: Attributes lists '{duplicate.Key}' more than once.";
-        }
-
-        foreach (var attribute in dataflow.Attributes.Where(a => string.IsNullOrWhiteSpace(a) || a.Split('.').Any(s => s.Length == 0)))
-        {
-            yield return $"{where}: Attributes has the invalid path '{attribute}'.";
-        }
-
-        foreach (var duplicate in dataflow.Audiences.GroupBy(a => a.AudienceId, StringComparer.Ordinal).Where(g => g.Count() > 1))
-        {
-            yield return $"{where}: Audiences lists '{duplicate.Key}' more than once.";
-        }
-
-        foreach (var audience in dataflow.Audiences)
-        {
-            if (string.IsNullOrEmpty(audience.AudienceId))
-            {
-                yield return $"{where}: an audience has no AudienceId.";
-            }
-
-            foreach (var problem in FileNameTemplate.Validate(audience.FileNameTemplate))
-            {
-                yield return $"{where}, audience '{audience.AudienceId}', FileNameTemplate: {problem}";
-            }
-        }
-    }
+    private static IEnumerable<string> ValidateDataflow(DataflowDefinition dataflow, ExportsOptions options, IServiceProviderIsKeyedService? isKeyed) =>
+        DataflowValidator.Validate(
+            dataflow,
+            isKeyed is null ? null : source => isKeyed.IsKeyedService(typeof(IAudienceSource), source),
+            options.Destinations.ContainsKey);
 }

@@ -29,6 +29,11 @@ public static class ExportsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDestinationCatalog, DestinationCatalog>();
         services.TryAddSingleton<IExportRunner, ExportRunner>();
+        services.TryAddSingleton<IExportStore>(sp => new FileExportStore(
+            sp.GetRequiredService<IOptions<ExportsOptions>>().Value.StorePath, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IExportAuthorizationPolicy, RoleExportAuthorizationPolicy>();
+        services.TryAddSingleton<RunCoordinator>();
+        services.TryAddSingleton<IExportManager, ExportManager>();
 
         // Built-ins register through the same public methods a plug-in uses.
         builder.AddFormat<CsvFormat>();

@@ -32,7 +32,7 @@ public sealed class DestinationDefinition
 
     /// <summary>
     /// The maximum size of a file in bytes, counted after compression, before a new part starts. Default: no limit.
-    /// Checked every few thousand rows, so a part ends before the limit when rows are of similar size.
+    /// Checked after chunks of rows that shrink as the part fills, so a part ends before the limit when rows are of similar size.
     /// </summary>
     public long? MaxBytesPerFile { get; set; }
 
@@ -41,6 +41,12 @@ public sealed class DestinationDefinition
 
     /// <summary>What to write for an audience with no rows. Default <see cref="EmptyExportBehavior.HeaderOnlyFile"/>.</summary>
     public EmptyExportBehavior EmptyExport { get; set; } = EmptyExportBehavior.HeaderOnlyFile;
+
+    /// <summary>
+    /// Who a contributor-role caller may see this destination's exports as: principal (user name, role or group claim
+    /// value) → <see cref="DestinationAccess"/>. Administrators need no entry.
+    /// </summary>
+    public Dictionary<string, DestinationAccess> SharedWith { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The id used in manifest names.</summary>
     public string EffectiveId => string.IsNullOrEmpty(Id) ? Name : Id;

@@ -36,4 +36,8 @@ internal static partial class ExportsLog
     [LoggerMessage(EventId = 1007, EventName = "RunCancelled", Level = LogLevel.Warning,
         Message = "Run {RunId} of dataflow {DataflowId} was cancelled; its files were removed")]
     public static partial void RunCancelled(ILogger logger, string runId, string dataflowId);
+
+    [LoggerMessage(EventId = 1100, EventName = "RunRecordFailed", Level = LogLevel.Error,
+        Message = "Run {RunId} of dataflow {DataflowId}: the run record could not be saved")]
+    public static partial void RunRecordFailed(ILogger logger, Exception exception, string runId, string dataflowId);
 }

@@ -71,6 +71,17 @@ internal sealed class ExportRunner(
                 manifestPath = path;
                 ExportsLog.ManifestWritten(_logger, runId, path, files.Count);
             }
+            catch (OperationCanceledException)
+            {
+                // Cancelled before the manifest was published: like a run cancelled earlier, it leaves nothing.
+                foreach (var writer in writers)
+                {
+                    await RollbackAsync(run, writer, "").ConfigureAwait(false);
+                }
+
+                ExportsLog.RunCancelled(_logger, runId, dataflow.Id);
+                throw;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The data files are complete; without a manifest partners will not load them, and a retry replaces them.
@@ -161,6 +172,7 @@ internal sealed class ExportRunner(
         var exportName = $"Dataflow '{dataflow.Id}', audience '{audience.AudienceId}'";
         long rowsRead = 0;
         PartitionedFileWriter? writer = null;
+        RowFilter? filter = null;
         try
         {
             if (audienceName is null)
@@ -181,6 +193,8 @@ internal sealed class ExportRunner(
 
             var request = new AudienceReadRequest(audience.AudienceId, dataflow.Attributes)
             {
+                IdentityNamespaces = dataflow.IdentityNamespaces,
+                NewestFirst = dataflow.Deduplication is not null,
                 ChangedSince = run.ChangedSince(audience.AudienceId),
             };
 
@@ -189,6 +203,7 @@ internal sealed class ExportRunner(
             await foreach (var batch in plan.Source.ReadMembersAsync(request, cancellationToken).ConfigureAwait(false))
             {
                 columns ??= MapColumns(batch.Schema, exportName, dataflow);
+                filter ??= new RowFilter(dataflow, batch.Schema, exportName);
                 if (writer is null)
                 {
                     writer = CreateWriter(run, audience, baseName, columns, exportName);
@@ -197,13 +212,14 @@ internal sealed class ExportRunner(
 
                 if (selection.Length < batch.Count)
                 {
-                    selection = [.. Enumerable.Range(0, Math.Max(batch.Count, batch.Capacity))];
+                    selection = new int[Math.Max(batch.Count, batch.Capacity)];
                 }
 
                 rowsRead += batch.Count;
-                if (batch.Count > 0)
+                var selected = filter.Select(batch, selection);
+                if (selected > 0)
                 {
-                    await writer.WriteAsync(batch, selection.AsMemory(0, batch.Count), cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(batch, selection.AsMemory(0, selected), cancellationToken).ConfigureAwait(false);
                 }
 
                 run.Progress?.Report(new ExportProgress(run.RunId, audience.AudienceId, rowsRead, writer.RowsWritten, writer.BytesWritten, writer.CommittedFiles.Count, writer.CurrentPart));
@@ -225,6 +241,8 @@ internal sealed class ExportRunner(
                 Status = ExportRunStatus.Succeeded,
                 RowsRead = rowsRead,
                 RowsExported = writer.RowsWritten,
+                RowsSkipped = filter?.Skipped ?? new Dictionary<string, long>(),
+                DuplicatesDropped = filter?.Duplicates ?? 0,
                 Files = [.. writer.CommittedFiles],
                 Duration = timeProvider.GetElapsedTime(started),
             };
@@ -295,7 +313,7 @@ internal sealed class ExportRunner(
 
     private static OutputColumn[] MapColumns(ExportSchema schema, string exportName, DataflowDefinition dataflow)
     {
-        var names = OutputColumnNames(dataflow);
+        var names = dataflow.OutputColumnNames();
         var columns = new OutputColumn[names.Count];
         var missing = new List<string>();
         for (var i = 0; i < names.Count; i++)
@@ -321,20 +339,8 @@ internal sealed class ExportRunner(
     }
 
     private static OutputColumn[] DefaultColumns(DataflowDefinition dataflow) =>
-        [.. OutputColumnNames(dataflow).Select((name, i) => new OutputColumn(
+        [.. dataflow.OutputColumnNames().Select((name, i) => new OutputColumn(
             name, name == AudienceColumns.MembershipStatusTime ? ExportColumnType.Timestamp : ExportColumnType.String, i))];
-
-    private static List<string> OutputColumnNames(DataflowDefinition dataflow)
-    {
-        var names = new List<string>(dataflow.Attributes);
-        if (dataflow.IncludeMembershipStatus)
-        {
-            names.Add(AudienceColumns.MembershipStatus);
-            names.Add(AudienceColumns.MembershipStatusTime);
-        }
-
-        return names;
-    }
 
     private static ExportManifest CreateManifest(RunContext run, List<ExportedFile> files, DateTimeOffset exportTime)
     {

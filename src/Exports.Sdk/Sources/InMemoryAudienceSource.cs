@@ -63,12 +63,18 @@ public sealed class InMemoryAudienceSource : IAudienceSource
         var selected = members.Where(m => request.ChangedSince is { } since
             ? m.StatusTime >= since
             : m.Status == MembershipStatus.Realized).ToArray();
+        if (request.NewestFirst)
+        {
+            selected = [.. selected.OrderByDescending(m => m.StatusTime)];
+        }
 
-        var columns = request.Attributes.Select(a => new ExportColumn(a, InferType(selected, a))).ToList();
+        // Identity values live in the members' attributes under identityMap.<namespace>.
+        string[] names = [.. request.Attributes, .. request.IdentityNamespaces.Select(AudienceColumns.Identity)];
+        var columns = names.Select(a => new ExportColumn(a, InferType(selected, a))).ToList();
         columns.Add(new ExportColumn(AudienceColumns.MembershipStatus, ExportColumnType.String));
         columns.Add(new ExportColumn(AudienceColumns.MembershipStatusTime, ExportColumnType.Timestamp));
         var schema = new ExportSchema(columns);
-        var statusColumn = request.Attributes.Count;
+        var statusColumn = names.Length;
         var batch = new RowBatch(schema, Math.Max(1, request.BatchSize));
         if (selected.Length == 0)
         {
@@ -80,9 +86,9 @@ public sealed class InMemoryAudienceSource : IAudienceSource
         {
             cancellationToken.ThrowIfCancellationRequested();
             var row = batch.AddRow();
-            for (var c = 0; c < request.Attributes.Count; c++)
+            for (var c = 0; c < names.Length; c++)
             {
-                batch.SetValue(row, c, member.Attributes.GetValueOrDefault(request.Attributes[c]));
+                batch.SetValue(row, c, member.Attributes.GetValueOrDefault(names[c]));
             }
 
             batch.SetString(row, statusColumn, AudienceColumns.ToText(member.Status));

@@ -9,14 +9,17 @@ namespace Exports.Sdk;
 /// </summary>
 internal sealed class PartitionedFileWriter : IAsyncDisposable
 {
-    /// <summary>Rows per chunk when a byte limit is set: the size is checked after each chunk.</summary>
+    /// <summary>The most rows per chunk when a byte limit is set: the size is checked after each chunk.</summary>
     internal const int ByteLimitChunkRows = 1024;
+
+    /// <summary>Bytes kept free below a byte limit for what closing a part adds (the gzip trailer).</summary>
+    private const int ByteLimitMargin = 64;
 
     private readonly PartitionedFileWriterOptions _options;
     private readonly List<ExportedFile> _committed = [];
     private Part? _current;
     private long _committedBytes;
-    private long _lastChunkBytes;
+    private double _bytesPerRow;
 
     public PartitionedFileWriter(PartitionedFileWriterOptions options)
     {
@@ -45,17 +48,18 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             var part = _current;
             var room = _options.MaxRowsPerFile - part.Rows;
             var take = (int)Math.Min(rows.Length - offset, room);
-            if (_options.MaxBytesPerFile is not null)
+            if (_options.MaxBytesPerFile is { } limit)
             {
-                take = Math.Min(take, ByteLimitChunkRows);
+                take = (int)Math.Min(take, ChunkRows(part, limit));
             }
 
+            var start = part.Checksum.BytesWritten;
             await part.Format.WriteAsync(batch, rows.Slice(offset, take), cancellationToken).ConfigureAwait(false);
             part.Rows += take;
             RowsWritten += take;
             offset += take;
 
-            if (part.Rows >= _options.MaxRowsPerFile || await ReachedByteLimitAsync(part, cancellationToken).ConfigureAwait(false))
+            if (part.Rows >= _options.MaxRowsPerFile || await ReachedByteLimitAsync(part, start, take, cancellationToken).ConfigureAwait(false))
             {
                 await CommitCurrentAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -101,19 +105,34 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
     public ValueTask DisposeAsync() => AbortCurrentAsync();
 
-    private async ValueTask<bool> ReachedByteLimitAsync(Part part, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rows to write before the next size check: one row until a row's size is known, then half of what still fits, so
+    /// a part approaches its limit without crossing it (at most <see cref="ByteLimitChunkRows"/>).
+    /// </summary>
+    private long ChunkRows(Part part, long limit)
+    {
+        if (_bytesPerRow <= 0)
+        {
+            return 1;
+        }
+
+        var room = limit - ByteLimitMargin - part.Checksum.BytesWritten;
+        return Math.Clamp((long)(room / _bytesPerRow / 2), 1, ByteLimitChunkRows);
+    }
+
+    private async ValueTask<bool> ReachedByteLimitAsync(Part part, long start, int rows, CancellationToken cancellationToken)
     {
         if (_options.MaxBytesPerFile is not { } limit)
         {
             return false;
         }
 
-        var before = part.Checksum.BytesWritten;
+        // Every chunk is flushed, so the count before it was exact; the chunk's bytes give the size of a row.
         await part.Format.FlushAsync(cancellationToken).ConfigureAwait(false);
         var after = part.Checksum.BytesWritten;
-        _lastChunkBytes = Math.Max(after - before, _lastChunkBytes / 2);
-        // Close the part when the next chunk of similar size would not fit.
-        return after + _lastChunkBytes + 64 > limit;
+        _bytesPerRow = Math.Max(1, (after - start) / (double)rows);
+        // Close the part when one more row of similar size would not fit.
+        return after + _bytesPerRow + ByteLimitMargin > limit;
     }
 
     private async ValueTask<Part> OpenPartAsync(int number, CancellationToken cancellationToken)
@@ -127,17 +146,32 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
         var writer = await o.Destination.OpenWriteAsync(path, cancellationToken).ConfigureAwait(false);
         var checksum = new ChecksumStream(writer.Stream);
-        Stream output = checksum;
         GZipStream? gzip = null;
-        if (o.Compression == ExportCompression.Gzip)
+        try
         {
-            gzip = new GZipStream(checksum, o.CompressionLevel, leaveOpen: true);
-            output = gzip;
-        }
+            Stream output = checksum;
+            if (o.Compression == ExportCompression.Gzip)
+            {
+                gzip = new GZipStream(checksum, o.CompressionLevel, leaveOpen: true);
+                output = gzip;
+            }
 
-        var format = o.Format.CreateWriter(output, o.FormatContext);
-        _lastChunkBytes = 0;
-        return new Part(number, path, name, writer, checksum, gzip, format);
+            var format = o.Format.CreateWriter(output, o.FormatContext);
+            return new Part(number, path, name, writer, checksum, gzip, format);
+        }
+        catch
+        {
+            // The format refused the columns (or the stream could not be wrapped): abort the writer just opened,
+            // or its temp file or upload would be left behind.
+            if (gzip is not null)
+            {
+                await gzip.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await checksum.DisposeAsync().ConfigureAwait(false);
+            await writer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private async ValueTask CommitCurrentAsync(CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -204,14 +203,10 @@ internal sealed class CsvFormatWriter : IFormatWriter
                     WriteString(vector.Strings![row]!, c);
                     break;
                 case ExportColumnType.Int32:
-                    EnsureCapacity(11);
-                    Utf8Formatter.TryFormat(vector.Int32s![row], _buffer.AsSpan(_pos), out var written);
-                    _pos += written;
+                    WriteQuotedIfNeeded(vector.Int32s![row]);
                     break;
                 case ExportColumnType.Int64:
-                    EnsureCapacity(20);
-                    Utf8Formatter.TryFormat(vector.Int64s![row], _buffer.AsSpan(_pos), out written);
-                    _pos += written;
+                    WriteQuotedIfNeeded(vector.Int64s![row]);
                     break;
                 case ExportColumnType.Double:
                     WriteQuotedIfNeeded(vector.Doubles![row]);
@@ -220,18 +215,16 @@ internal sealed class CsvFormatWriter : IFormatWriter
                     WriteQuotedIfNeeded(vector.Decimals![row]);
                     break;
                 case ExportColumnType.Boolean:
-                    WriteRaw(vector.Booleans![row] ? "true"u8 : "false"u8);
+                    WriteBoolean(vector.Booleans![row]);
                     break;
                 case ExportColumnType.Date:
-                    WriteDate(vector.Dates![row]);
+                    WriteDate(vector.Dates![row], c);
                     break;
                 case ExportColumnType.Timestamp:
-                    WriteTimestamp(vector.Timestamps![row]);
+                    WriteTimestamp(vector.Timestamps![row], c);
                     break;
                 case ExportColumnType.Guid:
-                    EnsureCapacity(36);
-                    Utf8Formatter.TryFormat(vector.Guids![row], _buffer.AsSpan(_pos), out written);
-                    _pos += written;
+                    WriteQuotedIfNeeded(vector.Guids![row]);
                     break;
             }
         }
@@ -259,7 +252,7 @@ internal sealed class CsvFormatWriter : IFormatWriter
     {
         EnsureCapacity(64);
         value.TryFormat(_buffer.AsSpan(_pos), out var written, default, CultureInfo.InvariantCulture);
-        // Invariant numbers never hold a delimiter, quote or line break; only quote-all quotes them.
+        // Invariant numbers and GUIDs never hold a delimiter, quote or line break; only quote-all quotes them.
         if (_quoteAll)
         {
             WrapInQuotes(written);
@@ -270,7 +263,22 @@ internal sealed class CsvFormatWriter : IFormatWriter
         }
     }
 
-    private void WriteDate(DateOnly date)
+    private void WriteBoolean(bool value)
+    {
+        var text = value ? "true"u8 : "false"u8;
+        EnsureCapacity(text.Length + 2);
+        text.CopyTo(_buffer.AsSpan(_pos));
+        if (_quoteAll)
+        {
+            WrapInQuotes(text.Length);
+        }
+        else
+        {
+            _pos += text.Length;
+        }
+    }
+
+    private void WriteDate(DateOnly date, int column)
     {
         EnsureCapacity(64);
         var span = _buffer.AsSpan(_pos);
@@ -287,14 +295,14 @@ internal sealed class CsvFormatWriter : IFormatWriter
         }
         else if (!date.TryFormat(span, out written, _dateFormat, CultureInfo.InvariantCulture))
         {
-            WriteString(date.ToString(_dateFormat, CultureInfo.InvariantCulture), -1);
+            WriteString(date.ToString(_dateFormat, CultureInfo.InvariantCulture), column);
             return;
         }
 
-        CompleteFormatted(span, written);
+        CompleteFormatted(span, written, column);
     }
 
-    private void WriteTimestamp(long utcTicks)
+    private void WriteTimestamp(long utcTicks, int column)
     {
         EnsureCapacity(64);
         var span = _buffer.AsSpan(_pos);
@@ -326,15 +334,15 @@ internal sealed class CsvFormatWriter : IFormatWriter
         }
         else if (!value.TryFormat(span, out written, _timestampFormat, CultureInfo.InvariantCulture))
         {
-            WriteString(value.ToString(_timestampFormat, CultureInfo.InvariantCulture), -1);
+            WriteString(value.ToString(_timestampFormat, CultureInfo.InvariantCulture), column);
             return;
         }
 
-        CompleteFormatted(span, written);
+        CompleteFormatted(span, written, column);
     }
 
     /// <summary>Custom date formats may contain any text, so they go through the string rules.</summary>
-    private void CompleteFormatted(Span<byte> span, int written)
+    private void CompleteFormatted(Span<byte> span, int written, int column)
     {
         if (!_quoteAll && span[..written].IndexOfAny(_specials) < 0)
         {
@@ -342,7 +350,7 @@ internal sealed class CsvFormatWriter : IFormatWriter
             return;
         }
 
-        WriteSpecial(span[..written].ToArray(), -1);
+        WriteSpecial(span[..written].ToArray(), column);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

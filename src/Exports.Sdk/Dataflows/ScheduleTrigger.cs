@@ -1,0 +1,11 @@
+namespace Exports.Sdk;
+
+/// <summary>What starts a scheduled export.</summary>
+public enum ScheduleTrigger
+{
+    /// <summary>The start time of each occurrence.</summary>
+    Scheduled,
+
+    /// <summary>The source's signal that the audience's evaluation for that day finished.</summary>
+    AfterSegmentEvaluation,
+}

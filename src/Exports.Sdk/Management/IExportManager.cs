@@ -1,0 +1,119 @@
+using System.Security.Claims;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// Manages exports (dataflows) and their runs on behalf of a caller: every operation checks the caller's permissions
+/// (<see cref="IExportAuthorizationPolicy"/>) and changes nothing when denied (<see cref="ExportAccessDeniedException"/>).
+/// Dataflows declared in configuration are listed too, read-only.
+/// </summary>
+public interface IExportManager
+{
+    /// <summary>Validates and stores a new dataflow (an id is generated when empty).</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="dataflow">The dataflow.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored dataflow.</returns>
+    /// <exception cref="ExportValidationException">Every problem with the dataflow, each naming the field.</exception>
+    Task<ManagedDataflow> CreateAsync(ClaimsPrincipal caller, DataflowDefinition dataflow, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns a dataflow, or null when there is none.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The dataflow id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The dataflow or null.</returns>
+    Task<ManagedDataflow?> GetAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the dataflows the caller may see, optionally filtered.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="search">Text matched (case-insensitively) against the name, id, destination name and destination type; null for all.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The dataflows, by name.</returns>
+    Task<IReadOnlyList<ManagedDataflow>> ListAsync(ClaimsPrincipal caller, string? search = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Validates and replaces a dataflow if <paramref name="etag"/> is current.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="dataflow">The new version (same id).</param>
+    /// <param name="etag">The ETag it was read with.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored dataflow with its new ETag.</returns>
+    /// <exception cref="ExportConcurrencyException">The ETag is stale.</exception>
+    Task<ManagedDataflow> UpdateAsync(ClaimsPrincipal caller, DataflowDefinition dataflow, string etag, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a new dataflow prefilled from an existing one, with a new id and name and its schedule switched off.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The dataflow to copy.</param>
+    /// <param name="newName">The new name; default "&lt;name&gt; (copy)".</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new dataflow.</returns>
+    Task<ManagedDataflow> DuplicateAsync(ClaimsPrincipal caller, string id, string? newName = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a dataflow if <paramref name="etag"/> is current (its run history stays).</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The dataflow id.</param>
+    /// <param name="etag">The ETag it was read with.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when it is deleted.</returns>
+    Task DeleteAsync(ClaimsPrincipal caller, string id, string etag, CancellationToken cancellationToken = default);
+
+    /// <summary>Switches a dataflow's schedules on or off.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The dataflow id.</param>
+    /// <param name="enabled">On or off.</param>
+    /// <param name="etag">The ETag it was read with.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored dataflow with its new ETag.</returns>
+    Task<ManagedDataflow> SetScheduleEnabledAsync(ClaimsPrincipal caller, string id, bool enabled, string etag, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Edits the schedules of several dataflows at once: only switch them on/off, or replace every audience's schedule
+    /// with one. All are checked first; nothing changes unless every one is allowed, valid and current.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="edit">The dataflows and the change.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The updated dataflows.</returns>
+    Task<IReadOnlyList<ManagedDataflow>> EditSchedulesAsync(ClaimsPrincipal caller, BulkScheduleEdit edit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Exports chosen audiences now (full), in addition to the schedule: the schedule and the incremental watermark are
+    /// left alone. At most 80 audiences.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The dataflow id.</param>
+    /// <param name="audienceIds">The audiences.</param>
+    /// <param name="progress">Receives progress; may be null.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The finished run.</returns>
+    /// <exception cref="ExportValidationException">Too many audiences, an audience not in the dataflow, or outside its schedule window.</exception>
+    /// <exception cref="ExportRunInProgressException">An audience is already being exported; names the audience, dataflow and run.</exception>
+    Task<ExportRunRecord> ExportNowAsync(ClaimsPrincipal caller, string id, IReadOnlyList<string> audienceIds, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs every audience of one dataflow now, even when its schedule is off.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The dataflow id.</param>
+    /// <param name="progress">Receives progress; may be null.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The finished run.</returns>
+    Task<ExportRunRecord> RunAsync(ClaimsPrincipal caller, string id, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs every dataflow whose schedule is on and that the caller may run; others are skipped.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="cancellationToken">Cancels the runs.</param>
+    /// <returns>The finished runs.</returns>
+    Task<IReadOnlyList<ExportRunRecord>> RunAllAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists a dataflow's runs, newest first.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The dataflow id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The runs.</returns>
+    Task<IReadOnlyList<ExportRunRecord>> ListRunsAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Tests a destination's connection (needs <see cref="ExportPermission.ManageDestinations"/>).</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="destination">The destination name.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>The result.</returns>
+    Task<ConnectionTestResult> TestDestinationAsync(ClaimsPrincipal caller, string destination, CancellationToken cancellationToken = default);
+}

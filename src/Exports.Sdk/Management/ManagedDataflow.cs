@@ -1,0 +1,23 @@
+namespace Exports.Sdk;
+
+/// <summary>A dataflow as the management API shows it.</summary>
+public sealed record ManagedDataflow
+{
+    /// <summary>The dataflow (a copy; change it and pass it to <see cref="IExportManager.UpdateAsync"/>).</summary>
+    public required DataflowDefinition Definition { get; init; }
+
+    /// <summary>The concurrency token to present when updating or deleting.</summary>
+    public required string ETag { get; init; }
+
+    /// <summary>When it was created (null for dataflows declared in configuration).</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>When it was last changed (null for dataflows declared in configuration).</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>Whether it is declared in configuration or code, and so cannot be changed through the API.</summary>
+    public bool IsReadOnly { get; init; }
+
+    /// <summary>The destination's provider type, e.g. <c>local</c> or <c>sftp</c>.</summary>
+    public required string DestinationType { get; init; }
+}

@@ -1,0 +1,154 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// The dataflow's row rules, applied per batch without allocating per row: skip profiles missing a mandatory attribute
+/// (counted by reason), drop duplicates of the deduplication key (the source delivers newest first, so the first seen
+/// is the most recently qualified), and check that order.
+/// </summary>
+internal sealed class RowFilter
+{
+    private readonly (int Ordinal, string Reason)[] _mandatory;
+    private readonly int[] _keyOrdinals;
+    private readonly int _statusTimeOrdinal;
+    private readonly string _exportName;
+    private readonly string _sourceName;
+    private readonly HashSet<UInt128> _seenKeys = [];
+    private readonly XxHash128 _hash = new();
+    private readonly long[] _skipCounts;
+    private long _previousStatusTicks = long.MaxValue;
+
+    public RowFilter(DataflowDefinition dataflow, ExportSchema schema, string exportName)
+    {
+        _exportName = exportName;
+        _sourceName = dataflow.Source;
+        _mandatory = [.. dataflow.MandatoryAttributes.Select(name => (Ordinal(schema, name), $"missing mandatory attribute '{name}'"))];
+        _skipCounts = new long[_mandatory.Length];
+        _keyOrdinals = dataflow.Deduplication is { } key ? [.. key.ColumnNames().Select(name => Ordinal(schema, name))] : [];
+        _statusTimeOrdinal = _keyOrdinals.Length > 0 ? Ordinal(schema, AudienceColumns.MembershipStatusTime) : -1;
+    }
+
+    public long Duplicates { get; private set; }
+
+    public IReadOnlyDictionary<string, long> Skipped =>
+        _mandatory.Select((m, i) => (m.Reason, Count: _skipCounts[i])).Where(x => x.Count > 0).ToDictionary(x => x.Reason, x => x.Count);
+
+    /// <summary>Writes the indexes of the rows to export into <paramref name="selection"/> and returns how many.</summary>
+    public int Select(RowBatch batch, int[] selection)
+    {
+        var count = 0;
+        for (var row = 0; row < batch.Count; row++)
+        {
+            if (IsMissingMandatory(batch, row) || IsDuplicate(batch, row))
+            {
+                continue;
+            }
+
+            selection[count++] = row;
+        }
+
+        return count;
+    }
+
+    private bool IsMissingMandatory(RowBatch batch, int row)
+    {
+        for (var i = 0; i < _mandatory.Length; i++)
+        {
+            var ordinal = _mandatory[i].Ordinal;
+            if (batch.IsNull(row, ordinal)
+                || (batch.Schema[ordinal].Type == ExportColumnType.String && string.IsNullOrWhiteSpace(batch.GetString(row, ordinal))))
+            {
+                _skipCounts[i]++;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsDuplicate(RowBatch batch, int row)
+    {
+        if (_keyOrdinals.Length == 0)
+        {
+            return false;
+        }
+
+        if (!batch.IsNull(row, _statusTimeOrdinal))
+        {
+            var ticks = batch.GetTimestampTicks(row, _statusTimeOrdinal);
+            if (ticks > _previousStatusTicks)
+            {
+                throw new ExportException(
+                    $"{_exportName}: deduplication needs the source '{_sourceName}' to return members newest first by " +
+                    $"{AudienceColumns.MembershipStatusTime} (AudienceReadRequest.NewestFirst), but it returned {new DateTime(ticks, DateTimeKind.Utc):O} after {new DateTime(_previousStatusTicks, DateTimeKind.Utc):O}.");
+            }
+
+            _previousStatusTicks = ticks;
+        }
+
+        _hash.Reset();
+        foreach (var ordinal in _keyOrdinals)
+        {
+            if (batch.IsNull(row, ordinal))
+            {
+                // A profile without the key cannot be a duplicate of another.
+                return false;
+            }
+
+            AppendValue(batch, row, ordinal);
+        }
+
+        if (_seenKeys.Add(_hash.GetCurrentHashAsUInt128()))
+        {
+            return false;
+        }
+
+        Duplicates++;
+        return true;
+    }
+
+    private void AppendValue(RowBatch batch, int row, int ordinal)
+    {
+        switch (batch.Schema[ordinal].Type)
+        {
+            case ExportColumnType.String:
+                var text = batch.GetString(row, ordinal)!;
+                var length = text.Length;
+                // The length keeps ("ab","c") and ("a","bc") apart.
+                _hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<int>(ref length)));
+                _hash.Append(MemoryMarshal.AsBytes(text.AsSpan()));
+                break;
+            case ExportColumnType.Guid:
+                var guid = batch.GetGuid(row, ordinal);
+                _hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<Guid>(ref guid)));
+                break;
+            case ExportColumnType.Decimal:
+                var number = batch.GetDecimal(row, ordinal);
+                _hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<decimal>(ref number)));
+                break;
+            default:
+                var bits = batch.Schema[ordinal].Type switch
+                {
+                    ExportColumnType.Int32 => batch.GetInt32(row, ordinal),
+                    ExportColumnType.Int64 => batch.GetInt64(row, ordinal),
+                    ExportColumnType.Double => BitConverter.DoubleToInt64Bits(batch.GetDouble(row, ordinal)),
+                    ExportColumnType.Boolean => batch.GetBoolean(row, ordinal) ? 1 : 0,
+                    ExportColumnType.Date => batch.GetDate(row, ordinal).DayNumber,
+                    ExportColumnType.Timestamp => batch.GetTimestampTicks(row, ordinal),
+                    _ => 0L,
+                };
+                _hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<long>(ref bits)));
+                break;
+        }
+    }
+
+    private int Ordinal(ExportSchema schema, string name)
+    {
+        var ordinal = schema.IndexOf(name);
+        return ordinal >= 0
+            ? ordinal
+            : throw new ExportException($"{_exportName}: the source '{_sourceName}' returned no column '{name}'.");
+    }
+}

@@ -1,0 +1,23 @@
+namespace Exports.Sdk;
+
+/// <summary>What the SDK remembers per dataflow and audience between runs (incremental watermark, schedule progress).</summary>
+public sealed record AudienceExportState
+{
+    /// <summary>The dataflow id.</summary>
+    public required string DataflowId { get; init; }
+
+    /// <summary>The audience id.</summary>
+    public required string AudienceId { get; init; }
+
+    /// <summary>
+    /// For incremental exports: changes at or after this instant are still to be exported. Advanced only after a run's
+    /// files and manifest are all committed.
+    /// </summary>
+    public DateTimeOffset? Watermark { get; init; }
+
+    /// <summary>The last run that succeeded for this audience.</summary>
+    public string? LastSuccessfulRunId { get; init; }
+
+    /// <summary>The scheduled time of the last schedule occurrence that completed (run or deliberately skipped).</summary>
+    public DateTimeOffset? LastCompletedSlot { get; init; }
+}

@@ -1,0 +1,76 @@
+namespace Exports.Sdk;
+
+/// <summary>A run as recorded in the store: listable per dataflow, with status, timings, metrics, files and errors.</summary>
+public sealed record ExportRunRecord
+{
+    /// <summary>The run id.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The dataflow id.</summary>
+    public required string DataflowId { get; init; }
+
+    /// <summary>The status.</summary>
+    public required ExportRunStatus Status { get; init; }
+
+    /// <summary>What started the run.</summary>
+    public ExportRunTrigger Trigger { get; init; }
+
+    /// <summary>The audiences the run exports.</summary>
+    public required IReadOnlyList<string> AudienceIds { get; init; }
+
+    /// <summary>The time the run is for.</summary>
+    public required DateTimeOffset ScheduledTime { get; init; }
+
+    /// <summary>When the run was accepted.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it started.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>When it ended.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>Per audience results, once finished.</summary>
+    public IReadOnlyList<AudienceRunResult> Audiences { get; init; } = [];
+
+    /// <summary>The manifest's path, when written.</summary>
+    public string? ManifestPath { get; init; }
+
+    /// <summary>The errors.</summary>
+    public IReadOnlyList<string> Errors { get; init; } = [];
+
+    /// <summary>The host that ran it (<c>machine/process</c>).</summary>
+    public string? Host { get; init; }
+
+    /// <summary>Who asked for it (the caller's name), when on demand.</summary>
+    public string? RequestedBy { get; init; }
+
+    /// <summary>Rows exported over all audiences.</summary>
+    public long RowsExported => Audiences.Sum(a => a.RowsExported);
+
+    /// <summary>Rows skipped over all audiences, all reasons.</summary>
+    public long RowsSkipped => Audiences.Sum(a => a.RowsSkipped.Values.Sum());
+
+    /// <summary>Bytes written over all audiences.</summary>
+    public long Bytes => Audiences.Sum(a => a.Bytes);
+
+    /// <summary>Whether the run is queued or running.</summary>
+    public bool IsActive => Status is ExportRunStatus.Queued or ExportRunStatus.Running;
+
+    /// <summary>The record of a finished run.</summary>
+    /// <param name="result">The run's result.</param>
+    /// <returns>The updated record.</returns>
+    public ExportRunRecord Complete(ExportRunResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return this with
+        {
+            Status = result.Status,
+            StartedAt = result.StartedAt,
+            EndedAt = result.EndedAt,
+            Audiences = result.Audiences,
+            ManifestPath = result.ManifestPath,
+            Errors = result.Errors,
+        };
+    }
+}

@@ -1,0 +1,14 @@
+namespace Exports.Sdk;
+
+/// <summary>What started a run.</summary>
+public enum ExportRunTrigger
+{
+    /// <summary>"Export now" for chosen audiences, or "run" on one dataflow.</summary>
+    OnDemand,
+
+    /// <summary>"Run all" over every dataflow with an active schedule.</summary>
+    RunAll,
+
+    /// <summary>A schedule occurrence.</summary>
+    Scheduled,
+}

@@ -1,0 +1,58 @@
+namespace Exports.Sdk;
+
+/// <summary>
+/// The durable embedded store: one JSON file per dataflow, run and audience state under a folder, written atomically
+/// (temp file, flush to disk, rename). It survives restarts and needs no server. Several processes may share the folder
+/// on one machine; for several hosts use a database-backed store.
+/// </summary>
+public sealed class FileExportStore : IExportStore
+{
+    private readonly ExportStoreCore _core;
+
+    /// <summary>Opens (or creates) a store in a folder.</summary>
+    /// <param name="rootPath">The folder.</param>
+    /// <param name="timeProvider">The clock for timestamps; default the system clock.</param>
+    public FileExportStore(string rootPath, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(rootPath);
+        var clock = timeProvider ?? TimeProvider.System;
+        RootPath = Path.GetFullPath(rootPath);
+        _core = new ExportStoreCore(new FileStoreBackend(RootPath, clock), clock);
+    }
+
+    /// <summary>The store's folder.</summary>
+    public string RootPath { get; }
+
+    /// <inheritdoc />
+    public ValueTask<StoredDataflow?> GetDataflowAsync(string id, CancellationToken cancellationToken = default) => _core.GetDataflowAsync(id, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<StoredDataflow> ListDataflowsAsync(CancellationToken cancellationToken = default) => _core.ListDataflowsAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<StoredDataflow> CreateDataflowAsync(DataflowDefinition dataflow, CancellationToken cancellationToken = default) => _core.CreateDataflowAsync(dataflow, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<StoredDataflow> UpdateDataflowAsync(DataflowDefinition dataflow, string etag, CancellationToken cancellationToken = default) => _core.UpdateDataflowAsync(dataflow, etag, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DeleteDataflowAsync(string id, string etag, CancellationToken cancellationToken = default) => _core.DeleteDataflowAsync(id, etag, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<RunStartResult> TryStartRunAsync(ExportRunRecord run, CancellationToken cancellationToken = default) => _core.TryStartRunAsync(run, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask SaveRunAsync(ExportRunRecord run, CancellationToken cancellationToken = default) => _core.SaveRunAsync(run, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<ExportRunRecord?> GetRunAsync(string dataflowId, string runId, CancellationToken cancellationToken = default) => _core.GetRunAsync(dataflowId, runId, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ExportRunRecord> ListRunsAsync(string dataflowId, CancellationToken cancellationToken = default) => _core.ListRunsAsync(dataflowId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<AudienceExportState?> GetAudienceStateAsync(string dataflowId, string audienceId, CancellationToken cancellationToken = default) => _core.GetAudienceStateAsync(dataflowId, audienceId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask SaveAudienceStateAsync(AudienceExportState state, CancellationToken cancellationToken = default) => _core.SaveAudienceStateAsync(state, cancellationToken);
+}

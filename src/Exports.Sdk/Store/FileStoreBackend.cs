@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// One JSON file per record under a folder. Writes go to a temp file that is flushed to disk and renamed over the
+/// old one, so a crash leaves the previous version. A lock file serialises writers across processes.
+/// </summary>
+internal sealed class FileStoreBackend : IStoreBackend
+{
+    private const string TempMarker = ".tmp-";
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> ProcessLocks = new(StringComparer.Ordinal);
+
+    private readonly string _root;
+    private readonly SemaphoreSlim _processLock;
+    private readonly TimeProvider _timeProvider;
+
+    public FileStoreBackend(string rootPath, TimeProvider timeProvider)
+    {
+        _root = Path.GetFullPath(rootPath);
+        Directory.CreateDirectory(_root);
+        // Stores over the same folder in one process share a lock, as the lock file alone cannot be taken twice here.
+        _processLock = ProcessLocks.GetOrAdd(_root, _ => new SemaphoreSlim(1, 1));
+        _timeProvider = timeProvider;
+    }
+
+    public async ValueTask<IAsyncDisposable> LockAsync(CancellationToken cancellationToken)
+    {
+        await _processLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    var file = new FileStream(Path.Combine(_root, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    return new Release(_processLock, file);
+                }
+                catch (IOException)
+                {
+                    // Another process holds it.
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), _timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch
+        {
+            _processLock.Release();
+            throw;
+        }
+    }
+
+    public async ValueTask<byte[]?> ReadAsync(StoreKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(PathOf(key), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask WriteAsync(StoreKey key, byte[] value, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + TempMarker + Guid.NewGuid().ToString("N");
+        try
+        {
+            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.WriteAsync(value, cancellationToken).ConfigureAwait(false);
+                // On disk before the rename, so the rename never exposes an empty or partial file after a crash.
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    public ValueTask DeleteAsync(StoreKey key, CancellationToken cancellationToken)
+    {
+        TryDelete(PathOf(key));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<StoreKey>> ListAsync(StoreRecordKind kind, string? dataflowId, CancellationToken cancellationToken)
+    {
+        var keys = new List<StoreKey>();
+        if (kind == StoreRecordKind.Dataflow)
+        {
+            foreach (var file in Files(Path.Combine(_root, "dataflows")))
+            {
+                keys.Add(new StoreKey(kind, Decode(Path.GetFileNameWithoutExtension(file))));
+            }
+        }
+        else
+        {
+            ArgumentNullException.ThrowIfNull(dataflowId);
+            foreach (var file in Files(Path.Combine(_root, FolderOf(kind), Encode(dataflowId))))
+            {
+                keys.Add(new StoreKey(kind, dataflowId, Decode(Path.GetFileNameWithoutExtension(file))));
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<StoreKey>>(keys);
+    }
+
+    private static IEnumerable<string> Files(string folder) =>
+        Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*.json").Where(f => !f.Contains(TempMarker, StringComparison.Ordinal))
+            : [];
+
+    private static string FolderOf(StoreRecordKind kind) => kind switch
+    {
+        StoreRecordKind.Dataflow => "dataflows",
+        StoreRecordKind.Run => "runs",
+        _ => "state",
+    };
+
+    private string PathOf(StoreKey key) => key.Kind == StoreRecordKind.Dataflow
+        ? Path.Combine(_root, "dataflows", Encode(key.DataflowId) + ".json")
+        : Path.Combine(_root, FolderOf(key.Kind), Encode(key.DataflowId), Encode(key.ItemId!) + ".json");
+
+    /// <summary>Ids may hold any character; file names get letters, digits, '-' and '_' and ~XX escapes for the rest.</summary>
+    private static string Encode(string id)
+    {
+        var builder = new StringBuilder(id.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(id))
+        {
+            if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'-' or (byte)'_')
+            {
+                builder.Append((char)b);
+            }
+            else
+            {
+                builder.Append('~').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Decode(string name)
+    {
+        var bytes = new List<byte>(name.Length);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (name[i] == '~' && i + 2 < name.Length)
+            {
+                bytes.Add(Convert.ToByte(name.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+            else
+            {
+                bytes.Add((byte)name[i]);
+            }
+        }
+
+        return Encoding.UTF8.GetString([.. bytes]);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private sealed class Release(SemaphoreSlim semaphore, FileStream file) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+            semaphore.Release();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+namespace Exports.Sdk;
+
+/// <summary>
+/// Persists dataflows (with ETags), runs and per-audience state. Built in: <see cref="FileExportStore"/> (durable,
+/// embedded, one host) and <see cref="InMemoryExportStore"/> (tests). Other stores (e.g. a database shared by several
+/// hosts) ship as packages.
+/// </summary>
+/// <remarks>
+/// Writes are atomic: a reader sees the previous or the new version, never a mix. Updates and deletes with a stale
+/// ETag throw <see cref="ExportConcurrencyException"/> and change nothing.
+/// </remarks>
+public interface IExportStore
+{
+    /// <summary>Returns a dataflow, or null.</summary>
+    /// <param name="id">The dataflow id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored dataflow or null.</returns>
+    ValueTask<StoredDataflow?> GetDataflowAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every stored dataflow.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The dataflows.</returns>
+    IAsyncEnumerable<StoredDataflow> ListDataflowsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new dataflow.</summary>
+    /// <param name="dataflow">The dataflow; its id must be unused.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored dataflow with its first ETag.</returns>
+    /// <exception cref="ExportConcurrencyException">A dataflow with that id exists.</exception>
+    ValueTask<StoredDataflow> CreateDataflowAsync(DataflowDefinition dataflow, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a dataflow if its ETag is still current.</summary>
+    /// <param name="dataflow">The new version.</param>
+    /// <param name="etag">The ETag the caller read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored dataflow with its new ETag.</returns>
+    /// <exception cref="ExportConcurrencyException">The ETag is stale or the dataflow is gone.</exception>
+    ValueTask<StoredDataflow> UpdateDataflowAsync(DataflowDefinition dataflow, string etag, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a dataflow if its ETag is still current.</summary>
+    /// <param name="id">The dataflow id.</param>
+    /// <param name="etag">The ETag the caller read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when it is gone.</returns>
+    /// <exception cref="ExportConcurrencyException">The ETag is stale or the dataflow is gone.</exception>
+    ValueTask DeleteDataflowAsync(string id, string etag, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Atomically records a run as running unless one of its audiences is already in an active run of the same dataflow.
+    /// </summary>
+    /// <param name="run">The run, with status <see cref="ExportRunStatus.Running"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether it started, or the conflicting runs.</returns>
+    ValueTask<RunStartResult> TryStartRunAsync(ExportRunRecord run, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a run record (e.g. when it ends).</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when it is stored.</returns>
+    ValueTask SaveRunAsync(ExportRunRecord run, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns a run, or null.</summary>
+    /// <param name="dataflowId">The dataflow id.</param>
+    /// <param name="runId">The run id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run or null.</returns>
+    ValueTask<ExportRunRecord?> GetRunAsync(string dataflowId, string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists a dataflow's runs, newest first.</summary>
+    /// <param name="dataflowId">The dataflow id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The runs.</returns>
+    IAsyncEnumerable<ExportRunRecord> ListRunsAsync(string dataflowId, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the state of an audience in a dataflow, or null before its first run.</summary>
+    /// <param name="dataflowId">The dataflow id.</param>
+    /// <param name="audienceId">The audience id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The state or null.</returns>
+    ValueTask<AudienceExportState?> GetAudienceStateAsync(string dataflowId, string audienceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes the state of an audience in a dataflow.</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when it is stored.</returns>
+    ValueTask SaveAudienceStateAsync(AudienceExportState state, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,21 @@
+namespace Exports.Sdk;
+
+/// <summary>
+/// Where a built-in store keeps serialized records. <see cref="ExportStoreCore"/> puts the rules (ETags, run claims)
+/// on top, so every backend behaves the same.
+/// </summary>
+internal interface IStoreBackend
+{
+    /// <summary>Takes the store's exclusive lock (across threads, and across processes where the backend can).</summary>
+    ValueTask<IAsyncDisposable> LockAsync(CancellationToken cancellationToken);
+
+    ValueTask<byte[]?> ReadAsync(StoreKey key, CancellationToken cancellationToken);
+
+    /// <summary>Writes atomically: readers see the old or the new bytes, never a mix.</summary>
+    ValueTask WriteAsync(StoreKey key, byte[] value, CancellationToken cancellationToken);
+
+    ValueTask DeleteAsync(StoreKey key, CancellationToken cancellationToken);
+
+    /// <summary>Lists the keys of one kind (and, for runs and state, one dataflow).</summary>
+    ValueTask<IReadOnlyList<StoreKey>> ListAsync(StoreRecordKind kind, string? dataflowId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,45 @@
+namespace Exports.Sdk;
+
+/// <summary>A store in memory, for tests: the same rules as <see cref="FileExportStore"/>, nothing survives the process.</summary>
+public sealed class InMemoryExportStore : IExportStore
+{
+    private readonly ExportStoreCore _core;
+
+    /// <summary>Creates an empty store.</summary>
+    /// <param name="timeProvider">The clock for timestamps; default the system clock.</param>
+    public InMemoryExportStore(TimeProvider? timeProvider = null) =>
+        _core = new ExportStoreCore(new InMemoryStoreBackend(), timeProvider ?? TimeProvider.System);
+
+    /// <inheritdoc />
+    public ValueTask<StoredDataflow?> GetDataflowAsync(string id, CancellationToken cancellationToken = default) => _core.GetDataflowAsync(id, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<StoredDataflow> ListDataflowsAsync(CancellationToken cancellationToken = default) => _core.ListDataflowsAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<StoredDataflow> CreateDataflowAsync(DataflowDefinition dataflow, CancellationToken cancellationToken = default) => _core.CreateDataflowAsync(dataflow, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<StoredDataflow> UpdateDataflowAsync(DataflowDefinition dataflow, string etag, CancellationToken cancellationToken = default) => _core.UpdateDataflowAsync(dataflow, etag, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DeleteDataflowAsync(string id, string etag, CancellationToken cancellationToken = default) => _core.DeleteDataflowAsync(id, etag, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<RunStartResult> TryStartRunAsync(ExportRunRecord run, CancellationToken cancellationToken = default) => _core.TryStartRunAsync(run, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask SaveRunAsync(ExportRunRecord run, CancellationToken cancellationToken = default) => _core.SaveRunAsync(run, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<ExportRunRecord?> GetRunAsync(string dataflowId, string runId, CancellationToken cancellationToken = default) => _core.GetRunAsync(dataflowId, runId, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ExportRunRecord> ListRunsAsync(string dataflowId, CancellationToken cancellationToken = default) => _core.ListRunsAsync(dataflowId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<AudienceExportState?> GetAudienceStateAsync(string dataflowId, string audienceId, CancellationToken cancellationToken = default) => _core.GetAudienceStateAsync(dataflowId, audienceId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask SaveAudienceStateAsync(AudienceExportState state, CancellationToken cancellationToken = default) => _core.SaveAudienceStateAsync(state, cancellationToken);
+}

@@ -1,0 +1,148 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.Security.Claims;
+using Exports.Sdk.Tests.Fixtures;
+
+namespace Exports.Sdk.Tests.Permissions;
+
+/// <summary>Roles × operations with the default policy; a denied call changes nothing.</summary>
+public class PermissionTests
+{
+    // carol: contributor with Edit on crm-drop; dave: contributor with View on crm-drop; neither has partner-sftp.
+    public static TheoryData<string, string, bool> Matrix()
+    {
+        var data = new TheoryData<string, string, bool>();
+        var allowed = new Dictionary<string, string[]>
+        {
+            ["admin"] = ["list", "get", "create", "update", "duplicate", "delete", "schedule", "exportNow", "run", "runAll", "runs", "createOther", "getOther", "identity", "testDestination"],
+            ["carol"] = ["list", "get", "create", "update", "duplicate", "delete", "schedule", "exportNow", "run", "runAll", "runs"],
+            // "Run all" runs what the caller may run: for dave, nothing.
+            ["dave"] = ["list", "get", "runs", "runAll"],
+            ["viewer"] = ["list", "get", "runs", "getOther"],
+            ["nobody"] = [],
+            ["anonymous"] = [],
+        };
+        string[] operations = ["list", "get", "create", "update", "duplicate", "delete", "schedule", "exportNow", "run", "runAll", "runs", "createOther", "getOther", "identity", "testDestination"];
+        foreach (var (role, ops) in allowed)
+        {
+            foreach (var operation in operations)
+            {
+                data.Add(role, operation, ops.Contains(operation));
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Operation_ByRole_IsAllowedOrDeniedWithoutChanges(string role, string operation, bool allowed)
+    {
+        await using var host = new ManagementHost();
+        var mine = await host.Manager.CreateAsync(Callers.Admin, ManagementHost.Dataflow("Mine"));
+        var other = await host.Manager.CreateAsync(Callers.Admin, ManagementHost.Dataflow("Other", "partner-sftp"));
+        var before = await SnapshotAsync(host);
+        var caller = Caller(role);
+        var manager = host.Manager;
+        var id = mine.Definition.Id;
+
+        Func<Task> act = operation switch
+        {
+            "list" => async () => (await manager.ListAsync(caller)).Should().NotBeEmpty(),
+            "get" => async () => (await manager.GetAsync(caller, id)).Should().NotBeNull(),
+            "getOther" => async () => (await manager.GetAsync(caller, other.Definition.Id)).Should().NotBeNull(),
+            "create" => () => manager.CreateAsync(caller, ManagementHost.Dataflow("New")),
+            "createOther" => () => manager.CreateAsync(caller, ManagementHost.Dataflow("New", "partner-sftp")),
+            "identity" => () => manager.CreateAsync(caller, WithIdentity(ManagementHost.Dataflow("Ids"))),
+            "update" => () => manager.UpdateAsync(caller, Renamed(mine.Definition), mine.ETag),
+            "duplicate" => () => manager.DuplicateAsync(caller, id),
+            "delete" => () => manager.DeleteAsync(caller, id, mine.ETag),
+            "schedule" => () => manager.SetScheduleEnabledAsync(caller, id, false, mine.ETag),
+            "exportNow" => () => manager.ExportNowAsync(caller, id, ["vip"]),
+            "run" => () => manager.RunAsync(caller, id),
+            "runAll" => async () => (await manager.RunAllAsync(caller)).Select(r => r.DataflowId).Should().NotContain(role == "carol" || role == "dave" ? other.Definition.Id : "-")
+                .And.HaveCount(role switch { "admin" => 2, "carol" => 1, _ => 0 }),
+            "runs" => () => manager.ListRunsAsync(caller, id),
+            "testDestination" => async () => (await manager.TestDestinationAsync(caller, "crm-drop")).Succeeded.Should().BeTrue(),
+            _ => throw new ArgumentOutOfRangeException(nameof(operation)),
+        };
+
+        if (allowed)
+        {
+            await act.Should().NotThrowAsync();
+        }
+        else
+        {
+            var denied = (await act.Should().ThrowAsync<ExportAccessDeniedException>()).Which;
+            denied.Message.Should().StartWith("Access denied: '").And.Contain("permission");
+            denied.Permission.Should().NotBeNull();
+            (await SnapshotAsync(host)).Should().Equal(before, "a denied call changes nothing");
+            host.Destinations.Get("crm-drop").Files.Should().BeEmpty();
+        }
+    }
+
+    [Fact]
+    public async Task ListAsync_Contributor_SeesOnlyDataflowsOnDestinationsSharedWithThem()
+    {
+        await using var host = new ManagementHost();
+        await host.Manager.CreateAsync(Callers.Admin, ManagementHost.Dataflow("Shared"));
+        await host.Manager.CreateAsync(Callers.Admin, ManagementHost.Dataflow("Private", "partner-sftp"));
+
+        (await host.Manager.ListAsync(Callers.Contributor("carol"))).Select(d => d.Definition.Name).Should().Equal("Shared");
+        (await host.Manager.ListAsync(Callers.Admin)).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task CustomPolicy_ReplacesTheDefault()
+    {
+        await using var host = new ManagementHost(configure: b => b.UseAuthorizationPolicy<AllowEverything>());
+
+        var created = await host.Manager.CreateAsync(Callers.Anonymous, ManagementHost.Dataflow());
+
+        created.Definition.Name.Should().Be("Daily CRM");
+    }
+
+    private static ClaimsPrincipal Caller(string role) => role switch
+    {
+        "admin" => Callers.Admin,
+        "carol" => Callers.Contributor("carol"),
+        "dave" => Callers.Contributor("dave"),
+        "viewer" => Callers.Viewer,
+        "nobody" => Callers.Nobody,
+        _ => Callers.Anonymous,
+    };
+
+    private static DataflowDefinition Renamed(DataflowDefinition dataflow)
+    {
+        var copy = dataflow.Clone();
+        copy.Name = "Renamed";
+        return copy;
+    }
+
+    private static DataflowDefinition WithIdentity(DataflowDefinition dataflow)
+    {
+        dataflow.IdentityNamespaces = ["crmId"];
+        return dataflow;
+    }
+
+    private static async Task<List<string>> SnapshotAsync(ManagementHost host)
+    {
+        var snapshot = new List<string>();
+        await foreach (var stored in host.Store.ListDataflowsAsync())
+        {
+            snapshot.Add($"{stored.Definition.Id}:{stored.ETag}");
+            await foreach (var run in host.Store.ListRunsAsync(stored.Definition.Id))
+            {
+                snapshot.Add($"{run.RunId}:{run.Status}");
+            }
+        }
+
+        snapshot.Sort(StringComparer.Ordinal);
+        return snapshot;
+    }
+
+    private sealed class AllowEverything : IExportAuthorizationPolicy
+    {
+        public ValueTask<bool> IsAllowedAsync(ClaimsPrincipal caller, ExportPermission permission, DestinationDefinition? destination, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(true);
+    }
+}
