@@ -23,7 +23,7 @@ public interface IExportScheduler
     /// <returns>A task that completes when the signal is recorded.</returns>
     ValueTask NotifyAudienceEvaluatedAsync(string source, string audienceId, DateTimeOffset evaluatedAt, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists the next scheduled runs up to an instant.</summary>
+    /// <summary>Lists the next runs of enabled schedules up to an instant.</summary>
     /// <param name="until">The end of the window (exclusive).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The upcoming runs, by time.</returns>

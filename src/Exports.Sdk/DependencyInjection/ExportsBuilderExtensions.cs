@@ -173,4 +173,30 @@ public static class ExportsBuilderExtensions
         builder.Services.AddSingleton<IExportAuthorizationPolicy, TPolicy>();
         return builder;
     }
+
+    /// <summary>
+    /// Adds the in-process scheduler: a hosted service that runs every enabled schedule and implements
+    /// <see cref="IExportScheduler"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets poll interval, missed-run policy, concurrency.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder AddScheduler(this IExportsBuilder builder, Action<ExportSchedulerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<ExportSchedulerOptions>()
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "ExportSchedulerOptions.PollInterval must be positive.")
+            .Validate(o => o.MaxConcurrentRuns >= 1, "ExportSchedulerOptions.MaxConcurrentRuns must be at least 1.")
+            .Validate(o => o.MisfireThreshold >= TimeSpan.Zero, "ExportSchedulerOptions.MisfireThreshold must not be negative.")
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddSingleton<ExportScheduler>();
+        builder.Services.TryAddSingleton<IExportScheduler>(sp => sp.GetRequiredService<ExportScheduler>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ExportScheduler>(sp => sp.GetRequiredService<ExportScheduler>()));
+        return builder;
+    }
 }

@@ -40,4 +40,40 @@ internal static partial class ExportsLog
     [LoggerMessage(EventId = 1100, EventName = "RunRecordFailed", Level = LogLevel.Error,
         Message = "Run {RunId} of dataflow {DataflowId}: the run record could not be saved")]
     public static partial void RunRecordFailed(ILogger logger, Exception exception, string runId, string dataflowId);
+
+    [LoggerMessage(EventId = 1200, EventName = "SlotDue", Level = LogLevel.Debug,
+        Message = "Dataflow {DataflowId}, audience {AudienceId}: occurrence {Slot:o} is due")]
+    public static partial void SlotDue(ILogger logger, string dataflowId, string audienceId, DateTimeOffset slot);
+
+    [LoggerMessage(EventId = 1201, EventName = "SlotWaitingForRefresh", Level = LogLevel.Information,
+        Message = "Dataflow {DataflowId}, audience {AudienceId}: occurrence {Slot:o} waits for the source to finish refreshing the audience")]
+    public static partial void SlotWaitingForRefresh(ILogger logger, string dataflowId, string audienceId, DateTimeOffset slot);
+
+    [LoggerMessage(EventId = 1202, EventName = "SlotWaitingForEvaluation", Level = LogLevel.Information,
+        Message = "Dataflow {DataflowId}, audience {AudienceId}: occurrence {Slot:o} waits for the audience's evaluation to finish")]
+    public static partial void SlotWaitingForEvaluation(ILogger logger, string dataflowId, string audienceId, DateTimeOffset slot);
+
+    [LoggerMessage(EventId = 1203, EventName = "SlotStarted", Level = LogLevel.Information,
+        Message = "Dataflow {DataflowId}, audience {AudienceId}: run {RunId} for occurrence {Slot:o} started ({Kind}, {Mode})")]
+    public static partial void SlotStarted(ILogger logger, string dataflowId, string audienceId, string runId, DateTimeOffset slot, string kind, string mode);
+
+    [LoggerMessage(EventId = 1204, EventName = "SlotSkippedPreviousRunning", Level = LogLevel.Warning,
+        Message = "Dataflow {DataflowId}, audience {AudienceId}: occurrence {Slot:o} skipped because the previous run is still going")]
+    public static partial void SlotSkippedPreviousRunning(ILogger logger, string dataflowId, string audienceId, DateTimeOffset slot);
+
+    [LoggerMessage(EventId = 1205, EventName = "SlotSkippedMissed", Level = LogLevel.Warning,
+        Message = "Dataflow {DataflowId}, audience {AudienceId}: occurrence {Slot:o} was missed and is skipped (MissedRuns = Skip)")]
+    public static partial void SlotSkippedMissed(ILogger logger, string dataflowId, string audienceId, DateTimeOffset slot);
+
+    [LoggerMessage(EventId = 1206, EventName = "SlotFinished", Level = LogLevel.Information,
+        Message = "Dataflow {DataflowId}, audience {AudienceId}: run {RunId} for occurrence {Slot:o} finished {Status}")]
+    public static partial void SlotFinished(ILogger logger, string dataflowId, string audienceId, string runId, DateTimeOffset slot, ExportRunStatus status);
+
+    [LoggerMessage(EventId = 1207, EventName = "SlotFailed", Level = LogLevel.Error,
+        Message = "Dataflow {DataflowId}, audience {AudienceId}: run {RunId} for occurrence {Slot:o} failed; it is retried from the same watermark")]
+    public static partial void SlotFailed(ILogger logger, Exception exception, string dataflowId, string audienceId, string runId, DateTimeOffset slot);
+
+    [LoggerMessage(EventId = 1208, EventName = "SchedulerTickFailed", Level = LogLevel.Error,
+        Message = "The scheduler could not read the schedules; it tries again shortly")]
+    public static partial void SchedulerTickFailed(ILogger logger, Exception exception);
 }

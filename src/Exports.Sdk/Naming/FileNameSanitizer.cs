@@ -8,6 +8,9 @@ internal static class FileNameSanitizer
     /// <summary>The longest file name, in characters and in UTF-8 bytes (the limit of common file systems).</summary>
     public const int MaxLength = 255;
 
+    /// <summary>Room a rendered name leaves for the part suffix and extensions (e.g. <c>_12.jsonl.gz</c>) when it is shortened.</summary>
+    public const int SuffixReserve = 32;
+
     /// <summary>Characters no destination accepts in a name, or that would make a path of it.</summary>
     public static bool IsForbidden(char c) =>
         char.IsControl(c) || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' || char.IsSurrogate(c);

@@ -69,25 +69,29 @@ public sealed class FileNameTemplate : IFileNameTemplate
     {
         ArgumentNullException.ThrowIfNull(context);
         var utc = context.Time.ToUniversalTime();
-        var builder = new StringBuilder(64);
-        foreach (var part in _parts)
+        var pieces = new string[_parts.Length];
+        for (var i = 0; i < _parts.Length; i++)
         {
-            switch (part.Kind)
+            var part = _parts[i];
+            pieces[i] = part.Kind switch
             {
-                case PartKind.Text: builder.Append(part.Text); break;
-                case PartKind.DestinationName: builder.Append(FileNameSanitizer.Sanitize(context.DestinationName)); break;
-                case PartKind.DestinationId: builder.Append(FileNameSanitizer.Sanitize(context.DestinationId)); break;
-                case PartKind.SegmentId: builder.Append(FileNameSanitizer.Sanitize(context.SegmentId)); break;
-                case PartKind.SegmentName: builder.Append(FileNameSanitizer.Sanitize(context.SegmentName)); break;
-                case PartKind.OrganizationName: builder.Append(FileNameSanitizer.Sanitize(context.OrganizationName)); break;
-                case PartKind.SandboxName: builder.Append(FileNameSanitizer.Sanitize(context.SandboxName)); break;
-                case PartKind.DateTime: builder.Append(utc.ToString(part.Text, CultureInfo.InvariantCulture)); break;
-                case PartKind.Timestamp: builder.Append(utc.ToUnixTimeSeconds().ToString("D10", CultureInfo.InvariantCulture)); break;
-            }
+                PartKind.Text => part.Text,
+                PartKind.DestinationName => FileNameSanitizer.Sanitize(context.DestinationName),
+                PartKind.DestinationId => FileNameSanitizer.Sanitize(context.DestinationId),
+                PartKind.SegmentId => FileNameSanitizer.Sanitize(context.SegmentId),
+                PartKind.SegmentName => FileNameSanitizer.Sanitize(context.SegmentName),
+                PartKind.OrganizationName => FileNameSanitizer.Sanitize(context.OrganizationName),
+                PartKind.SandboxName => FileNameSanitizer.Sanitize(context.SandboxName),
+                PartKind.DateTime => utc.ToString(part.Text, CultureInfo.InvariantCulture),
+                PartKind.Timestamp => utc.ToUnixTimeSeconds().ToString("D10", CultureInfo.InvariantCulture),
+                _ => "",
+            };
         }
 
+        ShortenValues(pieces);
+
         // Leading dots of the whole name would hide the file or form "..".
-        return FileNameSanitizer.Fit(FileNameSanitizer.Sanitize(builder.ToString()), "");
+        return FileNameSanitizer.Fit(FileNameSanitizer.Sanitize(string.Concat(pieces)), "");
     }
 
     /// <inheritdoc />
@@ -239,6 +243,55 @@ public sealed class FileNameTemplate : IFileNameTemplate
 
         return format.ToString();
     }
+
+    /// <summary>
+    /// Shortens a name that would be too long by trimming the values that come from data, longest first, instead of
+    /// cutting the end of the name: the required placeholders and the date part survive (so runs do not overwrite each
+    /// other), and room is left for the part suffix and extension.
+    /// </summary>
+    private void ShortenValues(string[] pieces)
+    {
+        const int Budget = FileNameSanitizer.MaxLength - FileNameSanitizer.SuffixReserve;
+        var bytes = new int[pieces.Length];
+        var total = 0;
+        for (var i = 0; i < pieces.Length; i++)
+        {
+            if (IsValue(_parts[i].Kind) && pieces[i].Length > FileNameSanitizer.MaxLength)
+            {
+                pieces[i] = pieces[i][..FileNameSanitizer.MaxLength];
+            }
+
+            bytes[i] = Encoding.UTF8.GetByteCount(pieces[i]);
+            total += bytes[i];
+        }
+
+        while (total > Budget)
+        {
+            var longest = -1;
+            for (var i = 0; i < pieces.Length; i++)
+            {
+                if (IsValue(_parts[i].Kind) && pieces[i].Length > 0 && (longest < 0 || bytes[i] > bytes[longest]))
+                {
+                    longest = i;
+                }
+            }
+
+            if (longest < 0)
+            {
+                // Only fixed text is left; Fit cuts the end.
+                return;
+            }
+
+            var piece = pieces[longest];
+            var cut = piece.Length > 1 && char.IsLowSurrogate(piece[^1]) ? 2 : 1;
+            var removed = Encoding.UTF8.GetByteCount(piece.AsSpan(piece.Length - cut));
+            pieces[longest] = piece[..^cut];
+            bytes[longest] -= removed;
+            total -= removed;
+        }
+    }
+
+    private static bool IsValue(PartKind kind) => kind is not (PartKind.Text or PartKind.DateTime or PartKind.Timestamp);
 
     private static string Printable(char c) => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString();
 

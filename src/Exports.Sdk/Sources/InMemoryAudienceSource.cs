@@ -61,7 +61,7 @@ public sealed class InMemoryAudienceSource : IAudienceSource
         }
 
         var selected = members.Where(m => request.ChangedSince is { } since
-            ? m.StatusTime >= since
+            ? m.ChangedAt >= since
             : m.Status == MembershipStatus.Realized).ToArray();
         if (request.NewestFirst)
         {

@@ -1,0 +1,386 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// The in-process scheduler (a hosted service). Each tick it reads every enabled schedule (so edits apply without a
+/// restart), finds the latest due occurrence of each activated audience that is not completed yet, and runs it once:
+/// with a deterministic run id, after the source's refresh or evaluation when the trigger asks for it, within the
+/// concurrency limit. Progress per audience (the last completed occurrence and the incremental watermark) is kept in
+/// the store, so a restart neither repeats nor skips an occurrence; missed ones get one catch-up run (or are skipped).
+/// </summary>
+internal sealed class ExportScheduler : BackgroundService, IExportScheduler
+{
+    private readonly IExportStore _store;
+    private readonly IOptions<ExportsOptions> _exports;
+    private readonly ExportSchedulerOptions _options;
+    private readonly RunCoordinator _coordinator;
+    private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<(string Source, string Audience), DateTimeOffset> _evaluations = new();
+    private readonly ConcurrentDictionary<(string Dataflow, string Audience), (DateTimeOffset Slot, Task Run)> _running = new();
+    private readonly ConcurrentDictionary<(string Dataflow, string Audience), DateTimeOffset> _retryAfter = new();
+    private readonly ConcurrentDictionary<(string Dataflow, string Audience, DateTimeOffset Slot, string Decision), byte> _announced = new();
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly SemaphoreSlim _runSlots;
+
+    public ExportScheduler(
+        IExportStore store,
+        IOptions<ExportsOptions> exports,
+        IOptions<ExportSchedulerOptions> options,
+        RunCoordinator coordinator,
+        IServiceProvider services,
+        TimeProvider time,
+        ILogger<ExportScheduler> logger)
+    {
+        _store = store;
+        _exports = exports;
+        _options = options.Value;
+        _coordinator = coordinator;
+        _services = services;
+        _time = time;
+        _logger = logger;
+        _runSlots = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentRuns));
+    }
+
+    public ValueTask RefreshAsync(string dataflowId, CancellationToken cancellationToken = default)
+    {
+        _wake.Release();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask NotifyAudienceEvaluatedAsync(string source, string audienceId, DateTimeOffset evaluatedAt, CancellationToken cancellationToken = default)
+    {
+        _evaluations.AddOrUpdate((source, audienceId), evaluatedAt, (_, previous) => evaluatedAt > previous ? evaluatedAt : previous);
+        _wake.Release();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask<IReadOnlyList<ScheduledRun>> GetUpcomingAsync(DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var upcoming = new List<ScheduledRun>();
+        foreach (var dataflow in await LoadDataflowsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!dataflow.ScheduleEnabled)
+            {
+                continue;
+            }
+
+            foreach (var audience in dataflow.Audiences)
+            {
+                if (audience.Schedule is { } schedule && schedule.ParseStartTime() is not null)
+                {
+                    upcoming.AddRange(ScheduleCalculator.Occurrences(schedule, now, until)
+                        .Select(t => new ScheduledRun(dataflow.Id, audience.AudienceId, t, SlotRunId.For(dataflow.Id, audience.AudienceId, t))));
+                }
+            }
+        }
+
+        return [.. upcoming.OrderBy(r => r.Time).ThenBy(r => r.DataflowId, StringComparer.Ordinal).ThenBy(r => r.AudienceId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Waits for the runs started so far to finish (tests and shutdown).</summary>
+    internal Task WhenIdleAsync() => Task.WhenAll(_running.Values.Select(r => r.Run));
+
+    /// <summary>One pass over every schedule; returns when the next occurrence is due (null when none is).</summary>
+    internal async Task<DateTimeOffset?> TickAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        DateTimeOffset? wakeAt = null;
+        foreach (var dataflow in await LoadDataflowsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!dataflow.ScheduleEnabled)
+            {
+                continue;
+            }
+
+            foreach (var audience in dataflow.Audiences)
+            {
+                if (audience.Schedule is not { } schedule || schedule.ParseStartTime() is null)
+                {
+                    continue;
+                }
+
+                wakeAt = Earliest(wakeAt, ScheduleCalculator.Next(schedule, now));
+                wakeAt = Earliest(wakeAt, await ConsiderAsync(dataflow, audience, schedule, now, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return wakeAt;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var delay = _options.PollInterval;
+            try
+            {
+                var wakeAt = await TickAsync(stoppingToken).ConfigureAwait(false);
+                if (wakeAt is { } at)
+                {
+                    delay = TimeSpan.FromTicks(Math.Clamp((at - _time.GetUtcNow()).Ticks, 0, _options.PollInterval.Ticks));
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                ExportsLog.SchedulerTickFailed(_logger, ex);
+            }
+
+            await WaitAsync(delay, stoppingToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            // Runs stop with the host's token; let them clean up before the host goes.
+            await WhenIdleAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
+
+    private async Task<DateTimeOffset?> ConsiderAsync(DataflowDefinition dataflow, AudienceActivation audience, ExportSchedule schedule, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var key = (dataflow.Id, audience.AudienceId);
+        var latest = ScheduleCalculator.Previous(schedule, now);
+        if (latest is not { } slot)
+        {
+            return null;
+        }
+
+        if (_running.TryGetValue(key, out var running))
+        {
+            if (slot > running.Slot && Announce(key, slot, "skipped-running"))
+            {
+                ExportsLog.SlotSkippedPreviousRunning(_logger, dataflow.Id, audience.AudienceId, slot);
+                Count("skipped", dataflow.Id);
+            }
+
+            return null;
+        }
+
+        if (_retryAfter.TryGetValue(key, out var retryAt) && retryAt > now)
+        {
+            return retryAt;
+        }
+
+        var state = await _store.GetAudienceStateAsync(dataflow.Id, audience.AudienceId, cancellationToken).ConfigureAwait(false);
+        if (state?.LastCompletedSlot is { } completed && slot <= completed)
+        {
+            return null;
+        }
+
+        if (Announce(key, slot, "due"))
+        {
+            ExportsLog.SlotDue(_logger, dataflow.Id, audience.AudienceId, slot);
+            Count("due", dataflow.Id);
+        }
+
+        var late = now - slot > _options.MisfireThreshold;
+        if (late && _options.MissedRuns == MissedRunPolicy.Skip)
+        {
+            await _store.SaveAudienceStateAsync((state ?? NewState(dataflow, audience)) with { LastCompletedSlot = slot }, cancellationToken).ConfigureAwait(false);
+            ExportsLog.SlotSkippedMissed(_logger, dataflow.Id, audience.AudienceId, slot);
+            Count("skipped", dataflow.Id);
+            return null;
+        }
+
+        if (!await IsReadyAsync(dataflow, audience, schedule, slot, cancellationToken).ConfigureAwait(false))
+        {
+            return now + _options.PollInterval;
+        }
+
+        Start(dataflow, audience, slot, state, late, cancellationToken);
+        return null;
+    }
+
+    private async Task<bool> IsReadyAsync(DataflowDefinition dataflow, AudienceActivation audience, ExportSchedule schedule, DateTimeOffset slot, CancellationToken cancellationToken)
+    {
+        var source = _services.GetKeyedService<IAudienceSource>(dataflow.Source);
+        var status = source is IAudienceEvaluationStatus s
+            ? await s.GetEvaluationStateAsync(audience.AudienceId, cancellationToken).ConfigureAwait(false)
+            : null;
+        var key = (dataflow.Id, audience.AudienceId);
+
+        if (schedule.Trigger == ScheduleTrigger.AfterSegmentEvaluation)
+        {
+            var signalled = _evaluations.TryGetValue((dataflow.Source, audience.AudienceId), out var pushed) ? pushed : (DateTimeOffset?)null;
+            var evaluatedAt = signalled;
+            if (status?.LastEvaluatedAt is { } pulled && (evaluatedAt is null || pulled > evaluatedAt))
+            {
+                evaluatedAt = pulled;
+            }
+
+            var dayStart = new DateTimeOffset(slot.UtcDateTime.Date, TimeSpan.Zero);
+            if (evaluatedAt is null || evaluatedAt < dayStart)
+            {
+                if (Announce(key, slot, "waiting-evaluation"))
+                {
+                    ExportsLog.SlotWaitingForEvaluation(_logger, dataflow.Id, audience.AudienceId, slot);
+                    Count("waiting", dataflow.Id);
+                }
+
+                return false;
+            }
+        }
+
+        if (status is { IsRefreshing: true })
+        {
+            if (Announce(key, slot, "waiting-refresh"))
+            {
+                ExportsLog.SlotWaitingForRefresh(_logger, dataflow.Id, audience.AudienceId, slot);
+                Count("waiting", dataflow.Id);
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    private void Start(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, AudienceExportState? state, bool catchUp, CancellationToken cancellationToken)
+    {
+        var key = (dataflow.Id, audience.AudienceId);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = RunSlotAsync(dataflow, audience, slot, state, catchUp, gate.Task, cancellationToken);
+        _running[key] = (slot, run);
+        gate.SetResult();
+    }
+
+    private async Task RunSlotAsync(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, AudienceExportState? state, bool catchUp, Task registered, CancellationToken cancellationToken)
+    {
+        var key = (dataflow.Id, audience.AudienceId);
+        var runId = SlotRunId.For(dataflow.Id, audience.AudienceId, slot);
+        await registered.ConfigureAwait(false);
+        try
+        {
+            await _runSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var incremental = audience.Mode == ExportMode.FirstFullThenIncremental;
+                var since = incremental ? state?.Watermark : null;
+                // Changes from this instant on belong to the next run; taken before reading so none falls in between.
+                var readStart = _time.GetUtcNow();
+                ExportsTelemetry.SchedulerLag.Record((readStart - slot).TotalSeconds, new KeyValuePair<string, object?>("dataflow", dataflow.Id));
+                ExportsLog.SlotStarted(_logger, dataflow.Id, audience.AudienceId, runId, slot, catchUp ? "catch-up" : "on time", since is null ? "full" : "incremental");
+                Count("started", dataflow.Id);
+
+                var record = await _coordinator.RunAsync(dataflow, new RunStart
+                {
+                    AudienceIds = [audience.AudienceId],
+                    Trigger = ExportRunTrigger.Scheduled,
+                    RunId = runId,
+                    ScheduledTime = slot,
+                    ChangedSince = since is { } s ? new Dictionary<string, DateTimeOffset> { [audience.AudienceId] = s } : null,
+                }, null, cancellationToken).ConfigureAwait(false);
+
+                if (record.Status == ExportRunStatus.Succeeded)
+                {
+                    // Files and manifest are committed: only now may the watermark move.
+                    await _store.SaveAudienceStateAsync(new AudienceExportState
+                    {
+                        DataflowId = dataflow.Id,
+                        AudienceId = audience.AudienceId,
+                        Watermark = incremental ? readStart : state?.Watermark,
+                        LastSuccessfulRunId = runId,
+                        LastCompletedSlot = slot,
+                    }, CancellationToken.None).ConfigureAwait(false);
+                    _retryAfter.TryRemove(key, out _);
+                    Forget(key);
+                }
+                else
+                {
+                    _retryAfter[key] = _time.GetUtcNow() + _options.RetryDelay;
+                }
+
+                ExportsLog.SlotFinished(_logger, dataflow.Id, audience.AudienceId, runId, slot, record.Status);
+                Count("finished", dataflow.Id);
+            }
+            finally
+            {
+                _runSlots.Release();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Host stopping: the slot stays due and is run again, with the same id, after the restart.
+        }
+        catch (ExportRunInProgressException)
+        {
+            // An "export now" holds the audience; try again on a later tick.
+            _retryAfter[key] = _time.GetUtcNow() + _options.PollInterval;
+            ExportsLog.SlotSkippedPreviousRunning(_logger, dataflow.Id, audience.AudienceId, slot);
+            Count("skipped", dataflow.Id);
+        }
+        catch (Exception ex)
+        {
+            _retryAfter[key] = _time.GetUtcNow() + _options.RetryDelay;
+            ExportsLog.SlotFailed(_logger, ex, dataflow.Id, audience.AudienceId, runId, slot);
+            Count("finished", dataflow.Id);
+        }
+        finally
+        {
+            _running.TryRemove(key, out _);
+            _wake.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<DataflowDefinition>> LoadDataflowsAsync(CancellationToken cancellationToken)
+    {
+        var dataflows = _exports.Value.Dataflows.Values.ToList();
+        await foreach (var stored in _store.ListDataflowsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            dataflows.Add(stored.Definition);
+        }
+
+        return dataflows;
+    }
+
+    private static AudienceExportState NewState(DataflowDefinition dataflow, AudienceActivation audience) =>
+        new() { DataflowId = dataflow.Id, AudienceId = audience.AudienceId };
+
+    /// <summary>Logs each decision once per occurrence, not once per tick.</summary>
+    private bool Announce((string Dataflow, string Audience) key, DateTimeOffset slot, string decision) =>
+        _announced.TryAdd((key.Dataflow, key.Audience, slot, decision), 0);
+
+    private void Forget((string Dataflow, string Audience) key)
+    {
+        foreach (var entry in _announced.Keys.Where(k => k.Dataflow == key.Dataflow && k.Audience == key.Audience))
+        {
+            _announced.TryRemove(entry, out _);
+        }
+    }
+
+    private static void Count(string decision, string dataflowId) =>
+        ExportsTelemetry.SchedulerDecisions.Add(1, new KeyValuePair<string, object?>("decision", decision), new KeyValuePair<string, object?>("dataflow", dataflowId));
+
+    private async Task WaitAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var timer = Task.Delay(delay, _time, wait.Token);
+        var wake = _wake.WaitAsync(wait.Token);
+        await Task.WhenAny(timer, wake).ConfigureAwait(false);
+        await wait.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(timer, wake).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

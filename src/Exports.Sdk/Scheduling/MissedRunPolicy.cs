@@ -1,0 +1,11 @@
+namespace Exports.Sdk;
+
+/// <summary>What the scheduler does about occurrences that passed while it was not running. Missed occurrences are never replayed one by one.</summary>
+public enum MissedRunPolicy
+{
+    /// <summary>One catch-up run for the latest missed occurrence (the default); earlier missed ones are skipped.</summary>
+    RunOnce,
+
+    /// <summary>Skip missed occurrences; wait for the next one.</summary>
+    Skip,
+}

@@ -1,0 +1,47 @@
+
+namespace Exports.Sdk.Tests.Fixtures;
+
+/// <summary>
+/// A destination provider (type <c>flaky</c>) over local folders whose destinations fail on demand: every data file,
+/// or only manifests (a crash after the data files but before the manifest).
+/// </summary>
+internal sealed class FlakyDestinationProvider : IDestinationProvider
+{
+    public const string TypeName = "flaky";
+
+    public DestinationDescriptor Descriptor { get; } = new(TypeName, "Flaky local folder")
+    {
+        Settings = [new DestinationSettingDescriptor("path", "Root folder.") { IsRequired = true }],
+    };
+
+    public bool FailDataFiles { get; set; }
+
+    public bool FailManifests { get; set; }
+
+    public IReadOnlyList<string> Validate(DestinationDefinition definition) => [];
+
+    public IDestination Create(DestinationDefinition definition, IServiceProvider services) =>
+        new Flaky(this, new LocalFolderDestination(definition.Name, definition.Settings["path"]!));
+
+    private sealed class Flaky(FlakyDestinationProvider owner, LocalFolderDestination inner) : IDestination
+    {
+        public string Name => inner.Name;
+
+        public ValueTask<IDestinationWriter> OpenWriteAsync(string path, CancellationToken cancellationToken = default)
+        {
+            var isManifest = Path.GetFileName(path).StartsWith("manifest-", StringComparison.Ordinal);
+            if ((isManifest && owner.FailManifests) || (!isManifest && owner.FailDataFiles))
+            {
+                throw new DestinationException($"Destination '{Name}': the store is down (simulated).", isTransient: true);
+            }
+
+            return inner.OpenWriteAsync(path, cancellationToken);
+        }
+
+        public IAsyncEnumerable<DestinationFile> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+
+        public ValueTask DeleteAsync(string path, CancellationToken cancellationToken = default) => inner.DeleteAsync(path, cancellationToken);
+
+        public ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default) => inner.TestConnectionAsync(cancellationToken);
+    }
+}
