@@ -29,6 +29,11 @@ internal sealed class ExportRunner(
         var plan = Prepare(dataflow, request);
         var names = await GetAudienceNamesAsync(plan.Source, plan.Activations, cancellationToken).ConfigureAwait(false);
 
+        using var activity = ExportsTelemetry.ActivitySource.StartActivity("exports.run");
+        activity?.SetTag("dataflow", dataflow.Id);
+        activity?.SetTag("destination", plan.Definition.Name);
+        activity?.SetTag("destination.type", plan.Definition.Type);
+        activity?.SetTag("run.id", runId);
         ExportsLog.RunStarted(_logger, runId, dataflow.Id, plan.Activations.Count, plan.Definition.Name);
         var run = new RunContext(dataflow, plan, runId, scheduledTime, progress) { Since = request.ChangedSince };
         var results = new List<AudienceRunResult>();
@@ -49,6 +54,8 @@ internal sealed class ExportRunner(
             }
 
             ExportsLog.RunCancelled(_logger, runId, dataflow.Id);
+            RecordRun(plan, dataflow, ExportRunStatus.Cancelled, timeProvider.GetUtcNow() - startedAt);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "cancelled");
             throw;
         }
 
@@ -94,6 +101,13 @@ internal sealed class ExportRunner(
         var endedAt = timeProvider.GetUtcNow();
         var rowsExported = results.Sum(r => r.RowsExported);
         var bytes = files.Sum(f => f.Size);
+        RecordRun(plan, dataflow, status, endedAt - startedAt);
+        activity?.SetTag("status", status.ToString());
+        if (status != ExportRunStatus.Succeeded)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, string.Join(" ", errors));
+        }
+
         ExportsLog.RunFinished(_logger, runId, dataflow.Id, status, rowsExported, files.Count, bytes, (long)(endedAt - startedAt).TotalMilliseconds);
         return new ExportRunResult
         {
@@ -170,6 +184,11 @@ internal sealed class ExportRunner(
         var plan = run.Plan;
         var dataflow = run.Dataflow;
         var exportName = $"Dataflow '{dataflow.Id}', audience '{audience.AudienceId}'";
+        using var activity = ExportsTelemetry.ActivitySource.StartActivity("exports.audience");
+        activity?.SetTag("dataflow", dataflow.Id);
+        activity?.SetTag("destination.type", plan.Definition.Type);
+        activity?.SetTag("audience", audience.AudienceId);
+        activity?.SetTag("run.id", run.RunId);
         long rowsRead = 0;
         PartitionedFileWriter? writer = null;
         RowFilter? filter = null;
@@ -203,6 +222,7 @@ internal sealed class ExportRunner(
             await foreach (var batch in plan.Source.ReadMembersAsync(request, cancellationToken).ConfigureAwait(false))
             {
                 columns ??= MapColumns(batch.Schema, exportName, dataflow);
+                run.MappedColumns ??= columns;
                 filter ??= new RowFilter(dataflow, batch.Schema, exportName);
                 if (writer is null)
                 {
@@ -235,6 +255,9 @@ internal sealed class ExportRunner(
 
             await writer.CompleteAsync(plan.Definition.EmptyExport == EmptyExportBehavior.HeaderOnlyFile, cancellationToken).ConfigureAwait(false);
             run.Progress?.Report(new ExportProgress(run.RunId, audience.AudienceId, rowsRead, writer.RowsWritten, writer.BytesWritten, writer.CommittedFiles.Count, writer.CurrentPart));
+            RecordAudience(plan, dataflow, writer, filter);
+            activity?.SetTag("rows", writer.RowsWritten);
+            activity?.SetTag("bytes", writer.BytesWritten);
             return new AudienceRunResult
             {
                 AudienceId = audience.AudienceId,
@@ -256,6 +279,7 @@ internal sealed class ExportRunner(
             }
 
             ExportsLog.AudienceFailed(_logger, ex, run.RunId, dataflow.Id, audience.AudienceId);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             var message = ex.Message.StartsWith(exportName, StringComparison.Ordinal) ? ex.Message : $"{exportName}: {ex.Message}";
             return new AudienceRunResult
             {
@@ -311,6 +335,46 @@ internal sealed class ExportRunner(
         await writer.DisposeAsync().ConfigureAwait(false);
     }
 
+    private static void RecordRun(RunPlan plan, DataflowDefinition dataflow, ExportRunStatus status, TimeSpan duration)
+    {
+        var tags = Tags(plan, dataflow);
+        ExportsTelemetry.RunDuration.Record(duration.TotalSeconds, tags);
+        tags.Add("status", status.ToString());
+        ExportsTelemetry.Runs.Add(1, tags);
+    }
+
+    private static void RecordAudience(RunPlan plan, DataflowDefinition dataflow, PartitionedFileWriter writer, RowFilter? filter)
+    {
+        var tags = Tags(plan, dataflow);
+        ExportsTelemetry.RowsExported.Add(writer.RowsWritten, tags);
+        ExportsTelemetry.BytesWritten.Add(writer.CommittedFiles.Sum(f => f.Size), tags);
+        ExportsTelemetry.FilesCommitted.Add(writer.CommittedFiles.Count, tags);
+        if (filter is null)
+        {
+            return;
+        }
+
+        foreach (var (reason, count) in filter.Skipped)
+        {
+            var skipped = Tags(plan, dataflow);
+            skipped.Add("reason", reason);
+            ExportsTelemetry.RowsSkipped.Add(count, skipped);
+        }
+
+        if (filter.Duplicates > 0)
+        {
+            var duplicates = Tags(plan, dataflow);
+            duplicates.Add("reason", "duplicate");
+            ExportsTelemetry.RowsSkipped.Add(filter.Duplicates, duplicates);
+        }
+    }
+
+    private static System.Diagnostics.TagList Tags(RunPlan plan, DataflowDefinition dataflow) => new()
+    {
+        { "dataflow", dataflow.Id },
+        { "destination.type", plan.Definition.Type },
+    };
+
     private static OutputColumn[] MapColumns(ExportSchema schema, string exportName, DataflowDefinition dataflow)
     {
         var names = dataflow.OutputColumnNames();
@@ -345,7 +409,7 @@ internal sealed class ExportRunner(
     private static ExportManifest CreateManifest(RunContext run, List<ExportedFile> files, DateTimeOffset exportTime)
     {
         var definition = run.Plan.Definition;
-        var columns = run.Columns ?? DefaultColumns(run.Dataflow);
+        var columns = run.Columns ?? run.MappedColumns ?? DefaultColumns(run.Dataflow);
         return new ExportManifest
         {
             FlowRunId = run.RunId,
@@ -391,6 +455,9 @@ internal sealed class ExportRunner(
 
         /// <summary>The columns of the first committed file, for the manifest.</summary>
         public OutputColumn[]? Columns { get; set; }
+
+        /// <summary>The columns of the first batch read, with the source's types, for a manifest that lists no file.</summary>
+        public OutputColumn[]? MappedColumns { get; set; }
 
         public DateTimeOffset? ChangedSince(string audienceId) =>
             Since is not null && Since.TryGetValue(audienceId, out var since) ? since : null;

@@ -144,7 +144,22 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         var path = DestinationPath.Combine(o.FolderPath, name);
         DestinationPath.Validate(path, o.Destination.Name);
 
-        var writer = await o.Destination.OpenWriteAsync(path, cancellationToken).ConfigureAwait(false);
+        var activity = ExportsTelemetry.ActivitySource.StartActivity("exports.file");
+        activity?.SetTag("file.path", path);
+        activity?.SetTag("file.part", number);
+        activity?.SetTag("destination", o.Destination.Name);
+        IDestinationWriter writer;
+        try
+        {
+            writer = await o.Destination.OpenWriteAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            activity?.Dispose();
+            throw;
+        }
+
         var checksum = new ChecksumStream(writer.Stream);
         GZipStream? gzip = null;
         try
@@ -157,7 +172,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             }
 
             var format = o.Format.CreateWriter(output, o.FormatContext);
-            return new Part(number, path, name, writer, checksum, gzip, format);
+            return new Part(number, path, name, writer, checksum, gzip, format) { Activity = activity };
         }
         catch
         {
@@ -192,6 +207,8 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             var file = new ExportedFile(part.Path, part.Name, part.Checksum.BytesWritten, part.Rows, part.Checksum.GetSha256(), part.Number, _options.SourceId);
             await part.Writer.CommitAsync(cancellationToken).ConfigureAwait(false);
             part.Committed = true;
+            part.Activity?.SetTag("file.rows", file.Rows);
+            part.Activity?.SetTag("file.bytes", file.Size);
             _committed.Add(file);
             _committedBytes += file.Size;
             _options.OnFileCommitted?.Invoke(file);
@@ -231,6 +248,12 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             // Disposing an uncommitted writer aborts it (temp file deleted, upload aborted).
             await part.Writer.DisposeAsync().ConfigureAwait(false);
             part.Checksum.Dispose();
+            if (!part.Committed)
+            {
+                part.Activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "aborted");
+            }
+
+            part.Activity?.Dispose();
         }
     }
 
@@ -253,5 +276,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         public long Rows { get; set; }
 
         public bool Committed { get; set; }
+
+        public System.Diagnostics.Activity? Activity { get; init; }
     }
 }
