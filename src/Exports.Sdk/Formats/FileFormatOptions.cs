@@ -14,6 +14,12 @@ public sealed class FileFormatOptions
     /// <summary>The gzip level. Default <see cref="CompressionLevel.Fastest"/> (compression bounds export speed).</summary>
     public CompressionLevel CompressionLevel { get; set; } = CompressionLevel.Fastest;
 
+    /// <summary>
+    /// Whether gzip compresses 1 MiB blocks on every core, each as its own gzip member (a multi-member file that every
+    /// gzip reader accepts). Default true; false writes one member on one core.
+    /// </summary>
+    public bool ParallelCompression { get; set; } = true;
+
     /// <summary>CSV options (used when <see cref="Name"/> is <c>csv</c>).</summary>
     public CsvFormatOptions Csv { get; set; } = new();
 

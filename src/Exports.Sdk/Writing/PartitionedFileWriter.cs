@@ -231,15 +231,20 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         try
         {
             await part.Format.DisposeAsync().ConfigureAwait(false);
-            if (part.Gzip is not null)
+            if (part.Gzip is ParallelGzipStream parallel)
+            {
+                parallel.Abandon();
+            }
+            else if (part.Gzip is not null)
             {
                 try
                 {
                     await part.Gzip.DisposeAsync().ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException or DestinationException)
+#pragma warning disable CA1031 // Cleanup of a file being aborted: whatever the broken stream throws, the abort below must run.
+                catch (Exception)
+#pragma warning restore CA1031
                 {
-                    // The destination stream is already broken; the writer's abort below cleans up.
                 }
             }
         }
@@ -257,7 +262,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         }
     }
 
-    private sealed class Part(int number, string path, string name, IDestinationWriter writer, ChecksumStream checksum, GZipStream? gzip, IFormatWriter format)
+    private sealed class Part(int number, string path, string name, IDestinationWriter writer, ChecksumStream checksum, Stream? gzip, IFormatWriter format)
     {
         public int Number { get; } = number;
 
@@ -269,7 +274,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
         public ChecksumStream Checksum { get; } = checksum;
 
-        public GZipStream? Gzip { get; set; } = gzip;
+        public Stream? Gzip { get; set; } = gzip;
 
         public IFormatWriter Format { get; } = format;
 

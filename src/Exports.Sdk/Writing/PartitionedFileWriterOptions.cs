@@ -15,6 +15,9 @@ internal sealed record PartitionedFileWriterOptions
 
     public CompressionLevel CompressionLevel { get; init; } = CompressionLevel.Fastest;
 
+    /// <summary>Compress blocks on every core (multi-member gzip).</summary>
+    public bool ParallelCompression { get; init; } = true;
+
     public string? FolderPath { get; init; }
 
     /// <summary>The rendered file name without part suffix or extension.</summary>

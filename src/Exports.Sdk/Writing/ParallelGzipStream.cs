@@ -1,0 +1,313 @@
+using System.Buffers;
+using System.IO.Compression;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// gzip on every core: the input is cut into blocks, each block is compressed on the thread pool as its own gzip
+/// member, and the members are written to the inner stream in input order (a multi-member gzip file, which every gzip
+/// reader accepts). At most <c>maxInFlight</c> blocks are in memory at once, so memory stays bounded.
+/// </summary>
+/// <remarks>Compression, not formatting, bounds gzip exports; one core compresses about half as fast as two.</remarks>
+internal sealed class ParallelGzipStream : Stream
+{
+    internal const int DefaultBlockSize = 1024 * 1024;
+
+    private readonly Stream _inner;
+    private readonly CompressionLevel _level;
+    private readonly int _blockSize;
+    private readonly int _maxInFlight;
+    private readonly Queue<Task<Member>> _pending = new();
+    private byte[] _block;
+    private int _blockLength;
+    private bool _wroteAnything;
+    private bool _disposed;
+
+    public ParallelGzipStream(Stream inner, CompressionLevel level, int blockSize = DefaultBlockSize, int maxInFlight = 0)
+    {
+        _inner = inner;
+        _level = level;
+        _blockSize = blockSize;
+        _maxInFlight = maxInFlight > 0 ? maxInFlight : Math.Max(2, Environment.ProcessorCount * 2);
+        _block = ArrayPool<byte>.Shared.Rent(blockSize);
+    }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => !_disposed;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (!buffer.IsEmpty)
+        {
+            var take = Math.Min(buffer.Length, _blockSize - _blockLength);
+            buffer.Span[..take].CopyTo(_block.AsSpan(_blockLength));
+            _blockLength += take;
+            buffer = buffer[take..];
+            if (_blockLength == _blockSize)
+            {
+                await DispatchAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>Synchronous writes compress on the calling thread: no blocking on pool work.</summary>
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_pending.Count > 0)
+        {
+            throw new InvalidOperationException("Mixing synchronous and asynchronous writes is not supported.");
+        }
+
+        while (!buffer.IsEmpty)
+        {
+            var take = Math.Min(buffer.Length, _blockSize - _blockLength);
+            buffer[..take].CopyTo(_block.AsSpan(_blockLength));
+            _blockLength += take;
+            buffer = buffer[take..];
+            if (_blockLength == _blockSize)
+            {
+                var member = Compress(_block, _blockLength, _level);
+                _blockLength = 0;
+                _inner.Write(member.Buffer, 0, member.Length);
+                member.Return();
+                _wroteAnything = true;
+            }
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_blockLength > 0)
+        {
+            await DispatchAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        while (_pending.Count > 0)
+        {
+            await WriteOldestAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Flush()
+    {
+        if (_pending.Count > 0)
+        {
+            throw new InvalidOperationException("Use FlushAsync after asynchronous writes.");
+        }
+
+        if (_blockLength > 0)
+        {
+            var member = Compress(_block, _blockLength, _level);
+            _blockLength = 0;
+            _inner.Write(member.Buffer, 0, member.Length);
+            member.Return();
+            _wroteAnything = true;
+        }
+
+        _inner.Flush();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            if (!_wroteAnything)
+            {
+                // An empty file is still a valid gzip file: one empty member.
+                var empty = Compress(_block, 0, _level);
+                await _inner.WriteAsync(empty.Buffer.AsMemory(0, empty.Length)).ConfigureAwait(false);
+                empty.Return();
+                _wroteAnything = true;
+            }
+        }
+        finally
+        {
+            Release();
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops buffered and pending data without writing it (the file is being aborted).</summary>
+    public void Abandon()
+    {
+        if (!_disposed)
+        {
+            Release();
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            if (_pending.Count == 0)
+            {
+                Flush();
+                if (!_wroteAnything)
+                {
+                    var empty = Compress(_block, 0, _level);
+                    _inner.Write(empty.Buffer, 0, empty.Length);
+                    empty.Return();
+                }
+            }
+
+            Release();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static Member Compress(byte[] block, int length, CompressionLevel level)
+    {
+        // Deflate rarely expands data; the bound covers incompressible blocks plus the gzip header and trailer.
+        var output = new PooledOutput(length + (length >> 10) + 256);
+        using (var gzip = new GZipStream(output, level, leaveOpen: true))
+        {
+            gzip.Write(block, 0, length);
+        }
+
+        return new Member(output.Buffer, (int)output.Length);
+    }
+
+    private async ValueTask DispatchAsync(CancellationToken cancellationToken)
+    {
+        while (_pending.Count >= _maxInFlight)
+        {
+            await WriteOldestAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var block = _block;
+        var length = _blockLength;
+        var level = _level;
+        _pending.Enqueue(Task.Run(() =>
+        {
+            try
+            {
+                return Compress(block, length, level);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(block);
+            }
+        }, CancellationToken.None));
+        _block = ArrayPool<byte>.Shared.Rent(_blockSize);
+        _blockLength = 0;
+    }
+
+    private async ValueTask WriteOldestAsync(CancellationToken cancellationToken)
+    {
+        var member = await _pending.Dequeue().ConfigureAwait(false);
+        try
+        {
+            await _inner.WriteAsync(member.Buffer.AsMemory(0, member.Length), cancellationToken).ConfigureAwait(false);
+            _wroteAnything = true;
+        }
+        finally
+        {
+            member.Return();
+        }
+    }
+
+    private void Release()
+    {
+        _disposed = true;
+        foreach (var task in _pending)
+        {
+            // Abandoned on failure: return their buffers once they finish.
+            task.ContinueWith(t => t.Result.Return(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
+
+        _pending.Clear();
+        if (_block.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_block);
+            _block = [];
+        }
+    }
+
+    private readonly record struct Member(byte[] Buffer, int Length)
+    {
+        public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
+    }
+
+    /// <summary>A write-only stream over a pooled array that grows by renting.</summary>
+    private sealed class PooledOutput(int capacity) : Stream
+    {
+        private int _length;
+
+        public byte[] Buffer { get; private set; } = ArrayPool<byte>.Shared.Rent(capacity);
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _length;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (Buffer.Length - _length < buffer.Length)
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(Buffer.Length * 2, _length + buffer.Length));
+                Buffer.AsSpan(0, _length).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(Buffer);
+                Buffer = bigger;
+            }
+
+            buffer.CopyTo(Buffer.AsSpan(_length));
+            _length += buffer.Length;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.IO.Compression;
+
+namespace Exports.Sdk.Tests.Writing;
+
+public class ParallelGzipStreamTests
+{
+    [Theory]
+    [InlineData(0, 1024)]
+    [InlineData(1, 1024)]
+    [InlineData(1024, 1024)]
+    [InlineData(1025, 1024)]
+    [InlineData(3 * 1024 * 1024 + 17, 64 * 1024)]
+    public async Task WriteAsync_AnySize_DecompressesToTheInput(int size, int blockSize)
+    {
+        var input = Data(size);
+        using var output = new MemoryStream();
+        await using (var gzip = new ParallelGzipStream(output, CompressionLevel.Fastest, blockSize, maxInFlight: 3))
+        {
+            // Uneven writes cross block boundaries.
+            var random = new Random(size);
+            for (var offset = 0; offset < input.Length;)
+            {
+                var take = Math.Min(input.Length - offset, random.Next(1, 3 * blockSize));
+                await gzip.WriteAsync(input.AsMemory(offset, take));
+                offset += take;
+            }
+        }
+
+        Decompress(output.ToArray()).Should().Equal(input);
+    }
+
+    [Fact]
+    public async Task Output_PassesGzipTest_AndFlushInTheMiddleKeepsOrder()
+    {
+        var input = Data(2 * 1024 * 1024);
+        var path = Path.Combine(Path.GetTempPath(), $"parallel-{Guid.NewGuid():N}.gz");
+        try
+        {
+            await using (var file = File.Create(path))
+            await using (var gzip = new ParallelGzipStream(file, CompressionLevel.Fastest, 256 * 1024))
+            {
+                await gzip.WriteAsync(input.AsMemory(0, 1_000_000));
+                await gzip.FlushAsync();
+                await gzip.WriteAsync(input.AsMemory(1_000_000));
+            }
+
+            Decompress(await File.ReadAllBytesAsync(path)).Should().Equal(input);
+            using var process = Process.Start(new ProcessStartInfo("gzip", ["-t", path]) { RedirectStandardError = true })!;
+            var errors = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            process.ExitCode.Should().Be(0, errors);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Write_Synchronous_CompressesOnTheCallingThread()
+    {
+        var input = Data(300_000);
+        using var output = new MemoryStream();
+        using (var gzip = new ParallelGzipStream(output, CompressionLevel.Optimal, 64 * 1024))
+        {
+            gzip.Write(input, 0, input.Length);
+        }
+
+        Decompress(output.ToArray()).Should().Equal(input);
+    }
+
+    private static byte[] Data(int size)
+    {
+        // Compressible but not trivial: CSV-like text with random numbers.
+        var random = new Random(42);
+        var bytes = new byte[size];
+        for (var i = 0; i < size; i++)
+        {
+            bytes[i] = i % 40 == 39 ? (byte)'\n' : (byte)(random.Next(10) < 7 ? 'a' + random.Next(6) : '0' + random.Next(10));
+        }
+
+        return bytes;
+    }
+
+    private static byte[] Decompress(byte[] gz)
+    {
+        using var input = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+}
