@@ -1,0 +1,272 @@
+using System.Text;
+using System.Text.Json;
+using Exports.Sdk.Testing;
+using Exports.Sdk.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Exports.Sdk.Tests.DependencyInjection;
+
+/// <summary>Registration through the public builder: a custom provider, the catalog, start-up validation.</summary>
+public sealed class ExportsServiceCollectionExtensionsTests
+{
+    [Fact]
+    public async Task AddDestinationProvider_CustomProvider_ReceivesTheFiles()
+    {
+        var store = new DictionaryStore();
+        var services = new ServiceCollection();
+        services.AddSingleton(store);
+        services.AddExports()
+            .AddDestinationProvider<DictionaryDestinationProvider>()
+            .AddDestination("x", DictionaryDestinationProvider.TypeName, d =>
+            {
+                d.Settings["container"] = "bucket-1";
+                d.Settings["apiKey"] = "s3cr3t-value";
+                d.MaxRowsPerFile = 4;
+            })
+            .AddAudienceSource("src", new InMemoryAudienceSource().AddAudience(
+                new AudienceInfo("vip", "VIP"),
+                Enumerable.Range(0, 6).Select(i => new AudienceMember(new Dictionary<string, object?>
+                {
+                    ["id"] = i,
+                    ["person.name"] = i % 2 == 0 ? $"Name, \"{i}\"" : null,
+                }))))
+            .AddDataflow("flow", f =>
+            {
+                f.Source = "src";
+                f.Destination = "x";
+                f.Attributes = ["id", "person.name"];
+                f.Audiences = [new AudienceActivation { AudienceId = "vip", FileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%" }];
+            });
+        await using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<IExportRunner>().RunAsync(
+            provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("flow"),
+            new ExportRunRequest { RunId = "r1" });
+
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
+        store.Files.Keys.Should().BeEquivalentTo(["bucket-1/x_vip.csv", "bucket-1/x_vip_2.csv", "bucket-1/manifest-x-r1.json"]);
+        var rows = new[] { "bucket-1/x_vip.csv", "bucket-1/x_vip_2.csv" }
+            .SelectMany(k => FileContent.ParseCsv(store.Files[k], ',').Skip(1))
+            .ToList();
+        rows.Should().BeEquivalentTo(
+            Enumerable.Range(0, 6).Select(i => new[] { i.ToString(System.Globalization.CultureInfo.InvariantCulture), i % 2 == 0 ? $"Name, \"{i}\"" : "" }),
+            o => o.WithStrictOrdering());
+        Encoding.UTF8.GetString(store.Files["bucket-1/manifest-x-r1.json"]).Should().NotContain("s3cr3t-value");
+        using var manifest = JsonDocument.Parse(store.Files["bucket-1/manifest-x-r1.json"]);
+        manifest.RootElement.GetProperty("exportResults").GetArrayLength().Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Providers_CustomProviderRegistered_CatalogListsItWithItsSettings()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(new DictionaryStore());
+        services.AddExports()
+            .AddDestinationProvider<DictionaryDestinationProvider>()
+            .AddDestination("x", DictionaryDestinationProvider.TypeName, d => d.Settings["container"] = "c");
+        await using var provider = services.BuildServiceProvider();
+
+        var catalog = provider.GetRequiredService<IDestinationCatalog>();
+
+        catalog.Providers.Select(p => p.Type).Should().BeEquivalentTo([LocalFolderDestinationProvider.TypeName, DictionaryDestinationProvider.TypeName]);
+        var descriptor = catalog.Providers.Single(p => p.Type == DictionaryDestinationProvider.TypeName);
+        descriptor.DisplayName.Should().Be("Dictionary (test)");
+        descriptor.AuthSchemes.Should().Equal("apiKey");
+        descriptor.Settings.Select(s => (s.Name, s.IsRequired, s.IsSecret)).Should().Equal(
+            ("container", true, false), ("apiKey", false, true), ("prefix", false, false));
+        catalog.Providers.Single(p => p.Type == "local").Settings.Should().ContainSingle(s => s.Name == "path" && s.IsRequired);
+        catalog.Destinations.Select(d => d.Name).Should().Equal("x");
+        catalog.GetDestination("X").Should().BeOfType<DictionaryDestination>().Which.Name.Should().Be("x");
+        catalog.GetDestination("x").Should().BeSameAs(catalog.GetDestination("x"));
+    }
+
+    [Fact]
+    public void GetDestination_UnknownName_ThrowsNamingIt()
+    {
+        var services = new ServiceCollection();
+        services.AddExports().AddLocalFolderDestination("here", "/tmp/unused-exports-folder");
+        using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IDestinationCatalog>().GetDestination("nowhere");
+
+        act.Should().Throw<ExportValidationException>().WithMessage("*'nowhere'*here*");
+    }
+
+    [Fact]
+    public void OptionsValue_MissingRequiredSetting_ThrowsNamingDestinationAndSetting()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(new DictionaryStore());
+        services.AddExports()
+            .AddDestinationProvider<DictionaryDestinationProvider>()
+            .AddDestination("x", DictionaryDestinationProvider.TypeName)
+            .AddDestination("folder", LocalFolderDestinationProvider.TypeName);
+        using var provider = services.BuildServiceProvider();
+
+        var error = Validate(provider);
+
+        error.Failures.Should().Contain(f => f.Contains("Destination 'x'", StringComparison.Ordinal) && f.Contains("'container'", StringComparison.Ordinal));
+        error.Failures.Should().Contain(f => f.Contains("Destination 'folder'", StringComparison.Ordinal) && f.Contains("'path'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OptionsValue_UnknownProviderType_ThrowsNamingDestinationAndType()
+    {
+        var services = new ServiceCollection();
+        services.AddExports().AddDestination("x", "ftp-from-1995");
+        using var provider = services.BuildServiceProvider();
+
+        Validate(provider).Failures.Should().ContainSingle(f =>
+            f.Contains("Destination 'x'", StringComparison.Ordinal) && f.Contains("'ftp-from-1995'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OptionsValue_UnknownFormat_ThrowsNamingDestinationAndFormat()
+    {
+        var services = new ServiceCollection();
+        services.AddExports().AddLocalFolderDestination("x", "/tmp/unused-exports-folder", d => d.Format.Name = "xml");
+        using var provider = services.BuildServiceProvider();
+
+        Validate(provider).Failures.Should().ContainSingle(f =>
+            f.Contains("Destination 'x'", StringComparison.Ordinal) && f.Contains("Format.Name 'xml'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OptionsValue_BadFormatOptions_ThrowsNamingDestinationAndOption()
+    {
+        var services = new ServiceCollection();
+        services.AddExports().AddLocalFolderDestination("x", "/tmp/unused-exports-folder", d => d.Format.Csv.Delimiter = 'x');
+        using var provider = services.BuildServiceProvider();
+
+        Validate(provider).Failures.Should().ContainSingle(f =>
+            f.Contains("Destination 'x'", StringComparison.Ordinal) && f.Contains("Format.Csv.Delimiter 'x'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OptionsValue_BadTemplate_ThrowsNamingDataflowAudienceAndProblem()
+    {
+        var services = new ServiceCollection();
+        services.AddExports()
+            .AddAudienceSource("src", new InMemoryAudienceSource())
+            .AddLocalFolderDestination("x", "/tmp/unused-exports-folder")
+            .AddDataflow("flow", f =>
+            {
+                f.Source = "src";
+                f.Destination = "x";
+                f.Attributes = ["id"];
+                f.Audiences = [new AudienceActivation { AudienceId = "vip", FileNameTemplate = "%SEGMENT_ID%_%NOPE%" }];
+            });
+        using var provider = services.BuildServiceProvider();
+
+        var failures = Validate(provider).Failures;
+
+        failures.Should().Contain(f => f.Contains("Dataflow 'flow'", StringComparison.Ordinal) && f.Contains("audience 'vip'", StringComparison.Ordinal)
+            && f.Contains("%NOPE%", StringComparison.Ordinal));
+        failures.Should().Contain(f => f.Contains("Dataflow 'flow'", StringComparison.Ordinal) && f.Contains("%DESTINATION_NAME%", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OptionsValue_EveryKindOfProblem_ReportsAllTogether()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(new DictionaryStore());
+        services.AddExports()
+            .AddDestinationProvider<DictionaryDestinationProvider>()
+            .AddDestination("missing-setting", DictionaryDestinationProvider.TypeName)
+            .AddDestination("unknown-type", "nope")
+            .AddLocalFolderDestination("unknown-format", "/tmp/unused-exports-folder", d => d.Format.Name = "xml")
+            .AddDataflow("flow", f =>
+            {
+                f.Source = "ghost-source";
+                f.Destination = "ghost-destination";
+                f.Attributes = ["id"];
+                f.Audiences = [new AudienceActivation { AudienceId = "vip", FileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%_%TIMESTAMP%_%DATETIME(YYYY)%" }];
+            });
+        using var provider = services.BuildServiceProvider();
+
+        var error = Validate(provider);
+
+        error.Failures.Should().Contain(f => f.Contains("'missing-setting'", StringComparison.Ordinal) && f.Contains("'container'", StringComparison.Ordinal))
+            .And.Contain(f => f.Contains("'unknown-type'", StringComparison.Ordinal) && f.Contains("'nope'", StringComparison.Ordinal))
+            .And.Contain(f => f.Contains("'unknown-format'", StringComparison.Ordinal) && f.Contains("'xml'", StringComparison.Ordinal))
+            .And.Contain(f => f.Contains("'ghost-source'", StringComparison.Ordinal))
+            .And.Contain(f => f.Contains("'ghost-destination'", StringComparison.Ordinal))
+            .And.Contain(f => f.Contains("audience 'vip'", StringComparison.Ordinal) && f.Contains("%TIMESTAMP%", StringComparison.Ordinal));
+        error.Message.Should().Contain("missing-setting").And.Contain("unknown-type").And.Contain("unknown-format").And.Contain("ghost-source");
+    }
+
+    [Fact]
+    public async Task StartAsync_InvalidOptions_HostFailsToStart()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddExports().AddDestination("x", "nope");
+        using var host = builder.Build();
+
+        var act = () => host.StartAsync();
+
+        (await act.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("'nope'");
+    }
+
+    [Fact]
+    public void AddExports_CalledTwice_RegistersEverythingOnce()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(new DictionaryStore());
+        services.AddExports().AddDestinationProvider<DictionaryDestinationProvider>();
+        services.AddExports().AddDestinationProvider<DictionaryDestinationProvider>().AddDestination("x", "nope");
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IDestinationCatalog>().Providers.Select(p => p.Type).Should().OnlyHaveUniqueItems().And.HaveCount(2);
+        provider.GetServices<IExportFormat>().Select(f => f.Name).Should().BeEquivalentTo(["csv", "jsonl"]);
+        provider.GetServices<IExportRunner>().Should().ContainSingle();
+        provider.GetServices<IDestinationCatalog>().Should().ContainSingle();
+        provider.GetServices<IValidateOptions<ExportsOptions>>().Should().ContainSingle();
+        provider.GetServices<IPostConfigureOptions<ExportsOptions>>().Should().ContainSingle();
+        Validate(provider).Failures.Should().ContainSingle("a problem is reported once, not once per AddExports call");
+    }
+
+    [Fact]
+    public void AddExports_ReturnsBuilderOverTheSameServices()
+    {
+        var services = new ServiceCollection();
+
+        var builder = services.AddExports();
+
+        builder.Services.Should().BeSameAs(services);
+    }
+
+    [Fact]
+    public async Task AddDestination_InMemoryProviderFromTestingPackage_ReceivesFiles()
+    {
+        var services = new ServiceCollection();
+        services.AddExports()
+            .AddDestinationProvider<InMemoryDestinationProvider>()
+            .AddDestination("mem", InMemoryDestinationProvider.TypeName, d => d.Format.Name = "jsonl")
+            .AddAudienceSource("src", new SyntheticAudienceSource().AddAudience("seg", "Segment", 10))
+            .AddDataflow("flow", f =>
+            {
+                f.Source = "src";
+                f.Destination = "mem";
+                f.Attributes = ["profileId", "person.email"];
+                f.Audiences = [new AudienceActivation { AudienceId = "seg", FileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%" }];
+            });
+        await using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<IExportRunner>().RunAsync(
+            provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("flow"), new ExportRunRequest { RunId = "r" });
+
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
+        var destination = provider.GetRequiredService<IDestinationCatalog>().GetDestination("mem").Should().BeOfType<InMemoryDestination>().Subject;
+        destination.Files.Keys.Should().BeEquivalentTo(["mem_seg.jsonl", "manifest-mem-r.json"]);
+        destination.OpenWriters.Should().Be(0);
+        Encoding.UTF8.GetString(destination.Files["mem_seg.jsonl"]).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("person").GetProperty("email").GetString())
+            .Should().HaveCount(10).And.OnlyContain(e => e!.EndsWith("@example.com", StringComparison.Ordinal));
+    }
+
+    private static OptionsValidationException Validate(IServiceProvider provider) =>
+        FluentActions.Invoking(() => provider.GetRequiredService<IOptions<ExportsOptions>>().Value)
+            .Should().Throw<OptionsValidationException>().Which;
+}

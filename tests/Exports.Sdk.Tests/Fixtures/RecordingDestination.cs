@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace Exports.Sdk.Tests.Fixtures;
+
+/// <summary>
+/// Wraps a destination, records every open, commit, abort and delete in order, and can fail a chosen open or commit.
+/// </summary>
+internal sealed class RecordingDestination(IDestination inner) : IDestination
+{
+    private readonly ConcurrentQueue<string> _events = new();
+    private int _opens;
+    private int _commits;
+
+    public string Name => inner.Name;
+
+    /// <summary>Events such as <c>open name.csv</c>, <c>commit name.csv</c>, <c>abort name.csv</c>, <c>delete name.csv</c>.</summary>
+    public IReadOnlyList<string> Events => [.. _events];
+
+    /// <summary>When set, the open with this 1-based number throws a <see cref="DestinationException"/>.</summary>
+    public int? FailOpenNumber { get; set; }
+
+    /// <summary>When set, the commit with this 1-based number throws a <see cref="DestinationException"/>.</summary>
+    public int? FailCommitNumber { get; set; }
+
+    /// <summary>When set, called before each commit with its 1-based number (e.g. to cancel the run).</summary>
+    public Action<int>? BeforeCommit { get; set; }
+
+    public async ValueTask<IDestinationWriter> OpenWriteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var number = Interlocked.Increment(ref _opens);
+        _events.Enqueue("open " + path);
+        if (number == FailOpenNumber)
+        {
+            throw new DestinationException($"Destination '{Name}': simulated outage opening '{path}'", isTransient: false);
+        }
+
+        var writer = await inner.OpenWriteAsync(path, cancellationToken);
+        return new Writer(this, writer, path);
+    }
+
+    public async IAsyncEnumerable<DestinationFile> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var file in inner.ListAsync(prefix, cancellationToken))
+        {
+            yield return file;
+        }
+    }
+
+    public ValueTask DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        _events.Enqueue("delete " + path);
+        return inner.DeleteAsync(path, cancellationToken);
+    }
+
+    public ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default) =>
+        inner.TestConnectionAsync(cancellationToken);
+
+    private sealed class Writer(RecordingDestination owner, IDestinationWriter inner, string path) : IDestinationWriter
+    {
+        private bool _committed;
+
+        public Stream Stream => inner.Stream;
+
+        public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
+        {
+            var number = Interlocked.Increment(ref owner._commits);
+            owner.BeforeCommit?.Invoke(number);
+            if (number == owner.FailCommitNumber)
+            {
+                throw new DestinationException($"Destination '{owner.Name}': simulated outage committing '{path}'", isTransient: false);
+            }
+
+            await inner.CommitAsync(cancellationToken);
+            _committed = true;
+            owner._events.Enqueue("commit " + path);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_committed)
+            {
+                owner._events.Enqueue("abort " + path);
+            }
+
+            await inner.DisposeAsync();
+        }
+    }
+}
