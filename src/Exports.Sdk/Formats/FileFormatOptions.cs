@@ -15,10 +15,14 @@ public sealed class FileFormatOptions
     public CompressionLevel CompressionLevel { get; set; } = CompressionLevel.Fastest;
 
     /// <summary>
-    /// Whether gzip compresses 1 MiB blocks on every core, each as its own gzip member (a multi-member file that every
-    /// gzip reader accepts). Default true; false writes one member on one core.
+    /// How many cores one file may use for formatting and compression. Default 0: all of them. Rows keep their order
+    /// in the file; gzip then compresses 1 MiB blocks as separate gzip members (a multi-member file every gzip reader
+    /// accepts). 1 formats and compresses on one thread, as a single gzip member.
     /// </summary>
-    public bool ParallelCompression { get; set; } = true;
+    public int MaxDegreeOfParallelism { get; set; }
+
+    /// <summary>The number of cores <see cref="MaxDegreeOfParallelism"/> allows on this machine.</summary>
+    public int EffectiveParallelism => MaxDegreeOfParallelism > 0 ? Math.Min(MaxDegreeOfParallelism, Environment.ProcessorCount) : Environment.ProcessorCount;
 
     /// <summary>CSV options (used when <see cref="Name"/> is <c>csv</c>).</summary>
     public CsvFormatOptions Csv { get; set; } = new();

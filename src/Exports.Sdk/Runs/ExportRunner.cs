@@ -312,7 +312,7 @@ internal sealed class ExportRunner(
             FormatContext = new FormatWriterContext(columns, definition.Format, exportName),
             Compression = run.Plan.Format.SupportsCompression ? definition.Format.Compression : ExportCompression.None,
             CompressionLevel = definition.Format.CompressionLevel,
-            ParallelCompression = definition.Format.ParallelCompression,
+            ParallelCompression = definition.Format.EffectiveParallelism > 1,
             FolderPath = definition.FolderPath,
             BaseName = baseName,
             MaxRowsPerFile = definition.MaxRowsPerFile,

@@ -16,7 +16,7 @@ internal sealed record PartitionedFileWriterOptions
     public CompressionLevel CompressionLevel { get; init; } = CompressionLevel.Fastest;
 
     /// <summary>Compress blocks on every core (multi-member gzip).</summary>
-    public bool ParallelCompression { get; init; } = true;
+    public bool ParallelCompression { get; init; } = Environment.ProcessorCount > 1;
 
     public string? FolderPath { get; init; }
 

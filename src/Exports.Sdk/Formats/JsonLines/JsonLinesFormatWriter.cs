@@ -1,35 +1,28 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
+using System.Runtime.ExceptionServices;
 
 namespace Exports.Sdk;
 
-/// <summary>Writes one JSON object per row with <see cref="Utf8JsonWriter"/> into a reused buffer.</summary>
+/// <summary>
+/// Writes JSON Lines: large batches are cut into contiguous slices formatted on several cores and written back in
+/// order, as the CSV writer does.
+/// </summary>
 internal sealed class JsonLinesFormatWriter : IFormatWriter
 {
-    private const int FlushThreshold = 96 * 1024;
-
     private readonly Stream _output;
     private readonly OutputColumn[] _columns;
     private readonly ColumnVector[] _vectors;
-    private readonly JsonObjectLayout.Step[] _steps;
-    private readonly ArrayBufferWriter<byte> _buffer = new(128 * 1024);
-    private readonly Utf8JsonWriter _writer;
-    private readonly char[] _dateChars = new char[64];
+    private readonly JsonObjectLayout _layout;
+    private readonly JsonLinesRowFormatter _main;
+    private readonly JsonLinesRowFormatter?[] _workers;
 
     public JsonLinesFormatWriter(Stream output, FormatWriterContext context)
     {
         _output = output;
         _columns = [.. context.Columns];
         _vectors = new ColumnVector[_columns.Length];
-        _steps = JsonObjectLayout.Create(context.Columns, context.ExportName).Steps;
-        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions
-        {
-            // Relaxed escaping keeps non-ASCII text readable; quotes, backslashes and control characters are still escaped.
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            SkipValidation = true,
-        });
+        _layout = JsonObjectLayout.Create(context.Columns, context.ExportName);
+        _main = new JsonLinesRowFormatter(_layout);
+        _workers = new JsonLinesRowFormatter?[Math.Max(1, context.Options.EffectiveParallelism) - 1];
     }
 
     public async ValueTask WriteAsync(RowBatch batch, ReadOnlyMemory<int> rows, CancellationToken cancellationToken = default)
@@ -39,131 +32,88 @@ internal sealed class JsonLinesFormatWriter : IFormatWriter
             _vectors[c] = batch.GetVector(_columns[c].Ordinal);
         }
 
-        var next = 0;
-        while (next < rows.Length)
+        try
         {
-            next = FormatRows(rows.Span, next);
-            if (_buffer.WrittenCount >= FlushThreshold)
+            var workers = Math.Min(_workers.Length + 1, rows.Length / CsvFormatWriter.MinRowsPerWorker);
+            if (workers > 1)
             {
-                await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+                await WriteInParallelAsync(rows, workers, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var next = 0;
+            while (next < rows.Length)
+            {
+                next = _main.FormatRows(_vectors, rows.Span, next);
+                if (_main.IsFull)
+                {
+                    await WriteOutAsync(_main, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
-
-        Array.Clear(_vectors);
+        finally
+        {
+            // Batches may be reused by the source once this call returns.
+            Array.Clear(_vectors);
+        }
     }
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
-        await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+        await WriteOutAsync(_main, cancellationToken).ConfigureAwait(false);
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => FlushBufferAsync(cancellationToken);
+    public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => WriteOutAsync(_main, cancellationToken);
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
-
-    private int FormatRows(ReadOnlySpan<int> rows, int start)
+    public ValueTask DisposeAsync()
     {
-        for (var i = start; i < rows.Length; i++)
+        _main.Dispose();
+        foreach (var worker in _workers)
         {
-            FormatRow(rows[i]);
-            if (_buffer.WrittenCount >= FlushThreshold)
+            worker?.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask WriteInParallelAsync(ReadOnlyMemory<int> rows, int workers, CancellationToken cancellationToken)
+    {
+        var formatters = new JsonLinesRowFormatter[workers];
+        formatters[0] = _main;
+        for (var i = 1; i < workers; i++)
+        {
+            formatters[i] = _workers[i - 1] ??= new JsonLinesRowFormatter(_layout);
+        }
+
+        var vectors = _vectors;
+        var size = (rows.Length + workers - 1) / workers;
+        try
+        {
+            Parallel.For(0, workers, new ParallelOptions { CancellationToken = cancellationToken }, i =>
             {
-                return i + 1;
-            }
+                var start = i * size;
+                var end = Math.Min(rows.Length, start + size);
+                formatters[i].FormatAll(vectors, rows.Span[start..end]);
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
         }
 
-        return rows.Length;
-    }
-
-    private void FormatRow(int row)
-    {
-        var writer = _writer;
-        writer.WriteStartObject();
-        foreach (var step in _steps)
+        foreach (var formatter in formatters)
         {
-            switch (step.Kind)
-            {
-                case JsonObjectLayout.StepKind.StartObject:
-                    writer.WriteStartObject(step.Name);
-                    break;
-                case JsonObjectLayout.StepKind.EndObject:
-                    writer.WriteEndObject();
-                    break;
-                default:
-                    WriteValue(step.Name, _vectors[step.Column], row);
-                    break;
-            }
-        }
-
-        writer.WriteEndObject();
-        writer.Flush();
-        // Reset drops the writer's notion of a completed top-level value, so the next object needs no separator.
-        writer.Reset();
-        _buffer.GetSpan(1)[0] = (byte)'\n';
-        _buffer.Advance(1);
-    }
-
-    private void WriteValue(JsonEncodedText name, ColumnVector vector, int row)
-    {
-        var writer = _writer;
-        if (vector.Nulls[row])
-        {
-            writer.WriteNull(name);
-            return;
-        }
-
-        switch (vector.Type)
-        {
-            case ExportColumnType.String:
-                writer.WriteString(name, vector.Strings![row]);
-                break;
-            case ExportColumnType.Int32:
-                writer.WriteNumber(name, vector.Int32s![row]);
-                break;
-            case ExportColumnType.Int64:
-                writer.WriteNumber(name, vector.Int64s![row]);
-                break;
-            case ExportColumnType.Double:
-                var d = vector.Doubles![row];
-                if (double.IsFinite(d))
-                {
-                    writer.WriteNumber(name, d);
-                }
-                else
-                {
-                    // JSON has no NaN or infinity; write them as the strings .NET parses back.
-                    writer.WriteString(name, d.ToString(CultureInfo.InvariantCulture));
-                }
-
-                break;
-            case ExportColumnType.Decimal:
-                writer.WriteNumber(name, vector.Decimals![row]);
-                break;
-            case ExportColumnType.Boolean:
-                writer.WriteBoolean(name, vector.Booleans![row]);
-                break;
-            case ExportColumnType.Date:
-                vector.Dates![row].TryFormat(_dateChars, out var n, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                writer.WriteString(name, _dateChars.AsSpan(0, n));
-                break;
-            case ExportColumnType.Timestamp:
-                writer.WriteString(name, new DateTime(vector.Timestamps![row], DateTimeKind.Utc));
-                break;
-            case ExportColumnType.Guid:
-                writer.WriteString(name, vector.Guids![row]);
-                break;
+            await WriteOutAsync(formatter, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask FlushBufferAsync(CancellationToken cancellationToken)
+    private async ValueTask WriteOutAsync(JsonLinesRowFormatter formatter, CancellationToken cancellationToken)
     {
-        if (_buffer.WrittenCount == 0)
+        if (!formatter.Formatted.IsEmpty)
         {
-            return;
+            await _output.WriteAsync(formatter.Formatted, cancellationToken).ConfigureAwait(false);
+            formatter.Reset();
         }
-
-        await _output.WriteAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-        _buffer.ResetWrittenCount();
     }
 }

@@ -1,0 +1,457 @@
+using System.Buffers;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// Formats rows as UTF-8 straight into a pooled buffer: fixed-width code for ISO dates and timestamps,
+/// span formatting for numbers, and one vectorised scan per string to decide quoting. Nothing is allocated per row.
+/// Several formatters can work on different rows of one batch at once; each owns its buffer.
+/// </summary>
+internal sealed class CsvRowFormatter
+{
+    private const int InitialBufferSize = 128 * 1024;
+    private const int FlushThreshold = 96 * 1024;
+    private const long TicksPerMillisecond = TimeSpan.TicksPerMillisecond;
+
+    private readonly FormatWriterContext _context;
+    private readonly OutputColumn[] _columns;
+    private readonly byte _delimiter;
+    private readonly bool _quoting;
+    private readonly byte _quote;
+    private readonly bool _quoteAll;
+    private readonly bool _hasEscape;
+    private readonly byte _escape;
+    private readonly byte[] _nullBytes;
+    private readonly byte[] _emptyBytes;
+    private readonly byte[] _newLine;
+    private readonly SearchValues<byte> _specials;
+    private readonly bool _isoDate;
+    private readonly bool _isoTimestamp;
+    private readonly string _dateFormat;
+    private readonly string _timestampFormat;
+    private byte[] _buffer;
+    private ColumnVector[] _vectors = [];
+    private int _pos;
+
+    public CsvRowFormatter(FormatWriterContext context)
+    {
+        _context = context;
+        var options = context.Options.Csv;
+        _columns = [.. context.Columns];
+        _delimiter = (byte)options.Delimiter;
+        _quoting = options.Quote is not null;
+        _quote = (byte)(options.Quote ?? '"');
+        _quoteAll = options.QuoteAll && _quoting;
+        _hasEscape = options.Escape is not null && (!_quoting || options.Escape != options.Quote);
+        _escape = (byte)(options.Escape ?? '\\');
+        _nullBytes = Encoding.UTF8.GetBytes(options.NullValue ?? "");
+        _emptyBytes = Encoding.UTF8.GetBytes(options.EmptyValue ?? (_quoting ? new string(options.Quote!.Value, 2) : ""));
+        _newLine = Encoding.UTF8.GetBytes(options.NewLine);
+
+        List<byte> specials = [_delimiter, (byte)'\r', (byte)'\n'];
+        if (_quoting)
+        {
+            specials.Add(_quote);
+        }
+
+        if (_hasEscape)
+        {
+            specials.Add(_escape);
+        }
+
+        _specials = SearchValues.Create([.. specials]);
+        _dateFormat = options.DateFormat;
+        _timestampFormat = options.TimestampFormat;
+        _isoDate = options.DateFormat == CsvFormatOptions.IsoDateFormat;
+        _isoTimestamp = options.TimestampFormat == CsvFormatOptions.IsoTimestampFormat;
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    }
+
+    /// <summary>The bytes formatted since the last <see cref="Reset"/>; always whole rows.</summary>
+    public ReadOnlyMemory<byte> Formatted => _buffer.AsMemory(0, _pos);
+
+    /// <summary>Whether the buffer is full enough to be written out.</summary>
+    public bool IsFull => _pos >= FlushThreshold;
+
+    public void Reset() => _pos = 0;
+
+    /// <summary>Formats rows from <paramref name="start"/> until the buffer is full; returns the next row to format.</summary>
+    public int FormatRows(ColumnVector[] vectors, ReadOnlySpan<int> rows, int start)
+    {
+        _vectors = vectors;
+        for (var i = start; i < rows.Length; i++)
+        {
+            FormatRow(rows[i]);
+            if (_pos >= FlushThreshold)
+            {
+                return i + 1;
+            }
+        }
+
+        return rows.Length;
+    }
+
+    /// <summary>Formats every row, growing the buffer as needed (a worker's share of a batch).</summary>
+    public void FormatAll(ColumnVector[] vectors, ReadOnlySpan<int> rows)
+    {
+        _vectors = vectors;
+        foreach (var row in rows)
+        {
+            FormatRow(row);
+        }
+    }
+
+    public void Return()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _pos = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public void WriteHeader()
+    {
+        for (var c = 0; c < _columns.Length; c++)
+        {
+            if (c > 0)
+            {
+                EnsureCapacity(1);
+                _buffer[_pos++] = _delimiter;
+            }
+
+            WriteString(_columns[c].Name, c);
+        }
+
+        WriteNewLine();
+    }
+
+    private void FormatRow(int row)
+    {
+        var columns = _columns;
+        var vectors = _vectors;
+        for (var c = 0; c < columns.Length; c++)
+        {
+            if (c > 0)
+            {
+                EnsureCapacity(1);
+                _buffer[_pos++] = _delimiter;
+            }
+
+            var vector = vectors[c];
+            if (vector.Nulls[row])
+            {
+                WriteRaw(_nullBytes);
+                continue;
+            }
+
+            switch (vector.Type)
+            {
+                case ExportColumnType.String:
+                    WriteString(vector.Strings![row]!, c);
+                    break;
+                case ExportColumnType.Int32:
+                    WriteQuotedIfNeeded(vector.Int32s![row]);
+                    break;
+                case ExportColumnType.Int64:
+                    WriteQuotedIfNeeded(vector.Int64s![row]);
+                    break;
+                case ExportColumnType.Double:
+                    WriteQuotedIfNeeded(vector.Doubles![row]);
+                    break;
+                case ExportColumnType.Decimal:
+                    WriteQuotedIfNeeded(vector.Decimals![row]);
+                    break;
+                case ExportColumnType.Boolean:
+                    WriteBoolean(vector.Booleans![row]);
+                    break;
+                case ExportColumnType.Date:
+                    WriteDate(vector.Dates![row], c);
+                    break;
+                case ExportColumnType.Timestamp:
+                    WriteTimestamp(vector.Timestamps![row], c);
+                    break;
+                case ExportColumnType.Guid:
+                    WriteQuotedIfNeeded(vector.Guids![row]);
+                    break;
+            }
+        }
+
+        WriteNewLine();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteNewLine()
+    {
+        EnsureCapacity(2);
+        if (_newLine.Length == 1)
+        {
+            _buffer[_pos++] = (byte)'\n';
+        }
+        else
+        {
+            _buffer[_pos++] = (byte)'\r';
+            _buffer[_pos++] = (byte)'\n';
+        }
+    }
+
+    private void WriteQuotedIfNeeded<T>(T value)
+        where T : IUtf8SpanFormattable
+    {
+        EnsureCapacity(64);
+        value.TryFormat(_buffer.AsSpan(_pos), out var written, default, CultureInfo.InvariantCulture);
+        // Invariant numbers and GUIDs never hold a delimiter, quote or line break; only quote-all quotes them.
+        if (_quoteAll)
+        {
+            WrapInQuotes(written);
+        }
+        else
+        {
+            _pos += written;
+        }
+    }
+
+    private void WriteBoolean(bool value)
+    {
+        var text = value ? "true"u8 : "false"u8;
+        EnsureCapacity(text.Length + 2);
+        text.CopyTo(_buffer.AsSpan(_pos));
+        if (_quoteAll)
+        {
+            WrapInQuotes(text.Length);
+        }
+        else
+        {
+            _pos += text.Length;
+        }
+    }
+
+    private void WriteDate(DateOnly date, int column)
+    {
+        EnsureCapacity(64);
+        var span = _buffer.AsSpan(_pos);
+        int written;
+        if (_isoDate)
+        {
+            date.Deconstruct(out var year, out var month, out var day);
+            Write4(span, year);
+            span[4] = (byte)'-';
+            Write2(span[5..], month);
+            span[7] = (byte)'-';
+            Write2(span[8..], day);
+            written = 10;
+        }
+        else if (!date.TryFormat(span, out written, _dateFormat, CultureInfo.InvariantCulture))
+        {
+            WriteString(date.ToString(_dateFormat, CultureInfo.InvariantCulture), column);
+            return;
+        }
+
+        CompleteFormatted(span, written, column);
+    }
+
+    private void WriteTimestamp(long utcTicks, int column)
+    {
+        EnsureCapacity(64);
+        var span = _buffer.AsSpan(_pos);
+        var value = new DateTime(utcTicks, DateTimeKind.Utc);
+        int written;
+        if (_isoTimestamp)
+        {
+            value.Deconstruct(out int year, out int month, out int day);
+            var timeOfDay = utcTicks % TimeSpan.TicksPerDay;
+            var ms = (int)(timeOfDay / TicksPerMillisecond);
+            var seconds = ms / 1000;
+            Write4(span, year);
+            span[4] = (byte)'-';
+            Write2(span[5..], month);
+            span[7] = (byte)'-';
+            Write2(span[8..], day);
+            span[10] = (byte)'T';
+            Write2(span[11..], seconds / 3600);
+            span[13] = (byte)':';
+            Write2(span[14..], seconds / 60 % 60);
+            span[16] = (byte)':';
+            Write2(span[17..], seconds % 60);
+            span[19] = (byte)'.';
+            var millis = ms % 1000;
+            span[20] = (byte)('0' + (millis / 100));
+            Write2(span[21..], millis % 100);
+            span[23] = (byte)'Z';
+            written = 24;
+        }
+        else if (!value.TryFormat(span, out written, _timestampFormat, CultureInfo.InvariantCulture))
+        {
+            WriteString(value.ToString(_timestampFormat, CultureInfo.InvariantCulture), column);
+            return;
+        }
+
+        CompleteFormatted(span, written, column);
+    }
+
+    /// <summary>Custom date formats may contain any text, so they go through the string rules.</summary>
+    private void CompleteFormatted(Span<byte> span, int written, int column)
+    {
+        if (!_quoteAll && span[..written].IndexOfAny(_specials) < 0)
+        {
+            _pos += written;
+            return;
+        }
+
+        WriteSpecial(span[..written].ToArray(), column);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Write2(Span<byte> span, int value)
+    {
+        span[1] = (byte)('0' + (value % 10));
+        span[0] = (byte)('0' + (value / 10));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Write4(Span<byte> span, int value)
+    {
+        span[3] = (byte)('0' + (value % 10));
+        span[2] = (byte)('0' + (value / 10 % 10));
+        span[1] = (byte)('0' + (value / 100 % 10));
+        span[0] = (byte)('0' + (value / 1000));
+    }
+
+    private void WriteString(string value, int column)
+    {
+        if (value.Length == 0)
+        {
+            WriteRaw(_emptyBytes);
+            return;
+        }
+
+        EnsureCapacity(value.Length * 3);
+        var destination = _buffer.AsSpan(_pos);
+        Utf8.FromUtf16(value, destination, out _, out var written);
+        var field = destination[..written];
+        if (!_quoteAll
+            && field.IndexOfAny(_specials) < 0
+            && !(_quoting && (IsSpace(field[0]) || IsSpace(field[^1]))))
+        {
+            _pos += written;
+            return;
+        }
+
+        // Rare: copy out so the escaped form can be written over the same buffer.
+        var copy = ArrayPool<byte>.Shared.Rent(written);
+        try
+        {
+            field.CopyTo(copy);
+            WriteSpecial(copy.AsSpan(0, written), column);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t';
+
+    private void WriteSpecial(ReadOnlySpan<byte> field, int column)
+    {
+        if (!_quoting)
+        {
+            WriteUnquotedEscaped(field, column);
+            return;
+        }
+
+        EnsureCapacity((field.Length * 2) + 2);
+        var span = _buffer.AsSpan(_pos);
+        var n = 0;
+        span[n++] = _quote;
+        foreach (var b in field)
+        {
+            if (b == _quote)
+            {
+                span[n++] = _hasEscape ? _escape : _quote;
+            }
+            else if (_hasEscape && b == _escape)
+            {
+                span[n++] = _escape;
+            }
+
+            span[n++] = b;
+        }
+
+        span[n++] = _quote;
+        _pos += n;
+    }
+
+    private void WriteUnquotedEscaped(ReadOnlySpan<byte> field, int column)
+    {
+        if (!_hasEscape)
+        {
+            var name = column >= 0 ? _columns[column].Name : "(date)";
+            var text = Encoding.UTF8.GetString(field);
+            if (text.Length > 40)
+            {
+                text = string.Concat(text.AsSpan(0, 40), "…");
+            }
+
+            throw new ExportException(
+                $"{_context.ExportName}: column '{name}' has the value \"{text}\" that holds the delimiter or a line break, " +
+                "but CSV quoting is off (Format.Csv.Quote is null) and no escape character is set (Format.Csv.Escape).");
+        }
+
+        EnsureCapacity(field.Length * 2);
+        var span = _buffer.AsSpan(_pos);
+        var n = 0;
+        foreach (var b in field)
+        {
+            if (b == _delimiter || b == _escape || b == '\n' || b == '\r')
+            {
+                span[n++] = _escape;
+            }
+
+            span[n++] = b;
+        }
+
+        _pos += n;
+    }
+
+    private void WrapInQuotes(int written)
+    {
+        EnsureCapacity(written + 2);
+        var span = _buffer.AsSpan(_pos);
+        span[..written].CopyTo(span[1..]);
+        span[0] = _quote;
+        span[written + 1] = _quote;
+        _pos += written + 2;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteRaw(ReadOnlySpan<byte> bytes)
+    {
+        EnsureCapacity(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(_pos));
+        _pos += bytes.Length;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnsureCapacity(int count)
+    {
+        if (_buffer.Length - _pos < count)
+        {
+            Grow(count);
+        }
+    }
+
+    private void Grow(int count)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _pos + count));
+        _buffer.AsSpan(0, _pos).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
+    }
+}
