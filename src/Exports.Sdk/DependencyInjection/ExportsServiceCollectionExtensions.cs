@@ -29,6 +29,7 @@ public static class ExportsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDestinationCatalog, DestinationCatalog>();
         services.TryAddSingleton<IExportRunner, ExportRunner>();
+        services.TryAddSingleton<IDatasetExportRunner, DatasetExportRunner>();
 
         // Built-ins register through the same public methods a plug-in uses.
         builder.AddFormat<CsvFormat>();
