@@ -18,9 +18,12 @@ internal sealed record ExportTarget(DestinationDefinition Definition, IDestinati
     }
 
     /// <summary>The manifest's compression: <c>none</c>/<c>gzip</c>, or the internal codec of formats such as Parquet.</summary>
-    public string CompressionName => Format.SupportsCompression
-        ? Definition.Format.Compression.ToString().ToLowerInvariant()
-        : Definition.Format.Settings.GetValueOrDefault("codec") ?? "internal";
+    public string CompressionName => Format switch
+    {
+        { SupportsCompression: true } => Definition.Format.Compression.ToString().ToLowerInvariant(),
+        IInternalCompressionFormat codecs => codecs.GetCompressionName(Definition.Format),
+        _ => Definition.Format.Settings.GetValueOrDefault("codec") ?? "internal",
+    };
 
     /// <summary>Opens a partitioned writer into a folder with the destination's settings.</summary>
     public PartitionedFileWriter CreateWriter(OutputColumn[] columns, string exportName, string? folderPath, string baseName, string sourceId, Action<ExportedFile> onCommitted) =>
