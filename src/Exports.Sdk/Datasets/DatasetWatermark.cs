@@ -60,6 +60,28 @@ public readonly record struct DatasetWatermark
     public static DatasetWatermark FromValue(ExportColumnType type, long value) =>
         IsSupported(type) ? new(type, value) : throw new ArgumentOutOfRangeException(nameof(type), type, "A watermark column is Int32, Int64, Date or Timestamp.");
 
+    /// <summary>
+    /// Reads a row's watermark value as <see cref="Value"/> holds it (the integer, day number or UTC ticks), without boxing;
+    /// for sources that filter rows themselves. The value must not be null.
+    /// </summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="row">Row index.</param>
+    /// <param name="column">The watermark column's ordinal (Int32, Int64, Date or Timestamp).</param>
+    /// <returns>The value, comparable with <see cref="Value"/>.</returns>
+    /// <exception cref="InvalidOperationException">The column's type cannot be a watermark.</exception>
+    public static long ReadValue(RowBatch batch, int row, int column)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return batch.Schema[column].Type switch
+        {
+            ExportColumnType.Int32 => batch.GetInt32(row, column),
+            ExportColumnType.Int64 => batch.GetInt64(row, column),
+            ExportColumnType.Date => batch.GetDate(row, column).DayNumber,
+            ExportColumnType.Timestamp => batch.GetTimestampTicks(row, column),
+            var other => throw new InvalidOperationException($"Column '{batch.Schema[column].Name}' is {other}; a watermark column is Int32, Int64, Date or Timestamp."),
+        };
+    }
+
     /// <summary>The value as a 64-bit integer (Int32 and Int64 watermarks).</summary>
     public long AsInt64() => Value;
 

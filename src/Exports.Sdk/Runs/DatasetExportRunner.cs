@@ -240,7 +240,7 @@ internal sealed class DatasetExportRunner(
             throw new ExportException($"{exportName}: the watermark column '{name}' is {type}, but the watermark passed in ({s}) is {s.Type}.");
         }
 
-        return (new WatermarkFilter(ordinal, type, since), type);
+        return (new WatermarkFilter(ordinal, since), type);
 
         static bool IsInteger(ExportColumnType t) => t is ExportColumnType.Int32 or ExportColumnType.Int64;
     }

@@ -7,14 +7,12 @@ namespace Exports.Sdk;
 internal sealed class WatermarkFilter
 {
     private readonly int _ordinal;
-    private readonly ExportColumnType _type;
     private readonly long _since;
     private readonly bool _hasSince;
 
-    public WatermarkFilter(int ordinal, ExportColumnType type, DatasetWatermark? since)
+    public WatermarkFilter(int ordinal, DatasetWatermark? since)
     {
         _ordinal = ordinal;
-        _type = type;
         _hasSince = since is not null;
         _since = since?.Value ?? 0;
     }
@@ -49,13 +47,7 @@ internal sealed class WatermarkFilter
                 continue;
             }
 
-            var value = _type switch
-            {
-                ExportColumnType.Int32 => batch.GetInt32(row, _ordinal),
-                ExportColumnType.Int64 => batch.GetInt64(row, _ordinal),
-                ExportColumnType.Date => batch.GetDate(row, _ordinal).DayNumber,
-                _ => batch.GetTimestampTicks(row, _ordinal),
-            };
+            var value = DatasetWatermark.ReadValue(batch, row, _ordinal);
             if (_hasSince && value <= _since)
             {
                 NotNewer++;

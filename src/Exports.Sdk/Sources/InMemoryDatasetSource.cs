@@ -110,23 +110,8 @@ public sealed class InMemoryDatasetSource : IDatasetSource
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    private static bool IsAfter(RowBatch batch, int row, int column, DatasetWatermark since)
-    {
-        if (batch.IsNull(row, column))
-        {
-            return false;
-        }
-
-        long value = batch.Schema[column].Type switch
-        {
-            ExportColumnType.Int32 => batch.GetInt32(row, column),
-            ExportColumnType.Int64 => batch.GetInt64(row, column),
-            ExportColumnType.Date => batch.GetDate(row, column).DayNumber,
-            ExportColumnType.Timestamp => batch.GetTimestampTicks(row, column),
-            _ => long.MaxValue,
-        };
-        return value > since.Value;
-    }
+    private static bool IsAfter(RowBatch batch, int row, int column, DatasetWatermark since) =>
+        !batch.IsNull(row, column) && DatasetWatermark.IsSupported(batch.Schema[column].Type) && DatasetWatermark.ReadValue(batch, row, column) > since.Value;
 
     private (DatasetInfo Info, List<object?[]> Rows) Get(string id) =>
         _datasets.TryGetValue(id, out var dataset) ? dataset : throw new ExportException($"The in-memory source has no dataset '{id}'.");
