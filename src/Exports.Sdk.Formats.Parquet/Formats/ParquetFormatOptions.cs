@@ -48,8 +48,9 @@ public sealed class ParquetFormatOptions
     public int RowGroupRows { get; init; } = DefaultRowGroupRows;
 
     /// <summary>
-    /// The estimated uncompressed size (values as stored, strings as characters) at which a row group is written out,
-    /// even before <see cref="RowGroupRows"/>; checked every 1,024 rows. Default 64 MiB.
+    /// The memory the buffered rows may take (values, null levels and the text of strings, estimated) before the row group
+    /// is written out, even before <see cref="RowGroupRows"/>; checked every 1,024 rows. Default 64 MiB. Encoding a row
+    /// group takes about as much again, so a Parquet export peaks near twice this.
     /// </summary>
     public long RowGroupBytes { get; init; } = DefaultRowGroupBytes;
 

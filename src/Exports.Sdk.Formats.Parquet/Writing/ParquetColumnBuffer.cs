@@ -44,7 +44,10 @@ internal sealed class ParquetColumnBuffer
 
     public DataField Field { get; }
 
-    /// <summary>Adds the selected rows of a batch; returns the estimated bytes they take in the row group.</summary>
+    /// <summary>
+    /// Adds the selected rows of a batch; returns the memory they take while buffered: a definition level and a value
+    /// slot per row, plus the UTF-16 text of strings (kept alive until the row group is written).
+    /// </summary>
     public long Append(RowBatch batch, ReadOnlySpan<int> rows)
     {
         EnsureCapacity(_rows + rows.Length);
@@ -60,7 +63,7 @@ internal sealed class ParquetColumnBuffer
                     {
                         _strings![_values++] = text.AsMemory();
                         levels[_rows++] = 1;
-                        bytes += text.Length + 4;
+                        bytes += 2L * text.Length;
                     }
                     else
                     {
@@ -68,21 +71,21 @@ internal sealed class ParquetColumnBuffer
                     }
                 }
 
-                return bytes;
+                return bytes + (rows.Length * 20L);
             case ExportColumnType.Int32:
-                return Fill(batch, rows, _ints!, static (b, r, c) => b.GetInt32(r, c), 4);
+                return Fill(batch, rows, _ints!, static (b, r, c) => b.GetInt32(r, c), 8);
             case ExportColumnType.Int64:
-                return Fill(batch, rows, _longs!, static (b, r, c) => b.GetInt64(r, c), 8);
+                return Fill(batch, rows, _longs!, static (b, r, c) => b.GetInt64(r, c), 12);
             case ExportColumnType.Double:
-                return Fill(batch, rows, _doubles!, static (b, r, c) => b.GetDouble(r, c), 8);
+                return Fill(batch, rows, _doubles!, static (b, r, c) => b.GetDouble(r, c), 12);
             case ExportColumnType.Boolean:
-                return Fill(batch, rows, _booleans!, static (b, r, c) => b.GetBoolean(r, c), 1);
+                return Fill(batch, rows, _booleans!, static (b, r, c) => b.GetBoolean(r, c), 5);
             case ExportColumnType.Date:
-                return Fill(batch, rows, _dates!, static (b, r, c) => b.GetDate(r, c), 4);
+                return Fill(batch, rows, _dates!, static (b, r, c) => b.GetDate(r, c), 8);
             case ExportColumnType.Timestamp:
-                return Fill(batch, rows, _timestamps!, static (b, r, c) => new DateTime(b.GetTimestampTicks(r, c), DateTimeKind.Utc), 8);
+                return Fill(batch, rows, _timestamps!, static (b, r, c) => new DateTime(b.GetTimestampTicks(r, c), DateTimeKind.Utc), 12);
             case ExportColumnType.Guid:
-                return Fill(batch, rows, _guids!, static (b, r, c) => b.GetGuid(r, c), 16);
+                return Fill(batch, rows, _guids!, static (b, r, c) => b.GetGuid(r, c), 20);
             case ExportColumnType.Decimal:
                 foreach (var row in rows)
                 {
@@ -96,7 +99,7 @@ internal sealed class ParquetColumnBuffer
                     levels[_rows++] = 1;
                 }
 
-                return rows.Length * 16L;
+                return rows.Length * 20L;
             default:
                 throw new ExportException($"{_exportName}: column '{_column.Name}' has the type {_column.Type}, which Parquet export does not support.");
         }

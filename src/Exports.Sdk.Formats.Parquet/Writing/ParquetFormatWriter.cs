@@ -14,6 +14,9 @@ internal sealed class ParquetFormatWriter : IFormatWriter
     /// <summary>Rows appended between two checks of the estimated row-group size.</summary>
     internal const int ByteCheckRows = 1024;
 
+    /// <summary>Values sampled to decide whether a string column is worth dictionary encoding.</summary>
+    private const int DictionarySampleSize = 10_000;
+
     private readonly Stream _output;
     private readonly FormatWriterContext _context;
     private readonly ParquetFormatOptions _options;
@@ -130,6 +133,8 @@ internal sealed class ParquetFormatWriter : IFormatWriter
                 _ => CompressionMethod.Snappy,
             },
             CompressionLevel = _options.CompressionLevel,
+            // Probe a sample before trying dictionary encoding, so unique strings (e-mails, ids) skip a full-column scan.
+            DictionaryEncodingSampleSize = DictionarySampleSize,
         }, append: false, cancellationToken).ConfigureAwait(false);
 
     private static DataField CreateField(OutputColumn column, ParquetFormatOptions options, string exportName) => column.Type switch
