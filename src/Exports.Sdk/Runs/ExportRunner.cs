@@ -127,10 +127,7 @@ internal sealed class ExportRunner(
     private RunPlan Prepare(DataflowDefinition dataflow, ExportRunRequest request)
     {
         var problems = new List<string>();
-        var definition = catalog.GetDefinition(dataflow.Destination);
-        var destination = catalog.GetDestination(dataflow.Destination);
-        var format = formats.FirstOrDefault(f => string.Equals(f.Name, definition.Format.Name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ExportValidationException($"Destination '{definition.Name}': Format.Name '{definition.Format.Name}' is not a registered format.");
+        var (definition, destination, format) = ExportTarget.Resolve(catalog, formats, dataflow.Destination);
         var source = services.GetKeyedService<IAudienceSource>(dataflow.Source)
             ?? throw new ExportValidationException($"Dataflow '{dataflow.Id}': Source '{dataflow.Source}' is not a registered audience source.");
 
@@ -305,25 +302,12 @@ internal sealed class ExportRunner(
     private PartitionedFileWriter CreateWriter(RunContext run, PlannedAudience audience, string baseName, OutputColumn[] columns, string exportName)
     {
         var definition = run.Plan.Definition;
-        return new PartitionedFileWriter(new PartitionedFileWriterOptions
-        {
-            Destination = run.Plan.Destination,
-            Format = run.Plan.Format,
-            FormatContext = new FormatWriterContext(columns, definition.Format, exportName),
-            Compression = run.Plan.Format.SupportsCompression ? definition.Format.Compression : ExportCompression.None,
-            CompressionLevel = definition.Format.CompressionLevel,
-            ParallelCompression = definition.Format.EffectiveParallelism > 1,
-            FolderPath = definition.FolderPath,
-            BaseName = baseName,
-            MaxRowsPerFile = definition.MaxRowsPerFile,
-            MaxBytesPerFile = definition.MaxBytesPerFile,
-            SourceId = audience.AudienceId,
-            OnFileCommitted = file =>
+        return new ExportTarget(definition, run.Plan.Destination, run.Plan.Format).CreateWriter(
+            columns, exportName, definition.FolderPath, baseName, audience.AudienceId, file =>
             {
                 run.Columns ??= columns;
                 ExportsLog.FileCommitted(_logger, run.RunId, file.Path, file.Rows, file.Size, audience.AudienceId, definition.Name);
-            },
-        });
+            });
     }
 
     private async ValueTask RollbackAsync(RunContext run, PartitionedFileWriter writer, string audienceId)
@@ -376,65 +360,17 @@ internal sealed class ExportRunner(
         { "destination.type", plan.Definition.Type },
     };
 
-    private static OutputColumn[] MapColumns(ExportSchema schema, string exportName, DataflowDefinition dataflow)
-    {
-        var names = dataflow.OutputColumnNames();
-        var columns = new OutputColumn[names.Count];
-        var missing = new List<string>();
-        for (var i = 0; i < names.Count; i++)
-        {
-            var ordinal = schema.IndexOf(names[i]);
-            if (ordinal < 0)
-            {
-                missing.Add(names[i]);
-                continue;
-            }
-
-            columns[i] = new OutputColumn(names[i], schema[ordinal].Type, ordinal);
-        }
-
-        if (missing.Count > 0)
-        {
-            throw new ExportException(
-                $"{exportName}: the source '{dataflow.Source}' returned no column {string.Join(", ", missing.Select(m => $"'{m}'"))}; " +
-                $"it returned {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
-        }
-
-        return columns;
-    }
+    private static OutputColumn[] MapColumns(ExportSchema schema, string exportName, DataflowDefinition dataflow) =>
+        OutputColumnMapper.Map(schema, dataflow.OutputColumnNames(), exportName, dataflow.Source);
 
     private static OutputColumn[] DefaultColumns(DataflowDefinition dataflow) =>
         [.. dataflow.OutputColumnNames().Select((name, i) => new OutputColumn(
             name, name == AudienceColumns.MembershipStatusTime ? ExportColumnType.Timestamp : ExportColumnType.String, i))];
 
-    private static ExportManifest CreateManifest(RunContext run, List<ExportedFile> files, DateTimeOffset exportTime)
-    {
-        var definition = run.Plan.Definition;
-        var columns = run.Columns ?? run.MappedColumns ?? DefaultColumns(run.Dataflow);
-        return new ExportManifest
-        {
-            FlowRunId = run.RunId,
-            ScheduledTime = run.ScheduledTime.ToUniversalTime(),
-            DataflowId = run.Dataflow.Id,
-            DestinationId = definition.EffectiveId,
-            ExportTime = exportTime.ToUniversalTime(),
-            Format = run.Plan.Format.Name,
-            Compression = run.Plan.Format.SupportsCompression
-                ? definition.Format.Compression.ToString().ToLowerInvariant()
-                : definition.Format.Settings.GetValueOrDefault("codec") ?? "internal",
-            Columns = [.. columns.Select(c => new ManifestColumn(c.Name, c.Type.ToString().ToLowerInvariant()))],
-            ExportResults = [.. files.Select(f => new ManifestFile
-            {
-                SinkPath = f.Path,
-                Name = f.Name,
-                Size = f.Size,
-                Rows = f.Rows,
-                Sha256 = f.Sha256,
-                AudienceId = f.SourceId,
-                Part = f.Part,
-            })],
-        };
-    }
+    private static ExportManifest CreateManifest(RunContext run, List<ExportedFile> files, DateTimeOffset exportTime) =>
+        new ExportTarget(run.Plan.Definition, run.Plan.Destination, run.Plan.Format).CreateManifest(
+            run.RunId, run.ScheduledTime, run.Dataflow.Id, run.Columns ?? run.MappedColumns ?? DefaultColumns(run.Dataflow),
+            files.Select(f => ExportTarget.ToManifestFile(f) with { AudienceId = f.SourceId }), exportTime);
 
     private sealed record PlannedAudience(string AudienceId, IFileNameTemplate Template);
 

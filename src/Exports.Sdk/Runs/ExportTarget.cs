@@ -1,0 +1,71 @@
+namespace Exports.Sdk;
+
+/// <summary>
+/// A destination with its format, as a run writes to it: opens partitioned writers with the destination's splitting and
+/// compression settings and builds the manifest. Shared by the audience and dataset engines.
+/// </summary>
+internal sealed record ExportTarget(DestinationDefinition Definition, IDestination Destination, IExportFormat Format)
+{
+    /// <summary>Finds a destination and its registered format.</summary>
+    /// <exception cref="ExportValidationException">The destination or format is unknown.</exception>
+    public static ExportTarget Resolve(IDestinationCatalog catalog, IEnumerable<IExportFormat> formats, string destinationName)
+    {
+        var definition = catalog.GetDefinition(destinationName);
+        var destination = catalog.GetDestination(destinationName);
+        var format = formats.FirstOrDefault(f => string.Equals(f.Name, definition.Format.Name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ExportValidationException($"Destination '{definition.Name}': Format.Name '{definition.Format.Name}' is not a registered format.");
+        return new ExportTarget(definition, destination, format);
+    }
+
+    /// <summary>The manifest's compression: <c>none</c>/<c>gzip</c>, or the internal codec of formats such as Parquet.</summary>
+    public string CompressionName => Format switch
+    {
+        { SupportsCompression: true } => Definition.Format.Compression.ToString().ToLowerInvariant(),
+        IInternalCompressionFormat codecs => codecs.GetCompressionName(Definition.Format),
+        _ => Definition.Format.Settings.GetValueOrDefault("codec") ?? "internal",
+    };
+
+    /// <summary>Opens a partitioned writer into a folder with the destination's settings.</summary>
+    public PartitionedFileWriter CreateWriter(OutputColumn[] columns, string exportName, string? folderPath, string baseName, string sourceId, Action<ExportedFile> onCommitted) =>
+        new(new PartitionedFileWriterOptions
+        {
+            Destination = Destination,
+            Format = Format,
+            FormatContext = new FormatWriterContext(columns, Definition.Format, exportName),
+            Compression = Format.SupportsCompression ? Definition.Format.Compression : ExportCompression.None,
+            CompressionLevel = Definition.Format.CompressionLevel,
+            ParallelCompression = Definition.Format.EffectiveParallelism > 1,
+            FolderPath = folderPath,
+            BaseName = baseName,
+            MaxRowsPerFile = Definition.MaxRowsPerFile,
+            MaxBytesPerFile = Definition.MaxBytesPerFile,
+            SourceId = sourceId,
+            OnFileCommitted = onCommitted,
+        });
+
+    /// <summary>Builds the manifest of a run's committed files.</summary>
+    public ExportManifest CreateManifest(string runId, DateTimeOffset scheduledTime, string flowId, IReadOnlyList<OutputColumn> columns, IEnumerable<ManifestFile> files, DateTimeOffset exportTime) =>
+        new()
+        {
+            FlowRunId = runId,
+            ScheduledTime = scheduledTime.ToUniversalTime(),
+            DataflowId = flowId,
+            DestinationId = Definition.EffectiveId,
+            ExportTime = exportTime.ToUniversalTime(),
+            Format = Format.Name,
+            Compression = CompressionName,
+            Columns = [.. columns.Select(c => new ManifestColumn(c.Name, c.Type.ToString().ToLowerInvariant()))],
+            ExportResults = [.. files],
+        };
+
+    /// <summary>The manifest entry of a committed file, without its audience or dataset id.</summary>
+    public static ManifestFile ToManifestFile(ExportedFile file) => new()
+    {
+        SinkPath = file.Path,
+        Name = file.Name,
+        Size = file.Size,
+        Rows = file.Rows,
+        Sha256 = file.Sha256,
+        Part = file.Part,
+    };
+}
