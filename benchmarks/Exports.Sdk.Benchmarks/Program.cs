@@ -1,4 +1,10 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project benchmarks/Exports.Sdk.Benchmarks -- --filter '*'
+if (args.Contains("--quick"))
+{
+    await Exports.Sdk.Benchmarks.QuickProfile.RunAsync();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Exports.Sdk.Benchmarks.WriterBenchmarks).Assembly).Run(args);

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace Exports.Sdk.Throughput;
+
+/// <summary>One timed run of a writer: time, output size, managed allocations and the peak working set above the start.</summary>
+internal sealed record Measurement(string Name, double Seconds, long Rows, long Bytes, long Allocated, long PeakAddedBytes)
+{
+    public double RowsPerSecond => Rows / Seconds;
+
+    public double MegabytesPerSecond => Bytes / 1048576.0 / Seconds;
+
+    public static async Task<Measurement> TakeAsync(string name, long rows, Func<Task<long>> run)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var baseline = process.WorkingSet64;
+        long peak = baseline;
+        using var sampling = new CancellationTokenSource();
+        // Sampled, because the process-wide peak cannot be reset between writers.
+        var sampler = Task.Run(async () =>
+        {
+            using var self = Process.GetCurrentProcess();
+            while (!sampling.IsCancellationRequested)
+            {
+                self.Refresh();
+                peak = Math.Max(peak, self.WorkingSet64);
+                try
+                {
+                    await Task.Delay(5, sampling.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        });
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        var bytes = await run();
+        clock.Stop();
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        await sampling.CancelAsync();
+        await sampler;
+        return new Measurement(name, clock.Elapsed.TotalSeconds, rows, bytes, allocated, Math.Max(0, peak - baseline));
+    }
+
+    /// <summary>The run with the median time.</summary>
+    public static Measurement Median(IReadOnlyList<Measurement> runs) => runs.OrderBy(r => r.Seconds).ElementAt(runs.Count / 2);
+}

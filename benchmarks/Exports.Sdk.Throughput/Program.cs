@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using Exports.Sdk;
+using Exports.Sdk.Testing;
+using Exports.Sdk.Throughput;
+
+// Throughput: dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- [--rows 2000000] [--runs 3]
+// Memory:     dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- --scale [--sizes 100000,1000000,10000000]
+var options = Args.Parse(args);
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+if (options.Child is { } childFormat)
+{
+    return await ScaleChild.RunAsync(childFormat, options.Rows, options.Folder);
+}
+
+if (options.Scale)
+{
+    await ScaleReport.RunAsync(options);
+    return 0;
+}
+
+await ThroughputReport.RunAsync(options);
+return 0;
+
+internal sealed record Args(int Rows, int Runs, bool Scale, string? Child, string Folder, IReadOnlyList<int> Sizes, IReadOnlySet<string>? Only)
+{
+    public static Args Parse(string[] args)
+    {
+        string? Value(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        return new Args(
+            int.Parse(Value("--rows") ?? "2000000", CultureInfo.InvariantCulture),
+            int.Parse(Value("--runs") ?? "3", CultureInfo.InvariantCulture),
+            args.Contains("--scale"),
+            Value("--child"),
+            Value("--out") ?? Path.Combine(Path.GetTempPath(), "exports-throughput"),
+            [.. (Value("--sizes") ?? "100000,1000000,10000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
+            Value("--only")?.Split(';').ToHashSet(StringComparer.OrdinalIgnoreCase));
+    }
+}
+
+/// <summary>Times the SDK and the anchors on the same rows, median of several runs, and prints the table and ratios.</summary>
+internal static class ThroughputReport
+{
+    public static async Task RunAsync(Args options)
+    {
+        Directory.CreateDirectory(options.Folder);
+        Console.WriteLine($"Generating {options.Rows:N0} profile rows...");
+        var profiles = ProfileData.Generate(options.Rows);
+        var batches = ProfileData.ToBatches(profiles);
+        var source = new PreparedAudienceSource("bench", batches);
+        var attributes = ProfileData.ColumnNames;
+        var results = new List<Measurement>();
+
+        async Task Measure(string name, Func<string, Task<long>> run)
+        {
+            if (options.Only is { } only && !only.Contains(name))
+            {
+                return;
+            }
+
+            var runs = new List<Measurement>();
+            // One untimed run first, so every writer is measured with optimised (tier-1) code, not while it JITs.
+            for (var i = -1; i < options.Runs; i++)
+            {
+                var folder = Path.Combine(options.Folder, name.Replace(' ', '-') + "-" + i);
+                Reset(folder);
+                var measurement = await Measurement.TakeAsync(name, options.Rows, () => run(folder));
+                if (i >= 0)
+                {
+                    runs.Add(measurement);
+                }
+
+                Reset(folder);
+            }
+
+            var median = Measurement.Median(runs);
+            results.Add(median);
+            Console.WriteLine($"  {name,-34} {median.RowsPerSecond / 1e6,6:F2} M rows/s  {median.MegabytesPerSecond,7:F1} MB/s  " +
+                $"(runs: {string.Join(", ", runs.Select(r => (r.RowsPerSecond / 1e6).ToString("F2", CultureInfo.InvariantCulture)))})");
+        }
+
+        await Measure("SDK CSV", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.None, 0));
+        await Measure("SDK CSV, 1 thread", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.None, 1));
+        await Measure("SDK CSV.gz", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.Gzip, 0));
+        await Measure("SDK CSV.gz, 1 thread (GZipStream)", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.Gzip, 1));
+        await Measure("SDK JSON Lines", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "jsonl", ExportCompression.None, 0));
+        await Measure("SDK Parquet", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "parquet", ExportCompression.None, 0));
+        await Measure("CsvHelper WriteRecords", f => Anchors.CsvHelperWriteRecordsAsync(profiles, Path.Combine(f, "x.csv")));
+        await Measure("Parquet.Net direct", f => Anchors.ParquetNetAsync(profiles, Path.Combine(f, "x.parquet"), 1_000_000));
+        await Measure("ParquetSharp", f => Anchors.ParquetSharpWrite(profiles, Path.Combine(f, "x.parquet"), 1_000_000));
+
+        // DuckDB: the rows are loaded once, untimed.
+        var seed = Path.Combine(options.Folder, "duckdb-seed");
+        Reset(seed);
+        await SdkPipeline.RunAsync(source, "bench", attributes, seed, "csv", ExportCompression.None, 0);
+        using (var duck = Anchors.LoadDuckDb(Directory.GetFiles(seed, "*.csv").Single(), threads: 2))
+        {
+            await Measure("DuckDB COPY CSV", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.csv"), "HEADER, DELIMITER ','")));
+            await Measure("DuckDB COPY CSV gzip", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.csv.gz"), "HEADER, COMPRESSION gzip")));
+            await Measure("DuckDB COPY JSON", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.json"), "FORMAT json")));
+            await Measure("DuckDB COPY Parquet", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.parquet"), "FORMAT parquet, COMPRESSION snappy")));
+        }
+
+        Reset(seed);
+        Print(options, results);
+    }
+
+    private static void Print(Args options, List<Measurement> results)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{options.Rows:N0} rows, {ProfileData.ColumnNames.Length} columns, median of {options.Runs}; " +
+            $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+        Console.WriteLine();
+        Console.WriteLine("| writer (to a local file) | M rows/s | MB/s | allocated MB | peak added MB |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var r in results)
+        {
+            Console.WriteLine($"| {r.Name} | {r.RowsPerSecond / 1e6:F2} | {r.MegabytesPerSecond:F0} | {r.Allocated / 1048576.0:F0} | {r.PeakAddedBytes / 1048576.0:F0} |");
+        }
+
+        double Rate(string name) => results.FirstOrDefault(r => r.Name == name)?.RowsPerSecond ?? double.NaN;
+        Console.WriteLine();
+        Console.WriteLine("| goal | ratio | target |");
+        Console.WriteLine("| --- | ---: | ---: |");
+        void Ratio(string sdk, string anchor, double target) =>
+            Console.WriteLine($"| {sdk} ÷ {anchor} | {Rate(sdk) / Rate(anchor):F2}× | ≥ {target:F1}× |");
+        Ratio("SDK CSV", "CsvHelper WriteRecords", 2.5);
+        Ratio("SDK CSV", "DuckDB COPY CSV", 2.0);
+        Ratio("SDK CSV.gz", "SDK CSV.gz, 1 thread (GZipStream)", 1.7);
+        Ratio("SDK CSV.gz", "DuckDB COPY CSV gzip", 10.0);
+        Ratio("SDK JSON Lines", "DuckDB COPY JSON", 2.0);
+        Ratio("SDK Parquet", "Parquet.Net direct", 2.0);
+        Ratio("SDK Parquet", "DuckDB COPY Parquet", 1.0);
+    }
+
+    private static void Reset(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Directory.CreateDirectory(folder);
+    }
+}
+
+/// <summary>Runs each format at each size in its own process and reports that process's peak resident memory.</summary>
+internal static class ScaleReport
+{
+    public static async Task RunAsync(Args options)
+    {
+        var self = Environment.ProcessPath!;
+        var dll = typeof(ScaleReport).Assembly.Location;
+        Console.WriteLine("| format | rows | M rows/s | peak RSS MB |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        foreach (var format in new[] { "csv", "csv.gz", "jsonl", "parquet" })
+        {
+            foreach (var rows in options.Sizes)
+            {
+                var start = new ProcessStartInfo(self) { RedirectStandardOutput = true };
+                if (!self.EndsWith("Exports.Sdk.Throughput", StringComparison.Ordinal))
+                {
+                    start.ArgumentList.Add(dll);
+                }
+
+                foreach (var a in new[] { "--child", format, "--rows", rows.ToString(CultureInfo.InvariantCulture), "--out", Path.Combine(options.Folder, "scale") })
+                {
+                    start.ArgumentList.Add(a);
+                }
+
+                using var child = Process.Start(start)!;
+                var output = await child.StandardOutput.ReadToEndAsync();
+                await child.WaitForExitAsync();
+                var fields = output.Trim().Split(' ').Select(f => f.Split('=')).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+                Console.WriteLine($"| {format} | {rows:N0} | {double.Parse(fields.GetValueOrDefault("rowsPerSecond", "0"), CultureInfo.InvariantCulture) / 1e6:F2} | {fields.GetValueOrDefault("peakRssMB", "?")} |");
+            }
+        }
+    }
+}
+
+/// <summary>One export of generated rows (streamed, never held), then the process's peak RSS from /proc.</summary>
+internal static class ScaleChild
+{
+    public static async Task<int> RunAsync(string format, int rows, string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Directory.CreateDirectory(folder);
+        var source = new SyntheticAudienceSource().AddAudience("scale", "Scale", rows);
+        var clock = Stopwatch.StartNew();
+        await SdkPipeline.RunAsync(source, "scale", SyntheticAudienceSource.AttributeNames, folder,
+            format == "csv.gz" ? "csv" : format, format == "csv.gz" ? ExportCompression.Gzip : ExportCompression.None, 0);
+        clock.Stop();
+        var hwm = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var kb = long.Parse(hwm.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        Directory.Delete(folder, recursive: true);
+        Console.WriteLine($"rowsPerSecond={(rows / clock.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture)} peakRssMB={kb / 1024}");
+        return 0;
+    }
+}
