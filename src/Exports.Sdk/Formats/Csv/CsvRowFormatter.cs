@@ -11,10 +11,9 @@ namespace Exports.Sdk;
 /// span formatting for numbers, and one vectorised scan per string to decide quoting. Nothing is allocated per row.
 /// Several formatters can work on different rows of one batch at once; each owns its buffer.
 /// </summary>
-internal sealed class CsvRowFormatter
+internal sealed class CsvRowFormatter : IRowFormatter
 {
     private const int InitialBufferSize = 128 * 1024;
-    private const int FlushThreshold = 96 * 1024;
     private const long TicksPerMillisecond = TimeSpan.TicksPerMillisecond;
 
     private readonly FormatWriterContext _context;
@@ -74,26 +73,7 @@ internal sealed class CsvRowFormatter
     /// <summary>The bytes formatted since the last <see cref="Reset"/>; always whole rows.</summary>
     public ReadOnlyMemory<byte> Formatted => _buffer.AsMemory(0, _pos);
 
-    /// <summary>Whether the buffer is full enough to be written out.</summary>
-    public bool IsFull => _pos >= FlushThreshold;
-
     public void Reset() => _pos = 0;
-
-    /// <summary>Formats rows from <paramref name="start"/> until the buffer is full; returns the next row to format.</summary>
-    public int FormatRows(ColumnVector[] vectors, ReadOnlySpan<int> rows, int start)
-    {
-        _vectors = vectors;
-        for (var i = start; i < rows.Length; i++)
-        {
-            FormatRow(rows[i]);
-            if (_pos >= FlushThreshold)
-            {
-                return i + 1;
-            }
-        }
-
-        return rows.Length;
-    }
 
     /// <summary>Formats every row, growing the buffer as needed (a worker's share of a batch).</summary>
     public void FormatAll(ColumnVector[] vectors, ReadOnlySpan<int> rows)
@@ -105,7 +85,7 @@ internal sealed class CsvRowFormatter
         }
     }
 
-    public void Return()
+    public void Dispose()
     {
         var buffer = _buffer;
         _buffer = [];

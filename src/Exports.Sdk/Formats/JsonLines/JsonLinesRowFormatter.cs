@@ -6,9 +6,8 @@ using System.Text.Json;
 namespace Exports.Sdk;
 
 /// <summary>Formats rows as JSON objects, one per line, with <see cref="Utf8JsonWriter"/> into a reused buffer.</summary>
-internal sealed class JsonLinesRowFormatter : IDisposable
+internal sealed class JsonLinesRowFormatter : IRowFormatter
 {
-    private const int FlushThreshold = 96 * 1024;
 
     private readonly JsonObjectLayout.Step[] _steps;
     private readonly ArrayBufferWriter<byte> _buffer = new(128 * 1024);
@@ -29,25 +28,7 @@ internal sealed class JsonLinesRowFormatter : IDisposable
 
     public ReadOnlyMemory<byte> Formatted => _buffer.WrittenMemory;
 
-    public bool IsFull => _buffer.WrittenCount >= FlushThreshold;
-
     public void Reset() => _buffer.ResetWrittenCount();
-
-    /// <summary>Formats rows from <paramref name="start"/> until the buffer is full; returns the next row to format.</summary>
-    public int FormatRows(ColumnVector[] vectors, ReadOnlySpan<int> rows, int start)
-    {
-        _vectors = vectors;
-        for (var i = start; i < rows.Length; i++)
-        {
-            FormatRow(rows[i]);
-            if (_buffer.WrittenCount >= FlushThreshold)
-            {
-                return i + 1;
-            }
-        }
-
-        return rows.Length;
-    }
 
     /// <summary>Formats every row (a worker's share of a batch).</summary>
     public void FormatAll(ColumnVector[] vectors, ReadOnlySpan<int> rows)

@@ -1,0 +1,142 @@
+using System.Runtime.ExceptionServices;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// Uses every core for a text format while keeping the file's row order: a step's rows are cut into contiguous slices
+/// formatted at once by several formatters, and the formatted slices are written (hashed, compressed, uploaded) in the
+/// background while the next step is formatted into a second set of formatters. At most two steps are in memory.
+/// </summary>
+internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
+    where TFormatter : class, IRowFormatter
+{
+    /// <summary>Below this many rows per core a step is formatted on one thread: splitting would cost more than it saves.</summary>
+    internal const int MinRowsPerWorker = 512;
+
+    /// <summary>Rows per step, which bounds the memory of a step's buffers.</summary>
+    internal const int MaxRowsPerStep = 8192;
+
+    /// <summary>Smaller output is kept and added to, so a trickle of small batches does not become a trickle of small writes.</summary>
+    private const int MinBytesPerWrite = 64 * 1024;
+
+    private readonly TFormatter?[][] _sets;
+    private readonly Func<TFormatter> _create;
+    private readonly Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> _write;
+    private Task _pending = Task.CompletedTask;
+    private int _current;
+
+    public RowFormattingPipeline(int parallelism, Func<TFormatter> create, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write)
+    {
+        _create = create;
+        _write = write;
+        var workers = Math.Max(1, parallelism);
+        _sets = [new TFormatter?[workers], new TFormatter?[workers]];
+    }
+
+    /// <summary>The formatter whose output is written next (e.g. to put a header before the first row).</summary>
+    public TFormatter Next => Formatter(_current, 0);
+
+    public async ValueTask WriteAsync(ColumnVector[] vectors, ReadOnlyMemory<int> rows, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < rows.Length; offset += MaxRowsPerStep)
+        {
+            var step = rows.Slice(offset, Math.Min(MaxRowsPerStep, rows.Length - offset));
+            var workers = Math.Clamp(step.Length / MinRowsPerWorker, 1, _sets[_current].Length);
+            Format(vectors, step, workers, cancellationToken);
+            if (workers == 1 && Formatter(_current, 0).Formatted.Length < MinBytesPerWrite)
+            {
+                continue;
+            }
+
+            await HandOffAsync(workers, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes everything formatted so far and waits until it is written.</summary>
+    public async ValueTask DrainAsync(CancellationToken cancellationToken)
+    {
+        await HandOffAsync(_sets[_current].Length, cancellationToken).ConfigureAwait(false);
+        var pending = _pending;
+        _pending = Task.CompletedTask;
+        await pending.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            // The background write still reads the buffers; they go back to the pool only after it.
+            await _pending.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The file is being abandoned; its error was or will be reported by the call that failed.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        foreach (var set in _sets)
+        {
+            foreach (var formatter in set)
+            {
+                formatter?.Dispose();
+            }
+        }
+    }
+
+    private TFormatter Formatter(int set, int index) => _sets[set][index] ??= _create();
+
+    private void Format(ColumnVector[] vectors, ReadOnlyMemory<int> rows, int workers, CancellationToken cancellationToken)
+    {
+        if (workers == 1)
+        {
+            Formatter(_current, 0).FormatAll(vectors, rows.Span);
+            return;
+        }
+
+        var formatters = new TFormatter[workers];
+        for (var i = 0; i < workers; i++)
+        {
+            formatters[i] = Formatter(_current, i);
+        }
+
+        var size = (rows.Length + workers - 1) / workers;
+        try
+        {
+            // CPU-bound and short (one step); the calling thread takes part.
+            Parallel.For(0, workers, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                var start = i * size;
+                formatters[i].FormatAll(vectors, rows.Span[start..Math.Min(rows.Length, start + size)]);
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+    }
+
+    private async ValueTask HandOffAsync(int workers, CancellationToken cancellationToken)
+    {
+        // The previous step must be written first: that keeps the order and frees the other set for the next step.
+        var previous = _pending;
+        _pending = Task.CompletedTask;
+        await previous.ConfigureAwait(false);
+
+        var set = _sets[_current];
+        var count = Math.Min(workers, set.Length);
+        _pending = Task.Run(() => WriteSetAsync(set, count, cancellationToken), CancellationToken.None);
+        _current ^= 1;
+    }
+
+    private async Task WriteSetAsync(TFormatter?[] set, int count, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (set[i] is { } formatter && !formatter.Formatted.IsEmpty)
+            {
+                await _write(formatter.Formatted, cancellationToken).ConfigureAwait(false);
+                formatter.Reset();
+            }
+        }
+    }
+}
