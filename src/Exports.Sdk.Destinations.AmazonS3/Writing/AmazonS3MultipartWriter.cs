@@ -169,9 +169,15 @@ internal sealed class AmazonS3MultipartWriter : IDestinationWriter
     private void ThrowIfNotWritable()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_committed || _failed)
+        if (_committed)
         {
-            throw new InvalidOperationException(_committed ? "The file was already committed." : "An earlier write or commit failed; dispose the writer.");
+            throw new InvalidOperationException("The file was already committed.");
+        }
+
+        if (_failed)
+        {
+            // A stream error, as callers expect when they flush a broken stream (e.g. a gzip trailer on abort).
+            throw new IOException("An earlier write or commit of this file failed; the upload is abandoned.");
         }
     }
 
