@@ -15,6 +15,9 @@ NPM_DIR=$DIR/npm
 RUN=$DIR/run
 LOGS=$DIR/logs
 SFTP=$DIR/sftp
+# The test user's home must be reachable by that user; a clone may sit below a folder only root can enter, so it lives
+# in /tmp (one per clone). sshd's StrictModes checks the home folder itself, not its parents.
+SFTP_HOME=/tmp/exports-sdk-sftp-$(echo "$ROOT" | md5sum | cut -c1-10)/sftptest
 ENV_FILE=$DIR/services.env
 
 AZURITE_VERSION=3.37.0
@@ -90,8 +93,9 @@ EOF
 }
 
 setup_sftp() {
-  mkdir -p "$SFTP/keys" "$SFTP/home/$SFTP_USER/.ssh" "$SFTP/home/$SFTP_USER/upload" /run/sshd
-  local home=$SFTP/home/$SFTP_USER
+  local home=$SFTP_HOME
+  mkdir -p "$SFTP/keys" "$home/.ssh" "$home/upload" /run/sshd
+  chmod 755 "$(dirname "$home")"
   if ! id "$SFTP_USER" >/dev/null 2>&1; then
     useradd -M -d "$home" -s /usr/sbin/nologin "$SFTP_USER"
   elif [ "$(getent passwd "$SFTP_USER" | cut -d: -f6)" != "$home" ]; then
@@ -156,7 +160,12 @@ start_fauxqs() {
 }
 
 start_sftp() {
-  if sftp_ready; then return 0; fi
+  if sftp_ready; then
+    # Another sshd on the port would have other host keys than the fingerprints written below.
+    pid_alive "$RUN/sftp.pid" && return 0
+    log "port $SFTP_PORT is used by an SSH server this script did not start; stop it or set EXPORTS_SFTP_PORT"
+    return 1
+  fi
   /usr/sbin/sshd -t -f "$SFTP/sshd_config"
   /usr/sbin/sshd -f "$SFTP/sshd_config" -E "$LOGS/sftp.log"
   wait_until 15 sftp_ready || { log "sshd did not start; see $LOGS/sftp.log"; return 1; }
@@ -188,7 +197,7 @@ SFTP_HOST=127.0.0.1
 SFTP_PORT=$SFTP_PORT
 SFTP_USER=$SFTP_USER
 SFTP_PASSWORD=$SFTP_PASSWORD
-SFTP_HOME=$SFTP/home/$SFTP_USER
+SFTP_HOME=$SFTP_HOME
 SFTP_DIR=$SFTP
 SFTP_KEY_ED25519=$SFTP/keys/id_ed25519
 SFTP_KEY_RSA=$SFTP/keys/id_rsa
