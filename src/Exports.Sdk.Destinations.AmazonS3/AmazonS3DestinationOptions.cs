@@ -81,9 +81,10 @@ public sealed class AmazonS3DestinationOptions
             RequestTimeout = reader.GetTimeSpan(AmazonS3Settings.RequestTimeout, TimeSpan.FromSeconds(100), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
         };
 
-        if (options.Bucket.Length > 0 && (options.Bucket.Length is < 3 or > 63 || options.Bucket.Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-'))))
+        // Loose on purpose: S3-compatible stores differ (Google Cloud Storage allows '_' and longer names).
+        if (options.Bucket.Length > 0 && (options.Bucket.Length is < 3 or > 255 || options.Bucket.Any(c => c == '/' || char.IsWhiteSpace(c) || char.IsControl(c))))
         {
-            reader.AddProblem($"setting '{AmazonS3Settings.Bucket}' must be a bucket name (3-63 lowercase letters, digits, '.' or '-'), not '{options.Bucket}'.");
+            reader.AddProblem($"setting '{AmazonS3Settings.Bucket}' must be a bucket name (3-255 characters, no '/' or spaces), not '{options.Bucket}'.");
         }
 
         if (options.Prefix is { Length: > 0 } prefix && DestinationPath.Check(prefix) is { } prefixProblem)

@@ -116,7 +116,7 @@ internal sealed class AzureBlobDestination : IDestination
             }, cancellationToken).ConfigureAwait(false);
             return ConnectionTestResult.Success($"{where}: wrote and deleted a probe blob and listed blobs (write, delete, list).");
         }
-        catch (DestinationException ex) when (ex.InnerException is RequestFailedException { Status: 403, ErrorCode: not ("AuthenticationFailed" or "InvalidAuthenticationInfo") })
+        catch (DestinationException ex) when (ex.InnerException is RequestFailedException { Status: 403, ErrorCode: not ("AuthenticationFailed" or "InvalidAuthenticationInfo" or "AuthorizationFailure") })
         {
             var leftover = step == AzureBlobOperation.DeleteBlob ? $" The probe blob '{blobName}' could not be removed." : "";
             return ConnectionTestResult.Failure($"{where}: {step.Name} was denied: the credentials lack the {step.Permission} permission.{leftover}", step.Permission.Split(' ')[0]);

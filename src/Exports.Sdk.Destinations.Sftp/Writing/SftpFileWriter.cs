@@ -80,9 +80,9 @@ internal sealed class SftpFileWriter : IDestinationWriter
         {
             await _upload.ConfigureAwait(false);
         }
-        catch (Exception ex) when (!_committed)
+        catch (Exception) when (!_committed)
         {
-            _ = ex; // The upload was abandoned; its failure no longer matters.
+            // The upload was abandoned; its failure no longer matters.
         }
 
         if (!_committed)
