@@ -1,0 +1,189 @@
+using System.Runtime.CompilerServices;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Exports.Sdk.Destinations.AmazonS3;
+
+/// <summary>
+/// An S3 bucket (and optional key prefix) as a destination. Files are streamed as multipart uploads and appear only
+/// when completed; listing, deletion and the connection test use single requests. Every request has a timeout and is
+/// retried on transient failures.
+/// </summary>
+internal sealed class AmazonS3Destination : IDestination
+{
+    private const string ProbePrefix = ".exports-probe-";
+    private readonly AmazonS3DestinationOptions _options;
+    private readonly AmazonS3Resilience _resilience;
+    private readonly ILogger _logger;
+    private readonly string _keyPrefix;
+
+    public AmazonS3Destination(string name, AmazonS3DestinationOptions options, IAmazonS3 client, TimeProvider timeProvider, ILogger logger)
+    {
+        Name = name;
+        _options = options;
+        Client = client;
+        _logger = logger;
+        _keyPrefix = string.IsNullOrEmpty(options.Prefix) ? "" : options.Prefix.Trim('/') + "/";
+        _resilience = new AmazonS3Resilience(name, options, timeProvider, logger);
+    }
+
+    public string Name { get; }
+
+    /// <summary>The S3 client (owned by this destination for the application's lifetime).</summary>
+    internal IAmazonS3 Client { get; }
+
+    internal string Bucket => _options.Bucket;
+
+    /// <summary>The object key of a path relative to the destination's root.</summary>
+    internal string KeyOf(string path) => _keyPrefix + path;
+
+    public ValueTask<IDestinationWriter> OpenWriteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        DestinationPath.Validate(path, Name);
+        return ValueTask.FromResult<IDestinationWriter>(new AmazonS3MultipartWriter(this, KeyOf(path), (int)_options.PartSize));
+    }
+
+    public async IAsyncEnumerable<DestinationFile> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? continuation = null;
+        do
+        {
+            var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = _keyPrefix + (prefix ?? ""), ContinuationToken = continuation };
+            var page = await _resilience.ExecuteAsync(AmazonS3Operation.ListObjects, request.Prefix, ct => Client.ListObjectsV2Async(request, ct), cancellationToken).ConfigureAwait(false);
+            foreach (var item in page.S3Objects ?? [])
+            {
+                var path = item.Key[_keyPrefix.Length..];
+                // Keys that are not valid destination paths (folder markers "x/", "a//b") were not written by an export.
+                if (DestinationPath.Check(path) is null && !path.Split('/')[^1].StartsWith(ProbePrefix, StringComparison.Ordinal))
+                {
+                    yield return new DestinationFile(path, item.Size ?? 0);
+                }
+            }
+
+            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (continuation is not null);
+    }
+
+    public async ValueTask DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        DestinationPath.Validate(path, Name);
+        var key = KeyOf(path);
+        await _resilience.ExecuteAsync(AmazonS3Operation.DeleteObject, key,
+            ct => Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        // Least privilege: a tiny probe proves s3:PutObject, deleting it proves s3:DeleteObject (needed to roll back a
+        // failed run), and a one-key listing proves s3:ListBucket (needed to list exports). Nothing is left behind.
+        var key = _keyPrefix + ProbePrefix + Guid.NewGuid().ToString("N");
+        var where = $"Destination '{Name}' (bucket '{Bucket}')";
+        var step = AmazonS3Operation.PutObject;
+        try
+        {
+            await _resilience.ExecuteAsync(step, key,
+                ct => Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, InputStream = new MemoryStream([]) }, ct), cancellationToken).ConfigureAwait(false);
+            step = AmazonS3Operation.DeleteObject;
+            await _resilience.ExecuteAsync(step, key,
+                ct => Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, ct), cancellationToken).ConfigureAwait(false);
+            step = AmazonS3Operation.ListObjects;
+            await _resilience.ExecuteAsync(step, _keyPrefix,
+                ct => Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = _keyPrefix, MaxKeys = 1 }, ct), cancellationToken).ConfigureAwait(false);
+            return ConnectionTestResult.Success($"{where}: wrote and deleted a probe object and listed keys (s3:PutObject, s3:DeleteObject, s3:ListBucket).");
+        }
+        catch (DestinationException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.Forbidden } or AmazonS3Exception { ErrorCode: "AccessDenied" })
+        {
+            var leftover = step == AmazonS3Operation.DeleteObject ? $" The probe object '{key}' could not be removed." : "";
+            return ConnectionTestResult.Failure($"{where}: {step.Name} was denied: the credentials lack {step.Permission}.{leftover}", step.Permission);
+        }
+        catch (DestinationException ex)
+        {
+            return ConnectionTestResult.Failure(ex.Message);
+        }
+    }
+
+    internal async ValueTask<string> CreateMultipartUploadAsync(string key, CancellationToken cancellationToken)
+    {
+        var response = await _resilience.ExecuteAsync(AmazonS3Operation.CreateMultipartUpload, key,
+            ct => Client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+            {
+                BucketName = Bucket,
+                Key = key,
+                ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+            }, ct), cancellationToken).ConfigureAwait(false);
+        AmazonS3Log.MultipartStarted(_logger, Name, response.UploadId, key);
+        return response.UploadId;
+    }
+
+    internal async ValueTask<PartETag> UploadPartAsync(string key, string uploadId, int partNumber, ReadOnlyMemory<byte> content, bool isLastPart, CancellationToken cancellationToken)
+    {
+        var response = await _resilience.ExecuteAsync(AmazonS3Operation.UploadPart, key,
+            ct => Client.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = Bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartNumber = partNumber,
+                IsLastPart = isLastPart,
+                // A fresh stream per attempt: a retry re-sends this part only, from its start.
+                InputStream = AsStream(content),
+                ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+            }, ct), cancellationToken).ConfigureAwait(false);
+        AmazonS3Log.PartUploaded(_logger, Name, partNumber, key, content.Length);
+        return new PartETag(response) { PartNumber = partNumber };
+    }
+
+    internal async ValueTask PutObjectAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        await _resilience.ExecuteAsync(AmazonS3Operation.PutObject, key,
+            ct => Client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = Bucket,
+                Key = key,
+                InputStream = AsStream(content),
+                ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+            }, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async ValueTask CompleteMultipartUploadAsync(string key, string uploadId, List<PartETag> parts, CancellationToken cancellationToken)
+    {
+        await _resilience.ExecuteAsync(AmazonS3Operation.CompleteMultipartUpload, key,
+            ct => Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = Bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartETags = parts,
+            }, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async ValueTask AbortMultipartUploadAsync(string key, string uploadId)
+    {
+        try
+        {
+            // Not cancellable: an abort must run even when the export was cancelled; the request timeout bounds it.
+            await _resilience.ExecuteAsync(AmazonS3Operation.AbortMultipartUpload, key,
+                ct => Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = key, UploadId = uploadId }, ct),
+                CancellationToken.None).ConfigureAwait(false);
+            AmazonS3Log.Aborted(_logger, Name, key, uploadId);
+        }
+        catch (DestinationException ex) when (ex.InnerException is AmazonS3Exception { ErrorCode: "NoSuchUpload" })
+        {
+            AmazonS3Log.Aborted(_logger, Name, key, uploadId);
+        }
+        catch (DestinationException ex)
+        {
+            AmazonS3Log.AbortFailed(_logger, ex, Name, uploadId, key);
+        }
+    }
+
+    internal void LogCommitted(string key, long bytes, int parts) => AmazonS3Log.Committed(_logger, Name, key, bytes, parts);
+
+    private static MemoryStream AsStream(ReadOnlyMemory<byte> content) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(content, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(content.ToArray(), writable: false);
+}

@@ -1,0 +1,30 @@
+using Renci.SshNet;
+
+namespace Exports.Sdk.Destinations.Sftp;
+
+/// <summary>A connected, authenticated SFTP client and the authentication methods it owns.</summary>
+internal sealed class SftpConnection(SftpClient client, IReadOnlyList<IDisposable> owned) : IDisposable
+{
+    public SftpClient Client { get; } = client;
+
+    public void Dispose()
+    {
+        try
+        {
+            if (Client.IsConnected)
+            {
+                Client.Disconnect();
+            }
+        }
+        catch (Exception ex) when (ex is Renci.SshNet.Common.SshException or IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            // The connection is already gone; disposing frees what is left.
+        }
+
+        Client.Dispose();
+        foreach (var item in owned)
+        {
+            item.Dispose();
+        }
+    }
+}

@@ -1,0 +1,340 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Renci.SshNet.Common;
+
+namespace Exports.Sdk.Destinations.Sftp;
+
+/// <summary>
+/// A folder on an SFTP server as a destination. Each file is uploaded to a hidden temp name in its folder and renamed
+/// into place on commit; connecting and single requests (rename, list, delete) have timeouts and are retried on
+/// transient failures. A file upload itself is not retried: it fails the file, and the run's retry writes it again.
+/// </summary>
+internal sealed class SftpDestination : IDestination, IDisposable
+{
+    /// <summary>Temp files are hidden and never end with the real extension, so pickup patterns such as <c>*.csv</c> skip them.</summary>
+    internal const string TempPrefix = ".exports-tmp-";
+    private const string ProbePrefix = ".exports-probe-";
+
+    private readonly SftpDestinationOptions _options;
+    private readonly SftpConnector _connector;
+    private readonly SftpResilience _resilience;
+    private readonly ILogger _logger;
+    private readonly string _root;
+
+    public SftpDestination(string name, SftpDestinationOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        Name = name;
+        _options = options;
+        _logger = logger;
+        _root = options.RemotePath.Length > 1 ? options.RemotePath.TrimEnd('/') : options.RemotePath;
+        _connector = new SftpConnector(name, options, logger);
+        _resilience = new SftpResilience(name, options, timeProvider, logger);
+    }
+
+    public string Name { get; }
+
+    /// <summary>The remote path of a path relative to the destination's root.</summary>
+    internal string RemotePathOf(string path) => _root switch
+    {
+        "" or "." => path,
+        "/" => "/" + path,
+        _ => _root + "/" + path,
+    };
+
+    public async ValueTask<IDestinationWriter> OpenWriteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        DestinationPath.Validate(path, Name);
+        var remotePath = RemotePathOf(path);
+        var slash = remotePath.LastIndexOf('/');
+        var folder = slash < 0 ? "" : remotePath[..slash];
+        var fileName = remotePath[(slash + 1)..];
+        var tempName = TempNameOf(fileName);
+        var tempPath = (slash < 0 ? "" : folder + "/") + tempName + Guid.NewGuid().ToString("N")[..12];
+
+        var connection = await _resilience.ExecuteAsync("open", path, async ct =>
+        {
+            var opened = await _connector.ConnectAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await EnsureRootAsync(opened, ct).ConfigureAwait(false);
+                await EnsureFoldersAsync(opened, path, ct).ConfigureAwait(false);
+                await RemoveStaleTempFilesAsync(opened, folder, tempName, path, ct).ConfigureAwait(false);
+                return opened;
+            }
+            catch
+            {
+                opened.Dispose();
+                throw;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return new SftpFileWriter(this, connection, path, remotePath, tempPath);
+    }
+
+    public async IAsyncEnumerable<DestinationFile> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        prefix ??= "";
+        var start = prefix.LastIndexOf('/') is var i and >= 0 ? prefix[..i] : "";
+        var files = await _resilience.ExecuteAsync("list", prefix, async ct =>
+        {
+            using var connection = await _connector.ConnectAsync(ct).ConfigureAwait(false);
+            await EnsureRootAsync(connection, ct).ConfigureAwait(false);
+            var found = new List<DestinationFile>();
+            await CollectAsync(connection, start, prefix, found, ct).ConfigureAwait(false);
+            return found;
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            yield return file;
+        }
+    }
+
+    public async ValueTask DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        DestinationPath.Validate(path, Name);
+        await _resilience.ExecuteAsync("delete", path, async ct =>
+        {
+            using var connection = await _connector.ConnectAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await connection.Client.DeleteFileAsync(RemotePathOf(path), ct).ConfigureAwait(false);
+            }
+            catch (SftpPathNotFoundException)
+            {
+                // Already gone.
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        // Least privilege: connecting proves the host key and credentials; a probe file proves write, renaming it proves
+        // rename (the atomic publish), deleting it proves delete (temp clean-up and roll-back). Nothing is left behind.
+        var where = $"Destination '{Name}' ({_options.Host}:{_options.Port}, folder '{(_root.Length == 0 ? "login folder" : _root)}')";
+        SftpConnection? connection = null;
+        var probe = RemotePathOf(ProbePrefix + Guid.NewGuid().ToString("N"));
+        var renamed = probe + "-renamed";
+        var step = "write";
+        try
+        {
+            connection = await _resilience.ExecuteAsync("connect", "", async ct =>
+            {
+                var opened = await _connector.ConnectAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await EnsureRootAsync(opened, ct).ConfigureAwait(false);
+                    return opened;
+                }
+                catch
+                {
+                    opened.Dispose();
+                    throw;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            await Map("write", probe, () => connection.Client.UploadFileAsync(new MemoryStream([]), probe, canOverride: false, uploadProgress: null, cancellationToken)).ConfigureAwait(false);
+            step = "rename";
+            await Map("rename", probe, () => Task.Run(() => connection.Client.RenameFile(probe, renamed, isPosix: true), cancellationToken)).ConfigureAwait(false);
+            step = "delete";
+            await Map("delete", renamed, () => connection.Client.DeleteFileAsync(renamed, cancellationToken)).ConfigureAwait(false);
+            return ConnectionTestResult.Success($"{where}: connected (host key verified), wrote, renamed and deleted a probe file.");
+        }
+        catch (DestinationException ex) when (ex.InnerException is SftpPermissionDeniedException)
+        {
+            var leftover = step == "write" ? "" : $" The probe file '{(step == "rename" ? probe : renamed)}' could not be removed.";
+            return ConnectionTestResult.Failure($"{where}: permission to {step} files in the folder is missing.{leftover}", step);
+        }
+        catch (DestinationException ex)
+        {
+            return ConnectionTestResult.Failure(ex.Message);
+        }
+        finally
+        {
+            connection?.Dispose();
+        }
+    }
+
+    /// <summary>Renames a fully uploaded temp file over the final name (atomic, replacing), reconnecting once if needed.</summary>
+    internal async ValueTask PublishAsync(SftpConnection connection, string tempPath, string remotePath, string path, CancellationToken cancellationToken)
+    {
+        var first = true;
+        await _resilience.ExecuteAsync("rename", path, async ct =>
+        {
+            // SSH.NET offers posix-rename only synchronously; it is one round trip, bounded by the operation timeout.
+            if (first || connection.Client.IsConnected)
+            {
+                first = false;
+                await Task.Run(() => connection.Client.RenameFile(tempPath, remotePath, isPosix: true), ct).ConfigureAwait(false);
+            }
+            else
+            {
+                using var fresh = await _connector.ConnectAsync(ct).ConfigureAwait(false);
+                await Task.Run(() => fresh.Client.RenameFile(tempPath, remotePath, isPosix: true), ct).ConfigureAwait(false);
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes an abandoned temp file (best effort: a later upload of the same name removes what is left).</summary>
+    internal async ValueTask DeleteTempAsync(SftpConnection connection, string tempPath, string path)
+    {
+        try
+        {
+            // Not cancellable: clean-up must run even when the export was cancelled; timeouts bound it.
+            await _resilience.ExecuteAsync("delete temp", path, async ct =>
+            {
+                try
+                {
+                    if (connection.Client.IsConnected)
+                    {
+                        await connection.Client.DeleteFileAsync(tempPath, ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        using var fresh = await _connector.ConnectAsync(ct).ConfigureAwait(false);
+                        await fresh.Client.DeleteFileAsync(tempPath, ct).ConfigureAwait(false);
+                    }
+                }
+                catch (SftpPathNotFoundException)
+                {
+                    // Never created: nothing to clean.
+                }
+
+                return true;
+            }, CancellationToken.None).ConfigureAwait(false);
+            SftpLog.Aborted(_logger, Name, path, tempPath);
+        }
+        catch (DestinationException ex)
+        {
+            SftpLog.TempCleanupFailed(_logger, ex, Name, tempPath, path);
+        }
+    }
+
+    /// <summary>Frees the loaded private key.</summary>
+    public void Dispose() => _connector.Dispose();
+
+    internal DestinationException? Map(Exception exception, string operation, string path) =>
+        SftpErrorMapper.Map(exception, _options, Name, operation, path, CancellationToken.None);
+
+    internal void LogCommitted(string path, long bytes, string tempPath) => SftpLog.Committed(_logger, Name, path, bytes, tempPath);
+
+    /// <summary>The temp-name stem of a file: a hash of its name, so leftovers of the same file can be found again.</summary>
+    private static string TempNameOf(string fileName) =>
+        TempPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fileName)).AsSpan(0, 8)) + "-";
+
+    private async Task Map(string operation, string path, Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Map(ex, operation, path) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private async Task EnsureRootAsync(SftpConnection connection, CancellationToken cancellationToken)
+    {
+        if (_root is "" or "." or "/")
+        {
+            return;
+        }
+
+        try
+        {
+            var attributes = await connection.Client.GetAttributesAsync(_root, cancellationToken).ConfigureAwait(false);
+            if (!attributes.IsDirectory)
+            {
+                throw new DestinationException($"Destination '{Name}': the remote folder '{_root}' (setting '{SftpSettings.RemotePath}') is a file on {_options.Host}:{_options.Port}.", isTransient: false);
+            }
+        }
+        catch (SftpPathNotFoundException ex)
+        {
+            throw new DestinationException($"Destination '{Name}': the remote folder '{_root}' (setting '{SftpSettings.RemotePath}') does not exist on {_options.Host}:{_options.Port}.", isTransient: false, ex);
+        }
+    }
+
+    private async Task EnsureFoldersAsync(SftpConnection connection, string path, CancellationToken cancellationToken)
+    {
+        var segments = path.Split('/');
+        var current = "";
+        for (var i = 0; i < segments.Length - 1; i++)
+        {
+            current = current.Length == 0 ? segments[i] : current + "/" + segments[i];
+            var remote = RemotePathOf(current);
+            if (await connection.Client.ExistsAsync(remote, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            try
+            {
+                await connection.Client.CreateDirectoryAsync(remote, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SftpException)
+            {
+                // Another upload may have created it meanwhile; anything else is a real failure.
+                if (!await connection.Client.ExistsAsync(remote, cancellationToken).ConfigureAwait(false))
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    private async Task RemoveStaleTempFilesAsync(SftpConnection connection, string folder, string tempName, string path, CancellationToken cancellationToken)
+    {
+        // A temp file of this name from an earlier attempt that could not clean up (e.g. the server went away).
+        await foreach (var entry in connection.Client.ListDirectoryAsync(folder.Length == 0 ? "." : folder, cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.IsRegularFile && entry.Name.StartsWith(tempName, StringComparison.Ordinal))
+            {
+                await connection.Client.DeleteFileAsync(entry.FullName, cancellationToken).ConfigureAwait(false);
+                SftpLog.StaleTempRemoved(_logger, Name, entry.FullName, path);
+            }
+        }
+    }
+
+    private async Task CollectAsync(SftpConnection connection, string folder, string prefix, List<DestinationFile> found, CancellationToken cancellationToken)
+    {
+        var remote = folder.Length == 0 ? (_root.Length == 0 ? "." : _root) : RemotePathOf(folder);
+        var entries = new List<(string Name, bool IsDirectory, long Size)>();
+        try
+        {
+            await foreach (var entry in connection.Client.ListDirectoryAsync(remote, cancellationToken).ConfigureAwait(false))
+            {
+                entries.Add((entry.Name, entry.IsDirectory, entry.Length));
+            }
+        }
+        catch (SftpPathNotFoundException) when (folder.Length > 0)
+        {
+            return;
+        }
+
+        foreach (var (name, isDirectory, size) in entries)
+        {
+            if (name is "." or ".." || name.StartsWith(TempPrefix, StringComparison.Ordinal) || name.StartsWith(ProbePrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var relative = folder.Length == 0 ? name : folder + "/" + name;
+            if (isDirectory)
+            {
+                // Descend only where the prefix can still match.
+                if (relative.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(relative + "/", StringComparison.Ordinal))
+                {
+                    await CollectAsync(connection, relative, prefix, found, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else if (relative.StartsWith(prefix, StringComparison.Ordinal) && DestinationPath.Check(relative) is null)
+            {
+                found.Add(new DestinationFile(relative, size));
+            }
+        }
+    }
+}

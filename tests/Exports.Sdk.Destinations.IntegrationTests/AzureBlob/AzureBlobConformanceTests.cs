@@ -1,0 +1,31 @@
+using Azure.Storage.Blobs;
+using Exports.Sdk.Destinations.AzureBlob;
+using Exports.Sdk.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Exports.Sdk.Destinations.IntegrationTests.AzureBlob;
+
+/// <summary>The destination conformance suite against Azurite, with 1 MiB blocks (the large file spans 4 blocks).</summary>
+public sealed class AzureBlobConformanceTests : DestinationConformanceTests
+{
+    private readonly string _prefix = "conformance/" + Guid.NewGuid().ToString("N");
+    private BlobContainerClient _container = null!;
+
+    protected override int LargeFileSize => (int)(3.5 * (1 << 20));
+
+    protected override async ValueTask<IDestination> CreateDestinationAsync()
+    {
+        _container = await AzureTestStore.ContainerAsync();
+        var definition = new DestinationDefinition { Name = "azure-conformance", Type = AzureBlobDestinationProvider.TypeName };
+        AzureTestStore.Options(_container.Name, _prefix).WriteTo(definition.Settings);
+        var provider = new AzureBlobDestinationProvider();
+        provider.Validate(definition).Should().BeEmpty();
+        return provider.Create(definition, new ServiceCollection().BuildServiceProvider());
+    }
+
+    protected override async ValueTask<byte[]?> ReadAsync(string path) => await AzureTestStore.ReadAsync(_container, _prefix + "/" + path);
+
+    // Committed blobs: a blob that has only staged blocks is invisible to readers and listings.
+    protected override async ValueTask<IReadOnlyList<string>> ListRawAsync() =>
+        [.. (await AzureTestStore.ListAsync(_container, _prefix + "/")).Select(b => b.Name[(_prefix.Length + 1)..])];
+}

@@ -1,0 +1,40 @@
+using Exports.Sdk.Destinations.Sftp;
+using Exports.Sdk.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Exports.Sdk.Destinations.IntegrationTests.Sftp;
+
+/// <summary>The destination conformance suite against the private OpenSSH sshd; the raw listing shows hidden temp files.</summary>
+public sealed class SftpConformanceTests : DestinationConformanceTests
+{
+    private string _folder = "";
+
+    protected override async ValueTask<IDestination> CreateDestinationAsync()
+    {
+        _folder = await SftpTestStore.CreateFolderAsync("conformance-" + Guid.NewGuid().ToString("N"));
+        var definition = new DestinationDefinition { Name = "sftp-conformance", Type = SftpDestinationProvider.TypeName };
+        SftpTestStore.Options(_folder).WriteTo(definition.Settings);
+        var provider = new SftpDestinationProvider();
+        provider.Validate(definition).Should().BeEmpty();
+        return provider.Create(definition, new ServiceCollection().BuildServiceProvider());
+    }
+
+    protected override async ValueTask<byte[]?> ReadAsync(string path)
+    {
+        var local = Path.Combine(SftpTestStore.LocalPath(_folder), path);
+        return File.Exists(local) ? await File.ReadAllBytesAsync(local) : null;
+    }
+
+    protected override ValueTask<IReadOnlyList<string>> ListRawAsync() => new(SftpTestStore.ListRaw(SftpTestStore.LocalPath(_folder)));
+
+    protected override ValueTask CleanUpAsync()
+    {
+        var local = SftpTestStore.LocalPath(_folder);
+        if (_folder.Length > 0 && Directory.Exists(local))
+        {
+            Directory.Delete(local, recursive: true);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

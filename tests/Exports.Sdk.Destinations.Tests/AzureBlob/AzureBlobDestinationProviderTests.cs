@@ -1,0 +1,78 @@
+using Azure;
+using Azure.Storage;
+using Exports.Sdk.Destinations.AzureBlob;
+
+namespace Exports.Sdk.Destinations.Tests.AzureBlob;
+
+public class AzureBlobDestinationProviderTests
+{
+    private const string AccountKey = "c2VjcmV0LWFjY291bnQta2V5LXZhbHVlLTEyMzQ1Njc4OTA=";
+    private const string Signature = "sig-value-secret-1234";
+
+    [Fact]
+    public void Descriptor_DescribesThreeAuthSchemes_AndSecrets()
+    {
+        var descriptor = new AzureBlobDestinationProvider().Descriptor;
+
+        descriptor.Type.Should().Be("azure-blob");
+        descriptor.AuthSchemes.Should().Equal("connectionString", "sasUrl", "tokenCredential");
+        descriptor.Settings.Where(s => s.IsSecret).Select(s => s.Name).Should().BeEquivalentTo(AzureBlobSettings.ConnectionString, AzureBlobSettings.ContainerSasUrl);
+    }
+
+    [Fact]
+    public void Validate_ReportsEveryProblem_WithoutRepeatingSecrets()
+    {
+        var definition = new DestinationDefinition { Name = "blob", Type = "azure-blob" };
+        definition.Settings[AzureBlobSettings.ConnectionString] = $"AccountKey={AccountKey}";
+        definition.Settings[AzureBlobSettings.ContainerSasUrl] = $"not a url sig={Signature}";
+        definition.Settings[AzureBlobSettings.BlockSize] = "1KiB";
+        definition.Settings[AzureBlobSettings.TransferChecksum] = "sha1";
+
+        var problems = new AzureBlobDestinationProvider().Validate(definition);
+
+        problems.Should().OnlyContain(p => p.StartsWith("Destination 'blob': ", StringComparison.Ordinal));
+        string.Join(" ", problems).Should().Contain("'containerSasUrl' must be").And.Contain("set only one of").And.Contain("'connectionString' is not a storage connection string")
+            .And.Contain("'blockSize'").And.Contain("'transferChecksum'")
+            .And.NotContain(AccountKey).And.NotContain(Signature);
+    }
+
+    [Fact]
+    public void SasUrl_NamesTheContainer_AndOptionsRoundTrip()
+    {
+        var options = new AzureBlobDestinationOptions
+        {
+            ContainerSasUrl = new Uri($"https://acct.blob.core.windows.net/landing?sv=2025-01-05&sp=cwl&sig={Signature}"),
+            Prefix = "in",
+            BlockSize = 4 << 20,
+            TransferChecksum = StorageChecksumAlgorithm.StorageCrc64,
+            ServiceVersion = Azure.Storage.Blobs.BlobClientOptions.ServiceVersion.V2026_06_06,
+        };
+        var definition = new DestinationDefinition { Name = "blob" };
+
+        options.WriteTo(definition.Settings);
+        var read = AzureBlobDestinationOptions.Read(definition, out var problems);
+
+        problems.Should().BeEmpty();
+        read.Container.Should().Be("landing");
+        read.ServiceVersion.Should().Be(options.ServiceVersion);
+        read.TransferChecksum.Should().Be(StorageChecksumAlgorithm.StorageCrc64);
+        read.ToString().Should().NotContain(Signature).And.Contain("container 'landing'").And.Contain("sasUrl");
+    }
+
+    [Theory]
+    [InlineData(403, "AuthorizationPermissionMismatch", false, "lacks the write")]
+    [InlineData(403, "AuthenticationFailed", false, "rejected the credentials")]
+    [InlineData(404, "ContainerNotFound", false, "the container 'c' does not exist")]
+    [InlineData(503, "ServerBusy", true, "ServerBusy")]
+    [InlineData(500, "InternalError", true, "InternalError")]
+    [InlineData(0, null, true, "cannot reach the Blob endpoint")]
+    public void ErrorMapper_MapsServiceErrors(int status, string? code, bool transient, string expected)
+    {
+        var error = new RequestFailedException(status, "service text", code, null);
+
+        var mapped = AzureBlobErrorMapper.Map(error, "blob", "c", AzureBlobOperation.PutBlock, "b", CancellationToken.None)!;
+
+        mapped.IsTransient.Should().Be(transient);
+        mapped.Message.Should().StartWith("Destination 'blob': ").And.Contain(expected);
+    }
+}
