@@ -3,7 +3,7 @@
 # (RS0017). Run it after a deliberate API change, review the diff, and commit it with the change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for project in src/*/*.csproj; do
+for project in ${@:-src/*/*.csproj}; do
   dir=$(dirname "$project")
   log=$(mktemp)
   dotnet build "$project" -c Release --no-incremental -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= >"$log" 2>&1 || true

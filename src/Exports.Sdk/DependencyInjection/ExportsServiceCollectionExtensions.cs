@@ -34,6 +34,7 @@ public static class ExportsServiceCollectionExtensions
         services.TryAddSingleton<IExportAuthorizationPolicy, RoleExportAuthorizationPolicy>();
         services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton<IExportManager, ExportManager>();
+        services.TryAddSingleton<IExportsHealth, ExportsHealth>();
         services.TryAddSingleton<IDatasetExportRunner, DatasetExportRunner>();
 
         // Built-ins register through the same public methods a plug-in uses.

@@ -27,7 +27,10 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
     private readonly ConcurrentDictionary<(string Dataflow, string Audience), DateTimeOffset> _retryAfter = new();
     private readonly ConcurrentDictionary<(string Dataflow, string Audience, DateTimeOffset Slot, string Decision), byte> _announced = new();
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly SemaphoreSlim _tick = new(1, 1);
     private readonly SemaphoreSlim _runSlots;
+    private DateTimeOffset? _lastTickAt;
+    private bool _isRunning;
 
     public ExportScheduler(
         IExportStore store,
@@ -85,13 +88,39 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
         return [.. upcoming.OrderBy(r => r.Time).ThenBy(r => r.DataflowId, StringComparer.Ordinal).ThenBy(r => r.AudienceId, StringComparer.Ordinal)];
     }
 
+    /// <summary>The scheduler's state for health reports.</summary>
+    internal SchedulerHealth GetHealth()
+    {
+        var now = _time.GetUtcNow();
+        return new SchedulerHealth(
+            _isRunning,
+            _lastTickAt,
+            _running.Count,
+            [.. _retryAfter.Where(r => r.Value > now).Select(r => $"{r.Key.Dataflow}/{r.Key.Audience}").Order(StringComparer.Ordinal)]);
+    }
+
     /// <summary>Waits for the runs started so far to finish (tests and shutdown).</summary>
     internal Task WhenIdleAsync() => Task.WhenAll(_running.Values.Select(r => r.Run));
 
     /// <summary>One pass over every schedule; returns when the next occurrence is due (null when none is).</summary>
     internal async Task<DateTimeOffset?> TickAsync(CancellationToken cancellationToken)
     {
+        // One pass at a time: two passes could both see a slot as not running and start it twice.
+        await _tick.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await TickOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _tick.Release();
+        }
+    }
+
+    private async Task<DateTimeOffset?> TickOnceAsync(CancellationToken cancellationToken)
+    {
         var now = _time.GetUtcNow();
+        _lastTickAt = now;
         DateTimeOffset? wakeAt = null;
         foreach (var dataflow in await LoadDataflowsAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -116,6 +145,19 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _isRunning = true;
+        try
+        {
+            await LoopAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _isRunning = false;
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -82,7 +82,7 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
             foreach (var key in await backend.ListAsync(StoreRecordKind.Run, run.DataflowId, cancellationToken).ConfigureAwait(false))
             {
                 var other = await ReadRunAsync(key, cancellationToken).ConfigureAwait(false);
-                if (other is null || !other.IsActive || other.RunId == run.RunId)
+                if (other is null || !other.IsActive)
                 {
                     continue;
                 }
@@ -94,7 +94,10 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
                     continue;
                 }
 
-                conflicts.AddRange(other.AudienceIds.Where(wanted.Contains).Select(a => new RunConflict(a, other.RunId)));
+                // The same run id still active means another attempt at the same slot is under way: that is a conflict too.
+                conflicts.AddRange(other.RunId == run.RunId
+                    ? other.AudienceIds.Select(a => new RunConflict(a, other.RunId))
+                    : other.AudienceIds.Where(wanted.Contains).Select(a => new RunConflict(a, other.RunId)));
             }
 
             if (conflicts.Count > 0)

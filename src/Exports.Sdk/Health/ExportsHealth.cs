@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Exports.Sdk;
+
+/// <summary>Combines the scheduler's state and the destinations' connection tests into one report.</summary>
+internal sealed class ExportsHealth(IDestinationCatalog catalog, IServiceProvider services, TimeProvider timeProvider) : IExportsHealth
+{
+    public async Task<ExportsHealthReport> CheckAsync(bool testDestinations = false, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        var status = ExportsHealthStatus.Healthy;
+        SchedulerHealth? scheduler = null;
+        if (services.GetService<ExportScheduler>() is { } inProcess)
+        {
+            scheduler = inProcess.GetHealth();
+            var poll = services.GetRequiredService<IOptions<ExportSchedulerOptions>>().Value.PollInterval;
+            if (!scheduler.IsRunning)
+            {
+                status = ExportsHealthStatus.Unhealthy;
+            }
+            else if (scheduler.RetryingAudiences.Count > 0 || (scheduler.LastTickAt is { } tick && now - tick > 3 * poll))
+            {
+                status = ExportsHealthStatus.Degraded;
+            }
+        }
+
+        var destinations = new List<DestinationHealth>();
+        if (testDestinations)
+        {
+            foreach (var definition in catalog.Destinations)
+            {
+                var health = await TestAsync(definition, cancellationToken).ConfigureAwait(false);
+                destinations.Add(health);
+                if (health.Status == ExportsHealthStatus.Unhealthy)
+                {
+                    status = ExportsHealthStatus.Unhealthy;
+                }
+            }
+        }
+
+        return new ExportsHealthReport(status, scheduler, destinations, now);
+    }
+
+    private async Task<DestinationHealth> TestAsync(DestinationDefinition definition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await catalog.GetDestination(definition.Name).TestConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return new DestinationHealth(definition.Name, definition.Type, result.Succeeded ? ExportsHealthStatus.Healthy : ExportsHealthStatus.Unhealthy, result.Message, result.MissingPermission);
+        }
+        catch (ExportException ex)
+        {
+            // Messages of the SDK's exceptions name the destination and never hold secrets.
+            return new DestinationHealth(definition.Name, definition.Type, ExportsHealthStatus.Unhealthy, ex.Message, null);
+        }
+    }
+}
