@@ -24,7 +24,7 @@ if (options.Scale)
 await ThroughputReport.RunAsync(options);
 return 0;
 
-internal sealed record Args(int Rows, int Runs, bool Scale, string? Child, string Folder, IReadOnlyList<int> Sizes, IReadOnlySet<string>? Only)
+internal sealed record Args(int Rows, int Runs, bool Scale, string? Child, string Folder, IReadOnlyList<int> Sizes, IReadOnlySet<string>? Only, bool KeepFiles)
 {
     public static Args Parse(string[] args)
     {
@@ -36,7 +36,8 @@ internal sealed record Args(int Rows, int Runs, bool Scale, string? Child, strin
             Value("--child"),
             Value("--out") ?? Path.Combine(Path.GetTempPath(), "exports-throughput"),
             [.. (Value("--sizes") ?? "100000,1000000,10000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
-            Value("--only")?.Split(';').ToHashSet(StringComparer.OrdinalIgnoreCase));
+            Value("--only")?.Split(';').ToHashSet(StringComparer.OrdinalIgnoreCase),
+            args.Contains("--keep-files"));
     }
 }
 
@@ -72,7 +73,10 @@ internal static class ThroughputReport
                     runs.Add(measurement);
                 }
 
-                Reset(folder);
+                if (!options.KeepFiles)
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
             }
 
             var median = Measurement.Median(runs);
@@ -103,7 +107,7 @@ internal static class ThroughputReport
             await Measure("DuckDB COPY Parquet", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.parquet"), "FORMAT parquet, COMPRESSION snappy")));
         }
 
-        Reset(seed);
+        Directory.Delete(seed, recursive: true);
         Print(options, results);
     }
 
