@@ -159,7 +159,7 @@ internal static class ScaleReport
         var dll = typeof(ScaleReport).Assembly.Location;
         Console.WriteLine("| format | rows | M rows/s | peak RSS MB |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
-        foreach (var format in new[] { "csv", "csv.gz", "jsonl", "parquet" })
+        foreach (var format in options.Only ?? (IEnumerable<string>)["csv", "csv.gz", "jsonl", "parquet"])
         {
             foreach (var rows in options.Sizes)
             {

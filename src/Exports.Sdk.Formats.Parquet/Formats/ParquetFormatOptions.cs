@@ -30,8 +30,8 @@ public sealed class ParquetFormatOptions
     /// <summary>The default <see cref="RowGroupRows"/>: 1,000,000.</summary>
     public const int DefaultRowGroupRows = 1_000_000;
 
-    /// <summary>The default <see cref="RowGroupBytes"/>: 64 MiB.</summary>
-    public const long DefaultRowGroupBytes = 64L * 1024 * 1024;
+    /// <summary>The default <see cref="RowGroupBytes"/>: 16 MiB (measured: flat peak memory of about 220 MB from 1M to 10M rows).</summary>
+    public const long DefaultRowGroupBytes = 16L * 1024 * 1024;
 
     private static readonly string[] Keys = [CodecKey, CompressionLevelKey, RowGroupRowsKey, RowGroupBytesKey, DecimalPrecisionKey, DecimalScaleKey];
 
@@ -49,7 +49,7 @@ public sealed class ParquetFormatOptions
 
     /// <summary>
     /// The memory the buffered rows may take (values, null levels and the text of strings, estimated) before the row group
-    /// is written out, even before <see cref="RowGroupRows"/>; checked every 1,024 rows. Default 64 MiB. Encoding a row
+    /// is written out, even before <see cref="RowGroupRows"/>; checked every 1,024 rows. Default 16 MiB. Encoding a row
     /// group takes about as much again, so a Parquet export peaks near twice this.
     /// </summary>
     public long RowGroupBytes { get; init; } = DefaultRowGroupBytes;

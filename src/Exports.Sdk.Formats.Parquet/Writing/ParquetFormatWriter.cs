@@ -135,6 +135,10 @@ internal sealed class ParquetFormatWriter : IFormatWriter
             CompressionLevel = _options.CompressionLevel,
             // Probe a sample before trying dictionary encoding, so unique strings (e-mails, ids) skip a full-column scan.
             DictionaryEncodingSampleSize = DictionarySampleSize,
+            // Parquet.Net pools its streams without bound by default ("indistinguishable from a memory leak" in its own
+            // docs); capping the free pool keeps memory flat however many row groups a file has.
+            MaximumSmallPoolFreeBytes = 4 * 1024 * 1024,
+            MaximumLargePoolFreeBytes = (int)Math.Clamp(_options.RowGroupBytes, 8L * 1024 * 1024, int.MaxValue),
         }, append: false, cancellationToken).ConfigureAwait(false);
 
     private static DataField CreateField(OutputColumn column, ParquetFormatOptions options, string exportName) => column.Type switch
