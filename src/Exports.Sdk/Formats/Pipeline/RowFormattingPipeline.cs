@@ -6,6 +6,7 @@ namespace Exports.Sdk;
 /// Uses every core for a text format while keeping the file's row order: a step's rows are cut into contiguous slices
 /// formatted at once by several formatters, and the formatted slices are written (hashed, compressed, uploaded) in the
 /// background while the next step is formatted into a second set of formatters. At most two steps are in memory.
+/// With a parallelism of 1 everything happens on the calling thread.
 /// </summary>
 internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
     where TFormatter : class, IRowFormatter
@@ -22,6 +23,7 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
     private readonly TFormatter?[][] _sets;
     private readonly Func<TFormatter> _create;
     private readonly Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> _write;
+    private readonly bool _background;
     private Task _pending = Task.CompletedTask;
     private int _current;
 
@@ -31,6 +33,7 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
         _write = write;
         var workers = Math.Max(1, parallelism);
         _sets = [new TFormatter?[workers], new TFormatter?[workers]];
+        _background = workers > 1;
     }
 
     /// <summary>The formatter whose output is written next (e.g. to put a header before the first row).</summary>
@@ -124,8 +127,15 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
 
         var set = _sets[_current];
         var count = Math.Min(workers, set.Length);
-        _pending = Task.Run(() => WriteSetAsync(set, count, cancellationToken), CancellationToken.None);
         _current ^= 1;
+        if (!_background)
+        {
+            // One core allowed: write on this thread, in step.
+            await WriteSetAsync(set, count, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _pending = Task.Run(() => WriteSetAsync(set, count, cancellationToken), CancellationToken.None);
     }
 
     private async Task WriteSetAsync(TFormatter?[] set, int count, CancellationToken cancellationToken)
