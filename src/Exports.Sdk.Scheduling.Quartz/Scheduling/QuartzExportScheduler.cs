@@ -29,6 +29,7 @@ internal sealed partial class QuartzExportScheduler(
     private IScheduler? _scheduler;
     private Task _loop = Task.CompletedTask;
     private int _shutDown;
+    private int _disposed;
 
     /// <summary>The running Quartz scheduler (after start).</summary>
     internal IScheduler Scheduler => _scheduler ?? throw new InvalidOperationException("The clustered export scheduler has not started.");
@@ -121,6 +122,12 @@ internal sealed partial class QuartzExportScheduler(
 
     public async ValueTask DisposeAsync()
     {
+        // Registered under several service types, so the container may dispose it more than once.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await AwaitLoopAsync().ConfigureAwait(false);
         if (_factory is IAsyncDisposable disposable)
