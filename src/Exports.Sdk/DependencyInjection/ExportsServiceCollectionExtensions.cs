@@ -33,6 +33,7 @@ public static class ExportsServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ExportsOptions>>().Value.StorePath, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IExportAuthorizationPolicy, RoleExportAuthorizationPolicy>();
         services.TryAddSingleton<RunCoordinator>();
+        services.TryAddSingleton<IExportSlotRunner, ExportSlotRunner>();
         services.TryAddSingleton<IExportManager, ExportManager>();
         services.TryAddSingleton<IExportsHealth, ExportsHealth>();
         services.TryAddSingleton<IDatasetExportRunner, DatasetExportRunner>();

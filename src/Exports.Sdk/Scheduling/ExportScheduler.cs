@@ -18,8 +18,7 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
     private readonly IExportStore _store;
     private readonly IOptions<ExportsOptions> _exports;
     private readonly ExportSchedulerOptions _options;
-    private readonly RunCoordinator _coordinator;
-    private readonly IServiceProvider _services;
+    private readonly IExportSlotRunner _slots;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<(string Source, string Audience), DateTimeOffset> _evaluations = new();
@@ -36,16 +35,14 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
         IExportStore store,
         IOptions<ExportsOptions> exports,
         IOptions<ExportSchedulerOptions> options,
-        RunCoordinator coordinator,
-        IServiceProvider services,
+        IExportSlotRunner slots,
         TimeProvider time,
         ILogger<ExportScheduler> logger)
     {
         _store = store;
         _exports = exports;
         _options = options.Value;
-        _coordinator = coordinator;
-        _services = services;
+        _slots = slots;
         _time = time;
         _logger = logger;
         _runSlots = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentRuns));
@@ -241,7 +238,7 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
             return null;
         }
 
-        if (!await IsReadyAsync(dataflow, audience, schedule, slot, cancellationToken).ConfigureAwait(false))
+        if (!await IsReadyAsync(dataflow, audience, slot, cancellationToken).ConfigureAwait(false))
         {
             return now + _options.PollInterval;
         }
@@ -250,48 +247,23 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
         return null;
     }
 
-    private async Task<bool> IsReadyAsync(DataflowDefinition dataflow, AudienceActivation audience, ExportSchedule schedule, DateTimeOffset slot, CancellationToken cancellationToken)
+    private async Task<bool> IsReadyAsync(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, CancellationToken cancellationToken)
     {
-        var source = _services.GetKeyedService<IAudienceSource>(dataflow.Source);
-        var status = source is IAudienceEvaluationStatus s
-            ? await s.GetEvaluationStateAsync(audience.AudienceId, cancellationToken).ConfigureAwait(false)
-            : null;
         var key = (dataflow.Id, audience.AudienceId);
-
-        if (schedule.Trigger == ScheduleTrigger.AfterSegmentEvaluation)
+        var signalled = _evaluations.TryGetValue((dataflow.Source, audience.AudienceId), out var pushed) ? pushed : (DateTimeOffset?)null;
+        var readiness = await _slots.CheckReadinessAsync(dataflow, audience, slot, signalled, cancellationToken).ConfigureAwait(false);
+        if (readiness == SlotReadiness.WaitingForEvaluation && Announce(key, slot, "waiting-evaluation"))
         {
-            var signalled = _evaluations.TryGetValue((dataflow.Source, audience.AudienceId), out var pushed) ? pushed : (DateTimeOffset?)null;
-            var evaluatedAt = signalled;
-            if (status?.LastEvaluatedAt is { } pulled && (evaluatedAt is null || pulled > evaluatedAt))
-            {
-                evaluatedAt = pulled;
-            }
-
-            var dayStart = new DateTimeOffset(slot.UtcDateTime.Date, TimeSpan.Zero);
-            if (evaluatedAt is null || evaluatedAt < dayStart)
-            {
-                if (Announce(key, slot, "waiting-evaluation"))
-                {
-                    ExportsLog.SlotWaitingForEvaluation(_logger, dataflow.Id, audience.AudienceId, slot);
-                    Count("waiting", dataflow.Id);
-                }
-
-                return false;
-            }
+            ExportsLog.SlotWaitingForEvaluation(_logger, dataflow.Id, audience.AudienceId, slot);
+            Count("waiting", dataflow.Id);
+        }
+        else if (readiness == SlotReadiness.WaitingForRefresh && Announce(key, slot, "waiting-refresh"))
+        {
+            ExportsLog.SlotWaitingForRefresh(_logger, dataflow.Id, audience.AudienceId, slot);
+            Count("waiting", dataflow.Id);
         }
 
-        if (status is { IsRefreshing: true })
-        {
-            if (Announce(key, slot, "waiting-refresh"))
-            {
-                ExportsLog.SlotWaitingForRefresh(_logger, dataflow.Id, audience.AudienceId, slot);
-                Count("waiting", dataflow.Id);
-            }
-
-            return false;
-        }
-
-        return true;
+        return readiness == SlotReadiness.Ready;
     }
 
     private void Start(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, AudienceExportState? state, bool catchUp, CancellationToken cancellationToken)
@@ -315,32 +287,15 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
             {
                 var incremental = audience.Mode == ExportMode.FirstFullThenIncremental;
                 var since = incremental ? state?.Watermark : null;
-                // Changes from this instant on belong to the next run; taken before reading so none falls in between.
-                var readStart = _time.GetUtcNow();
-                ExportsTelemetry.SchedulerLag.Record((readStart - slot).TotalSeconds, new KeyValuePair<string, object?>("dataflow", dataflow.Id));
+                ExportsTelemetry.SchedulerLag.Record((_time.GetUtcNow() - slot).TotalSeconds, new KeyValuePair<string, object?>("dataflow", dataflow.Id));
                 ExportsLog.SlotStarted(_logger, dataflow.Id, audience.AudienceId, runId, slot, catchUp ? "catch-up" : "on time", since is null ? "full" : "incremental");
                 Count("started", dataflow.Id);
 
-                var record = await _coordinator.RunAsync(dataflow, new RunStart
-                {
-                    AudienceIds = [audience.AudienceId],
-                    Trigger = ExportRunTrigger.Scheduled,
-                    RunId = runId,
-                    ScheduledTime = slot,
-                    ChangedSince = since is { } s ? new Dictionary<string, DateTimeOffset> { [audience.AudienceId] = s } : null,
-                }, null, cancellationToken).ConfigureAwait(false);
+                // Claim, run, record, and advance the watermark after success: the same path clustered schedulers use.
+                var record = await _slots.RunSlotAsync(dataflow, audience, slot, cancellationToken).ConfigureAwait(false);
 
                 if (record.Status == ExportRunStatus.Succeeded)
                 {
-                    // Files and manifest are committed: only now may the watermark move.
-                    await _store.SaveAudienceStateAsync(new AudienceExportState
-                    {
-                        DataflowId = dataflow.Id,
-                        AudienceId = audience.AudienceId,
-                        Watermark = incremental ? readStart : state?.Watermark,
-                        LastSuccessfulRunId = runId,
-                        LastCompletedSlot = slot,
-                    }, CancellationToken.None).ConfigureAwait(false);
                     _retryAfter.TryRemove(key, out _);
                     Forget(key);
                 }

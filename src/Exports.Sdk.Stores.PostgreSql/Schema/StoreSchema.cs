@@ -1,0 +1,41 @@
+namespace Exports.Sdk.Stores.PostgreSql;
+
+/// <summary>
+/// The store's tables, as an ordered list of migrations. Append new versions; never edit a shipped one (hosts that
+/// already applied it would not see the change).
+/// </summary>
+internal static class StoreSchema
+{
+    public static readonly IReadOnlyList<SchemaMigration> Migrations =
+    [
+        new(1, "dataflows, runs with leases, audience state", """
+            CREATE TABLE IF NOT EXISTS {schema}.dataflows (
+                id          text PRIMARY KEY,
+                etag        text NOT NULL,
+                record      jsonb NOT NULL,
+                created_at  timestamptz NOT NULL,
+                updated_at  timestamptz NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS {schema}.runs (
+                dataflow_id  text NOT NULL,
+                run_id       text NOT NULL,
+                status       text NOT NULL,
+                audience_ids text[] NOT NULL,
+                created_at   timestamptz NOT NULL,
+                host         text,
+                lease_until  timestamptz,
+                record       jsonb NOT NULL,
+                PRIMARY KEY (dataflow_id, run_id)
+            );
+            CREATE INDEX IF NOT EXISTS runs_active ON {schema}.runs (dataflow_id) WHERE status IN ('Queued', 'Running');
+            CREATE INDEX IF NOT EXISTS runs_newest ON {schema}.runs (dataflow_id, created_at DESC);
+            CREATE TABLE IF NOT EXISTS {schema}.audience_state (
+                dataflow_id text NOT NULL,
+                audience_id text NOT NULL,
+                record      jsonb NOT NULL,
+                updated_at  timestamptz NOT NULL,
+                PRIMARY KEY (dataflow_id, audience_id)
+            );
+            """),
+    ];
+}

@@ -1,0 +1,227 @@
+using System.Diagnostics.CodeAnalysis;
+using Xunit;
+
+namespace Exports.Sdk.Testing;
+
+/// <summary>
+/// The behaviour every <see cref="IExportStore"/> must show, as xunit tests. Derive a class per store and create an
+/// empty store of its own in <see cref="CreateStoreAsync"/> (called before each test); every test below then runs
+/// against it.
+/// </summary>
+/// <remarks>
+/// What is checked: dataflows round-trip; a stale ETag on update or delete throws <see cref="ExportConcurrencyException"/>
+/// and changes nothing; creating an existing id throws; of concurrent updates with one ETag exactly one wins; a run
+/// claim is refused while an audience is in an active run of the same dataflow and reports that run; of concurrent
+/// claims exactly one wins; a finished run frees its audiences; runs are listed newest first; audience state
+/// round-trips.
+/// </remarks>
+[SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Test names read Method_Scenario_Expected.")]
+public abstract class ExportStoreConformanceTests : IAsyncLifetime
+{
+    private static readonly string[] DataflowAudiences = ["vip", "churn"];
+    private static readonly DateTimeOffset Now = new(2026, 6, 15, 10, 0, 0, TimeSpan.Zero);
+    private IExportStore? _store;
+
+    /// <summary>The store under test, created for the current test.</summary>
+    protected IExportStore Store => _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
+
+    /// <summary>Creates the store under test, empty, used by no other test.</summary>
+    /// <returns>The store.</returns>
+    protected abstract ValueTask<IExportStore> CreateStoreAsync();
+
+    /// <inheritdoc />
+    public async Task InitializeAsync() => _store = await CreateStoreAsync().ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public virtual async Task DisposeAsync()
+    {
+        if (_store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A created dataflow reads back with its definition and ETag, and is listed.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task CreateDataflowAsync_ThenGetAndList_RoundTrips()
+    {
+        var created = await Store.CreateDataflowAsync(Dataflow("a")).ConfigureAwait(false);
+
+        var read = await Store.GetDataflowAsync("a").ConfigureAwait(false);
+        var all = new List<StoredDataflow>();
+        await foreach (var d in Store.ListDataflowsAsync().ConfigureAwait(false))
+        {
+            all.Add(d);
+        }
+
+        Assert.NotNull(read);
+        Assert.Equal(created.ETag, read.ETag);
+        Assert.Equal("Daily CRM", read.Definition.Name);
+        Assert.Equal(["vip", "churn"], read.Definition.Audiences.Select(a => a.AudienceId));
+        Assert.Equal(ScheduleFrequency.Daily, read.Definition.Audiences[0].Schedule!.Frequency);
+        Assert.Equal("a", Assert.Single(all).Definition.Id);
+        Assert.Null(await Store.GetDataflowAsync("missing").ConfigureAwait(false));
+    }
+
+    /// <summary>An update with a stale ETag throws and leaves the current version.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task UpdateDataflowAsync_StaleETag_ThrowsAndChangesNothing()
+    {
+        var created = await Store.CreateDataflowAsync(Dataflow("a")).ConfigureAwait(false);
+        var first = created.Definition.Clone();
+        first.Name = "first";
+        var updated = await Store.UpdateDataflowAsync(first, created.ETag).ConfigureAwait(false);
+        var stale = created.Definition.Clone();
+        stale.Name = "stale";
+
+        var error = await Assert.ThrowsAsync<ExportConcurrencyException>(async () => await Store.UpdateDataflowAsync(stale, created.ETag).ConfigureAwait(false)).ConfigureAwait(false);
+
+        Assert.Contains("'a'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("stale", error.Message, StringComparison.Ordinal);
+        var current = await Store.GetDataflowAsync("a").ConfigureAwait(false);
+        Assert.Equal(updated.ETag, current!.ETag);
+        Assert.Equal("first", current.Definition.Name);
+        Assert.NotEqual(created.ETag, updated.ETag);
+    }
+
+    /// <summary>Of concurrent updates presenting the same ETag, exactly one succeeds.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task UpdateDataflowAsync_ConcurrentUpdatesWithOneETag_OnlyOneWins()
+    {
+        var created = await Store.CreateDataflowAsync(Dataflow("a")).ConfigureAwait(false);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(async () =>
+        {
+            var changed = created.Definition.Clone();
+            changed.Name = $"writer {i}";
+            try
+            {
+                await Store.UpdateDataflowAsync(changed, created.ETag).ConfigureAwait(false);
+                return changed.Name;
+            }
+            catch (ExportConcurrencyException)
+            {
+                return null;
+            }
+        }))).ConfigureAwait(false);
+
+        var winner = Assert.Single(attempts, a => a is not null);
+        Assert.Equal(winner, (await Store.GetDataflowAsync("a").ConfigureAwait(false))!.Definition.Name);
+    }
+
+    /// <summary>A delete with a stale ETag throws and keeps the dataflow; with the current one it removes it.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task DeleteDataflowAsync_StaleETag_ThrowsAndKeepsIt()
+    {
+        var created = await Store.CreateDataflowAsync(Dataflow("a")).ConfigureAwait(false);
+        var updated = await Store.UpdateDataflowAsync(created.Definition, created.ETag).ConfigureAwait(false);
+
+        await Assert.ThrowsAsync<ExportConcurrencyException>(async () => await Store.DeleteDataflowAsync("a", created.ETag).ConfigureAwait(false)).ConfigureAwait(false);
+
+        Assert.NotNull(await Store.GetDataflowAsync("a").ConfigureAwait(false));
+        await Store.DeleteDataflowAsync("a", updated.ETag).ConfigureAwait(false);
+        Assert.Null(await Store.GetDataflowAsync("a").ConfigureAwait(false));
+        await Assert.ThrowsAsync<ExportConcurrencyException>(async () => await Store.DeleteDataflowAsync("a", updated.ETag).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>Creating a dataflow whose id exists throws.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task CreateDataflowAsync_ExistingId_Throws()
+    {
+        await Store.CreateDataflowAsync(Dataflow("a")).ConfigureAwait(false);
+
+        await Assert.ThrowsAsync<ExportConcurrencyException>(async () => await Store.CreateDataflowAsync(Dataflow("a")).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>A claim on an audience in an active run is refused with that run's id; a finished run frees it.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task TryStartRunAsync_AudienceInActiveRun_ReportsTheConflict()
+    {
+        Assert.True((await Store.TryStartRunAsync(Run("r1", "vip", "churn")).ConfigureAwait(false)).Started);
+
+        var second = await Store.TryStartRunAsync(Run("r2", "churn", "newsletter")).ConfigureAwait(false);
+        var other = await Store.TryStartRunAsync(Run("r3", "newsletter")).ConfigureAwait(false);
+        var otherDataflow = await Store.TryStartRunAsync(Run("r5", "churn") with { DataflowId = "b" }).ConfigureAwait(false);
+
+        Assert.False(second.Started);
+        Assert.Equal([new RunConflict("churn", "r1")], second.Conflicts);
+        Assert.True(other.Started, "an audience not in an active run is free");
+        Assert.True(otherDataflow.Started, "runs of another dataflow do not conflict");
+        await Store.SaveRunAsync(Run("r1", "vip", "churn") with { Status = ExportRunStatus.Succeeded }).ConfigureAwait(false);
+        Assert.True((await Store.TryStartRunAsync(Run("r4", "churn")).ConfigureAwait(false)).Started, "a finished run frees its audiences");
+    }
+
+    /// <summary>Of concurrent claims on one audience, exactly one wins.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task TryStartRunAsync_ConcurrentClaims_OnlyOneWins()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () => await Store.TryStartRunAsync(Run($"r{i}", "vip")).ConfigureAwait(false)))).ConfigureAwait(false);
+
+        Assert.Single(results, r => r.Started);
+    }
+
+    /// <summary>Runs are listed newest first and read back by id; audience state round-trips.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task ListRunsAsync_ReturnsNewestFirst_AndAudienceStateRoundTrips()
+    {
+        await Store.SaveRunAsync(Run("old", "vip") with { CreatedAt = Now.AddHours(-2), Status = ExportRunStatus.Succeeded }).ConfigureAwait(false);
+        await Store.SaveRunAsync(Run("new", "vip") with { CreatedAt = Now, Status = ExportRunStatus.Failed, Errors = ["boom"] }).ConfigureAwait(false);
+        var state = new AudienceExportState { DataflowId = "a", AudienceId = "vip", Watermark = Now, LastSuccessfulRunId = "old", LastCompletedSlot = Now.AddHours(-3) };
+        await Store.SaveAudienceStateAsync(state).ConfigureAwait(false);
+
+        var runs = new List<ExportRunRecord>();
+        await foreach (var run in Store.ListRunsAsync("a").ConfigureAwait(false))
+        {
+            runs.Add(run);
+        }
+
+        Assert.Equal(["new", "old"], runs.Select(r => r.RunId));
+        Assert.Equal(["boom"], (await Store.GetRunAsync("a", "new").ConfigureAwait(false))!.Errors);
+        Assert.Null(await Store.GetRunAsync("a", "missing").ConfigureAwait(false));
+        Assert.Equal(state, await Store.GetAudienceStateAsync("a", "vip").ConfigureAwait(false));
+        Assert.Null(await Store.GetAudienceStateAsync("a", "churn").ConfigureAwait(false));
+        var moved = state with { Watermark = Now.AddHours(1), LastSuccessfulRunId = "new" };
+        await Store.SaveAudienceStateAsync(moved).ConfigureAwait(false);
+        Assert.Equal(moved, await Store.GetAudienceStateAsync("a", "vip").ConfigureAwait(false));
+    }
+
+    /// <summary>A running run record for the contract tests.</summary>
+    /// <param name="id">The run id.</param>
+    /// <param name="audiences">The audiences.</param>
+    /// <returns>The record.</returns>
+    protected static ExportRunRecord Run(string id, params string[] audiences) => new()
+    {
+        RunId = id,
+        DataflowId = "a",
+        Status = ExportRunStatus.Running,
+        AudienceIds = audiences,
+        ScheduledTime = Now,
+        CreatedAt = Now,
+    };
+
+    /// <summary>A dataflow with two scheduled audiences for the contract tests.</summary>
+    /// <param name="id">The dataflow id.</param>
+    /// <returns>The dataflow.</returns>
+    protected static DataflowDefinition Dataflow(string id) => new()
+    {
+        Id = id,
+        Name = "Daily CRM",
+        Source = "crm",
+        Destination = "crm-drop",
+        Attributes = ["person.email", "person.name.firstName"],
+        Audiences = [.. DataflowAudiences.Select(a => new AudienceActivation
+        {
+            AudienceId = a,
+            FileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%_%TIMESTAMP%",
+            Schedule = new ExportSchedule { Frequency = ScheduleFrequency.Daily, StartDate = new DateOnly(2026, 6, 1), StartTime = "06:30" },
+        })],
+    };
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Exports.Sdk;
+
+/// <summary>The slot rules shared by the in-process scheduler and clustered schedulers.</summary>
+internal sealed class ExportSlotRunner(IExportStore store, RunCoordinator coordinator, IServiceProvider services, TimeProvider time) : IExportSlotRunner
+{
+    public async ValueTask<SlotReadiness> CheckReadinessAsync(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, DateTimeOffset? signalledEvaluation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataflow);
+        ArgumentNullException.ThrowIfNull(audience);
+        var source = services.GetKeyedService<IAudienceSource>(dataflow.Source);
+        var status = source is IAudienceEvaluationStatus s
+            ? await s.GetEvaluationStateAsync(audience.AudienceId, cancellationToken).ConfigureAwait(false)
+            : null;
+
+        if (audience.Schedule?.Trigger == ScheduleTrigger.AfterSegmentEvaluation)
+        {
+            var evaluatedAt = signalledEvaluation;
+            if (status?.LastEvaluatedAt is { } pulled && (evaluatedAt is null || pulled > evaluatedAt))
+            {
+                evaluatedAt = pulled;
+            }
+
+            // The day's evaluation counts, not an earlier one: the export follows that day's audience.
+            var dayStart = new DateTimeOffset(slot.UtcDateTime.Date, TimeSpan.Zero);
+            if (evaluatedAt is null || evaluatedAt < dayStart)
+            {
+                return SlotReadiness.WaitingForEvaluation;
+            }
+        }
+
+        return status is { IsRefreshing: true } ? SlotReadiness.WaitingForRefresh : SlotReadiness.Ready;
+    }
+
+    public async Task<ExportRunRecord> RunSlotAsync(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataflow);
+        ArgumentNullException.ThrowIfNull(audience);
+        var runId = SlotRunId.For(dataflow.Id, audience.AudienceId, slot);
+        var state = await store.GetAudienceStateAsync(dataflow.Id, audience.AudienceId, cancellationToken).ConfigureAwait(false);
+        var incremental = audience.Mode == ExportMode.FirstFullThenIncremental;
+        var since = incremental ? state?.Watermark : null;
+        // Changes from this instant on belong to the next run; taken before reading so none falls in between.
+        var readStart = time.GetUtcNow();
+        var record = await coordinator.RunAsync(dataflow, new RunStart
+        {
+            AudienceIds = [audience.AudienceId],
+            Trigger = ExportRunTrigger.Scheduled,
+            RunId = runId,
+            ScheduledTime = slot,
+            ChangedSince = since is { } s ? new Dictionary<string, DateTimeOffset> { [audience.AudienceId] = s } : null,
+        }, null, cancellationToken).ConfigureAwait(false);
+
+        if (record.Status == ExportRunStatus.Succeeded)
+        {
+            // Files and manifest are committed: only now may the watermark move.
+            await store.SaveAudienceStateAsync(new AudienceExportState
+            {
+                DataflowId = dataflow.Id,
+                AudienceId = audience.AudienceId,
+                Watermark = incremental ? readStart : state?.Watermark,
+                LastSuccessfulRunId = runId,
+                LastCompletedSlot = slot,
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return record;
+    }
+}

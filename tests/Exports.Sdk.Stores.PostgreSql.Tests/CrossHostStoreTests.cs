@@ -1,0 +1,143 @@
+using Exports.Sdk.ClusterTests;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Exports.Sdk.Stores.PostgreSql.Tests;
+
+/// <summary>Several hosts (stores with their own data sources, or whole service providers) sharing one database.</summary>
+public sealed class CrossHostStoreTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task EnsureSchemaAsync_HostsStartingTogether_MigrateOnce()
+    {
+        var sources = Enumerable.Range(0, 4).Select(_ => _db.NewDataSource()).ToList();
+        var stores = sources.Select((s, i) => new PostgreSqlExportStore(s, new PostgreSqlExportStoreOptions { HostName = $"h{i}" }, ownsDataSource: true)).ToList();
+
+        await Task.WhenAll(stores.Select(s => Task.Run(() => s.EnsureSchemaAsync())));
+
+        await using var connection = await sources[0].OpenConnectionAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM exports.schema_version", connection);
+        ((long)(await count.ExecuteScalarAsync())!).Should().Be(1);
+        foreach (var store in stores)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task UpdateDataflowAsync_TwoHostsWithTheSameETag_OneWins()
+    {
+        await using var h1 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-1" }, ownsDataSource: true);
+        await using var h2 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-2" }, ownsDataSource: true);
+        var created = await h1.CreateDataflowAsync(ClusterHost.Dataflow("df", null));
+        var read = await h2.GetDataflowAsync("df");
+
+        var results = await Task.WhenAll(new[] { (Store: h1, Name: "one"), (Store: h2, Name: "two") }.Select(w => Task.Run(async () =>
+        {
+            var changed = read!.Definition.Clone();
+            changed.Name = w.Name;
+            try
+            {
+                return (await w.Store.UpdateDataflowAsync(changed, created.ETag)).Definition.Name;
+            }
+            catch (ExportConcurrencyException)
+            {
+                return null;
+            }
+        })));
+
+        var winner = results.Should().ContainSingle(r => r != null).Which;
+        (await h1.GetDataflowAsync("df"))!.Definition.Name.Should().Be(winner);
+        (await h2.GetDataflowAsync("df"))!.Definition.Name.Should().Be(winner);
+    }
+
+    [Fact]
+    public async Task ExportNowAsync_TwoHostsOneAudience_OneRunsTheOtherGetsInProgressWithTheRunId()
+    {
+        var destinations = new CountingDestinationProvider();
+        var gated = new GatedAudienceSource(ClusterHost.Source("vip"));
+        await using var h1 = new ClusterHost("host-1", _db, destinations, gated);
+        await using var h2 = new ClusterHost("host-2", _db, destinations, ClusterHost.Source("vip"));
+        var admin = Callers.Admin;
+        await h1.Manager.CreateAsync(admin, ClusterHost.Dataflow("df", null, "vip"));
+
+        var first = h1.Manager.ExportNowAsync(admin, "df", ["vip"]);
+        await gated.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var running = (await h2.Manager.ListRunsAsync(admin, "df")).Should().ContainSingle().Which;
+
+        var second = async () => await h2.Manager.ExportNowAsync(admin, "df", ["vip"]);
+
+        var refused = (await second.Should().ThrowAsync<ExportRunInProgressException>()).Which;
+        refused.Conflicts.Should().Equal(new RunConflict("vip", running.RunId));
+        refused.Message.Should().Contain(running.RunId);
+        gated.Open();
+        var done = await first;
+        done.Status.Should().Be(ExportRunStatus.Succeeded);
+        (await h2.Store.GetRunAsync("df", done.RunId))!.Host.Should().Be("host-1");
+        (await h2.Manager.ExportNowAsync(admin, "df", ["vip"])).Status.Should().Be(ExportRunStatus.Succeeded, "the finished run freed the audience");
+    }
+
+    [Fact]
+    public async Task TryStartRunAsync_HostStopsRenewing_AudienceIsFreedAfterTheLeaseAndTheRunFails()
+    {
+        var lease = new PostgreSqlExportStoreOptions { HostName = "host-1", RunLeaseDuration = TimeSpan.FromSeconds(2) };
+        var h1 = new PostgreSqlExportStore(_db.NewDataSource(), lease, ownsDataSource: true);
+        await using var h2 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-2", RunLeaseDuration = TimeSpan.FromSeconds(2) }, ownsDataSource: true);
+        (await h1.TryStartRunAsync(Run("r1"))).Started.Should().BeTrue();
+
+        // Renewals keep it alive past its first lease.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        (await h2.TryStartRunAsync(Run("r2"))).Conflicts.Should().Equal(new RunConflict("vip", "r1"));
+
+        await h1.DisposeAsync(); // the host "dies": no more renewals
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        (await h2.TryStartRunAsync(Run("r2"))).Started.Should().BeTrue();
+        var dead = await h2.GetRunAsync("df", "r1");
+        dead!.Status.Should().Be(ExportRunStatus.Failed);
+        dead.Errors.Should().ContainSingle().Which.Should().Contain("host-1");
+        (await h2.GetRunAsync("df", "r2"))!.Host.Should().Be("host-2");
+    }
+
+    [Fact]
+    public async Task Restart_AllHosts_KeepsDataflowsRunsAndWatermarks()
+    {
+        var destinations = new CountingDestinationProvider();
+        var watermark = new DateTimeOffset(2026, 6, 1, 3, 0, 0, TimeSpan.Zero);
+        string runId;
+        string etag;
+        await using (var h1 = new ClusterHost("host-1", _db, destinations, ClusterHost.Source("vip")))
+        await using (var h2 = new ClusterHost("host-2", _db, destinations, ClusterHost.Source("vip")))
+        {
+            etag = (await h1.Manager.CreateAsync(Callers.Admin, ClusterHost.Dataflow("df", null, "vip"))).ETag;
+            runId = (await h2.Manager.ExportNowAsync(Callers.Admin, "df", ["vip"])).RunId;
+            await h1.Store.SaveAudienceStateAsync(new AudienceExportState { DataflowId = "df", AudienceId = "vip", Watermark = watermark, LastSuccessfulRunId = runId });
+        }
+
+        await using var again = new ClusterHost("host-3", _db, destinations, ClusterHost.Source("vip"));
+        var dataflow = await again.Manager.GetAsync(Callers.Admin, "df");
+        dataflow!.ETag.Should().Be(etag);
+        var run = (await again.Manager.ListRunsAsync(Callers.Admin, "df")).Should().ContainSingle().Which;
+        run.RunId.Should().Be(runId);
+        run.Status.Should().Be(ExportRunStatus.Succeeded);
+        run.Host.Should().Be("host-2");
+        run.RowsExported.Should().Be(5);
+        (await again.Store.GetAudienceStateAsync("df", "vip"))!.Watermark.Should().Be(watermark);
+    }
+
+    private static ExportRunRecord Run(string id) => new()
+    {
+        RunId = id,
+        DataflowId = "df",
+        Status = ExportRunStatus.Running,
+        AudienceIds = ["vip"],
+        ScheduledTime = DateTimeOffset.UnixEpoch,
+        CreatedAt = DateTimeOffset.UnixEpoch,
+    };
+}
