@@ -141,9 +141,15 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
         return wakeAt;
     }
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // ExecuteAsync starts on a pool thread; the scheduler counts as running from the host's start.
+        _isRunning = true;
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _isRunning = true;
         try
         {
             await LoopAsync(stoppingToken).ConfigureAwait(false);
