@@ -161,13 +161,16 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         }
 
         var checksum = new ChecksumStream(writer.Stream);
-        GZipStream? gzip = null;
+        Stream? gzip = null;
         try
         {
             Stream output = checksum;
             if (o.Compression == ExportCompression.Gzip)
             {
-                gzip = new GZipStream(checksum, o.CompressionLevel, leaveOpen: true);
+                // Compression bounds gzip exports: on several cores, blocks are compressed at once as gzip members.
+                gzip = o.ParallelCompression
+                    ? new ParallelGzipStream(checksum, o.CompressionLevel)
+                    : new GZipStream(checksum, o.CompressionLevel, leaveOpen: true);
                 output = gzip;
             }
 
