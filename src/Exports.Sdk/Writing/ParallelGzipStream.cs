@@ -13,6 +13,12 @@ internal sealed class ParallelGzipStream : Stream
 {
     internal const int DefaultBlockSize = 1024 * 1024;
 
+    /// <summary>
+    /// Blocks and compressed members come from a small pool of their own: the shared pool keeps arrays per thread and
+    /// core, so with compression spread over pool threads its retained memory would grow with the length of the export.
+    /// </summary>
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(4 * 1024 * 1024, 16);
+
     private readonly Stream _inner;
     private readonly CompressionLevel _level;
     private readonly int _blockSize;
@@ -29,7 +35,7 @@ internal sealed class ParallelGzipStream : Stream
         _level = level;
         _blockSize = blockSize;
         _maxInFlight = maxInFlight > 0 ? maxInFlight : Math.Max(2, Environment.ProcessorCount * 2);
-        _block = ArrayPool<byte>.Shared.Rent(blockSize);
+        _block = Pool.Rent(blockSize);
     }
 
     public override bool CanRead => false;
@@ -220,10 +226,10 @@ internal sealed class ParallelGzipStream : Stream
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(block);
+                Pool.Return(block);
             }
         }, CancellationToken.None));
-        _block = ArrayPool<byte>.Shared.Rent(_blockSize);
+        _block = Pool.Rent(_blockSize);
         _blockLength = 0;
     }
 
@@ -253,14 +259,14 @@ internal sealed class ParallelGzipStream : Stream
         _pending.Clear();
         if (_block.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_block);
+            Pool.Return(_block);
             _block = [];
         }
     }
 
     private readonly record struct Member(byte[] Buffer, int Length)
     {
-        public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
+        public void Return() => Pool.Return(Buffer);
     }
 
     /// <summary>A write-only stream over a pooled array that grows by renting.</summary>
@@ -268,7 +274,7 @@ internal sealed class ParallelGzipStream : Stream
     {
         private int _length;
 
-        public byte[] Buffer { get; private set; } = ArrayPool<byte>.Shared.Rent(capacity);
+        public byte[] Buffer { get; private set; } = Pool.Rent(capacity);
 
         public override bool CanRead => false;
 
@@ -290,9 +296,9 @@ internal sealed class ParallelGzipStream : Stream
         {
             if (Buffer.Length - _length < buffer.Length)
             {
-                var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(Buffer.Length * 2, _length + buffer.Length));
+                var bigger = Pool.Rent(Math.Max(Buffer.Length * 2, _length + buffer.Length));
                 Buffer.AsSpan(0, _length).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(Buffer);
+                Pool.Return(Buffer);
                 Buffer = bigger;
             }
 
