@@ -37,6 +37,7 @@ internal sealed class AmazonS3Resilience
                 OnRetry = args =>
                 {
                     var (operation, key) = args.Context.Properties.GetValue(OperationKey, (AmazonS3Operation.PutObject, ""));
+                    ExportsTelemetry.RecordRetry(AmazonS3DestinationProvider.TypeName, destination);
                     AmazonS3Log.Retrying(logger, destination, operation.Name, key, Reason(args.Outcome.Exception),
                         args.AttemptNumber + 1, options.MaxRetryAttempts, (long)args.RetryDelay.TotalMilliseconds);
                     return default;

@@ -37,6 +37,7 @@ internal sealed class AzureBlobResilience
                 OnRetry = args =>
                 {
                     var (operation, key) = args.Context.Properties.GetValue(OperationKey, (AzureBlobOperation.PutBlob, ""));
+                    ExportsTelemetry.RecordRetry(AzureBlobDestinationProvider.TypeName, destination);
                     AzureBlobLog.Retrying(logger, destination, operation.Name, key, Reason(args.Outcome.Exception),
                         args.AttemptNumber + 1, options.MaxRetryAttempts, (long)args.RetryDelay.TotalMilliseconds);
                     return default;

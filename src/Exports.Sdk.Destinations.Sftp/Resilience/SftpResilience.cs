@@ -38,6 +38,7 @@ internal sealed class SftpResilience
                 OnRetry = args =>
                 {
                     var (operation, key) = args.Context.Properties.GetValue(OperationKey, ("request", ""));
+                    ExportsTelemetry.RecordRetry(SftpDestinationProvider.TypeName, destination);
                     SftpLog.Retrying(logger, destination, operation, key, Reason(args.Outcome.Exception),
                         args.AttemptNumber + 1, options.MaxRetryAttempts, (long)args.RetryDelay.TotalMilliseconds);
                     return default;

@@ -10,8 +10,29 @@ public class AmazonS3ResilienceTests
     public async Task ExecuteAsync_RetriesTransientFailures_OnTheInjectedTimeProvider()
     {
         var time = new FakeTimeProvider();
+        var destination = "s3-" + Guid.NewGuid().ToString("N");
+        long retries = 0;
+        using var meters = new System.Diagnostics.Metrics.MeterListener();
+        meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == ExportsTelemetry.Name && instrument.Name == "exports.retries")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        meters.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "destination" && Equals(tag.Value, destination))
+                {
+                    Interlocked.Add(ref retries, value);
+                }
+            }
+        });
+        meters.Start();
         var options = new AmazonS3DestinationOptions { Bucket = "b", MaxRetryAttempts = 2, RetryDelay = TimeSpan.FromSeconds(10) };
-        var resilience = new AmazonS3Resilience("s3", options, time, NullLogger.Instance);
+        var resilience = new AmazonS3Resilience(destination, options, time, NullLogger.Instance);
         var attempts = 0;
 
         var run = resilience.ExecuteAsync(AmazonS3Operation.UploadPart, "k", _ =>
@@ -30,6 +51,7 @@ public class AmazonS3ResilienceTests
 
         (await run).Should().Be(42);
         attempts.Should().Be(3);
+        Interlocked.Read(ref retries).Should().Be(2, "each retry is counted in the exports.retries metric");
     }
 
     [Fact]
