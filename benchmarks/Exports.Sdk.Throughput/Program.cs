@@ -24,7 +24,7 @@ if (options.Scale)
 await ThroughputReport.RunAsync(options);
 return 0;
 
-internal sealed record Args(int Rows, int Runs, bool Scale, string? Child, string Folder, IReadOnlyList<int> Sizes, IReadOnlySet<string>? Only, bool KeepFiles)
+internal sealed record Args(int Rows, int Runs, bool Scale, string? Child, string Folder, IReadOnlyList<int> Sizes, IReadOnlySet<string>? Only, bool KeepFiles, int BatchSize)
 {
     public static Args Parse(string[] args)
     {
@@ -37,7 +37,8 @@ internal sealed record Args(int Rows, int Runs, bool Scale, string? Child, strin
             Value("--out") ?? Path.Combine(Path.GetTempPath(), "exports-throughput"),
             [.. (Value("--sizes") ?? "100000,1000000,10000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
             Value("--only")?.Split(';').ToHashSet(StringComparer.OrdinalIgnoreCase),
-            args.Contains("--keep-files"));
+            args.Contains("--keep-files"),
+            int.Parse(Value("--batch") ?? RowBatch.DefaultCapacity.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
     }
 }
 
@@ -49,7 +50,7 @@ internal static class ThroughputReport
         Directory.CreateDirectory(options.Folder);
         Console.WriteLine($"Generating {options.Rows:N0} profile rows...");
         var profiles = ProfileData.Generate(options.Rows);
-        var batches = ProfileData.ToBatches(profiles);
+        var batches = ProfileData.ToBatches(profiles, options.BatchSize);
         var source = new PreparedAudienceSource("bench", batches);
         var attributes = ProfileData.ColumnNames;
         var results = new List<Measurement>();
