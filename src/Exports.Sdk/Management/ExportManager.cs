@@ -253,6 +253,23 @@ internal sealed class ExportManager(
         return runs;
     }
 
+    public async Task<IReadOnlyList<DestinationSummary>> ListDestinationsAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default)
+    {
+        await RequireAsync(caller, ExportPermission.ViewDestinations, null, "list destinations", cancellationToken).ConfigureAwait(false);
+        var providers = catalog.Providers.ToDictionary(p => p.Type, p => p.DisplayName, StringComparer.OrdinalIgnoreCase);
+        var visible = new List<DestinationSummary>();
+        foreach (var destination in options.Value.Destinations.Values.OrderBy(d => d.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            if (await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, destination, cancellationToken).ConfigureAwait(false))
+            {
+                visible.Add(new DestinationSummary(destination.Name, destination.Type, providers.GetValueOrDefault(destination.Type, destination.Type),
+                    destination.FolderPath, destination.Format.Name, destination.Format.Compression));
+            }
+        }
+
+        return visible;
+    }
+
     public async Task<ConnectionTestResult> TestDestinationAsync(ClaimsPrincipal caller, string destination, CancellationToken cancellationToken = default)
     {
         await RequireAsync(caller, ExportPermission.ManageDestinations, destination, $"test destination '{destination}'", cancellationToken).ConfigureAwait(false);

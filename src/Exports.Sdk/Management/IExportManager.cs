@@ -110,6 +110,12 @@ public interface IExportManager
     /// <returns>The runs.</returns>
     Task<IReadOnlyList<ExportRunRecord>> ListRunsAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default);
 
+    /// <summary>Lists the destinations (declared in code or configuration) the caller may see, without their settings.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The destinations, by name.</returns>
+    Task<IReadOnlyList<DestinationSummary>> ListDestinationsAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default);
+
     /// <summary>Tests a destination's connection (needs <see cref="ExportPermission.ManageDestinations"/>).</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="destination">The destination name.</param>

@@ -92,6 +92,22 @@ public class PermissionTests
     }
 
     [Fact]
+    public async Task ListDestinationsAsync_ShowsDestinationsTheCallerMaySee_WithoutSettings()
+    {
+        await using var host = new ManagementHost(configure: b => b.AddLocalFolderDestination("secret-drop", "/tmp/x", d => d.Settings["password"] = "hunter2"));
+
+        var admin = await host.Manager.ListDestinationsAsync(Callers.Admin);
+        var carol = await host.Manager.ListDestinationsAsync(Callers.Contributor("carol"));
+        var denied = () => host.Manager.ListDestinationsAsync(Callers.Nobody);
+
+        admin.Select(d => d.Name).Should().Equal("crm-drop", "partner-sftp", "secret-drop");
+        admin.Single(d => d.Name == "secret-drop").Should().Be(new DestinationSummary("secret-drop", "local", "Local folder", null, "csv", ExportCompression.None));
+        admin.Select(d => d.ToString()).Should().NotContain(text => text.Contains("hunter2", StringComparison.Ordinal));
+        carol.Select(d => d.Name).Should().Equal("crm-drop");
+        await denied.Should().ThrowAsync<ExportAccessDeniedException>();
+    }
+
+    [Fact]
     public async Task CustomPolicy_ReplacesTheDefault()
     {
         await using var host = new ManagementHost(configure: b => b.UseAuthorizationPolicy<AllowEverything>());
