@@ -112,9 +112,16 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
 
     public async ValueTask SaveRunAsync(ExportRunRecord run, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(run);
         var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
         await using (locked.ConfigureAwait(false))
         {
+            if (run.Host is null && await ReadRunAsync(new StoreKey(StoreRecordKind.Run, run.DataflowId, run.RunId), cancellationToken).ConfigureAwait(false) is { Host: { } host })
+            {
+                // The claim recorded which host runs it; the final record keeps that.
+                run = run with { Host = host };
+            }
+
             await WriteRunAsync(run, cancellationToken).ConfigureAwait(false);
         }
     }

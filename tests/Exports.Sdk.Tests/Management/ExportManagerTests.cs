@@ -33,6 +33,7 @@ public class ExportManagerTests
         found.Definition.Description.Should().Be("edited");
         runs.Should().ContainSingle().Which.Should().Match<ExportRunRecord>(r =>
             r.Status == ExportRunStatus.Succeeded && r.AudienceIds.Single() == "vip" && r.RowsExported == 5 && r.Audiences[0].Files.Count == 1);
+        runs[0].Host.Should().Be($"{Environment.MachineName}/{Environment.ProcessId}", "the run history says which host ran it");
     }
 
     [Fact]
