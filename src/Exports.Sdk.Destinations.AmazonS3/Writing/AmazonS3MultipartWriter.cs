@@ -32,7 +32,7 @@ internal sealed class AmazonS3MultipartWriter : IDestinationWriter
         _key = key;
         _partSize = partSize;
         _buffer = ArrayPool<byte>.Shared.Rent(partSize);
-        Stream = new UploadStream(this);
+        Stream = new DestinationWriteStream(WriteAsync);
     }
 
     public Stream Stream { get; }
@@ -179,45 +179,5 @@ internal sealed class AmazonS3MultipartWriter : IDestinationWriter
             // A stream error, as callers expect when they flush a broken stream (e.g. a gzip trailer on abort).
             throw new IOException("An earlier write or commit of this file failed; the upload is abandoned.");
         }
-    }
-
-    /// <summary>The forward-only stream handed to the engine: no length, position, seeking or reading.</summary>
-    private sealed class UploadStream(AmazonS3MultipartWriter owner) : Stream
-    {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-            owner.WriteAsync(buffer, cancellationToken);
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            owner.WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        // Synchronous writers (rare) block on the upload of a full part; everything else is a memory copy.
-        public override void Write(byte[] buffer, int offset, int count) =>
-            owner.WriteAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-
-        public override void Flush()
-        {
-        }
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
