@@ -11,9 +11,8 @@ namespace Exports.Sdk;
 /// span formatting for numbers, and one vectorised scan per string to decide quoting. Nothing is allocated per row.
 /// Several formatters can work on different rows of one batch at once; each owns its buffer.
 /// </summary>
-internal sealed class CsvRowFormatter : IRowFormatter
+internal sealed class CsvRowFormatter : Utf8RowFormatter
 {
-    private const int InitialBufferSize = 128 * 1024;
     private const long TicksPerMillisecond = TimeSpan.TicksPerMillisecond;
 
     private readonly FormatWriterContext _context;
@@ -32,9 +31,6 @@ internal sealed class CsvRowFormatter : IRowFormatter
     private readonly bool _isoTimestamp;
     private readonly string _dateFormat;
     private readonly string _timestampFormat;
-    private byte[] _buffer;
-    private ColumnVector[] _vectors = [];
-    private int _pos;
 
     public CsvRowFormatter(FormatWriterContext context)
     {
@@ -67,33 +63,6 @@ internal sealed class CsvRowFormatter : IRowFormatter
         _timestampFormat = options.TimestampFormat;
         _isoDate = options.DateFormat == CsvFormatOptions.IsoDateFormat;
         _isoTimestamp = options.TimestampFormat == CsvFormatOptions.IsoTimestampFormat;
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-    }
-
-    /// <summary>The bytes formatted since the last <see cref="Reset"/>; always whole rows.</summary>
-    public ReadOnlyMemory<byte> Formatted => _buffer.AsMemory(0, _pos);
-
-    public void Reset() => _pos = 0;
-
-    /// <summary>Formats every row, growing the buffer as needed (a worker's share of a batch).</summary>
-    public void FormatAll(ColumnVector[] vectors, ReadOnlySpan<int> rows)
-    {
-        _vectors = vectors;
-        foreach (var row in rows)
-        {
-            FormatRow(row);
-        }
-    }
-
-    public void Dispose()
-    {
-        var buffer = _buffer;
-        _buffer = [];
-        _pos = 0;
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     public void WriteHeader()
@@ -112,7 +81,7 @@ internal sealed class CsvRowFormatter : IRowFormatter
         WriteNewLine();
     }
 
-    private void FormatRow(int row)
+    protected override void FormatRow(int row)
     {
         var columns = _columns;
         var vectors = _vectors;
@@ -408,30 +377,5 @@ internal sealed class CsvRowFormatter : IRowFormatter
         span[0] = _quote;
         span[written + 1] = _quote;
         _pos += written + 2;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void WriteRaw(ReadOnlySpan<byte> bytes)
-    {
-        EnsureCapacity(bytes.Length);
-        bytes.CopyTo(_buffer.AsSpan(_pos));
-        _pos += bytes.Length;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void EnsureCapacity(int count)
-    {
-        if (_buffer.Length - _pos < count)
-        {
-            Grow(count);
-        }
-    }
-
-    private void Grow(int count)
-    {
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _pos + count));
-        _buffer.AsSpan(0, _pos).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = bigger;
     }
 }

@@ -11,16 +11,12 @@ namespace Exports.Sdk;
 /// (with their quotes, colon and comma), numbers use span formatting, and one vectorised scan per string decides
 /// whether it needs escaping (only quotes, backslashes and control characters do; other text is kept as it is).
 /// </summary>
-internal sealed class JsonLinesRowFormatter : IRowFormatter
+internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
 {
-    private const int InitialBufferSize = 128 * 1024;
     private static readonly SearchValues<byte> NeedsEscaping = SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
     private static readonly byte[] Hex = "0123456789abcdef"u8.ToArray();
 
     private readonly Step[] _steps;
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-    private ColumnVector[] _vectors = [];
-    private int _pos;
 
     public JsonLinesRowFormatter(JsonObjectLayout layout)
     {
@@ -64,32 +60,7 @@ internal sealed class JsonLinesRowFormatter : IRowFormatter
         _steps = [.. steps];
     }
 
-    public ReadOnlyMemory<byte> Formatted => _buffer.AsMemory(0, _pos);
-
-    public void Reset() => _pos = 0;
-
-    /// <summary>Formats every row (a worker's share of a batch).</summary>
-    public void FormatAll(ColumnVector[] vectors, ReadOnlySpan<int> rows)
-    {
-        _vectors = vectors;
-        foreach (var row in rows)
-        {
-            FormatRow(row);
-        }
-    }
-
-    public void Dispose()
-    {
-        var buffer = _buffer;
-        _buffer = [];
-        _pos = 0;
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private void FormatRow(int row)
+    protected override void FormatRow(int row)
     {
         EnsureCapacity(1);
         _buffer[_pos++] = (byte)'{';
@@ -248,26 +219,6 @@ internal sealed class JsonLinesRowFormatter : IRowFormatter
 
         span[0] = b;
         _pos++;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void WriteRaw(ReadOnlySpan<byte> bytes)
-    {
-        EnsureCapacity(bytes.Length);
-        bytes.CopyTo(_buffer.AsSpan(_pos));
-        _pos += bytes.Length;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void EnsureCapacity(int count)
-    {
-        if (_buffer.Length - _pos < count)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _pos + count));
-            _buffer.AsSpan(0, _pos).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-        }
     }
 
     private readonly record struct Step(byte[] Bytes, int Column);
