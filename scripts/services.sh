@@ -20,7 +20,9 @@ SFTP=$DIR/sftp
 # in /tmp (one per clone). sshd's StrictModes checks the home folder itself, not its parents.
 SFTP_HOME=/tmp/exports-sdk-sftp-$(echo "$ROOT" | md5sum | cut -c1-10)/sftptest
 ENV_FILE=$DIR/services.env
-PG=$DIR/pg
+# The server runs as the postgres user, which may not be able to enter the clone's folder (a private temp folder, a
+# home directory): like the SFTP home, the cluster lives in /tmp, one per clone.
+PG=/tmp/exports-sdk-pg-$(echo "$ROOT" | md5sum | cut -c1-10)
 PG_BIN=${EXPORTS_PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_PORT=${EXPORTS_PG_PORT:-55432}
 # Test-only password of a private cluster that listens on 127.0.0.1 only.
