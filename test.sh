@@ -6,8 +6,9 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 if [ -x scripts/services.sh ]; then
-  scripts/services.sh start || { echo "could not start the test services"; echo "0 passed, 1 failed"; exit 1; }
+  # Set before starting, so servers a failed start left running are stopped too.
   trap 'scripts/services.sh stop >/dev/null 2>&1 || true' EXIT
+  scripts/services.sh start || { echo "could not start the test services"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
 dotnet build Exports.Sdk.sln -c Release 2>&1 | tail -3
