@@ -4,18 +4,24 @@ using global::Parquet.Schema;
 namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
-/// The values of one column for the row group being built: a dense array of the non-null values in the type Parquet.Net
-/// writes (no boxing) and one definition level per row (0 null, 1 present). Arrays grow up to the row-group size and are
-/// reused for every row group of the file.
+/// The values of one column for a row group being built: a dense array of the non-null values and one definition level
+/// per row (0 null, 1 present). Dates, timestamps and decimals up to 18 digits are kept as the integers Parquet stores
+/// (days, microseconds, unscaled values): Parquet.Net then copies them as they are instead of converting, and
+/// allocating for, every value; the file's footer gives those columns their logical types. Arrays grow up to the
+/// row-group size and are reused for every row group of the file.
 /// </summary>
 internal sealed class ParquetColumnBuffer
 {
     private const int InitialCapacity = 4096;
+    private const int UnixEpochDayNumber = 719_162;
+    private const long UnixEpochMicroseconds = 62_135_596_800_000_000;
 
     private readonly OutputColumn _column;
+    private readonly ParquetPhysicalKind _kind;
     private readonly int _maxRows;
     private readonly decimal _decimalLimit;
     private readonly int _decimalScale;
+    private readonly int _decimalPrecision;
     private readonly string _exportName;
     private int[] _levels = [];
     private ReadOnlyMemory<char>[]? _strings;
@@ -24,24 +30,25 @@ internal sealed class ParquetColumnBuffer
     private double[]? _doubles;
     private decimal[]? _decimals;
     private bool[]? _booleans;
-    private DateOnly[]? _dates;
-    private DateTime[]? _timestamps;
     private Guid[]? _guids;
     private int _rows;
     private int _values;
 
-    public ParquetColumnBuffer(OutputColumn column, DataField field, ParquetFormatOptions options, string exportName)
+    public ParquetColumnBuffer(OutputColumn column, DataField field, ParquetPhysicalKind kind, ParquetFormatOptions options, string exportName)
     {
         _column = column;
         Field = field;
+        _kind = kind;
         _maxRows = options.RowGroupRows;
         _decimalScale = options.DecimalScale;
+        _decimalPrecision = options.DecimalPrecision;
         var integerDigits = options.DecimalPrecision - options.DecimalScale;
         // 10^29 exceeds every .NET decimal: no limit needed then.
         _decimalLimit = integerDigits >= 29 ? decimal.MaxValue : Pow10(integerDigits);
         _exportName = exportName;
     }
 
+    /// <summary>The field the values are written through (of the physical type for integer-backed columns).</summary>
     public DataField Field { get; }
 
     /// <summary>
@@ -52,22 +59,21 @@ internal sealed class ParquetColumnBuffer
     {
         EnsureCapacity(_rows + rows.Length);
         var ordinal = _column.Ordinal;
-        var levels = _levels;
-        long bytes = 0;
         switch (_column.Type)
         {
             case ExportColumnType.String:
+                long bytes = 0;
                 foreach (var row in rows)
                 {
                     if (batch.GetString(row, ordinal) is { } text)
                     {
                         _strings![_values++] = text.AsMemory();
-                        levels[_rows++] = 1;
+                        _levels[_rows++] = 1;
                         bytes += 2L * text.Length;
                     }
                     else
                     {
-                        levels[_rows++] = 0;
+                        _levels[_rows++] = 0;
                     }
                 }
 
@@ -81,48 +87,34 @@ internal sealed class ParquetColumnBuffer
             case ExportColumnType.Boolean:
                 return Fill(batch, rows, _booleans!, static (b, r, c) => b.GetBoolean(r, c), 5);
             case ExportColumnType.Date:
-                return Fill(batch, rows, _dates!, static (b, r, c) => b.GetDate(r, c), 8);
+                return Fill(batch, rows, _ints!, static (b, r, c) => b.GetDate(r, c).DayNumber - UnixEpochDayNumber, 8);
             case ExportColumnType.Timestamp:
-                return Fill(batch, rows, _timestamps!, static (b, r, c) => new DateTime(b.GetTimestampTicks(r, c), DateTimeKind.Utc), 12);
+                // Parquet.Net's own conversion (whole microseconds, rounded down), so the values are the ones it would write.
+                return Fill(batch, rows, _longs!, static (b, r, c) => (b.GetTimestampTicks(r, c) / 10) - UnixEpochMicroseconds, 12);
             case ExportColumnType.Guid:
                 return Fill(batch, rows, _guids!, static (b, r, c) => b.GetGuid(r, c), 20);
             case ExportColumnType.Decimal:
-                foreach (var row in rows)
-                {
-                    if (batch.IsNull(row, ordinal))
-                    {
-                        levels[_rows++] = 0;
-                        continue;
-                    }
-
-                    _decimals![_values++] = Fit(batch.GetDecimal(row, ordinal));
-                    levels[_rows++] = 1;
-                }
-
+                AppendDecimals(batch, rows);
                 return rows.Length * 20L;
             default:
                 throw new ExportException($"{_exportName}: column '{_column.Name}' has the type {_column.Type}, which Parquet export does not support.");
         }
     }
 
-    /// <summary>Writes the buffered values as this column's chunk of a row group, then empties the buffer.</summary>
-    public async Task WriteAsync(ParquetRowGroupWriter rowGroup, CancellationToken cancellationToken)
+    /// <summary>Writes the buffered values as this column's chunk of a row group.</summary>
+    public Task WriteAsync(ParquetRowGroupWriter rowGroup, CancellationToken cancellationToken)
     {
         ReadOnlyMemory<int> levels = _levels.AsMemory(0, _rows);
-        var task = _column.Type switch
+        return _kind switch
         {
-            ExportColumnType.String => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<ReadOnlyMemory<char>>)_strings.AsMemory(0, _values), levels, null, cancellationToken),
-            ExportColumnType.Int32 => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<int>)_ints.AsMemory(0, _values), levels, null, cancellationToken),
-            ExportColumnType.Int64 => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<long>)_longs.AsMemory(0, _values), levels, null, cancellationToken),
-            ExportColumnType.Double => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<double>)_doubles.AsMemory(0, _values), levels, null, cancellationToken),
-            ExportColumnType.Decimal => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<decimal>)_decimals.AsMemory(0, _values), levels, null, cancellationToken),
-            ExportColumnType.Boolean => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<bool>)_booleans.AsMemory(0, _values), levels, null, cancellationToken),
-            ExportColumnType.Date => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<DateOnly>)_dates.AsMemory(0, _values), levels, null, cancellationToken),
-            ExportColumnType.Timestamp => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<DateTime>)_timestamps.AsMemory(0, _values), levels, null, cancellationToken),
+            ParquetPhysicalKind.String => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<ReadOnlyMemory<char>>)_strings.AsMemory(0, _values), levels, null, cancellationToken),
+            ParquetPhysicalKind.Int32 => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<int>)_ints.AsMemory(0, _values), levels, null, cancellationToken),
+            ParquetPhysicalKind.Int64 => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<long>)_longs.AsMemory(0, _values), levels, null, cancellationToken),
+            ParquetPhysicalKind.Double => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<double>)_doubles.AsMemory(0, _values), levels, null, cancellationToken),
+            ParquetPhysicalKind.Decimal => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<decimal>)_decimals.AsMemory(0, _values), levels, null, cancellationToken),
+            ParquetPhysicalKind.Boolean => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<bool>)_booleans.AsMemory(0, _values), levels, null, cancellationToken),
             _ => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<Guid>)_guids.AsMemory(0, _values), levels, null, cancellationToken),
         };
-        await task.ConfigureAwait(false);
-        Reset();
     }
 
     /// <summary>Forgets the buffered rows; string references are dropped so the source's strings can be collected.</summary>
@@ -160,6 +152,54 @@ internal sealed class ParquetColumnBuffer
         return (long)rows.Length * size;
     }
 
+    private void AppendDecimals(RowBatch batch, ReadOnlySpan<int> rows)
+    {
+        var ordinal = _column.Ordinal;
+        Span<int> bits = stackalloc int[4];
+        foreach (var row in rows)
+        {
+            if (batch.IsNull(row, ordinal))
+            {
+                _levels[_rows++] = 0;
+                continue;
+            }
+
+            var value = Fit(batch.GetDecimal(row, ordinal));
+            _levels[_rows++] = 1;
+            if (_kind == ParquetPhysicalKind.Decimal)
+            {
+                _decimals![_values++] = value;
+                continue;
+            }
+
+            // Fit rounded the value to at most the column's scale and checked its digits, so the unscaled value has at
+            // most 18 digits and fits 64 bits: no decimal arithmetic is needed to get it.
+            decimal.GetBits(value, bits);
+            var mantissa = (long)(((ulong)(uint)bits[1] << 32) | (uint)bits[0]);
+            var unscaled = mantissa * PowersOf10[_decimalScale - ((bits[3] >> 16) & 0xFF)];
+            if (bits[3] < 0)
+            {
+                unscaled = -unscaled;
+            }
+
+            if (_kind == ParquetPhysicalKind.Int32)
+            {
+                _ints![_values++] = (int)unscaled;
+            }
+            else
+            {
+                _longs![_values++] = unscaled;
+            }
+        }
+    }
+
+    private static ReadOnlySpan<long> PowersOf10 =>
+    [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
+        100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
+        10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000,
+    ];
+
     private decimal Fit(decimal value)
     {
         if (value.Scale > _decimalScale)
@@ -171,7 +211,7 @@ internal sealed class ParquetColumnBuffer
         {
             throw new ExportException(
                 $"{_exportName}: column '{_column.Name}' has the value {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}, which does not fit the Parquet type " +
-                $"decimal({(Field is DecimalDataField d ? d.Precision : 0)},{_decimalScale}); raise Format.Settings.{ParquetFormatOptions.DecimalPrecisionKey} " +
+                $"decimal({_decimalPrecision},{_decimalScale}); raise Format.Settings.{ParquetFormatOptions.DecimalPrecisionKey} " +
                 $"or lower Format.Settings.{ParquetFormatOptions.DecimalScaleKey}.");
         }
 
@@ -188,17 +228,15 @@ internal sealed class ParquetColumnBuffer
         // Grow by doubling, never past the row-group size: that bounds the memory of a column.
         var capacity = Math.Min(Math.Max(Math.Max(_levels.Length * 2, InitialCapacity), rows), Math.Max(_maxRows, rows));
         Array.Resize(ref _levels, capacity);
-        switch (_column.Type)
+        switch (_kind)
         {
-            case ExportColumnType.String: Array.Resize(ref _strings, capacity); break;
-            case ExportColumnType.Int32: Array.Resize(ref _ints, capacity); break;
-            case ExportColumnType.Int64: Array.Resize(ref _longs, capacity); break;
-            case ExportColumnType.Double: Array.Resize(ref _doubles, capacity); break;
-            case ExportColumnType.Decimal: Array.Resize(ref _decimals, capacity); break;
-            case ExportColumnType.Boolean: Array.Resize(ref _booleans, capacity); break;
-            case ExportColumnType.Date: Array.Resize(ref _dates, capacity); break;
-            case ExportColumnType.Timestamp: Array.Resize(ref _timestamps, capacity); break;
-            case ExportColumnType.Guid: Array.Resize(ref _guids, capacity); break;
+            case ParquetPhysicalKind.String: Array.Resize(ref _strings, capacity); break;
+            case ParquetPhysicalKind.Int32: Array.Resize(ref _ints, capacity); break;
+            case ParquetPhysicalKind.Int64: Array.Resize(ref _longs, capacity); break;
+            case ParquetPhysicalKind.Double: Array.Resize(ref _doubles, capacity); break;
+            case ParquetPhysicalKind.Decimal: Array.Resize(ref _decimals, capacity); break;
+            case ParquetPhysicalKind.Boolean: Array.Resize(ref _booleans, capacity); break;
+            case ParquetPhysicalKind.Guid: Array.Resize(ref _guids, capacity); break;
         }
     }
 

@@ -13,8 +13,6 @@ namespace Exports.Sdk;
 /// </summary>
 internal sealed class CsvRowFormatter : Utf8RowFormatter
 {
-    private const long TicksPerMillisecond = TimeSpan.TicksPerMillisecond;
-
     private readonly FormatWriterContext _context;
     private readonly OutputColumn[] _columns;
     private readonly byte _delimiter;
@@ -27,8 +25,10 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
     private readonly byte[] _emptyBytes;
     private readonly byte[] _newLine;
     private readonly SearchValues<byte> _specials;
+    private readonly CsvSpecialBytes _specialBytes;
     private readonly bool _isoDate;
     private readonly bool _isoTimestamp;
+    private readonly bool _isoNeedsScan;
     private readonly string _dateFormat;
     private readonly string _timestampFormat;
 
@@ -59,6 +59,9 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
         }
 
         _specials = SearchValues.Create([.. specials]);
+        _specialBytes = new CsvSpecialBytes([.. specials]);
+        // ISO dates and times hold only digits and "-:.TZ"; only a delimiter among those (':') makes them need quoting.
+        _isoNeedsScan = _quoteAll || "0123456789-:.TZ"u8.IndexOfAny(_specials) >= 0;
         _dateFormat = options.DateFormat;
         _timestampFormat = options.TimestampFormat;
         _isoDate = options.DateFormat == CsvFormatOptions.IsoDateFormat;
@@ -81,7 +84,16 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
         WriteNewLine();
     }
 
-    protected override void FormatRow(int row)
+    public override void FormatAll(ColumnVector[] vectors, ReadOnlySpan<int> rows)
+    {
+        _vectors = vectors;
+        foreach (var row in rows)
+        {
+            FormatRow(row);
+        }
+    }
+
+    private void FormatRow(int row)
     {
         var columns = _columns;
         var vectors = _vectors;
@@ -115,7 +127,7 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
                     WriteQuotedIfNeeded(vector.Doubles![row]);
                     break;
                 case ExportColumnType.Decimal:
-                    WriteQuotedIfNeeded(vector.Decimals![row]);
+                    WriteDecimal(vector.Decimals![row]);
                     break;
                 case ExportColumnType.Boolean:
                     WriteBoolean(vector.Booleans![row]);
@@ -166,6 +178,18 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
         }
     }
 
+    private void WriteDecimal(decimal value)
+    {
+        EnsureCapacity(Utf8ValueFormatter.MaxDecimalLength + 2);
+        if (_quoteAll || !Utf8ValueFormatter.TryWriteDecimal(_buffer.AsSpan(_pos), value, out var written))
+        {
+            WriteQuotedIfNeeded(value);
+            return;
+        }
+
+        _pos += written;
+    }
+
     private void WriteBoolean(bool value)
     {
         var text = value ? "true"u8 : "false"u8;
@@ -188,12 +212,13 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
         int written;
         if (_isoDate)
         {
-            date.Deconstruct(out var year, out var month, out var day);
-            Write4(span, year);
-            span[4] = (byte)'-';
-            Write2(span[5..], month);
-            span[7] = (byte)'-';
-            Write2(span[8..], day);
+            Utf8ValueFormatter.WriteIsoDate(span, date);
+            if (!_isoNeedsScan)
+            {
+                _pos += 10;
+                return;
+            }
+
             written = 10;
         }
         else if (!date.TryFormat(span, out written, _dateFormat, CultureInfo.InvariantCulture))
@@ -213,26 +238,13 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
         int written;
         if (_isoTimestamp)
         {
-            value.Deconstruct(out int year, out int month, out int day);
-            var timeOfDay = utcTicks % TimeSpan.TicksPerDay;
-            var ms = (int)(timeOfDay / TicksPerMillisecond);
-            var seconds = ms / 1000;
-            Write4(span, year);
-            span[4] = (byte)'-';
-            Write2(span[5..], month);
-            span[7] = (byte)'-';
-            Write2(span[8..], day);
-            span[10] = (byte)'T';
-            Write2(span[11..], seconds / 3600);
-            span[13] = (byte)':';
-            Write2(span[14..], seconds / 60 % 60);
-            span[16] = (byte)':';
-            Write2(span[17..], seconds % 60);
-            span[19] = (byte)'.';
-            var millis = ms % 1000;
-            span[20] = (byte)('0' + (millis / 100));
-            Write2(span[21..], millis % 100);
-            span[23] = (byte)'Z';
+            Utf8ValueFormatter.WriteIsoTimestampMillis(span, utcTicks);
+            if (!_isoNeedsScan)
+            {
+                _pos += 24;
+                return;
+            }
+
             written = 24;
         }
         else if (!value.TryFormat(span, out written, _timestampFormat, CultureInfo.InvariantCulture))
@@ -256,22 +268,6 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
         WriteSpecial(span[..written].ToArray(), column);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Write2(Span<byte> span, int value)
-    {
-        span[1] = (byte)('0' + (value % 10));
-        span[0] = (byte)('0' + (value / 10));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Write4(Span<byte> span, int value)
-    {
-        span[3] = (byte)('0' + (value % 10));
-        span[2] = (byte)('0' + (value / 10 % 10));
-        span[1] = (byte)('0' + (value / 100 % 10));
-        span[0] = (byte)('0' + (value / 1000));
-    }
-
     private void WriteString(string value, int column)
     {
         if (value.Length == 0)
@@ -282,10 +278,21 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
 
         EnsureCapacity(value.Length * 3);
         var destination = _buffer.AsSpan(_pos);
-        Utf8.FromUtf16(value, destination, out _, out var written);
+        int written;
+        bool special;
+        if (AsciiText.TryCopy(in _specialBytes, value, destination, out special))
+        {
+            written = value.Length;
+        }
+        else
+        {
+            Utf8.FromUtf16(value, destination, out _, out written);
+            special = destination[..written].IndexOfAny(_specials) >= 0;
+        }
+
         var field = destination[..written];
         if (!_quoteAll
-            && field.IndexOfAny(_specials) < 0
+            && !special
             && !(_quoting && (IsSpace(field[0]) || IsSpace(field[^1]))))
         {
             _pos += written;

@@ -17,11 +17,14 @@ internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
     private static readonly byte[] Hex = "0123456789abcdef"u8.ToArray();
 
     private readonly Step[] _steps;
+    private readonly byte[] _end;
 
     public JsonLinesRowFormatter(JsonObjectLayout layout)
     {
-        // Each step's bytes are fixed: `,"name":` (no comma for an object's first member), `,"name":{`, or `}`.
+        // The fixed bytes between two values are written with one copy: `,"person":{"name":{"firstName":` before a
+        // value (no comma for an object's first member), and the closing braces and line break after the last one.
         var steps = new List<Step>();
+        var pending = new List<byte> { (byte)'{' };
         var first = new Stack<bool>();
         first.Push(true);
         foreach (var step in layout.Steps)
@@ -29,53 +32,56 @@ internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
             if (step.Kind == JsonObjectLayout.StepKind.EndObject)
             {
                 first.Pop();
-                steps.Add(new Step("}"u8.ToArray(), -1));
+                pending.Add((byte)'}');
                 continue;
             }
 
-            var comma = !first.Pop();
-            first.Push(false);
-            var name = step.Name.EncodedUtf8Bytes;
-            var prefix = new byte[(comma ? 1 : 0) + name.Length + 3 + (step.Kind == JsonObjectLayout.StepKind.StartObject ? 1 : 0)];
-            var n = 0;
-            if (comma)
+            if (!first.Pop())
             {
-                prefix[n++] = (byte)',';
+                pending.Add((byte)',');
             }
 
-            prefix[n++] = (byte)'"';
-            name.CopyTo(prefix.AsSpan(n));
-            n += name.Length;
-            prefix[n++] = (byte)'"';
-            prefix[n++] = (byte)':';
+            first.Push(false);
+            pending.Add((byte)'"');
+            pending.AddRange(step.Name.EncodedUtf8Bytes);
+            pending.Add((byte)'"');
+            pending.Add((byte)':');
             if (step.Kind == JsonObjectLayout.StepKind.StartObject)
             {
-                prefix[n] = (byte)'{';
+                pending.Add((byte)'{');
                 first.Push(true);
+                continue;
             }
 
-            steps.Add(new Step(prefix, step.Kind == JsonObjectLayout.StepKind.Value ? step.Column : -1));
+            steps.Add(new Step([.. pending], step.Column));
+            pending.Clear();
         }
 
+        pending.Add((byte)'}');
+        pending.Add((byte)'\n');
         _steps = [.. steps];
+        _end = [.. pending];
     }
 
-    protected override void FormatRow(int row)
+    public override void FormatAll(ColumnVector[] vectors, ReadOnlySpan<int> rows)
     {
-        EnsureCapacity(1);
-        _buffer[_pos++] = (byte)'{';
+        _vectors = vectors;
+        foreach (var row in rows)
+        {
+            FormatRow(row);
+        }
+    }
+
+    private void FormatRow(int row)
+    {
+        var vectors = _vectors;
         foreach (var step in _steps)
         {
             WriteRaw(step.Bytes);
-            if (step.Column >= 0)
-            {
-                WriteValue(_vectors[step.Column], row);
-            }
+            WriteValue(vectors[step.Column], row);
         }
 
-        EnsureCapacity(2);
-        _buffer[_pos++] = (byte)'}';
-        _buffer[_pos++] = (byte)'\n';
+        WriteRaw(_end);
     }
 
     private void WriteValue(ColumnVector vector, int row)
@@ -115,24 +121,33 @@ internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
 
                 break;
             case ExportColumnType.Decimal:
-                WriteFormatted(vector.Decimals![row], quoted: false);
+                EnsureCapacity(Utf8ValueFormatter.MaxDecimalLength);
+                if (Utf8ValueFormatter.TryWriteDecimal(_buffer.AsSpan(_pos), vector.Decimals![row], out written))
+                {
+                    _pos += written;
+                }
+                else
+                {
+                    WriteFormatted(vector.Decimals![row], quoted: false);
+                }
+
                 break;
             case ExportColumnType.Boolean:
                 WriteRaw(vector.Booleans![row] ? "true"u8 : "false"u8);
                 break;
             case ExportColumnType.Date:
-                EnsureCapacity(16);
+                EnsureCapacity(12);
                 _buffer[_pos++] = (byte)'"';
-                vector.Dates![row].TryFormat(_buffer.AsSpan(_pos), out written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                _pos += written;
+                Utf8ValueFormatter.WriteIsoDate(_buffer.AsSpan(_pos), vector.Dates![row]);
+                _pos += 10;
                 _buffer[_pos++] = (byte)'"';
                 break;
             case ExportColumnType.Timestamp:
-                EnsureCapacity(40);
+                EnsureCapacity(30);
                 _buffer[_pos++] = (byte)'"';
-                // ISO 8601 in UTC with the full 100 ns precision, as System.Text.Json reads it back.
-                new DateTime(vector.Timestamps![row], DateTimeKind.Utc).TryFormat(_buffer.AsSpan(_pos), out written, "O", CultureInfo.InvariantCulture);
-                _pos += written;
+                // ISO 8601 in UTC with the full 100 ns precision (the "O" format), as System.Text.Json reads it back.
+                Utf8ValueFormatter.WriteIsoTimestampTicks(_buffer.AsSpan(_pos), vector.Timestamps![row]);
+                _pos += 28;
                 _buffer[_pos++] = (byte)'"';
                 break;
             case ExportColumnType.Guid:
@@ -168,6 +183,13 @@ internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
         EnsureCapacity((value.Length * 3) + 2);
         _buffer[_pos++] = (byte)'"';
         var destination = _buffer.AsSpan(_pos);
+        if (AsciiText.TryCopy(default(JsonSpecialBytes), value, destination, out var escape) && !escape)
+        {
+            _pos += value.Length;
+            _buffer[_pos++] = (byte)'"';
+            return;
+        }
+
         Utf8.FromUtf16(value, destination, out _, out var written);
         var text = destination[..written];
         var special = text.IndexOfAny(NeedsEscaping);

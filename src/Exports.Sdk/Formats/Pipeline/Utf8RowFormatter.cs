@@ -5,7 +5,7 @@ namespace Exports.Sdk;
 
 /// <summary>
 /// The buffer of a text row formatter: a pooled byte array that grows when a row needs more room, and the loop over
-/// rows. Subclasses write one row's UTF-8 bytes at <c>_pos</c>.
+/// rows. Subclasses write rows' UTF-8 bytes at <c>_pos</c>.
 /// </summary>
 internal abstract class Utf8RowFormatter : IRowFormatter
 {
@@ -21,14 +21,8 @@ internal abstract class Utf8RowFormatter : IRowFormatter
 
     public void Reset() => _pos = 0;
 
-    public void FormatAll(ColumnVector[] vectors, ReadOnlySpan<int> rows)
-    {
-        _vectors = vectors;
-        foreach (var row in rows)
-        {
-            FormatRow(row);
-        }
-    }
+    /// <summary>Appends the given rows; the loop is in the sealed subclass so each row is a direct call.</summary>
+    public abstract void FormatAll(ColumnVector[] vectors, ReadOnlySpan<int> rows);
 
     public void Dispose()
     {
@@ -40,8 +34,6 @@ internal abstract class Utf8RowFormatter : IRowFormatter
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    protected abstract void FormatRow(int row);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected void WriteRaw(ReadOnlySpan<byte> bytes)

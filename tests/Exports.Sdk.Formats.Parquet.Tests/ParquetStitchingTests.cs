@@ -1,0 +1,229 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Parquet;
+using Parquet.Schema;
+
+namespace Exports.Sdk.Formats.Parquet.Tests;
+
+/// <summary>
+/// Row groups encoded on several cores and stitched into one file: the same bytes as one core, every value and type read
+/// back by DuckDB, statistics a reader can filter by, and a footer serialised exactly as Parquet.Net serialises it.
+/// </summary>
+public class ParquetStitchingTests
+{
+    private static readonly OutputColumn[] Columns =
+    [
+        new("id", ExportColumnType.Int64, 0),
+        new("email", ExportColumnType.String, 1),
+        new("points", ExportColumnType.Int32, 2),
+        new("amount", ExportColumnType.Decimal, 3),
+        new("birthDate", ExportColumnType.Date, 4),
+        new("seenAt", ExportColumnType.Timestamp, 5),
+        new("profileId", ExportColumnType.Guid, 6),
+        new("score", ExportColumnType.Double, 7),
+        new("active", ExportColumnType.Boolean, 8),
+    ];
+
+    [Theory]
+    [InlineData("38", "18")]
+    [InlineData("18", "4")]
+    [InlineData("9", "2")]
+    public async Task Writer_RowGroupsOnSeveralCores_WritesTheBytesOfOneCore(string precision, string scale)
+    {
+        var (batch, rows) = RandomBatch(seed: 11, count: 9_000, scale: int.Parse(scale, CultureInfo.InvariantCulture), precision: int.Parse(precision, CultureInfo.InvariantCulture));
+
+        var single = await WriteAsync(batch, rows, parallelism: 1, ("rowGroupRows", "700"), ("decimalPrecision", precision), ("decimalScale", scale));
+        var parallel = await WriteAsync(batch, rows, parallelism: 4, ("rowGroupRows", "700"), ("decimalPrecision", precision), ("decimalScale", scale));
+
+        parallel.Should().Equal(single);
+        using var file = new TempParquet(parallel);
+        DuckDb.Scalar($"SELECT count(*) FROM parquet_metadata('{file.Path}') WHERE column_id = 0").Should().Be(13L);
+        var read = DuckDb.Query(
+            "SELECT id, email, points, CAST(amount AS VARCHAR), CAST(birthDate AS VARCHAR), epoch_us(seenAt), CAST(profileId AS VARCHAR), score, active " +
+            $"FROM read_parquet('{file.Path}') ORDER BY id");
+        read.Should().HaveCount(rows.Length);
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var expected = Expected(batch, r, int.Parse(scale, CultureInfo.InvariantCulture));
+            read[r].Should().Equal(expected, "row {0}", r);
+        }
+    }
+
+    [Fact]
+    public async Task Writer_Timestamps_HaveStatisticsDuckDbCanFilterBy()
+    {
+        var (batch, rows) = RandomBatch(seed: 5, count: 6_000, scale: 2, precision: 18);
+        using var file = new TempParquet(await WriteAsync(batch, rows, parallelism: 2, ("rowGroupRows", "1000")));
+        var cut = new DateTime(2025, 7, 1, 0, 0, 0, DateTimeKind.Utc);
+        var expected = rows.LongCount(r => !batch.IsNull(r, 5) && batch.GetTimestampTicks(r, 5) >= cut.Ticks);
+
+        // DuckDB skips row groups by their min/max: wrong statistics would drop matching rows.
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE seenAt >= TIMESTAMPTZ '2025-07-01 00:00:00+00'")
+            .Should().Be(expected).And.BeOfType<long>().Which.Should().BeGreaterThan(1_000);
+        var bounds = DuckDb.Query(
+            "SELECT epoch_us(CAST(stats_min AS TIMESTAMPTZ)), epoch_us(CAST(stats_max AS TIMESTAMPTZ)) " +
+            $"FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'seenAt' ORDER BY row_group_id").First();
+        var firstGroup = Enumerable.Range(0, 1000).Where(r => !batch.IsNull(r, 5)).Select(r => (batch.GetTimestampTicks(r, 5) - DateTime.UnixEpoch.Ticks) / 10).ToList();
+        bounds.Should().Equal(firstGroup.Min(), firstGroup.Max());
+    }
+
+    [Fact]
+    public async Task Writer_UuidColumn_HasNoMisleadingBounds()
+    {
+        var (batch, rows) = RandomBatch(seed: 3, count: 2_000, scale: 2, precision: 18);
+        using var file = new TempParquet(await WriteAsync(batch, rows, parallelism: 2, ("rowGroupRows", "1000")));
+
+        var stats = DuckDb.Query($"SELECT stats_min, stats_max, stats_null_count FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'profileId'");
+
+        stats.Should().HaveCount(2).And.OnlyContain(s => s[0] == null && s[1] == null && s[2] != null);
+        var id = batch.GetGuid(rows.First(r => !batch.IsNull(r, 6)), 6);
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE profileId = '{id}'").Should().Be(1L);
+    }
+
+    [Fact]
+    public async Task ThriftFooterWriter_FooterParquetNetWrote_WritesTheSameBytes()
+    {
+        // A file from Parquet.Net alone, with statistics, a dictionary page, custom metadata and over 14 row groups.
+        var schema = new ParquetSchema(new DataField<int>("id"), new DataField<string>("status"), new DateTimeDataField("at", DateTimeFormat.Timestamp, isAdjustedToUTC: true, DateTimeTimeUnit.Micros, isNullable: true),
+            new DecimalDataField("amount", 18, 2, isNullable: true), new DataField<Guid?>("uuid"), new DataField<DateOnly?>("day"));
+        using var stream = new MemoryStream();
+        var options = new ParquetOptions { ColumnEncodingHints = { ["status"] = EncodingHint.Dictionary } };
+        await using (var writer = await ParquetWriter.CreateAsync(schema, stream, options))
+        {
+            writer.CustomMetadata = new Dictionary<string, string> { ["origin"] = "test", ["ünïcode"] = "✓" };
+            for (var g = 0; g < 17; g++)
+            {
+                using var rowGroup = writer.CreateRowGroup();
+                var ids = Enumerable.Range(g * 10, 10).ToArray();
+                await rowGroup.WriteAsync(schema.DataFields[0], (ReadOnlyMemory<int>)ids);
+                await rowGroup.WriteAsync(schema.DataFields[1], ids.Select(i => i % 3 == 0 ? "gone" : "here").ToArray());
+                await rowGroup.WriteAsync(schema.DataFields[2], (ReadOnlyMemory<DateTime?>)ids.Select(i => i % 4 == 0 ? (DateTime?)null : DateTime.UnixEpoch.AddDays(i)).ToArray());
+                await rowGroup.WriteAsync(schema.DataFields[3], (ReadOnlyMemory<decimal?>)ids.Select(i => (decimal?)(i * 1.25m)).ToArray());
+                await rowGroup.WriteAsync(schema.DataFields[4], (ReadOnlyMemory<Guid?>)ids.Select(i => (Guid?)new Guid(i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)).ToArray());
+                await rowGroup.WriteAsync(schema.DataFields[5], (ReadOnlyMemory<DateOnly?>)ids.Select(i => (DateOnly?)DateOnly.FromDayNumber(700_000 + i)).ToArray());
+            }
+        }
+
+        var bytes = stream.ToArray();
+        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(bytes.Length - 8));
+        var original = bytes.AsSpan(bytes.Length - 8 - length, length).ToArray();
+        stream.Position = 0;
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        using var rewritten = new MemoryStream();
+
+        ThriftFooterWriter.Write(reader.Metadata!, rewritten);
+
+        reader.Metadata!.RowGroups.Should().HaveCount(17);
+        rewritten.ToArray().Should().Equal(original);
+    }
+
+    private static object?[] Expected(RowBatch batch, int row, int scale)
+    {
+        object? Value(int c, Func<object?> get) => batch.IsNull(row, c) ? null : get();
+        return
+        [
+            batch.GetInt64(row, 0),
+            Value(1, () => batch.GetString(row, 1)),
+            Value(2, () => batch.GetInt32(row, 2)),
+            Value(3, () => Math.Round(batch.GetDecimal(row, 3), scale, MidpointRounding.AwayFromZero).ToString("F" + scale.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)),
+            Value(4, () => batch.GetDate(row, 4).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            Value(5, () => (batch.GetTimestampTicks(row, 5) - DateTime.UnixEpoch.Ticks) / 10),
+            Value(6, () => batch.GetGuid(row, 6).ToString()),
+            Value(7, () => batch.GetDouble(row, 7)),
+            Value(8, () => batch.GetBoolean(row, 8)),
+        ];
+    }
+
+    private static (RowBatch Batch, int[] Rows) RandomBatch(int seed, int count, int scale, int precision)
+    {
+        var random = new Random(seed);
+        var schema = new ExportSchema(Columns.Select(c => new ExportColumn(c.Name, c.Type)));
+        var batch = new RowBatch(schema, count);
+        // Decimals stay inside the column's digits.
+        var maxWhole = (long)Math.Pow(10, Math.Min(precision - scale, 12)) - 1;
+        for (var i = 0; i < count; i++)
+        {
+            var row = batch.AddRow();
+            batch.SetInt64(row, 0, i);
+            bool Present() => random.Next(10) > 0;
+            if (Present())
+            {
+                batch.SetString(row, 1, $"user{random.Next(1_000_000)}@example.com");
+            }
+
+            if (Present())
+            {
+                batch.SetInt32(row, 2, random.Next(int.MinValue, int.MaxValue));
+            }
+
+            if (Present())
+            {
+                // Three decimals: rounded for scale 2, kept for wider scales.
+                batch.SetDecimal(row, 3, random.NextInt64(-maxWhole * 1000, maxWhole * 1000) / 1000m);
+            }
+
+            if (Present())
+            {
+                batch.SetDate(row, 4, DateOnly.FromDayNumber(random.Next(DateOnly.MaxValue.DayNumber)));
+            }
+
+            if (Present())
+            {
+                batch.SetTimestamp(row, 5, new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(random.NextInt64(365L * TimeSpan.TicksPerDay)));
+            }
+
+            if (Present())
+            {
+                batch.SetGuid(row, 6, new Guid([.. Enumerable.Range(0, 16).Select(_ => (byte)random.Next(256))]));
+            }
+
+            if (Present())
+            {
+                batch.SetDouble(row, 7, random.NextDouble() * 1e6);
+            }
+
+            if (Present())
+            {
+                batch.SetBoolean(row, 8, random.Next(2) == 0);
+            }
+        }
+
+        return (batch, Enumerable.Range(0, count).ToArray());
+    }
+
+    private static async Task<byte[]> WriteAsync(RowBatch batch, int[] rows, int parallelism, params (string Key, string Value)[] settings)
+    {
+        var output = new StrictForwardOnlyStream();
+        var options = new FileFormatOptions { Name = "parquet", MaxDegreeOfParallelism = parallelism };
+        foreach (var (key, value) in settings)
+        {
+            options.Settings[key] = value;
+        }
+
+        await using (var writer = new ParquetFormat().CreateWriter(output, new FormatWriterContext(Columns, options, "test")))
+        {
+            // Several calls, as the export pipeline makes them, so row groups span batches.
+            for (var offset = 0; offset < rows.Length; offset += 4096)
+            {
+                await writer.WriteAsync(batch, rows.AsMemory(offset, Math.Min(4096, rows.Length - offset)));
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        return output.ToArray();
+    }
+
+    private sealed class TempParquet : IDisposable
+    {
+        public TempParquet(byte[] bytes)
+        {
+            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"stitched-{Guid.NewGuid():N}.parquet");
+            File.WriteAllBytes(Path, bytes);
+        }
+
+        public string Path { get; }
+
+        public void Dispose() => File.Delete(Path);
+    }
+}
