@@ -5,6 +5,8 @@ namespace Exports.Sdk.Tests.Formats;
 /// <summary>The multi-core paths write exactly the bytes of the single-thread path, for random rows.</summary>
 public class ParallelFormattingTests
 {
+    private static readonly decimal[] Pow10 = [1m, 10m, 100m, 1_000m, 1_000_000m, 1_000_000_000m, 1_000_000_000_000_000m];
+
     private static readonly string[] Pieces = ["a", "Zoë", "東京", "😀", ",", ";", "\"", "\n", "\r\n", " ", "\t", "\\", "x y", "", "NULL", "|", ":"];
 
     public static TheoryData<string, int> Cases()
@@ -32,6 +34,22 @@ public class ParallelFormattingTests
 
         parallel.Length.Should().BeGreaterThan(100_000);
         parallel.Should().Equal(single);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public async Task WriteAsync_PlainRowsAndGeneralRows_WriteTheSameBytes(int seed)
+    {
+        var (batch, rows) = RandomBatch(seed, 6_000);
+
+        // The default options take the plain-row path; the same ISO formats spelled differently take the general one.
+        var plain = await WriteAsync("csv", batch, rows, parallelism: 1);
+        var general = await WriteAsync("csv-general", batch, rows, parallelism: 1);
+
+        plain.Length.Should().BeGreaterThan(100_000);
+        plain.Should().Equal(general);
     }
 
     [Fact]
@@ -106,6 +124,12 @@ public class ParallelFormattingTests
             options.Csv.NullValue = "\\N";
         }
 
+        if (format == "csv-general")
+        {
+            options.Csv.DateFormat = "yyyy'-'MM'-'dd";
+            options.Csv.TimestampFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'";
+        }
+
         if (format == "csv-noquote")
         {
             options.Csv.Quote = null;
@@ -165,7 +189,7 @@ public class ParallelFormattingTests
                     case ExportColumnType.Int32: batch.SetInt32(row, c, random.Next(int.MinValue, int.MaxValue)); break;
                     case ExportColumnType.Int64: batch.SetInt64(row, c, random.NextInt64(long.MinValue, long.MaxValue)); break;
                     case ExportColumnType.Double: batch.SetDouble(row, c, (random.NextDouble() - 0.5) * 1e6); break;
-                    case ExportColumnType.Decimal: batch.SetDecimal(row, c, random.Next(-1_000_000, 1_000_000) / 100m); break;
+                    case ExportColumnType.Decimal: batch.SetDecimal(row, c, new decimal(random.NextInt64(-10_000_000_000_000, 10_000_000_000_000)) / Pow10[random.Next(Pow10.Length)]); break;
                     case ExportColumnType.Boolean: batch.SetBoolean(row, c, random.Next(2) == 1); break;
                     case ExportColumnType.Date: batch.SetDate(row, c, DateOnly.FromDayNumber(random.Next(1, 3_000_000))); break;
                     case ExportColumnType.Timestamp: batch.SetTimestamp(row, c, new DateTimeOffset(random.NextInt64(0, DateTime.MaxValue.Ticks), TimeSpan.Zero)); break;

@@ -39,7 +39,7 @@ public sealed class LocalFolderDestination : IDestination
         {
             Directory.CreateDirectory(directory);
             var tempPath = Path.Combine(directory, TempPrefix + Guid.NewGuid().ToString("N"));
-            var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+            var stream = new LocalFileStream(File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None));
             return ValueTask.FromResult<IDestinationWriter>(new Writer(this, stream, tempPath, fullPath));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -123,7 +123,7 @@ public sealed class LocalFolderDestination : IDestination
         return fullPath;
     }
 
-    private sealed class Writer(LocalFolderDestination owner, FileStream stream, string tempPath, string finalPath) : IDestinationWriter
+    private sealed class Writer(LocalFolderDestination owner, LocalFileStream stream, string tempPath, string finalPath) : IDestinationWriter
     {
         private bool _committed;
         private bool _disposed;

@@ -32,6 +32,12 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
     private readonly string _dateFormat;
     private readonly string _timestampFormat;
 
+    /// <summary>Whether rows take <see cref="FormatPlainRow"/>: no quote-all, ISO dates and times that need no quoting.</summary>
+    private readonly bool _plain;
+
+    /// <summary>Room for a row without its strings: delimiters, line break and the widest form of every other value.</summary>
+    private readonly int _rowReserve;
+
     public CsvRowFormatter(FormatWriterContext context)
     {
         _context = context;
@@ -66,6 +72,15 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
         _timestampFormat = options.TimestampFormat;
         _isoDate = options.DateFormat == CsvFormatOptions.IsoDateFormat;
         _isoTimestamp = options.TimestampFormat == CsvFormatOptions.IsoTimestampFormat;
+        _plain = !_quoteAll && _isoDate && _isoTimestamp && !_isoNeedsScan;
+        _rowReserve = 2 + _columns.Sum(c => 1 + Math.Max(_nullBytes.Length, c.Type switch
+        {
+            ExportColumnType.String => 0,
+            ExportColumnType.Guid => 36,
+            ExportColumnType.Timestamp => Utf8ValueFormatter.IsoTimestampMillisLength,
+            ExportColumnType.Date => Utf8ValueFormatter.IsoDateLength,
+            _ => 64,
+        }));
     }
 
     public void WriteHeader()
@@ -87,10 +102,107 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
     public override void FormatAll(ColumnVector[] vectors, ReadOnlySpan<int> rows)
     {
         _vectors = vectors;
+        if (_plain)
+        {
+            foreach (var row in rows)
+            {
+                FormatPlainRow(row);
+            }
+
+            return;
+        }
+
         foreach (var row in rows)
         {
             FormatRow(row);
         }
+    }
+
+    /// <summary>
+    /// The common case, kept apart so the buffer and position stay in registers: room for everything but the strings is
+    /// made once per row, and values other than strings are written without further checks or quoting decisions
+    /// (invariant numbers, GUIDs and ISO dates never hold a delimiter, quote or line break here).
+    /// </summary>
+    private void FormatPlainRow(int row)
+    {
+        var vectors = _vectors;
+        EnsureCapacity(_rowReserve);
+        var buffer = _buffer;
+        var pos = _pos;
+        var delimiter = _delimiter;
+        for (var c = 0; c < vectors.Length; c++)
+        {
+            if (c > 0)
+            {
+                buffer[pos++] = delimiter;
+            }
+
+            var vector = vectors[c];
+            if (vector.Nulls[row])
+            {
+                _nullBytes.CopyTo(buffer.AsSpan(pos));
+                pos += _nullBytes.Length;
+                continue;
+            }
+
+            int written;
+            switch (vector.Type)
+            {
+                case ExportColumnType.String:
+                    // Strings make their own room (keeping the row's reserve) and may replace the buffer.
+                    _pos = pos;
+                    WriteString(vector.Strings![row]!, c);
+                    buffer = _buffer;
+                    pos = _pos;
+                    break;
+                case ExportColumnType.Int32:
+                    vector.Int32s![row].TryFormat(buffer.AsSpan(pos), out written, default, CultureInfo.InvariantCulture);
+                    pos += written;
+                    break;
+                case ExportColumnType.Int64:
+                    vector.Int64s![row].TryFormat(buffer.AsSpan(pos), out written, default, CultureInfo.InvariantCulture);
+                    pos += written;
+                    break;
+                case ExportColumnType.Double:
+                    vector.Doubles![row].TryFormat(buffer.AsSpan(pos), out written, default, CultureInfo.InvariantCulture);
+                    pos += written;
+                    break;
+                case ExportColumnType.Decimal:
+                    var value = vector.Decimals![row];
+                    if (!Utf8ValueFormatter.TryWriteDecimal(buffer.AsSpan(pos), value, out written))
+                    {
+                        value.TryFormat(buffer.AsSpan(pos), out written, default, CultureInfo.InvariantCulture);
+                    }
+
+                    pos += written;
+                    break;
+                case ExportColumnType.Boolean:
+                    var text = vector.Booleans![row] ? "true"u8 : "false"u8;
+                    text.CopyTo(buffer.AsSpan(pos));
+                    pos += text.Length;
+                    break;
+                case ExportColumnType.Date:
+                    Utf8ValueFormatter.WriteIsoDate(buffer.AsSpan(pos), vector.Dates![row]);
+                    pos += Utf8ValueFormatter.IsoDateLength;
+                    break;
+                case ExportColumnType.Timestamp:
+                    Utf8ValueFormatter.WriteIsoTimestampMillis(buffer.AsSpan(pos), vector.Timestamps![row]);
+                    pos += Utf8ValueFormatter.IsoTimestampMillisLength;
+                    break;
+                case ExportColumnType.Guid:
+                    vector.Guids![row].TryFormat(buffer.AsSpan(pos), out written);
+                    pos += written;
+                    break;
+            }
+        }
+
+        if (_newLine.Length == 2)
+        {
+            buffer[pos++] = (byte)'\r';
+        }
+
+        buffer[pos++] = (byte)'\n';
+        _pos = pos;
     }
 
     private void FormatRow(int row)
@@ -272,11 +384,12 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
     {
         if (value.Length == 0)
         {
+            EnsureCapacity(_emptyBytes.Length + _rowReserve);
             WriteRaw(_emptyBytes);
             return;
         }
 
-        EnsureCapacity(value.Length * 3);
+        EnsureCapacity((value.Length * 3) + _rowReserve);
         var destination = _buffer.AsSpan(_pos);
         int written;
         bool special;
@@ -322,7 +435,7 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
             return;
         }
 
-        EnsureCapacity((field.Length * 2) + 2);
+        EnsureCapacity((field.Length * 2) + 2 + _rowReserve);
         var span = _buffer.AsSpan(_pos);
         var n = 0;
         span[n++] = _quote;
@@ -360,7 +473,7 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
                 "but CSV quoting is off (Format.Csv.Quote is null) and no escape character is set (Format.Csv.Escape).");
         }
 
-        EnsureCapacity(field.Length * 2);
+        EnsureCapacity((field.Length * 2) + _rowReserve);
         var span = _buffer.AsSpan(_pos);
         var n = 0;
         foreach (var b in field)
