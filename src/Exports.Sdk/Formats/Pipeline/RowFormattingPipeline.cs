@@ -32,9 +32,8 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
         _create = create;
         _write = write;
         var workers = Math.Max(1, parallelism);
-        _background = workers > 1;
-        if (Environment.GetEnvironmentVariable("EXP_WORKERS") is { } w) { workers = int.Parse(w, System.Globalization.CultureInfo.InvariantCulture); }
         _sets = [new TFormatter?[workers], new TFormatter?[workers]];
+        _background = workers > 1;
     }
 
     /// <summary>The formatter whose output is written next (e.g. to put a header before the first row).</summary>
