@@ -1,6 +1,12 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project benchmarks/Exports.Sdk.Benchmarks -- --filter '*'
+// dotnet run -c Release --project benchmarks/Exports.Sdk.Benchmarks -- --filter '*'   (or --quick, --columns)
+if (args.Contains("--columns"))
+{
+    Exports.Sdk.Benchmarks.ColumnProfile.Run();
+    return;
+}
+
 if (args.Contains("--quick"))
 {
     await Exports.Sdk.Benchmarks.QuickProfile.RunAsync();

@@ -70,10 +70,18 @@ public class WriterBenchmarks
     [Benchmark(Description = "SDK JSON Lines")]
     public Task<long> JsonLines() => WriteAsync("jsonl", ExportCompression.None);
 
+    [Benchmark(Description = "SDK Parquet")]
+    public Task<long> Parquet() => WriteAsync("parquet", ExportCompression.None);
+
     private async Task<long> WriteAsync(string format, ExportCompression compression)
     {
         var destination = new NullDestination();
-        IExportFormat exportFormat = format == "csv" ? new CsvFormat() : new JsonLinesFormat();
+        IExportFormat exportFormat = format switch
+        {
+            "csv" => new CsvFormat(),
+            "jsonl" => new JsonLinesFormat(),
+            _ => new Exports.Sdk.Formats.Parquet.ParquetFormat(),
+        };
         var options = new FileFormatOptions { Name = format, Compression = compression };
         await using var writer = new PartitionedFileWriter(new PartitionedFileWriterOptions
         {

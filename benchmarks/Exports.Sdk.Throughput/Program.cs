@@ -4,7 +4,8 @@ using Exports.Sdk;
 using Exports.Sdk.Testing;
 using Exports.Sdk.Throughput;
 
-// Throughput: dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- [--rows 2000000] [--runs 3]
+// Throughput: dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- [--rows 2000000] [--runs 3] [--warmup 2] [--only "SDK CSV;DuckDB COPY CSV"]
+// Profiling:  dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- --repeat csv.gz [--runs 8] [--parallelism 1]
 // Memory:     dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- --scale [--sizes 100000,1000000,10000000]
 var options = Args.Parse(args);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -13,6 +14,12 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (options.Child is { } childFormat)
 {
     return await ScaleChild.RunAsync(childFormat, options.Rows, options.Folder);
+}
+
+if (options.Repeat is { } format)
+{
+    await RepeatRun.RunAsync(options, format);
+    return 0;
 }
 
 if (options.Scale)
@@ -24,7 +31,7 @@ if (options.Scale)
 await ThroughputReport.RunAsync(options);
 return 0;
 
-internal sealed record Args(int Rows, int Runs, bool Scale, string? Child, string Folder, IReadOnlyList<int> Sizes, IReadOnlySet<string>? Only, bool KeepFiles, int BatchSize)
+internal sealed record Args(int Rows, int Runs, bool Scale, string? Child, string Folder, IReadOnlyList<int> Sizes, IReadOnlySet<string>? Only, bool KeepFiles, int BatchSize, int Warmup, string? Repeat, int Parallelism)
 {
     public static Args Parse(string[] args)
     {
@@ -38,7 +45,10 @@ internal sealed record Args(int Rows, int Runs, bool Scale, string? Child, strin
             [.. (Value("--sizes") ?? "100000,1000000,10000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
             Value("--only")?.Split(';').ToHashSet(StringComparer.OrdinalIgnoreCase),
             args.Contains("--keep-files"),
-            int.Parse(Value("--batch") ?? RowBatch.DefaultCapacity.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+            int.Parse(Value("--batch") ?? RowBatch.DefaultCapacity.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+            int.Parse(Value("--warmup") ?? "2", CultureInfo.InvariantCulture),
+            Value("--repeat"),
+            int.Parse(Value("--parallelism") ?? "0", CultureInfo.InvariantCulture));
     }
 }
 
@@ -63,8 +73,9 @@ internal static class ThroughputReport
             }
 
             var runs = new List<Measurement>();
-            // One untimed run first, so every writer is measured with optimised (tier-1) code, not while it JITs.
-            for (var i = -1; i < options.Runs; i++)
+            // Untimed runs first, so every .NET writer is measured with its final optimised code: tiered compilation
+            // and dynamic PGO keep recompiling hot methods through the first few seconds (one warm-up run was not enough).
+            for (var i = -options.Warmup; i < options.Runs; i++)
             {
                 var folder = Path.Combine(options.Folder, name.Replace(' ', '-') + "-" + i);
                 Reset(folder);
@@ -96,7 +107,13 @@ internal static class ThroughputReport
         await Measure("Parquet.Net direct", f => Anchors.ParquetNetAsync(profiles, Path.Combine(f, "x.parquet"), 1_000_000));
         await Measure("ParquetSharp", f => Anchors.ParquetSharpWrite(profiles, Path.Combine(f, "x.parquet"), 1_000_000));
 
-        // DuckDB: the rows are loaded once, untimed.
+        // DuckDB: the rows are loaded once, untimed (and not at all when --only leaves DuckDB out).
+        if (options.Only is { } selected && !selected.Any(n => n.StartsWith("DuckDB", StringComparison.OrdinalIgnoreCase)))
+        {
+            Print(options, results);
+            return;
+        }
+
         var seed = Path.Combine(options.Folder, "duckdb-seed");
         Reset(seed);
         await SdkPipeline.RunAsync(source, "bench", attributes, seed, "csv", ExportCompression.None, 0);
@@ -206,5 +223,33 @@ internal static class ScaleChild
         Directory.Delete(folder, recursive: true);
         Console.WriteLine($"rowsPerSecond={(rows / clock.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture)} peakRssMB={kb / 1024}");
         return 0;
+    }
+}
+
+/// <summary>
+/// The SDK pipeline alone, run after run in one process (csv, csv.gz, jsonl or parquet), each run's rate printed: for
+/// a profiler such as perf, and to watch the JIT settle. No anchors, no memory sampling.
+/// </summary>
+internal static class RepeatRun
+{
+    public static async Task RunAsync(Args options, string format)
+    {
+        var source = new PreparedAudienceSource("bench", ProfileData.ToBatches(ProfileData.Generate(options.Rows), options.BatchSize));
+        var gzip = format.EndsWith(".gz", StringComparison.Ordinal);
+        var folder = Path.Combine(options.Folder, "repeat");
+        for (var i = 0; i < options.Runs; i++)
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
+            var clock = Stopwatch.StartNew();
+            await SdkPipeline.RunAsync(source, "bench", ProfileData.ColumnNames, folder, gzip ? format[..^3] : format,
+                gzip ? ExportCompression.Gzip : ExportCompression.None, options.Parallelism);
+            Console.WriteLine($"run {i + 1}: {options.Rows / clock.Elapsed.TotalSeconds / 1e6:F2} M rows/s");
+        }
+
+        Directory.Delete(folder, recursive: true);
     }
 }
