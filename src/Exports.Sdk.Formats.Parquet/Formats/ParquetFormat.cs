@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
@@ -14,6 +16,9 @@ public sealed class ParquetFormat : IExportFormat, IInternalCompressionFormat
 {
     /// <summary>The format name, <c>parquet</c>.</summary>
     public const string FormatName = "parquet";
+
+    // One pool per export (its context), handed from part to part and gone with the export.
+    private readonly ConditionalWeakTable<FormatWriterContext, ParquetWriterPool> _pools = new();
 
     /// <inheritdoc />
     public string Name => FormatName;
@@ -48,6 +53,6 @@ public sealed class ParquetFormat : IExportFormat, IInternalCompressionFormat
             throw new ExportValidationException(problems);
         }
 
-        return new ParquetFormatWriter(output, context, options);
+        return new ParquetFormatWriter(output, context, options, _pools.GetValue(context, _ => new ParquetWriterPool()));
     }
 }

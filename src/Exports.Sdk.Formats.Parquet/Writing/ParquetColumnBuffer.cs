@@ -25,6 +25,8 @@ internal sealed class ParquetColumnBuffer
     private readonly string _exportName;
     private int[] _levels = [];
     private ReadOnlyMemory<char>[]? _strings;
+    private char[] _text = [];
+    private int _textLength;
     private int[]? _ints;
     private long[]? _longs;
     private double[]? _doubles;
@@ -53,7 +55,7 @@ internal sealed class ParquetColumnBuffer
 
     /// <summary>
     /// Adds the selected rows of a batch; returns the memory they take while buffered: a definition level and a value
-    /// slot per row, plus the UTF-16 text of strings (kept alive until the row group is written).
+    /// slot per row, plus the UTF-16 text of strings (copied, see <see cref="CopyText"/>).
     /// </summary>
     public long Append(RowBatch batch, ReadOnlySpan<int> rows)
     {
@@ -67,7 +69,7 @@ internal sealed class ParquetColumnBuffer
                 {
                     if (batch.GetString(row, ordinal) is { } text)
                     {
-                        _strings![_values++] = text.AsMemory();
+                        _strings![_values++] = CopyText(text);
                         _levels[_rows++] = 1;
                         bytes += 2L * text.Length;
                     }
@@ -117,16 +119,32 @@ internal sealed class ParquetColumnBuffer
         };
     }
 
-    /// <summary>Forgets the buffered rows; string references are dropped so the source's strings can be collected.</summary>
+    /// <summary>Forgets the buffered rows; the arrays are kept for the next row group.</summary>
     public void Reset()
     {
-        if (_strings is not null)
-        {
-            Array.Clear(_strings, 0, _values);
-        }
-
+        _textLength = 0;
         _rows = 0;
         _values = 0;
+    }
+
+    /// <summary>
+    /// Copies a string's text into this buffer's own char array. Holding the source's strings instead would keep them
+    /// alive until the row group is encoded: they would outlive the young generation and pile up in the old one, and
+    /// memory would grow with the length of the export instead of staying flat.
+    /// </summary>
+    private ReadOnlyMemory<char> CopyText(string text)
+    {
+        if (_text.Length - _textLength < text.Length)
+        {
+            // Values already taken keep pointing at the old array, whose text stays valid; only new values use this one.
+            _text = new char[Math.Max(Math.Max(_text.Length * 2, 64 * 1024), _textLength + text.Length)];
+            _textLength = 0;
+        }
+
+        var slot = _text.AsMemory(_textLength, text.Length);
+        text.CopyTo(slot.Span);
+        _textLength += text.Length;
+        return slot;
     }
 
     private long Fill<T>(RowBatch batch, ReadOnlySpan<int> rows, T[] values, Func<RowBatch, int, int, T> get, int size)

@@ -4,9 +4,9 @@ namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
 /// Writes one Parquet file: rows accumulate in typed column buffers until the row group is full (by rows or estimated
-/// bytes); Parquet.Net then encodes and compresses the row group on a worker while the next one fills, up to one row
-/// group per core at once, and <see cref="ParquetFileStitcher"/> appends the encoded row groups in order. Memory is
-/// bounded by those few row groups, whatever the size of the file. The footer is written by
+/// bytes); Parquet.Net then encodes and compresses it on a worker while the next one fills, and this thread encodes the
+/// last one itself, so every core encodes and at most one row group per core is in memory, whatever the size of the
+/// file. <see cref="ParquetFileStitcher"/> appends the encoded row groups in row order. The footer is written by
 /// <see cref="CompleteAsync"/> only, so an aborted file is never mistaken for a complete one.
 /// </summary>
 internal sealed class ParquetFormatWriter : IFormatWriter
@@ -21,13 +21,13 @@ internal sealed class ParquetFormatWriter : IFormatWriter
     private readonly Stream _output;
     private readonly ParquetFileStitcher _stitcher;
     private readonly Queue<(ParquetRowGroupBuffer Rows, Task<EncodedRowGroup> Encoding)> _encoding = new();
-    private readonly Stack<ParquetRowGroupBuffer> _freeRowGroups = new();
-    private readonly Stack<MemoryStream> _freeFiles = new();
+    private readonly ParquetWriterPool _pool;
     private ParquetFileLayout? _layout;
     private ParquetRowGroupBuffer? _current;
 
-    public ParquetFormatWriter(Stream output, FormatWriterContext context, ParquetFormatOptions options)
+    public ParquetFormatWriter(Stream output, FormatWriterContext context, ParquetFormatOptions options, ParquetWriterPool pool)
     {
+        _pool = pool;
         ParquetFileLayout.Validate(context, options);
         _output = new ForwardOnlyStream(output);
         _stitcher = new ParquetFileStitcher(_output);
@@ -57,11 +57,11 @@ internal sealed class ParquetFormatWriter : IFormatWriter
 
     public async ValueTask WriteAsync(RowBatch batch, ReadOnlyMemory<int> rows, CancellationToken cancellationToken = default)
     {
-        var layout = _layout ??= await CreateLayoutAsync(cancellationToken).ConfigureAwait(false);
+        var layout = _layout ??= await GetLayoutAsync(cancellationToken).ConfigureAwait(false);
         var offset = 0;
         while (offset < rows.Length)
         {
-            var current = _current ??= _freeRowGroups.TryPop(out var free) ? free : layout.CreateRowGroup();
+            var current = _current ??= _pool.TakeRowGroup() ?? layout.CreateRowGroup();
             var take = Math.Min(Math.Min(rows.Length - offset, _options.RowGroupRows - current.Rows), ByteCheckRows);
             current.Append(batch, rows.Span.Slice(offset, take));
             offset += take;
@@ -89,7 +89,7 @@ internal sealed class ParquetFormatWriter : IFormatWriter
     public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
     {
         // A file without rows still gets the magic bytes and a footer with the schema.
-        var layout = _layout ??= await CreateLayoutAsync(cancellationToken).ConfigureAwait(false);
+        var layout = _layout ??= await GetLayoutAsync(cancellationToken).ConfigureAwait(false);
         if (_current is { Rows: > 0 })
         {
             await EncodeCurrentAsync(cancellationToken).ConfigureAwait(false);
@@ -120,18 +120,21 @@ internal sealed class ParquetFormatWriter : IFormatWriter
             {
             }
 
-            pending.Rows.Reset();
+            _pool.Return(pending.Rows);
         }
 
-        _current?.Reset();
-        _current = null;
+        if (_current is { } current)
+        {
+            _current = null;
+            _pool.Return(current);
+        }
     }
 
-    private async Task<ParquetFileLayout> CreateLayoutAsync(CancellationToken cancellationToken)
+    private async Task<ParquetFileLayout> GetLayoutAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return await ParquetFileLayout.CreateAsync(_context, _options, _parquetOptions, cancellationToken).ConfigureAwait(false);
+            return _pool.Layout ??= await ParquetFileLayout.CreateAsync(_context, _options, _parquetOptions, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsParquetFailure(ex))
         {
@@ -139,25 +142,26 @@ internal sealed class ParquetFormatWriter : IFormatWriter
         }
     }
 
-    /// <summary>Hands the open row group to an encoder, first waiting for the oldest one when every core has one.</summary>
+    /// <summary>
+    /// Hands the full row group to a worker while other cores are free; otherwise encodes it on this thread, which then
+    /// appends everything encoded so far. So every core encodes, and at most one row group per core is in memory.
+    /// </summary>
     private async ValueTask EncodeCurrentAsync(CancellationToken cancellationToken)
     {
-        while (_encoding.Count >= _parallelism)
-        {
-            await AppendOldestAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         var rows = _current!;
         _current = null;
-        var file = _freeFiles.TryPop(out var reused) ? reused : new MemoryStream();
-        if (_parallelism == 1)
+        var file = _pool.TakeFile();
+        if (_encoding.Count < _parallelism - 1)
         {
-            _encoding.Enqueue((rows, EncodeAsync(rows, file, cancellationToken)));
-            await AppendOldestAsync(cancellationToken).ConfigureAwait(false);
+            _encoding.Enqueue((rows, Task.Run(() => EncodeAsync(rows, file, cancellationToken), CancellationToken.None)));
             return;
         }
 
-        _encoding.Enqueue((rows, Task.Run(() => EncodeAsync(rows, file, cancellationToken), CancellationToken.None)));
+        _encoding.Enqueue((rows, EncodeAsync(rows, file, cancellationToken)));
+        while (_encoding.Count > 0)
+        {
+            await AppendOldestAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<EncodedRowGroup> EncodeAsync(ParquetRowGroupBuffer rows, MemoryStream file, CancellationToken cancellationToken)
@@ -183,12 +187,11 @@ internal sealed class ParquetFormatWriter : IFormatWriter
         }
         finally
         {
-            rows.Reset();
-            _freeRowGroups.Push(rows);
+            _pool.Return(rows);
         }
 
         await _stitcher.AppendAsync(encoded, cancellationToken).ConfigureAwait(false);
-        _freeFiles.Push(encoded.File);
+        _pool.Return(encoded.File);
     }
 
     private static bool IsParquetFailure(Exception ex) => ex is ParquetException or InvalidOperationException or ArgumentException or NotSupportedException;
