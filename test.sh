@@ -13,7 +13,8 @@ fi
 
 dotnet build Exports.Sdk.sln -c Release 2>&1 | tail -3
 log=$(mktemp)
-dotnet test Exports.Sdk.sln -c Release --no-build "$@" 2>&1 | tee "$log"
+# A test host that hangs is stopped after 10 minutes and the test that hung is named, instead of using up CI's time.
+dotnet test Exports.Sdk.sln -c Release --no-build --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12" per test assembly.
