@@ -4,9 +4,9 @@ namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
 /// Writes one Parquet file: rows accumulate in typed column buffers until the row group is full (by rows or estimated
-/// bytes); Parquet.Net then encodes and compresses it on a worker while the next one fills, and this thread encodes the
-/// last one itself, so every core encodes and at most one row group per core is in memory, whatever the size of the
-/// file. <see cref="ParquetFileStitcher"/> appends the encoded row groups in row order. The footer is written by
+/// bytes); Parquet.Net then encodes and compresses it on a worker while the next one fills, up to one row group per
+/// core at once, and <see cref="ParquetFileStitcher"/> appends the encoded row groups in row order. Memory is bounded by
+/// those few row groups, whatever the size of the file; their buffers pass on to the next part (<see cref="ParquetWriterPool"/>). The footer is written by
 /// <see cref="CompleteAsync"/> only, so an aborted file is never mistaken for a complete one.
 /// </summary>
 internal sealed class ParquetFormatWriter : IFormatWriter
@@ -143,25 +143,27 @@ internal sealed class ParquetFormatWriter : IFormatWriter
     }
 
     /// <summary>
-    /// Hands the full row group to a worker while other cores are free; otherwise encodes it on this thread, which then
-    /// appends everything encoded so far. So every core encodes, and at most one row group per core is in memory.
+    /// Hands the full row group to a worker, first waiting for the oldest one when every core has one: workers encode
+    /// while this thread fills the next row group.
     /// </summary>
     private async ValueTask EncodeCurrentAsync(CancellationToken cancellationToken)
     {
-        var rows = _current!;
-        _current = null;
-        var file = _pool.TakeFile();
-        if (_encoding.Count < _parallelism - 1)
-        {
-            _encoding.Enqueue((rows, Task.Run(() => EncodeAsync(rows, file, cancellationToken), CancellationToken.None)));
-            return;
-        }
-
-        _encoding.Enqueue((rows, EncodeAsync(rows, file, cancellationToken)));
-        while (_encoding.Count > 0)
+        while (_encoding.Count >= _parallelism)
         {
             await AppendOldestAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        var rows = _current!;
+        _current = null;
+        var file = _pool.TakeFile();
+        if (_parallelism == 1)
+        {
+            _encoding.Enqueue((rows, EncodeAsync(rows, file, cancellationToken)));
+            await AppendOldestAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _encoding.Enqueue((rows, Task.Run(() => EncodeAsync(rows, file, cancellationToken), CancellationToken.None)));
     }
 
     private async Task<EncodedRowGroup> EncodeAsync(ParquetRowGroupBuffer rows, MemoryStream file, CancellationToken cancellationToken)
