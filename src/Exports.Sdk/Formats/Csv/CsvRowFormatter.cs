@@ -72,7 +72,7 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
         _timestampFormat = options.TimestampFormat;
         _isoDate = options.DateFormat == CsvFormatOptions.IsoDateFormat;
         _isoTimestamp = options.TimestampFormat == CsvFormatOptions.IsoTimestampFormat;
-        _plain = !_quoteAll && _isoDate && _isoTimestamp && !_isoNeedsScan;
+        _plain = _isoDate && _isoTimestamp && !_isoNeedsScan;
         _rowReserve = 2 + _columns.Sum(c => 1 + Math.Max(_nullBytes.Length, c.Type switch
         {
             ExportColumnType.String => 0,
@@ -325,13 +325,13 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
         if (_isoDate)
         {
             Utf8ValueFormatter.WriteIsoDate(span, date);
+            written = Utf8ValueFormatter.IsoDateLength;
             if (!_isoNeedsScan)
             {
-                _pos += 10;
+                _pos += written;
                 return;
             }
 
-            written = 10;
         }
         else if (!date.TryFormat(span, out written, _dateFormat, CultureInfo.InvariantCulture))
         {
@@ -351,13 +351,13 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
         if (_isoTimestamp)
         {
             Utf8ValueFormatter.WriteIsoTimestampMillis(span, utcTicks);
+            written = Utf8ValueFormatter.IsoTimestampMillisLength;
             if (!_isoNeedsScan)
             {
-                _pos += 24;
+                _pos += written;
                 return;
             }
 
-            written = 24;
         }
         else if (!value.TryFormat(span, out written, _timestampFormat, CultureInfo.InvariantCulture))
         {

@@ -4,8 +4,8 @@ using System.Runtime.CompilerServices;
 namespace Exports.Sdk;
 
 /// <summary>
-/// The buffer of a text row formatter: a pooled byte array that grows when a row needs more room, and the loop over
-/// rows. Subclasses write rows' UTF-8 bytes at <c>_pos</c>.
+/// The buffer of a text row formatter: a pooled byte array that grows when a row needs more room. Subclasses loop over
+/// the rows and write their UTF-8 bytes at <c>_pos</c>.
 /// </summary>
 internal abstract class Utf8RowFormatter : IRowFormatter
 {

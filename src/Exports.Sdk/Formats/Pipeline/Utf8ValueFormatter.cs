@@ -81,30 +81,14 @@ internal static class Utf8ValueFormatter
     /// </summary>
     public static bool TryWriteDecimal(Span<byte> destination, decimal value, out int written)
     {
-        ulong mantissa;
-        int flags;
-        if (DecimalLayoutKnown)
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        var mantissa = ((ulong)(uint)bits[1] << 32) | (uint)bits[0];
+        var flags = bits[3];
+        if (bits[2] != 0)
         {
-            var bits = Unsafe.As<decimal, DecimalBits>(ref value);
-            mantissa = bits.Low;
-            flags = bits.Flags;
-            if (bits.High != 0)
-            {
-                written = 0;
-                return false;
-            }
-        }
-        else
-        {
-            Span<int> parts = stackalloc int[4];
-            decimal.GetBits(value, parts);
-            mantissa = ((ulong)(uint)parts[1] << 32) | (uint)parts[0];
-            flags = parts[3];
-            if (parts[2] != 0)
-            {
-                written = 0;
-                return false;
-            }
+            written = 0;
+            return false;
         }
 
         if (destination.Length < MaxDecimalLength)
@@ -153,20 +137,6 @@ internal static class Utf8ValueFormatter
 
         written = length;
         return true;
-    }
-
-    /// <summary>
-    /// Whether <see cref="decimal"/> is laid out as flags, high 32 bits and low 64 bits of the mantissa, as it has been
-    /// since .NET Core 3.0: reading those directly saves copying them out for every value. Checked once, with a fallback.
-    /// </summary>
-    private static bool DecimalLayoutKnown { get; } = CheckDecimalLayout();
-
-    private static bool CheckDecimalLayout()
-    {
-        var probe = new decimal(0x01020304, 0x05060708, 0x090A0B0C, isNegative: true, scale: 7);
-        var bits = Unsafe.As<decimal, DecimalBits>(ref probe);
-        return Unsafe.SizeOf<decimal>() == Unsafe.SizeOf<DecimalBits>()
-            && bits.Low == 0x0506070801020304 && bits.High == 0x090A0B0C && bits.Flags == unchecked((int)0x80070000);
     }
 
     private static int CountDigits(ulong value)
@@ -240,13 +210,4 @@ internal static class Utf8ValueFormatter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteTwo(ref byte destination, uint value) =>
         Unsafe.WriteUnaligned(ref destination, Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(TwoDigits), (nint)(value * 2))));
-
-    /// <summary>The fields of <see cref="decimal"/>, in their order.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private readonly struct DecimalBits
-    {
-        public readonly int Flags;
-        public readonly uint High;
-        public readonly ulong Low;
-    }
 }
