@@ -14,7 +14,7 @@ internal static class QuickProfile
         var batches = BenchmarkRows.Generate(1_000_000);
         var columns = BenchmarkRows.Columns(batches[0].Schema);
         var selection = Enumerable.Range(0, RowBatch.DefaultCapacity).ToArray();
-        foreach (var parallelism in new[] { 1, 0, 1, 0 })
+        foreach (var parallelism in new[] { 1, 0, 1, 0, 1, 0, 1, 0 })
         {
             var options = new FileFormatOptions { MaxDegreeOfParallelism = parallelism };
             var format = await TimeAsync(async () =>

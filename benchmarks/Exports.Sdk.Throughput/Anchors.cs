@@ -21,6 +21,29 @@ internal static class Anchors
         return Task.FromResult(new FileInfo(path).Length);
     }
 
+    /// <summary>
+    /// The SDK's CSV writer on one thread straight into .NET's <see cref="GZipStream"/> (zlib-ng, fastest level) and a
+    /// file: what a user who only wants a fast writer with gzip would build.
+    /// </summary>
+    public static async Task<long> CsvWriterGzipStreamAsync(IReadOnlyList<RowBatch> batches, string path)
+    {
+        var columns = batches[0].Schema.Select((c, i) => new OutputColumn(c.Name, c.Type, i)).ToArray();
+        var rows = Enumerable.Range(0, batches.Max(b => b.Count)).ToArray();
+        await using (var file = File.Create(path))
+        await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        await using (var writer = new CsvFormat().CreateWriter(gzip, new FormatWriterContext(columns, new FileFormatOptions { MaxDegreeOfParallelism = 1 }, "anchor")))
+        {
+            foreach (var batch in batches)
+            {
+                await writer.WriteAsync(batch, rows.AsMemory(0, batch.Count));
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        return new FileInfo(path).Length;
+    }
+
     public static long DuckDbCopy(DuckDBConnection connection, string path, string options)
     {
         using var command = connection.CreateCommand();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DuckDB.NET.Data;
 using System.Globalization;
 using Exports.Sdk;
 using Exports.Sdk.Testing;
@@ -63,70 +64,95 @@ internal static class ThroughputReport
         var batches = ProfileData.ToBatches(profiles, options.BatchSize);
         var source = new PreparedAudienceSource("bench", batches);
         var attributes = ProfileData.ColumnNames;
-        var results = new List<Measurement>();
-
-        async Task Measure(string name, Func<string, Task<long>> run)
+        var writers = new List<(string Name, Func<string, Task<long>> Run)>();
+        void Add(string name, Func<string, Task<long>> run)
         {
-            if (options.Only is { } only && !only.Contains(name))
+            if (options.Only is null || options.Only.Contains(name))
             {
-                return;
+                writers.Add((name, run));
             }
-
-            var runs = new List<Measurement>();
-            // Untimed runs first, so every .NET writer is measured with its final optimised code: tiered compilation
-            // and dynamic PGO keep recompiling hot methods through the first few seconds (one warm-up run was not enough).
-            for (var i = -options.Warmup; i < options.Runs; i++)
-            {
-                var folder = Path.Combine(options.Folder, name.Replace(' ', '-') + "-" + i);
-                Reset(folder);
-                var measurement = await Measurement.TakeAsync(name, options.Rows, () => run(folder));
-                if (i >= 0)
-                {
-                    runs.Add(measurement);
-                }
-
-                if (!options.KeepFiles)
-                {
-                    Directory.Delete(folder, recursive: true);
-                }
-            }
-
-            var median = Measurement.Median(runs);
-            results.Add(median);
-            Console.WriteLine($"  {name,-34} {median.RowsPerSecond / 1e6,6:F2} M rows/s  {median.MegabytesPerSecond,7:F1} MB/s  " +
-                $"(runs: {string.Join(", ", runs.Select(r => (r.RowsPerSecond / 1e6).ToString("F2", CultureInfo.InvariantCulture)))})");
         }
 
-        await Measure("SDK CSV", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.None, 0));
-        await Measure("SDK CSV, 1 thread", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.None, 1));
-        await Measure("SDK CSV.gz", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.Gzip, 0));
-        await Measure("CSV writer → GZipStream, 1 thread", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.Gzip, 1));
-        await Measure("SDK JSON Lines", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "jsonl", ExportCompression.None, 0));
-        await Measure("SDK Parquet", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "parquet", ExportCompression.None, 0));
-        await Measure("CsvHelper WriteRecords", f => Anchors.CsvHelperWriteRecordsAsync(profiles, Path.Combine(f, "x.csv")));
-        await Measure("Parquet.Net direct", f => Anchors.ParquetNetAsync(profiles, Path.Combine(f, "x.parquet"), 1_000_000));
-        await Measure("ParquetSharp", f => Anchors.ParquetSharpWrite(profiles, Path.Combine(f, "x.parquet"), 1_000_000));
+        Add("SDK CSV", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.None, 0));
+        Add("SDK CSV, 1 thread", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.None, 1));
+        Add("SDK CSV.gz", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.Gzip, 0));
+        Add("SDK CSV.gz, 1 thread", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.Gzip, 1));
+        Add("CSV writer → GZipStream, 1 thread", f => Anchors.CsvWriterGzipStreamAsync(batches, Path.Combine(f, "x.csv.gz")));
+        Add("SDK JSON Lines", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "jsonl", ExportCompression.None, 0));
+        Add("SDK Parquet", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "parquet", ExportCompression.None, 0));
+        Add("CsvHelper WriteRecords", f => Anchors.CsvHelperWriteRecordsAsync(profiles, Path.Combine(f, "x.csv")));
+        Add("Parquet.Net direct", f => Anchors.ParquetNetAsync(profiles, Path.Combine(f, "x.parquet"), 1_000_000));
+        Add("ParquetSharp", f => Anchors.ParquetSharpWrite(profiles, Path.Combine(f, "x.parquet"), 1_000_000));
 
         // DuckDB: the rows are loaded once, untimed (and not at all when --only leaves DuckDB out).
-        if (options.Only is { } selected && !selected.Any(n => n.StartsWith("DuckDB", StringComparison.OrdinalIgnoreCase)))
-        {
-            Print(options, results);
-            return;
-        }
-
         var seed = Path.Combine(options.Folder, "duckdb-seed");
-        Reset(seed);
-        await SdkPipeline.RunAsync(source, "bench", attributes, seed, "csv", ExportCompression.None, 0);
-        using (var duck = Anchors.LoadDuckDb(Directory.GetFiles(seed, "*.csv").Single(), threads: 2))
+        DuckDBConnection? duck = null;
+        if (options.Only is not { } selected || selected.Any(n => n.StartsWith("DuckDB", StringComparison.OrdinalIgnoreCase)))
         {
-            await Measure("DuckDB COPY CSV", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.csv"), "HEADER, DELIMITER ','")));
-            await Measure("DuckDB COPY CSV gzip", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.csv.gz"), "HEADER, COMPRESSION gzip")));
-            await Measure("DuckDB COPY JSON", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.json"), "FORMAT json")));
-            await Measure("DuckDB COPY Parquet", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.parquet"), "FORMAT parquet, COMPRESSION snappy")));
+            Reset(seed);
+            await SdkPipeline.RunAsync(source, "bench", attributes, seed, "csv", ExportCompression.None, 0);
+            duck = Anchors.LoadDuckDb(Directory.GetFiles(seed, "*.csv").Single(), threads: 2);
+            Add("DuckDB COPY CSV", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.csv"), "HEADER, DELIMITER ','")));
+            Add("DuckDB COPY CSV gzip", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.csv.gz"), "HEADER, COMPRESSION gzip")));
+            Add("DuckDB COPY JSON", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.json"), "FORMAT json")));
+            Add("DuckDB COPY Parquet", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.parquet"), "FORMAT parquet, COMPRESSION snappy")));
         }
 
-        Directory.Delete(seed, recursive: true);
-        Print(options, results);
+        async Task<Measurement> RunOnce(string name, Func<string, Task<long>> run, int index)
+        {
+            var folder = Path.Combine(options.Folder, name.Replace(' ', '-') + "-" + index);
+            Reset(folder);
+            var measurement = await Measurement.TakeAsync(name, options.Rows, () => run(folder));
+            if (!options.KeepFiles)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
+            return measurement;
+        }
+
+        try
+        {
+            // Untimed runs first, so every .NET writer is measured with its final optimised code: tiered compilation
+            // and dynamic PGO keep recompiling hot methods through the first few seconds (one warm-up run was not enough).
+            foreach (var (name, run) in writers)
+            {
+                for (var i = 1; i <= options.Warmup; i++)
+                {
+                    await RunOnce(name, run, -i);
+                }
+            }
+
+            // Timed runs take turns, one of each writer per round: these machines drift by tens of percent over minutes,
+            // and a drift would otherwise favour whichever writer ran in the faster minutes.
+            var runs = writers.ToDictionary(w => w.Name, _ => new List<Measurement>());
+            for (var round = 0; round < options.Runs; round++)
+            {
+                foreach (var (name, run) in writers)
+                {
+                    runs[name].Add(await RunOnce(name, run, round));
+                }
+            }
+
+            var results = new List<Measurement>();
+            foreach (var (name, _) in writers)
+            {
+                var median = Measurement.Median(runs[name]);
+                results.Add(median);
+                Console.WriteLine($"  {name,-34} {median.RowsPerSecond / 1e6,6:F2} M rows/s  {median.MegabytesPerSecond,7:F1} MB/s  " +
+                    $"(runs: {string.Join(", ", runs[name].Select(r => (r.RowsPerSecond / 1e6).ToString("F2", CultureInfo.InvariantCulture)))})");
+            }
+
+            Print(options, results);
+        }
+        finally
+        {
+            duck?.Dispose();
+            if (Directory.Exists(seed))
+            {
+                Directory.Delete(seed, recursive: true);
+            }
+        }
     }
 
     private static void Print(Args options, List<Measurement> results)

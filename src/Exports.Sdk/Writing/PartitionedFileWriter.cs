@@ -168,9 +168,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             if (o.Compression == ExportCompression.Gzip)
             {
                 // Compression bounds gzip exports: on several cores, blocks are compressed at once as gzip members.
-                gzip = o.ParallelCompression
-                    ? new ParallelGzipStream(checksum, o.CompressionLevel)
-                    : new GZipStream(checksum, o.CompressionLevel, leaveOpen: true);
+                gzip = new BlockGzipStream(checksum, o.CompressionLevel, o.ParallelCompression);
                 output = gzip;
             }
 
@@ -234,9 +232,9 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         try
         {
             await part.Format.DisposeAsync().ConfigureAwait(false);
-            if (part.Gzip is ParallelGzipStream parallel)
+            if (part.Gzip is BlockGzipStream blocks)
             {
-                parallel.Abandon();
+                blocks.Abandon();
             }
             else if (part.Gzip is not null)
             {

@@ -149,9 +149,21 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
             switch (vector.Type)
             {
                 case ExportColumnType.String:
-                    // Strings make their own room (keeping the row's reserve) and may replace the buffer.
+                    var text = vector.Strings![row]!;
+                    if (text.Length > 0
+                        && buffer.Length - pos >= text.Length + _rowReserve
+                        && AsciiText.TryCopy(in _specialBytes, text, buffer.AsSpan(pos), out var special)
+                        && !special
+                        && !(_quoting && (IsSpace(buffer[pos]) || IsSpace(buffer[pos + text.Length - 1]))))
+                    {
+                        // The common field: ASCII, fits, needs no quotes.
+                        pos += text.Length;
+                        break;
+                    }
+
+                    // Everything else makes its own room (keeping the row's reserve) and may replace the buffer.
                     _pos = pos;
-                    WriteString(vector.Strings![row]!, c);
+                    WriteString(text, c);
                     buffer = _buffer;
                     pos = _pos;
                     break;
@@ -177,9 +189,9 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
                     pos += written;
                     break;
                 case ExportColumnType.Boolean:
-                    var text = vector.Booleans![row] ? "true"u8 : "false"u8;
-                    text.CopyTo(buffer.AsSpan(pos));
-                    pos += text.Length;
+                    var word = vector.Booleans![row] ? "true"u8 : "false"u8;
+                    word.CopyTo(buffer.AsSpan(pos));
+                    pos += word.Length;
                     break;
                 case ExportColumnType.Date:
                     Utf8ValueFormatter.WriteIsoDate(buffer.AsSpan(pos), vector.Dates![row]);

@@ -36,7 +36,7 @@ internal static class AsciiText
         where TSpecials : struct, ISpecialBytes
     {
         var length = source.Length;
-        if (length < 8 || !Vector128.IsHardwareAccelerated)
+        if (length < 4 || !Vector128.IsHardwareAccelerated)
         {
             return TryCopyShort(specials, source, destination, out special);
         }
@@ -50,6 +50,19 @@ internal static class AsciiText
         ref var to = ref MemoryMarshal.GetReference(destination);
         var wide = Vector128<ushort>.Zero;
         var found = Vector128<byte>.Zero;
+        if (length < 8)
+        {
+            // Names, codes, statuses: two overlapping loads of four characters cover 4 to 7.
+            var head = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref from));
+            var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref from, length - 4)));
+            var chars = Vector128.Create(head, tail).AsUInt16();
+            var narrow = Vector128.Narrow(chars, chars).AsUInt32();
+            Unsafe.WriteUnaligned(ref to, narrow.GetElement(0));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, length - 4), narrow.GetElement(1));
+            special = specials.Match(narrow.AsByte()) != Vector128<byte>.Zero;
+            return ((head | tail) & 0xFF80_FF80_FF80_FF80UL) == 0;
+        }
+
         if (length < 16)
         {
             // Two overlapping loads cover 8 to 15 characters; the halves are stored where they came from.

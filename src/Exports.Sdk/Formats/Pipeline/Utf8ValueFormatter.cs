@@ -103,10 +103,19 @@ internal static class Utf8ValueFormatter
         var length = sign + (digits > scale ? digits - scale : 1) + (scale > 0 ? scale + 1 : 0);
         destination[0] = (byte)'-';
 
-        // From the last digit back: the fraction one digit at a time (zeros once the mantissa runs out), the point,
-        // then the whole part two digits at a time.
+        // From the last digit back, two digits at a time: the fraction (zeros once the mantissa runs out), the point,
+        // then the whole part.
         var p = length;
-        for (var i = 0; i < scale; i++)
+        var fraction = scale;
+        for (; fraction >= 2; fraction -= 2)
+        {
+            var next = mantissa / 100;
+            p -= 2;
+            WriteTwo(ref destination[p], (uint)(mantissa - (next * 100)));
+            mantissa = next;
+        }
+
+        if (fraction == 1)
         {
             var next = mantissa / 10;
             destination[--p] = (byte)('0' + (mantissa - (next * 10)));

@@ -4,12 +4,13 @@ using System.IO.Compression;
 namespace Exports.Sdk;
 
 /// <summary>
-/// gzip on every core: the input is cut into blocks, each block is compressed on the thread pool as its own gzip
-/// member, and the members are written to the inner stream in input order (a multi-member gzip file, which every gzip
-/// reader accepts). At most <c>maxInFlight</c> blocks are in memory at once, so memory stays bounded.
+/// gzip as a series of blocks: the input is cut into blocks, each block is compressed as its own gzip member, and the
+/// members are written to the inner stream in input order (a multi-member gzip file, which every gzip reader accepts).
+/// In parallel, blocks are compressed on the thread pool and at most <c>maxInFlight</c> are in memory at once; otherwise
+/// on the writing thread. <see cref="CompressionLevel.Fastest"/> uses <see cref="FastDeflater"/>, other levels zlib.
 /// </summary>
 /// <remarks>Compression, not formatting, bounds gzip exports; one core compresses about half as fast as two.</remarks>
-internal sealed class ParallelGzipStream : Stream
+internal sealed class BlockGzipStream : Stream
 {
     internal const int DefaultBlockSize = 1024 * 1024;
 
@@ -23,16 +24,18 @@ internal sealed class ParallelGzipStream : Stream
     private readonly CompressionLevel _level;
     private readonly int _blockSize;
     private readonly int _maxInFlight;
+    private readonly bool _parallel;
     private readonly Queue<Task<Member>> _pending = new();
     private byte[] _block;
     private int _blockLength;
     private bool _wroteAnything;
     private bool _disposed;
 
-    public ParallelGzipStream(Stream inner, CompressionLevel level, int blockSize = DefaultBlockSize, int maxInFlight = 0)
+    public BlockGzipStream(Stream inner, CompressionLevel level, bool parallel = true, int blockSize = DefaultBlockSize, int maxInFlight = 0)
     {
         _inner = inner;
         _level = level;
+        _parallel = parallel;
         _blockSize = blockSize;
         _maxInFlight = maxInFlight > 0 ? maxInFlight : Math.Max(2, Environment.ProcessorCount * 2);
         _block = Pool.Rent(blockSize);
@@ -198,6 +201,14 @@ internal sealed class ParallelGzipStream : Stream
 
     private static Member Compress(byte[] block, int length, CompressionLevel level)
     {
+        if (level == CompressionLevel.Fastest)
+        {
+            // Most blocks shrink to half or less; the encoder moves to a larger array itself when one does not.
+            var buffer = Pool.Rent(Math.Max(4096, (length >> 1) + 1024));
+            var memberLength = GzipMember.Write(block.AsSpan(0, length), ref buffer, Pool);
+            return new Member(buffer, memberLength);
+        }
+
         // Deflate rarely expands data; the bound covers incompressible blocks plus the gzip header and trailer.
         var output = new PooledOutput(length + (length >> 10) + 256);
         using (var gzip = new GZipStream(output, level, leaveOpen: true))
@@ -218,6 +229,23 @@ internal sealed class ParallelGzipStream : Stream
         var block = _block;
         var length = _blockLength;
         var level = _level;
+        if (!_parallel)
+        {
+            var member = Compress(block, length, level);
+            _blockLength = 0;
+            try
+            {
+                await _inner.WriteAsync(member.Buffer.AsMemory(0, member.Length), cancellationToken).ConfigureAwait(false);
+                _wroteAnything = true;
+            }
+            finally
+            {
+                member.Return();
+            }
+
+            return;
+        }
+
         _pending.Enqueue(Task.Run(() =>
         {
             try

@@ -3,7 +3,7 @@ using System.IO.Compression;
 
 namespace Exports.Sdk.Tests.Writing;
 
-public class ParallelGzipStreamTests
+public class BlockGzipStreamTests
 {
     [Theory]
     [InlineData(0, 1024)]
@@ -15,7 +15,7 @@ public class ParallelGzipStreamTests
     {
         var input = Data(size);
         using var output = new MemoryStream();
-        await using (var gzip = new ParallelGzipStream(output, CompressionLevel.Fastest, blockSize, maxInFlight: 3))
+        await using (var gzip = new BlockGzipStream(output, CompressionLevel.Fastest, blockSize: blockSize, maxInFlight: 3))
         {
             // Uneven writes cross block boundaries.
             var random = new Random(size);
@@ -38,7 +38,7 @@ public class ParallelGzipStreamTests
         try
         {
             await using (var file = File.Create(path))
-            await using (var gzip = new ParallelGzipStream(file, CompressionLevel.Fastest, 256 * 1024))
+            await using (var gzip = new BlockGzipStream(file, CompressionLevel.Fastest, blockSize: 256 * 1024))
             {
                 await gzip.WriteAsync(input.AsMemory(0, 1_000_000));
                 await gzip.FlushAsync();
@@ -57,12 +57,37 @@ public class ParallelGzipStreamTests
         }
     }
 
+    [Theory]
+    [InlineData(CompressionLevel.Fastest)]
+    [InlineData(CompressionLevel.Optimal)]
+    public async Task WriteAsync_NotParallel_WritesTheSameBytesAsParallel(CompressionLevel level)
+    {
+        var input = Data((3 * 1024 * 1024) + 5);
+        async Task<byte[]> Compress(bool parallel)
+        {
+            using var output = new MemoryStream();
+            await using (var gzip = new BlockGzipStream(output, level, parallel, blockSize: 256 * 1024))
+            {
+                for (var offset = 0; offset < input.Length; offset += 100_000)
+                {
+                    await gzip.WriteAsync(input.AsMemory(offset, Math.Min(100_000, input.Length - offset)));
+                }
+            }
+
+            return output.ToArray();
+        }
+
+        var inline = await Compress(parallel: false);
+        Decompress(inline).Should().Equal(input);
+        inline.Should().Equal(await Compress(parallel: true));
+    }
+
     [Fact]
     public void Write_Synchronous_CompressesOnTheCallingThread()
     {
         var input = Data(300_000);
         using var output = new MemoryStream();
-        using (var gzip = new ParallelGzipStream(output, CompressionLevel.Optimal, 64 * 1024))
+        using (var gzip = new BlockGzipStream(output, CompressionLevel.Optimal, blockSize: 64 * 1024))
         {
             gzip.Write(input, 0, input.Length);
         }
