@@ -11,13 +11,16 @@ public sealed class FileFormatOptions
     /// <summary>Compression around text formats. Default <see cref="ExportCompression.None"/>. Parquet uses its own codecs instead.</summary>
     public ExportCompression Compression { get; set; } = ExportCompression.None;
 
-    /// <summary>The gzip level. Default <see cref="CompressionLevel.Fastest"/> (compression bounds export speed).</summary>
+    /// <summary>
+    /// The gzip level. Default <see cref="CompressionLevel.Fastest"/> (compression bounds export speed), which uses the
+    /// SDK's own fast deflate encoder; the other levels use zlib.
+    /// </summary>
     public CompressionLevel CompressionLevel { get; set; } = CompressionLevel.Fastest;
 
     /// <summary>
     /// How many cores one file may use for formatting and compression. Default 0: all of them. Rows keep their order
-    /// in the file; gzip then compresses 1 MiB blocks as separate gzip members (a multi-member file every gzip reader
-    /// accepts). 1 formats and compresses on one thread, as a single gzip member.
+    /// in the file. gzip always compresses 1 MiB blocks as separate gzip members (a multi-member file every gzip reader
+    /// accepts), on every core allowed; 1 formats and compresses on one thread.
     /// </summary>
     public int MaxDegreeOfParallelism { get; set; }
 
