@@ -201,7 +201,8 @@ internal sealed class BlockGzipStream : Stream
 
     private static Member Compress(byte[] block, int length, CompressionLevel level)
     {
-        if (level == CompressionLevel.Fastest)
+        // The encoder reads and writes words in little-endian order (as on x64 and Arm64).
+        if (level == CompressionLevel.Fastest && BitConverter.IsLittleEndian)
         {
             // Most blocks shrink to half or less; the encoder moves to a larger array itself when one does not.
             var buffer = Pool.Rent(Math.Max(4096, (length >> 1) + 1024));

@@ -12,7 +12,8 @@ namespace Exports.Sdk;
 /// probed at growing steps), then a Huffman code fitted to every block of up to 64K symbols, written without branches
 /// (stored blocks where coding would not be smaller). gzip exports are bound by compression: on the project's machines
 /// zlib-ng's fastest level ran ~125-140 MB/s a core and left CSV at 60 % of its size (static codes); this runs ~150-175
-/// MB/s and leaves it at 45 %. One instance per thread; instances are reused.
+/// MB/s and leaves it at 45 %. One instance per thread; instances are reused. Little-endian machines only (words are
+/// read and written in that order); <see cref="BlockGzipStream"/> uses zlib elsewhere.
 /// </summary>
 internal sealed class FastDeflater
 {
