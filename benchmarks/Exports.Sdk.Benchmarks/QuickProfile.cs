@@ -14,6 +14,7 @@ internal static class QuickProfile
         var batches = BenchmarkRows.Generate(1_000_000);
         var columns = BenchmarkRows.Columns(batches[0].Schema);
         var selection = Enumerable.Range(0, RowBatch.DefaultCapacity).ToArray();
+        // Four rounds of each: the first ones still run code the JIT has not finished optimising.
         foreach (var parallelism in new[] { 1, 0, 1, 0, 1, 0, 1, 0 })
         {
             var options = new FileFormatOptions { MaxDegreeOfParallelism = parallelism };

@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace Exports.Sdk;
 
 /// <summary>
@@ -161,7 +159,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         }
 
         var checksum = new ChecksumStream(writer.Stream);
-        Stream? gzip = null;
+        BlockGzipStream? gzip = null;
         try
         {
             Stream output = checksum;
@@ -179,11 +177,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         {
             // The format refused the columns (or the stream could not be wrapped): abort the writer just opened,
             // or its temp file or upload would be left behind.
-            if (gzip is not null)
-            {
-                await gzip.DisposeAsync().ConfigureAwait(false);
-            }
-
+            gzip?.Abandon();
             await checksum.DisposeAsync().ConfigureAwait(false);
             await writer.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -232,22 +226,8 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         try
         {
             await part.Format.DisposeAsync().ConfigureAwait(false);
-            if (part.Gzip is BlockGzipStream blocks)
-            {
-                blocks.Abandon();
-            }
-            else if (part.Gzip is not null)
-            {
-                try
-                {
-                    await part.Gzip.DisposeAsync().ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // Cleanup of a file being aborted: whatever the broken stream throws, the abort below must run.
-                catch (Exception)
-#pragma warning restore CA1031
-                {
-                }
-            }
+            // Buffered and pending blocks are dropped, not written.
+            part.Gzip?.Abandon();
         }
         finally
         {
@@ -263,7 +243,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         }
     }
 
-    private sealed class Part(int number, string path, string name, IDestinationWriter writer, ChecksumStream checksum, Stream? gzip, IFormatWriter format)
+    private sealed class Part(int number, string path, string name, IDestinationWriter writer, ChecksumStream checksum, BlockGzipStream? gzip, IFormatWriter format)
     {
         public int Number { get; } = number;
 
@@ -275,7 +255,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
         public ChecksumStream Checksum { get; } = checksum;
 
-        public Stream? Gzip { get; set; } = gzip;
+        public BlockGzipStream? Gzip { get; set; } = gzip;
 
         public IFormatWriter Format { get; } = format;
 

@@ -153,8 +153,7 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
                     if (text.Length > 0
                         && buffer.Length - pos >= text.Length + _rowReserve
                         && AsciiText.TryCopy(in _specialBytes, text, buffer.AsSpan(pos), out var special)
-                        && !special
-                        && !(_quoting && (IsSpace(buffer[pos]) || IsSpace(buffer[pos + text.Length - 1]))))
+                        && !NeedsQuotes(buffer.AsSpan(pos, text.Length), special))
                     {
                         // The common field: ASCII, fits, needs no quotes.
                         pos += text.Length;
@@ -343,7 +342,6 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
                 _pos += written;
                 return;
             }
-
         }
         else if (!date.TryFormat(span, out written, _dateFormat, CultureInfo.InvariantCulture))
         {
@@ -369,7 +367,6 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
                 _pos += written;
                 return;
             }
-
         }
         else if (!value.TryFormat(span, out written, _timestampFormat, CultureInfo.InvariantCulture))
         {
@@ -416,9 +413,7 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
         }
 
         var field = destination[..written];
-        if (!_quoteAll
-            && !special
-            && !(_quoting && (IsSpace(field[0]) || IsSpace(field[^1]))))
+        if (!NeedsQuotes(field, special))
         {
             _pos += written;
             return;
@@ -436,6 +431,11 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
             ArrayPool<byte>.Shared.Return(copy);
         }
     }
+
+    /// <summary>Whether a non-empty field must be quoted or escaped: quote-all, a special byte, or (when quoting) an edge space.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool NeedsQuotes(ReadOnlySpan<byte> field, bool special) =>
+        _quoteAll || special || (_quoting && (IsSpace(field[0]) || IsSpace(field[^1])));
 
     private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t';
 

@@ -165,19 +165,7 @@ internal sealed class FastDeflater
                 i += probes++ >> SkipShift;
             }
 
-            for (; anchor < i; anchor++)
-            {
-                var literal = Unsafe.Add(ref data, anchor);
-                symbols[count++] = literal | NoDistance;
-                literals[literal]++;
-                if (count == MaxSymbolsPerBlock)
-                {
-                    WriteBlock(input[blockStart..(anchor + 1)], count, extraBits, final: false, pool);
-                    blockStart = anchor + 1;
-                    count = 0;
-                    extraBits = 0;
-                }
-            }
+            count = AppendLiterals(input, anchor, i, count, ref blockStart, ref extraBits, pool);
 
             var max = Math.Min(MaxMatch, length - i);
             var matched = MinMatch;
@@ -235,29 +223,41 @@ internal sealed class FastDeflater
 
             if (count == MaxSymbolsPerBlock)
             {
-                WriteBlock(input[blockStart..i], count, extraBits, final: false, pool);
-                blockStart = i;
-                count = 0;
-                extraBits = 0;
+                count = EndBlock(input, i, count, ref blockStart, ref extraBits, pool);
             }
         }
 
     Tail:
-        for (; anchor < length; anchor++)
+        count = AppendLiterals(input, anchor, length, count, ref blockStart, ref extraBits, pool);
+        WriteBlock(input[blockStart..], count, extraBits, final: true, pool);
+    }
+
+    /// <summary>Appends <c>input[from..to]</c> as literals, writing a block whenever one fills up; returns the new symbol count.</summary>
+    private int AppendLiterals(ReadOnlySpan<byte> input, int from, int to, int count, ref int blockStart, ref long extraBits, ArrayPool<byte> pool)
+    {
+        var symbols = _symbols;
+        var literals = _literalFrequencies;
+        for (var p = from; p < to; p++)
         {
-            var literal = Unsafe.Add(ref data, anchor);
+            var literal = input[p];
             symbols[count++] = literal | NoDistance;
             literals[literal]++;
-            if (count == MaxSymbolsPerBlock && anchor + 1 < length)
+            if (count == MaxSymbolsPerBlock)
             {
-                WriteBlock(input[blockStart..(anchor + 1)], count, extraBits, final: false, pool);
-                blockStart = anchor + 1;
-                count = 0;
-                extraBits = 0;
+                count = EndBlock(input, p + 1, count, ref blockStart, ref extraBits, pool);
             }
         }
 
-        WriteBlock(input[blockStart..], count, extraBits, final: true, pool);
+        return count;
+    }
+
+    /// <summary>Writes the full block that ends at <paramref name="end"/> and starts the next; returns the new symbol count, 0.</summary>
+    private int EndBlock(ReadOnlySpan<byte> input, int end, int count, ref int blockStart, ref long extraBits, ArrayPool<byte> pool)
+    {
+        WriteBlock(input[blockStart..end], count, extraBits, final: false, pool);
+        blockStart = end;
+        extraBits = 0;
+        return 0;
     }
 
     private void WriteBlock(ReadOnlySpan<byte> raw, int count, long extraBits, bool final, ArrayPool<byte> pool)
