@@ -254,7 +254,8 @@ internal static class ScaleChild
 
 /// <summary>
 /// The SDK pipeline alone, run after run in one process (csv, csv.gz, jsonl or parquet), each run's rate printed: for
-/// a profiler such as perf, and to watch the JIT settle. No anchors, no memory sampling.
+/// a profiler such as perf, and to watch the JIT settle, with the cores it kept busy and its CPU time a row (which moves
+/// with the machine's load as much as with the code). No anchors, no memory sampling.
 /// </summary>
 internal static class RepeatRun
 {
@@ -270,10 +271,15 @@ internal static class RepeatRun
                 Directory.Delete(folder, recursive: true);
             }
 
+            using var self = Process.GetCurrentProcess();
+            var cpu = self.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             await SdkPipeline.RunAsync(source, "bench", ProfileData.ColumnNames, folder, gzip ? format[..^3] : format,
                 gzip ? ExportCompression.Gzip : ExportCompression.None, options.Parallelism);
-            Console.WriteLine($"run {i + 1}: {options.Rows / clock.Elapsed.TotalSeconds / 1e6:F2} M rows/s");
+            var seconds = clock.Elapsed.TotalSeconds;
+            self.Refresh();
+            cpu = self.TotalProcessorTime - cpu;
+            Console.WriteLine($"run {i + 1}: {options.Rows / seconds / 1e6:F2} M rows/s, {cpu.TotalSeconds / seconds:F2} cores busy, {cpu.TotalSeconds * 1e9 / options.Rows:F0} ns of CPU a row");
         }
 
         Directory.Delete(folder, recursive: true);

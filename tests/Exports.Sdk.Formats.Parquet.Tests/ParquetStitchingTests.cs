@@ -67,6 +67,67 @@ public class ParquetStitchingTests
         bounds.Should().Equal(firstGroup.Min(), firstGroup.Max());
     }
 
+    [Theory]
+    [InlineData(38, 18)]
+    [InlineData(28, 6)]
+    [InlineData(20, 0)]
+    public async Task Writer_WideDecimals_ReadBackExactlyWithBoundsDuckDbCanFilterBy(int precision, int scale)
+    {
+        // Rising values from a large negative to a large positive one, so each row group holds its own range and a wrong
+        // bound (UUID order, unsigned bytes) would make DuckDB skip rows; the widest values of the column's digits that a
+        // .NET decimal holds, and the smallest step of its scale, at both ends.
+        var fraction = Math.Min(scale, 8);
+        var widest = decimal.Parse(new string('9', Math.Min(precision - scale, 28 - fraction)) + (fraction > 0 ? "." + new string('9', fraction) : ""), CultureInfo.InvariantCulture);
+        var step = scale <= 28 ? 1m / Pow10(scale) : 0m;
+        var (batch, rows) = RandomBatch(seed: 7, count: 5_000, scale: scale, precision: precision);
+        var values = new decimal?[rows.Length];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            values[r] = r switch
+            {
+                0 => -widest,
+                1 => -widest + step,
+                2499 => -step,
+                2500 => 0m,
+                2501 => step,
+                4998 => widest - step,
+                4999 => widest,
+                _ when r % 10 == 5 => null,
+                _ => (r - 2500) * 1_234_567.891m,
+            };
+            if (values[r] is { } value)
+            {
+                batch.SetDecimal(r, 3, value);
+                // What the column holds: the value at its scale.
+                values[r] = Math.Round(value, scale, MidpointRounding.AwayFromZero);
+            }
+            else
+            {
+                batch.SetNull(r, 3);
+            }
+        }
+
+        using var file = new TempParquet(await WriteAsync(batch, rows, parallelism: 2, ("rowGroupRows", "1000"), ("decimalPrecision", $"{precision}"), ("decimalScale", $"{scale}")));
+
+        var format = "F" + scale.ToString(CultureInfo.InvariantCulture);
+        string? Text(decimal? value) => value?.ToString(format, CultureInfo.InvariantCulture);
+        DuckDb.Describe(file.Path)["amount"].Should().Be($"DECIMAL({precision},{scale})");
+        DuckDb.Query($"SELECT CAST(amount AS VARCHAR) FROM read_parquet('{file.Path}') ORDER BY id").Select(r => (string?)r[0])
+            .Should().Equal(values.Select(Text));
+        var cut = 1_234_567.891m * 1_000;
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE amount >= {Text(cut)}")
+            .Should().Be(values.LongCount(v => v >= cut)).And.BeOfType<long>().Which.Should().BeGreaterThan(1_000);
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE amount < {Text(-cut)}")
+            .Should().Be(values.LongCount(v => v < -cut)).And.BeOfType<long>().Which.Should().BeGreaterThan(1_000);
+        var bounds = DuckDb.Query($"SELECT stats_min_value, stats_max_value, stats_min, stats_max FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'amount' ORDER BY row_group_id");
+        bounds.Select(b => decimal.Parse((string)b[0]!, CultureInfo.InvariantCulture)).Should().Equal(
+            Enumerable.Range(0, 5).Select(g => values.Skip(g * 1000).Take(1000).Min()!.Value));
+        bounds.Select(b => decimal.Parse((string)b[1]!, CultureInfo.InvariantCulture)).Should().Equal(
+            Enumerable.Range(0, 5).Select(g => values.Skip(g * 1000).Take(1000).Max()!.Value));
+        // The deprecated bounds, which older readers use, are the same.
+        bounds.Should().OnlyContain(b => Equals(b[0], b[2]) && Equals(b[1], b[3]));
+    }
+
     [Fact]
     public async Task Writer_UuidColumn_HasNoMisleadingBounds()
     {
@@ -213,6 +274,8 @@ public class ParquetStitchingTests
 
         return output.ToArray();
     }
+
+    private static decimal Pow10(int exponent) => Enumerable.Repeat(10m, exponent).Aggregate(1m, (a, b) => a * b);
 
     private sealed class TempParquet : IDisposable
     {

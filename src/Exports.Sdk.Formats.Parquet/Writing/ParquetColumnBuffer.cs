@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using global::Parquet;
+using global::Parquet.Meta;
 using global::Parquet.Schema;
 
 namespace Exports.Sdk.Formats.Parquet;
@@ -6,7 +8,8 @@ namespace Exports.Sdk.Formats.Parquet;
 /// <summary>
 /// The values of one column for a row group being built: a dense array of the non-null values and one definition level
 /// per row (0 null, 1 present). Dates, timestamps and decimals up to 18 digits are kept as the integers Parquet stores
-/// (days, microseconds, unscaled values): Parquet.Net then copies them as they are instead of converting, and
+/// (days, microseconds, unscaled values), and 16-byte decimals as the bytes Parquet stores (see
+/// <see cref="ParquetPhysicalKind.Decimal16"/>): Parquet.Net then copies them as they are instead of converting, and
 /// allocating for, every value; the file's footer gives those columns their logical types. Arrays grow up to the
 /// row-group size and are reused for every row group of the file.
 /// </summary>
@@ -15,6 +18,9 @@ internal sealed class ParquetColumnBuffer
     private const int InitialCapacity = 4096;
     private const int UnixEpochDayNumber = 719_162;
     private const long UnixEpochMicroseconds = 62_135_596_800_000_000;
+
+    /// <summary>10^0 to 10^38.</summary>
+    private static readonly UInt128[] WidePowersOf10 = [.. Enumerable.Range(0, 39).Select(e => Enumerable.Repeat((UInt128)10, e).Aggregate((UInt128)1, (a, b) => a * b))];
 
     private readonly OutputColumn _column;
     private readonly ParquetPhysicalKind _kind;
@@ -35,6 +41,10 @@ internal sealed class ParquetColumnBuffer
     private Guid[]? _guids;
     private int _rows;
     private int _values;
+
+    /// <summary>The bounds of a row group's 16-byte decimals, for its statistics.</summary>
+    private Int128 _min = Int128.MaxValue;
+    private Int128 _max = Int128.MinValue;
 
     public ParquetColumnBuffer(OutputColumn column, DataField field, ParquetPhysicalKind kind, ParquetFormatOptions options, string exportName)
     {
@@ -115,8 +125,28 @@ internal sealed class ParquetColumnBuffer
             ParquetPhysicalKind.Double => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<double>)_doubles.AsMemory(0, _values), levels, null, cancellationToken),
             ParquetPhysicalKind.Decimal => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<decimal>)_decimals.AsMemory(0, _values), levels, null, cancellationToken),
             ParquetPhysicalKind.Boolean => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<bool>)_booleans.AsMemory(0, _values), levels, null, cancellationToken),
+            // UUIDs, and 16-byte decimals held as UUIDs.
             _ => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<Guid>)_guids.AsMemory(0, _values), levels, null, cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// Corrects what Parquet.Net's statistics cannot know: a 16-byte decimal column was encoded as UUIDs, whose bounds are
+    /// not the decimals' (and Parquet.Net leaves UUID bounds in a byte order of its own). Its bounds are replaced by the
+    /// decimals' own, compared as signed numbers as Parquet orders decimals.
+    /// </summary>
+    public void CompleteStatistics(ColumnChunk chunk)
+    {
+        if (_kind != ParquetPhysicalKind.Decimal16 || chunk.MetaData?.Statistics is not { } statistics)
+        {
+            return;
+        }
+
+        // The deprecated bounds too, as Parquet.Net writes them for decimals: older readers know only those.
+        var any = _values > 0;
+        statistics.MinValue = statistics.Min = any ? BigEndian(_min) : null;
+        statistics.MaxValue = statistics.Max = any ? BigEndian(_max) : null;
+        statistics.IsMinValueExact = statistics.IsMaxValueExact = any ? true : null;
     }
 
     /// <summary>Forgets the buffered rows; the arrays are kept for the next row group.</summary>
@@ -125,6 +155,15 @@ internal sealed class ParquetColumnBuffer
         _textLength = 0;
         _rows = 0;
         _values = 0;
+        _min = Int128.MaxValue;
+        _max = Int128.MinValue;
+    }
+
+    private static byte[] BigEndian(Int128 value)
+    {
+        var bytes = new byte[16];
+        BinaryPrimitives.WriteInt128BigEndian(bytes, value);
+        return bytes;
     }
 
     /// <summary>
@@ -190,6 +229,12 @@ internal sealed class ParquetColumnBuffer
                 continue;
             }
 
+            if (_kind == ParquetPhysicalKind.Decimal16)
+            {
+                _guids![_values++] = ToDecimal16(value, bits);
+                continue;
+            }
+
             // Fit rounded the value to at most the column's scale and checked its digits, so the unscaled value has at
             // most 18 digits and fits 64 bits: no decimal arithmetic is needed to get it.
             decimal.GetBits(value, bits);
@@ -209,6 +254,28 @@ internal sealed class ParquetColumnBuffer
                 _longs![_values++] = unscaled;
             }
         }
+    }
+
+    /// <summary>
+    /// The 16 bytes Parquet stores for a decimal fitted to the column (big-endian two's complement of the value at the
+    /// column's scale), as the UUID that Parquet.Net writes as exactly those bytes.
+    /// </summary>
+    private Guid ToDecimal16(decimal value, Span<int> bits)
+    {
+        decimal.GetBits(value, bits);
+        var mantissa = new UInt128((uint)bits[2], ((ulong)(uint)bits[1] << 32) | (uint)bits[0]);
+        // Fit checked the digits, so the unscaled value stays below 10^38 and fits 127 bits.
+        var unscaled = (Int128)(mantissa * WidePowersOf10[_decimalScale - ((bits[3] >> 16) & 0xFF)]);
+        if (bits[3] < 0)
+        {
+            unscaled = -unscaled;
+        }
+
+        _min = Int128.Min(_min, unscaled);
+        _max = Int128.Max(_max, unscaled);
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteInt128BigEndian(bytes, unscaled);
+        return new Guid(bytes, bigEndian: true);
     }
 
     private static ReadOnlySpan<long> PowersOf10 =>
@@ -254,7 +321,7 @@ internal sealed class ParquetColumnBuffer
             case ParquetPhysicalKind.Double: Array.Resize(ref _doubles, capacity); break;
             case ParquetPhysicalKind.Decimal: Array.Resize(ref _decimals, capacity); break;
             case ParquetPhysicalKind.Boolean: Array.Resize(ref _booleans, capacity); break;
-            case ParquetPhysicalKind.Guid: Array.Resize(ref _guids, capacity); break;
+            case ParquetPhysicalKind.Guid or ParquetPhysicalKind.Decimal16: Array.Resize(ref _guids, capacity); break;
         }
     }
 

@@ -15,8 +15,14 @@ internal enum ParquetPhysicalKind
     /// <summary>DOUBLE.</summary>
     Double,
 
-    /// <summary>Wider decimals, converted by Parquet.Net to fixed-length byte arrays.</summary>
+    /// <summary>Wider decimals of other byte lengths, converted by Parquet.Net to fixed-length byte arrays.</summary>
     Decimal,
+
+    /// <summary>
+    /// Decimals of 16-byte fixed-length arrays (the default, 38 digits): the big-endian two's complement of the unscaled
+    /// value, computed here and handed to Parquet.Net as UUIDs of the same 16 bytes, which it copies as they are.
+    /// </summary>
+    Decimal16,
 
     /// <summary>BOOLEAN.</summary>
     Boolean,

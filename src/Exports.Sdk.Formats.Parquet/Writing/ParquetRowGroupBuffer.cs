@@ -42,7 +42,16 @@ internal sealed class ParquetRowGroupBuffer(ParquetColumnBuffer[] columns)
             rowGroup.CompleteValidate();
         }
 
-        return await EncodedRowGroup.ReadAsync(output, cancellationToken).ConfigureAwait(false);
+        var encoded = await EncodedRowGroup.ReadAsync(output, cancellationToken).ConfigureAwait(false);
+        foreach (var rowGroup in encoded.Metadata.RowGroups)
+        {
+            for (var i = 0; i < columns.Length; i++)
+            {
+                columns[i].CompleteStatistics(rowGroup.Columns[i]);
+            }
+        }
+
+        return encoded;
     }
 
     public void Reset()
