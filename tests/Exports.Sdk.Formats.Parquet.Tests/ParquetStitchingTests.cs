@@ -129,6 +129,49 @@ public class ParquetStitchingTests
     }
 
     [Fact]
+    public async Task Writer_Strings_ReadBackExactlyWithUtf8BoundsDuckDbCanFilterBy()
+    {
+        // Rising text so each row group holds its own range, with empty strings, two- to four-byte UTF-8 and text above
+        // U+E000, which sorts after a surrogate pair in UTF-16 but before it in UTF-8 (the order Parquet uses).
+        string?[] special = ["", "é", "日本語", "emoji 😀 face", "\uE000 private", "😀", "quote \" and, comma", "a\nb"];
+        var (batch, rows) = RandomBatch(seed: 9, count: 4_000, scale: 2, precision: 18);
+        var values = new string?[rows.Length];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            values[r] = r % 10 == 5 ? null : r % 500 < special.Length ? $"{r / 1000}{special[r % 500]}" : $"{r / 1000}-user{r:D5}@example.com";
+            if (values[r] is { } value)
+            {
+                batch.SetString(r, 1, value);
+            }
+            else
+            {
+                batch.SetNull(r, 1);
+            }
+        }
+
+        values[7] = special[^1];
+        batch.SetString(7, 1, special[^1]);
+        values[1001] = "\uE000";
+        batch.SetString(1001, 1, "\uE000");
+        values[1002] = "😀";
+        batch.SetString(1002, 1, "😀");
+        using var file = new TempParquet(await WriteAsync(batch, rows, parallelism: 2, ("rowGroupRows", "1000")));
+
+        DuckDb.Describe(file.Path)["email"].Should().Be("VARCHAR");
+        DuckDb.Query($"SELECT email FROM read_parquet('{file.Path}') ORDER BY id").Select(r => (string?)r[0]).Should().Equal(values);
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE email >= '2'")
+            .Should().Be(values.LongCount(v => v is not null && string.CompareOrdinal(v, "2") >= 0)).And.BeOfType<long>().Which.Should().BeGreaterThan(1_000);
+        static byte[] Utf8(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+        var bounds = DuckDb.Query($"SELECT stats_min_value, stats_max_value, stats_min, stats_max FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'email' ORDER BY row_group_id");
+        var groups = Enumerable.Range(0, 4).Select(g => values.Skip(g * 1000).Take(1000).OfType<string>().OrderBy(Utf8, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToList()).ToList();
+        bounds.Select(b => (string?)b[0]).Should().Equal(groups.Select(g => g[0]));
+        bounds.Select(b => (string?)b[1]).Should().Equal(groups.Select(g => g[^1]));
+        bounds.Should().OnlyContain(b => Equals(b[0], b[2]) && Equals(b[1], b[3]));
+        // Row group 1 holds "\uE000" and "😀": in UTF-8 order the emoji is the larger (F0 > EE), in UTF-16 the smaller.
+        groups[1].IndexOf("😀").Should().BeGreaterThan(groups[1].IndexOf("\uE000"));
+    }
+
+    [Fact]
     public async Task Writer_UuidColumn_HasNoMisleadingBounds()
     {
         var (batch, rows) = RandomBatch(seed: 3, count: 2_000, scale: 2, precision: 18);

@@ -131,22 +131,46 @@ internal sealed class ParquetColumnBuffer
     }
 
     /// <summary>
-    /// Corrects what Parquet.Net's statistics cannot know: a 16-byte decimal column was encoded as UUIDs, whose bounds are
-    /// not the decimals' (and Parquet.Net leaves UUID bounds in a byte order of its own). Its bounds are replaced by the
-    /// decimals' own, compared as signed numbers as Parquet orders decimals.
+    /// Corrects the bounds Parquet.Net gets wrong or cannot know, with the deprecated bounds too, as Parquet.Net sets
+    /// them (older readers know only those). A 16-byte decimal column was encoded as UUIDs, whose bounds are not the
+    /// decimals' (and Parquet.Net leaves UUID bounds in a byte order of its own): it gets the decimals' own, compared as
+    /// signed numbers as Parquet orders decimals. Parquet.Net orders strings by their UTF-16 units, where Parquet orders
+    /// their UTF-8 bytes; the two differ only between surrogate pairs and characters from U+E000, and a bound chosen in
+    /// the wrong order differs from the right one at such a unit of its own. So only when a bound holds one are the
+    /// bounds recomputed (a reader filtering by wrong ones would skip matching rows).
     /// </summary>
     public void CompleteStatistics(ColumnChunk chunk)
     {
-        if (_kind != ParquetPhysicalKind.Decimal16 || chunk.MetaData?.Statistics is not { } statistics)
+        if (chunk.MetaData?.Statistics is not { } statistics || _values == 0)
         {
             return;
         }
 
-        // The deprecated bounds too, as Parquet.Net writes them for decimals: older readers know only those.
-        var any = _values > 0;
-        statistics.MinValue = statistics.Min = any ? BigEndian(_min) : null;
-        statistics.MaxValue = statistics.Max = any ? BigEndian(_max) : null;
-        statistics.IsMinValueExact = statistics.IsMaxValueExact = any ? true : null;
+        if (_kind == ParquetPhysicalKind.Decimal16)
+        {
+            statistics.MinValue = statistics.Min = BigEndian(_min);
+            statistics.MaxValue = statistics.Max = BigEndian(_max);
+            statistics.IsMinValueExact = statistics.IsMaxValueExact = true;
+        }
+        else if (_kind == ParquetPhysicalKind.String && (HasHighUnits(statistics.MinValue) || HasHighUnits(statistics.MaxValue)))
+        {
+            var values = _strings.AsSpan(0, _values);
+            ReadOnlySpan<char> min = values[0].Span, max = min;
+            foreach (var value in values[1..])
+            {
+                if (Utf8Text.Compare(value.Span, min) < 0)
+                {
+                    min = value.Span;
+                }
+                else if (Utf8Text.Compare(value.Span, max) > 0)
+                {
+                    max = value.Span;
+                }
+            }
+
+            statistics.MinValue = statistics.Min = System.Text.Encoding.UTF8.GetBytes(min.ToArray());
+            statistics.MaxValue = statistics.Max = System.Text.Encoding.UTF8.GetBytes(max.ToArray());
+        }
     }
 
     /// <summary>Forgets the buffered rows; the arrays are kept for the next row group.</summary>
@@ -158,6 +182,9 @@ internal sealed class ParquetColumnBuffer
         _min = Int128.MaxValue;
         _max = Int128.MinValue;
     }
+
+    /// <summary>Whether UTF-8 text holds a code point from U+E000 (lead bytes EE to F4).</summary>
+    private static bool HasHighUnits(byte[]? utf8) => utf8 is not null && utf8.AsSpan().IndexOfAnyInRange((byte)0xEE, (byte)0xF4) >= 0;
 
     private static byte[] BigEndian(Int128 value)
     {
