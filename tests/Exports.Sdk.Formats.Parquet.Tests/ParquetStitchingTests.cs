@@ -69,13 +69,16 @@ public class ParquetStitchingTests
 
     [Theory]
     [InlineData(38, 18)]
+    [InlineData(38, 2)]
+    [InlineData(36, 0)]
     [InlineData(28, 6)]
     [InlineData(20, 0)]
     public async Task Writer_WideDecimals_ReadBackExactlyWithBoundsDuckDbCanFilterBy(int precision, int scale)
     {
         // Rising values from a large negative to a large positive one, so each row group holds its own range and a wrong
         // bound (UUID order, unsigned bytes) would make DuckDB skip rows; the widest values of the column's digits that a
-        // .NET decimal holds, and the smallest step of its scale, at both ends.
+        // .NET decimal holds, and the smallest step of its scale, at both ends. Precision 36 and 38 take the SDK's own
+        // 16-byte encoding (scale 2 and 0 with values of three decimals: rounded first), 28 and 20 Parquet.Net's.
         var fraction = Math.Min(scale, 8);
         var widest = decimal.Parse(new string('9', Math.Min(precision - scale, 28 - fraction)) + (fraction > 0 ? "." + new string('9', fraction) : ""), CultureInfo.InvariantCulture);
         var step = scale <= 28 ? 1m / Pow10(scale) : 0m;
@@ -119,6 +122,11 @@ public class ParquetStitchingTests
             .Should().Be(values.LongCount(v => v >= cut)).And.BeOfType<long>().Which.Should().BeGreaterThan(1_000);
         DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE amount < {Text(-cut)}")
             .Should().Be(values.LongCount(v => v < -cut)).And.BeOfType<long>().Which.Should().BeGreaterThan(1_000);
+        // Single values, including row group 2's of both signs, found whatever page or row-group bounds say.
+        foreach (var r in new[] { 0, 1, 2003, 2499, 2500, 2501, 2997, 4999 })
+        {
+            DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE amount = CAST('{Text(values[r])}' AS DECIMAL({precision},{scale}))").Should().Be(values.LongCount(v => v == values[r]), "row {0}", r);
+        }
         var bounds = DuckDb.Query($"SELECT stats_min_value, stats_max_value, stats_min, stats_max FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'amount' ORDER BY row_group_id");
         bounds.Select(b => decimal.Parse((string)b[0]!, CultureInfo.InvariantCulture)).Should().Equal(
             Enumerable.Range(0, 5).Select(g => values.Skip(g * 1000).Take(1000).Min()!.Value));
@@ -129,16 +137,41 @@ public class ParquetStitchingTests
     }
 
     [Fact]
+    public async Task Writer_DecimalExtremes_FitWhenTheColumnHoldsTwentyNineDigits()
+    {
+        var (batch, rows) = RandomBatch(seed: 4, count: 10, scale: 9, precision: 38);
+        batch.SetDecimal(0, 3, decimal.MaxValue);
+        batch.SetDecimal(1, 3, decimal.MinValue);
+        using var file = new TempParquet(await WriteAsync(batch, rows, parallelism: 1, ("decimalPrecision", "38"), ("decimalScale", "9")));
+
+        DuckDb.Query($"SELECT CAST(amount AS VARCHAR) FROM read_parquet('{file.Path}') ORDER BY id LIMIT 2").Select(r => (string?)r[0])
+            .Should().Equal("79228162514264337593543950335.000000000", "-79228162514264337593543950335.000000000");
+    }
+
+    [Fact]
     public async Task Writer_Strings_ReadBackExactlyWithUtf8BoundsDuckDbCanFilterBy()
     {
-        // Rising text so each row group holds its own range, with empty strings, two- to four-byte UTF-8 and text above
-        // U+E000, which sorts after a surrogate pair in UTF-16 but before it in UTF-8 (the order Parquet uses).
-        string?[] special = ["", "é", "日本語", "emoji 😀 face", "\uE000 private", "😀", "quote \" and, comma", "a\nb"];
+        // Rising text so each row group holds its own range, with empty strings and two- to four-byte UTF-8. Text from
+        // U+E000 sorts after a surrogate pair in UTF-16 but before it in UTF-8, the order Parquet uses: row group 1 holds
+        // both (and a lone surrogate, written as U+FFFD), so its maximum differs between the orders; row group 3 holds
+        // only such text, so its minimum does too.
+        string[] special = ["", "é", "日本語", "emoji 😀 face", "\uE000 private", "😀", "quote \" and, comma", "a\nb"];
         var (batch, rows) = RandomBatch(seed: 9, count: 4_000, scale: 2, precision: 18);
         var values = new string?[rows.Length];
         for (var r = 0; r < rows.Length; r++)
         {
-            values[r] = r % 10 == 5 ? null : r % 500 < special.Length ? $"{r / 1000}{special[r % 500]}" : $"{r / 1000}-user{r:D5}@example.com";
+            values[r] = r % 10 == 5 ? null
+                : r >= 3000 ? $"{(r % 2 == 0 ? "\uE000" : "😀")}{r}"
+                : r % 500 < special.Length ? $"{r / 1000}{special[r % 500]}"
+                : $"{r / 1000}-user{r:D5}@example.com";
+        }
+
+        values[7] = special[^1];
+        values[1001] = "\uE000";
+        values[1002] = "😀";
+        values[1003] = "\uDC00";
+        for (var r = 0; r < rows.Length; r++)
+        {
             if (values[r] is { } value)
             {
                 batch.SetString(r, 1, value);
@@ -149,26 +182,27 @@ public class ParquetStitchingTests
             }
         }
 
-        values[7] = special[^1];
-        batch.SetString(7, 1, special[^1]);
-        values[1001] = "\uE000";
-        batch.SetString(1001, 1, "\uE000");
-        values[1002] = "😀";
-        batch.SetString(1002, 1, "😀");
         using var file = new TempParquet(await WriteAsync(batch, rows, parallelism: 2, ("rowGroupRows", "1000")));
 
-        DuckDb.Describe(file.Path)["email"].Should().Be("VARCHAR");
-        DuckDb.Query($"SELECT email FROM read_parquet('{file.Path}') ORDER BY id").Select(r => (string?)r[0]).Should().Equal(values);
-        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE email >= '2'")
-            .Should().Be(values.LongCount(v => v is not null && string.CompareOrdinal(v, "2") >= 0)).And.BeOfType<long>().Which.Should().BeGreaterThan(1_000);
         static byte[] Utf8(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+        static string Stored(string text) => System.Text.Encoding.UTF8.GetString(Utf8(text));
+        DuckDb.Describe(file.Path)["email"].Should().Be("VARCHAR");
+        DuckDb.Query($"SELECT email FROM read_parquet('{file.Path}') ORDER BY id").Select(r => (string?)r[0])
+            .Should().Equal(values.Select(v => v is null ? null : Stored(v)));
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE email >= '2'")
+            .Should().Be(values.LongCount(v => v is not null && Utf8(v).AsSpan().SequenceCompareTo(Utf8("2")) >= 0)).And.BeOfType<long>().Which.Should().BeGreaterThan(1_000);
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE email = '😀'").Should().Be(1L);
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE email = '\uE0003000'").Should().Be(1L);
         var bounds = DuckDb.Query($"SELECT stats_min_value, stats_max_value, stats_min, stats_max FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'email' ORDER BY row_group_id");
-        var groups = Enumerable.Range(0, 4).Select(g => values.Skip(g * 1000).Take(1000).OfType<string>().OrderBy(Utf8, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToList()).ToList();
+        var groups = Enumerable.Range(0, 4).Select(g => values.Skip(g * 1000).Take(1000).OfType<string>().Select(Stored)
+            .OrderBy(Utf8, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToList()).ToList();
         bounds.Select(b => (string?)b[0]).Should().Equal(groups.Select(g => g[0]));
         bounds.Select(b => (string?)b[1]).Should().Equal(groups.Select(g => g[^1]));
         bounds.Should().OnlyContain(b => Equals(b[0], b[2]) && Equals(b[1], b[3]));
-        // Row group 1 holds "\uE000" and "😀": in UTF-8 order the emoji is the larger (F0 > EE), in UTF-16 the smaller.
-        groups[1].IndexOf("😀").Should().BeGreaterThan(groups[1].IndexOf("\uE000"));
+        // The orders do differ there: UTF-16 would pick "\uE000"/U+FFFD as row group 1's maximum and an emoji as row
+        // group 3's minimum.
+        groups[1][^1].Should().Be("😀");
+        groups[3][0].Should().StartWith("\uE000");
     }
 
     [Fact]

@@ -25,7 +25,8 @@ internal sealed class ParquetColumnBuffer
     private readonly OutputColumn _column;
     private readonly ParquetPhysicalKind _kind;
     private readonly int _maxRows;
-    private readonly decimal _decimalLimit;
+    /// <summary>10^(integer digits), or null when every .NET decimal fits (29 integer digits or more).</summary>
+    private readonly decimal? _decimalLimit;
     private readonly int _decimalScale;
     private readonly int _decimalPrecision;
     private readonly string _exportName;
@@ -56,7 +57,7 @@ internal sealed class ParquetColumnBuffer
         _decimalPrecision = options.DecimalPrecision;
         var integerDigits = options.DecimalPrecision - options.DecimalScale;
         // 10^29 exceeds every .NET decimal: no limit needed then.
-        _decimalLimit = integerDigits >= 29 ? decimal.MaxValue : Pow10(integerDigits);
+        _decimalLimit = integerDigits >= 29 ? null : Pow10(integerDigits);
         _exportName = exportName;
     }
 
@@ -135,9 +136,9 @@ internal sealed class ParquetColumnBuffer
     /// them (older readers know only those). A 16-byte decimal column was encoded as UUIDs, whose bounds are not the
     /// decimals' (and Parquet.Net leaves UUID bounds in a byte order of its own): it gets the decimals' own, compared as
     /// signed numbers as Parquet orders decimals. Parquet.Net orders strings by their UTF-16 units, where Parquet orders
-    /// their UTF-8 bytes; the two differ only between surrogate pairs and characters from U+E000, and a bound chosen in
-    /// the wrong order differs from the right one at such a unit of its own. So only when a bound holds one are the
-    /// bounds recomputed (a reader filtering by wrong ones would skip matching rows).
+    /// their UTF-8 bytes; the two differ only between surrogates and characters from U+E000, and a bound chosen in the
+    /// wrong order differs from the right one at such a unit of its own. So only when a bound holds one are the bounds
+    /// recomputed (a reader filtering by wrong ones would skip matching rows).
     /// </summary>
     public void CompleteStatistics(ColumnChunk chunk)
     {
@@ -154,22 +155,32 @@ internal sealed class ParquetColumnBuffer
         }
         else if (_kind == ParquetPhysicalKind.String && (HasHighUnits(statistics.MinValue) || HasHighUnits(statistics.MaxValue)))
         {
-            var values = _strings.AsSpan(0, _values);
-            ReadOnlySpan<char> min = values[0].Span, max = min;
-            foreach (var value in values[1..])
+            // Rare, so simply: each value's UTF-8 bytes, as Parquet.Net writes them (lone surrogates become U+FFFD).
+            var utf8 = System.Text.Encoding.UTF8;
+            byte[]? min = null, max = null;
+            var buffer = new byte[256];
+            foreach (var value in _strings.AsSpan(0, _values))
             {
-                if (Utf8Text.Compare(value.Span, min) < 0)
+                var length = utf8.GetByteCount(value.Span);
+                if (buffer.Length < length)
                 {
-                    min = value.Span;
+                    buffer = new byte[length];
                 }
-                else if (Utf8Text.Compare(value.Span, max) > 0)
+
+                var bytes = buffer.AsSpan(0, utf8.GetBytes(value.Span, buffer));
+                if (min is null || bytes.SequenceCompareTo(min) < 0)
                 {
-                    max = value.Span;
+                    min = bytes.ToArray();
+                }
+
+                if (max is null || bytes.SequenceCompareTo(max) > 0)
+                {
+                    max = bytes.ToArray();
                 }
             }
 
-            statistics.MinValue = statistics.Min = System.Text.Encoding.UTF8.GetBytes(min.ToArray());
-            statistics.MaxValue = statistics.Max = System.Text.Encoding.UTF8.GetBytes(max.ToArray());
+            statistics.MinValue = statistics.Min = min;
+            statistics.MaxValue = statistics.Max = max;
         }
     }
 
@@ -319,7 +330,7 @@ internal sealed class ParquetColumnBuffer
             value = Math.Round(value, _decimalScale, MidpointRounding.AwayFromZero);
         }
 
-        if (Math.Abs(value) >= _decimalLimit)
+        if (_decimalLimit is { } limit && Math.Abs(value) >= limit)
         {
             throw new ExportException(
                 $"{_exportName}: column '{_column.Name}' has the value {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}, which does not fit the Parquet type " +
