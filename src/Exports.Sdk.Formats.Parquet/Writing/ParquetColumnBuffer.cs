@@ -184,6 +184,23 @@ internal sealed class ParquetColumnBuffer
         }
     }
 
+    /// <summary>
+    /// Corrects the bounds in the data page headers of this column's chunk (<paramref name="chunk"/>, from its first
+    /// page) where Parquet.Net's Guid comparison is not Parquet's order: UUIDs compare as unsigned bytes, 16-byte
+    /// decimals as signed numbers (see <see cref="PageStatisticsPatcher"/>).
+    /// </summary>
+    public void CompletePageStatistics(Span<byte> chunk)
+    {
+        if (_kind is not (ParquetPhysicalKind.Guid or ParquetPhysicalKind.Decimal16))
+        {
+            return;
+        }
+
+        var guids = _guids!;
+        var signed = _kind == ParquetPhysicalKind.Decimal16;
+        PageStatisticsPatcher.Patch(chunk, _levels.AsSpan(0, _rows), (first, count) => Bounds16(guids.AsSpan(first, count), signed));
+    }
+
     /// <summary>Forgets the buffered rows; the arrays are kept for the next row group.</summary>
     public void Reset()
     {
@@ -196,6 +213,29 @@ internal sealed class ParquetColumnBuffer
 
     /// <summary>Whether UTF-8 text holds a code point from U+E000 (lead bytes EE to F4).</summary>
     private static bool HasHighUnits(byte[]? utf8) => utf8 is not null && utf8.AsSpan().IndexOfAnyInRange((byte)0xEE, (byte)0xF4) >= 0;
+
+    /// <summary>The smallest and largest of 16-byte values as stored (big-endian), unsigned or as signed numbers.</summary>
+    private static (byte[] Min, byte[] Max) Bounds16(ReadOnlySpan<Guid> values, bool signed)
+    {
+        // Flipping the sign bit puts two's complement values in unsigned order.
+        var flip = signed ? UInt128.One << 127 : UInt128.Zero;
+        Span<byte> bytes = stackalloc byte[16];
+        var min = UInt128.MaxValue;
+        var max = UInt128.MinValue;
+        foreach (var value in values)
+        {
+            value.TryWriteBytes(bytes, bigEndian: true, out _);
+            var key = BinaryPrimitives.ReadUInt128BigEndian(bytes) ^ flip;
+            min = UInt128.Min(min, key);
+            max = UInt128.Max(max, key);
+        }
+
+        var minBytes = new byte[16];
+        var maxBytes = new byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(minBytes, min ^ flip);
+        BinaryPrimitives.WriteUInt128BigEndian(maxBytes, max ^ flip);
+        return (minBytes, maxBytes);
+    }
 
     private static byte[] BigEndian(Int128 value)
     {

@@ -43,11 +43,18 @@ internal sealed class ParquetRowGroupBuffer(ParquetColumnBuffer[] columns)
         }
 
         var encoded = await EncodedRowGroup.ReadAsync(output, cancellationToken).ConfigureAwait(false);
+        var file = output.GetBuffer().AsMemory(0, (int)output.Length);
         foreach (var rowGroup in encoded.Metadata.RowGroups)
         {
             for (var i = 0; i < columns.Length; i++)
             {
-                columns[i].CompleteStatistics(rowGroup.Columns[i]);
+                var chunk = rowGroup.Columns[i];
+                columns[i].CompleteStatistics(chunk);
+                if (chunk.MetaData is { } metadata)
+                {
+                    var start = metadata.DictionaryPageOffset ?? metadata.DataPageOffset;
+                    columns[i].CompletePageStatistics(file.Span.Slice((int)start, (int)metadata.TotalCompressedSize));
+                }
             }
         }
 
