@@ -1,3 +1,5 @@
+using static Exports.Sdk.Formats.Parquet.ThriftCompactType;
+
 namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
@@ -9,19 +11,6 @@ namespace Exports.Sdk.Formats.Parquet;
 /// </summary>
 internal static class PageStatisticsPatcher
 {
-    private const byte BoolTrue = 1;
-    private const byte BoolFalse = 2;
-    private const byte Byte = 3;
-    private const byte I16 = 4;
-    private const byte I32 = 5;
-    private const byte I64 = 6;
-    private const byte Double = 7;
-    private const byte Binary = 8;
-    private const byte List = 9;
-    private const byte Set = 10;
-    private const byte Map = 11;
-    private const byte Struct = 12;
-
     /// <summary>Computes the bounds of a page: the values from <c>first</c>, <c>count</c> of them (non-null, in order).</summary>
     public delegate (byte[] Min, byte[] Max) PageBounds(int first, int count);
 
@@ -182,13 +171,13 @@ internal static class PageStatisticsPatcher
             {
                 case BoolTrue or BoolFalse:
                     break;
-                case Byte:
+                case I8:
                     Position++;
                     break;
                 case I16 or I32 or I64:
                     ReadVarint();
                     break;
-                case Double:
+                case F64:
                     Position += 8;
                     break;
                 case Binary:

@@ -43,10 +43,6 @@ internal sealed class ParquetColumnBuffer
     private int _rows;
     private int _values;
 
-    /// <summary>The bounds of a row group's 16-byte decimals, for its statistics.</summary>
-    private Int128 _min = Int128.MaxValue;
-    private Int128 _max = Int128.MinValue;
-
     public ParquetColumnBuffer(OutputColumn column, DataField field, ParquetPhysicalKind kind, ParquetFormatOptions options, string exportName)
     {
         _column = column;
@@ -149,8 +145,9 @@ internal sealed class ParquetColumnBuffer
 
         if (_kind == ParquetPhysicalKind.Decimal16)
         {
-            statistics.MinValue = statistics.Min = BigEndian(_min);
-            statistics.MaxValue = statistics.Max = BigEndian(_max);
+            var (min, max) = Bounds16(_guids.AsSpan(0, _values), signed: true);
+            statistics.MinValue = statistics.Min = min;
+            statistics.MaxValue = statistics.Max = max;
             statistics.IsMinValueExact = statistics.IsMaxValueExact = true;
         }
         else if (_kind == ParquetPhysicalKind.String && (HasHighUnits(statistics.MinValue) || HasHighUnits(statistics.MaxValue)))
@@ -207,8 +204,6 @@ internal sealed class ParquetColumnBuffer
         _textLength = 0;
         _rows = 0;
         _values = 0;
-        _min = Int128.MaxValue;
-        _max = Int128.MinValue;
     }
 
     /// <summary>Whether UTF-8 text holds a code point from U+E000 (lead bytes EE to F4).</summary>
@@ -235,13 +230,6 @@ internal sealed class ParquetColumnBuffer
         BinaryPrimitives.WriteUInt128BigEndian(minBytes, min ^ flip);
         BinaryPrimitives.WriteUInt128BigEndian(maxBytes, max ^ flip);
         return (minBytes, maxBytes);
-    }
-
-    private static byte[] BigEndian(Int128 value)
-    {
-        var bytes = new byte[16];
-        BinaryPrimitives.WriteInt128BigEndian(bytes, value);
-        return bytes;
     }
 
     /// <summary>
@@ -349,8 +337,6 @@ internal sealed class ParquetColumnBuffer
             unscaled = -unscaled;
         }
 
-        _min = Int128.Min(_min, unscaled);
-        _max = Int128.Max(_max, unscaled);
         Span<byte> bytes = stackalloc byte[16];
         BinaryPrimitives.WriteInt128BigEndian(bytes, unscaled);
         return new Guid(bytes, bigEndian: true);

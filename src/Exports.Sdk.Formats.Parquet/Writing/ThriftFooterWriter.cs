@@ -1,4 +1,5 @@
 using global::Parquet.Meta;
+using static Exports.Sdk.Formats.Parquet.ThriftCompactType;
 
 namespace Exports.Sdk.Formats.Parquet;
 
@@ -10,16 +11,6 @@ namespace Exports.Sdk.Formats.Parquet;
 /// </summary>
 internal sealed class ThriftFooterWriter
 {
-    private const byte BoolTrue = 1;
-    private const byte BoolFalse = 2;
-    private const byte Byte = 3;
-    private const byte I16 = 4;
-    private const byte I32 = 5;
-    private const byte I64 = 6;
-    private const byte Binary = 8;
-    private const byte List = 9;
-    private const byte Struct = 12;
-
     private readonly MemoryStream _output;
     private readonly Stack<short> _enclosingFieldIds = new();
     private short _lastFieldId;
@@ -143,7 +134,7 @@ internal sealed class ThriftFooterWriter
         {
             WriteFieldHeader(10, Struct);
             BeginStruct();
-            WriteFieldHeader(1, Byte);
+            WriteFieldHeader(1, I8);
             _output.WriteByte((byte)integer.BitWidth);
             WriteBool(2, integer.IsSigned);
             EndStruct();
