@@ -35,7 +35,7 @@ using (var s3 = new AmazonS3Client(new BasicAWSCredentials("test", "test"), new 
 }
 
 var services = new ServiceCollection();
-services.AddExports()
+services.AddExports().UseInMemoryExportStore()
     .AddAudienceSource("synthetic", new SyntheticAudienceSource().AddAudience("big", "Big audience", members))
     .AddAmazonS3Destination("s3", o =>
     {

@@ -9,7 +9,7 @@ internal static class SdkPipeline
     public static async Task<long> RunAsync(IAudienceSource source, string audienceId, IReadOnlyList<string> attributes, string folder, string format, ExportCompression compression, int parallelism)
     {
         var services = new ServiceCollection();
-        services.AddExports()
+        services.AddExports().UseInMemoryExportStore()
             .AddParquetFormat()
             .AddAudienceSource("source", source)
             .AddLocalFolderDestination("out", folder, d =>

@@ -11,7 +11,7 @@ internal sealed class ExportHost : IAsyncDisposable
     {
         Root = Directory.CreateTempSubdirectory("exports-parquet-").FullName;
         var services = new ServiceCollection();
-        var builder = services.AddExports()
+        var builder = services.AddExports().UseInMemoryExportStore()
             .AddParquetFormat()
             .AddLocalFolderDestination("lake", Root, d =>
             {

@@ -68,36 +68,52 @@ public sealed class PackagingTests
     [Fact]
     public async Task Build_PublicMemberRemovedWithoutUpdatingTheApiFiles_Fails()
     {
+        // Remove one public member, as a careless refactoring would.
+        var build = await BuildChangedCoreAsync(Path.Combine("Data", "RowBatch.cs"), "    public bool IsFull => Count == Capacity;", "");
+
+        build.ExitCode.Should().NotBe(0);
+        build.Output.Should().Contain("RS0017").And.Contain("Exports.Sdk.RowBatch.IsFull.get");
+    }
+
+    [Fact]
+    public async Task Build_WallClockReadInAPackage_Fails()
+    {
+        // The wall clock instead of the injected TimeProvider.
+        var build = await BuildChangedCoreAsync(Path.Combine("Data", "RowBatch.cs"), "    public bool IsFull => Count == Capacity;",
+            "    public bool IsFull => Count == Capacity && System.DateTimeOffset.UtcNow.Year > 0;");
+
+        build.ExitCode.Should().NotBe(0);
+        build.Output.Should().Contain("RS0030").And.Contain("DateTimeOffset.UtcNow").And.Contain("TimeProvider");
+    }
+
+    /// <summary>Builds a copy of the core package with one line of one file replaced.</summary>
+    private static async Task<(int ExitCode, string Output)> BuildChangedCoreAsync(string file, string line, string replacement)
+    {
         var copy = Path.Combine(Path.GetTempPath(), "exports-api-guard-" + Guid.NewGuid().ToString("N"));
         try
         {
-            foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", "nuget.config", ".editorconfig" })
+            foreach (var name in new[] { "Directory.Build.props", "Directory.Packages.props", "BannedSymbols.txt", "global.json", "nuget.config", ".editorconfig" })
             {
-                File.Copy(Path.Combine(Repository.Root, file), Path.Combine(Directory.CreateDirectory(copy).FullName, file));
+                File.Copy(Path.Combine(Repository.Root, name), Path.Combine(Directory.CreateDirectory(copy).FullName, name));
             }
 
             var source = Path.Combine(Repository.Root, "src", "Exports.Sdk");
             var target = Path.Combine(copy, "src", "Exports.Sdk");
-            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
+            foreach (var path in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
                 .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                     && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
             {
-                var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+                var destination = Path.Combine(target, Path.GetRelativePath(source, path));
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                File.Copy(file, destination);
+                File.Copy(path, destination);
             }
 
-            // Remove one public member, as a careless refactoring would.
-            var rowBatch = Path.Combine(target, "Data", "RowBatch.cs");
-            var code = await File.ReadAllTextAsync(rowBatch);
-            const string Member = "    public bool IsFull => Count == Capacity;";
-            code.Should().Contain(Member);
-            await File.WriteAllTextAsync(rowBatch, code.Replace(Member, "", StringComparison.Ordinal));
+            var changed = Path.Combine(target, file);
+            var code = await File.ReadAllTextAsync(changed);
+            code.Should().Contain(line);
+            await File.WriteAllTextAsync(changed, code.Replace(line, replacement, StringComparison.Ordinal));
 
-            var build = await Repository.DotnetAsync(copy, "build", Path.Combine("src", "Exports.Sdk", "Exports.Sdk.csproj"), "-c", "Release");
-
-            build.ExitCode.Should().NotBe(0);
-            build.Output.Should().Contain("RS0017").And.Contain("Exports.Sdk.RowBatch.IsFull.get");
+            return await Repository.DotnetAsync(copy, "build", Path.Combine("src", "Exports.Sdk", "Exports.Sdk.csproj"), "-c", "Release");
         }
         finally
         {

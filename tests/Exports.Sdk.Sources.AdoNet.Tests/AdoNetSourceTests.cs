@@ -202,7 +202,7 @@ public sealed class AdoNetSourceTests : IAsyncDisposable
     private ServiceProvider Build(Action<AdoNetSourceOptions> configure)
     {
         var services = new ServiceCollection();
-        services.AddExports()
+        services.AddExports().UseInMemoryExportStore()
             .AddAdoNetSource("crm", o =>
             {
                 var built = Options(configure);

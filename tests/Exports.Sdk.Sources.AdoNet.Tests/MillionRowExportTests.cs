@@ -24,7 +24,7 @@ public sealed class MillionRowExportTests(OrdersDatabase database, ITestOutputHe
         try
         {
             var services = new ServiceCollection();
-            services.AddExports()
+            services.AddExports().UseInMemoryExportStore()
                 .AddParquetFormat()
                 .AddAdoNetSource("shop", o =>
                 {

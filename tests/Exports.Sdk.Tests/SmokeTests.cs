@@ -12,7 +12,7 @@ public class SmokeTests
         var root = Directory.CreateTempSubdirectory("exports-smoke-").FullName;
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddExports()
+        services.AddExports().UseInMemoryExportStore()
             .AddAudienceSource("demo", new SyntheticAudienceSource().AddAudience("seg-1", "Demo", 25_000))
             .AddLocalFolderDestination("local", root, d => { d.MaxRowsPerFile = 10_000; d.Format.Compression = ExportCompression.Gzip; })
             .AddDataflow("flow", f =>

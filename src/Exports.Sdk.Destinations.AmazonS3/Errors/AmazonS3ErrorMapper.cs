@@ -92,6 +92,9 @@ internal static class AmazonS3ErrorMapper
             inner = inner.InnerException;
         }
 
-        return inner is TimeoutException or OperationCanceledException ? "the request timed out" : inner.Message;
+        // A client-side timeout aborts the socket: the innermost error is then a cancelled socket operation.
+        return inner is TimeoutException or OperationCanceledException or SocketException { SocketErrorCode: SocketError.OperationAborted }
+            ? "the request timed out"
+            : inner.Message;
     }
 }

@@ -94,7 +94,9 @@ internal static class AzureBlobErrorMapper
             inner = inner.InnerException;
         }
 
-        return inner is TimeoutException or OperationCanceledException ? "the request timed out"
+        // The SDK's network timeout aborts the socket: the innermost error is then a cancelled socket operation.
+        return inner is TimeoutException or OperationCanceledException or SocketException { SocketErrorCode: SocketError.OperationAborted }
+            ? "the request timed out"
             : inner is RequestFailedException ? "no response"
             : inner.Message;
     }

@@ -28,11 +28,12 @@ public static class ExportsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExportsOptions>, ExportsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDestinationCatalog, DestinationCatalog>();
-        services.TryAddSingleton<IExportRunner, ExportRunner>();
+        services.TryAddSingleton<AudienceExportEngine>();
+        services.TryAddSingleton<ExportRunner>();
+        services.TryAddSingleton<IExportRunner>(sp => sp.GetRequiredService<ExportRunner>());
         services.TryAddSingleton<IExportStore>(sp => new FileExportStore(
             sp.GetRequiredService<IOptions<ExportsOptions>>().Value.StorePath, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IExportAuthorizationPolicy, RoleExportAuthorizationPolicy>();
-        services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton<IExportSlotRunner, ExportSlotRunner>();
         services.TryAddSingleton<IExportManager, ExportManager>();
         services.TryAddSingleton<IExportsHealth, ExportsHealth>();

@@ -5,14 +5,14 @@ using Microsoft.Extensions.Options;
 
 namespace Exports.Sdk;
 
-/// <summary>The management API: permissions, validation, the store, and runs through the shared run coordinator.</summary>
+/// <summary>The management API: permissions, validation, the store, and runs through the shared run path (ExportRunner).</summary>
 internal sealed class ExportManager(
     IExportStore store,
     IExportAuthorizationPolicy policy,
     IDestinationCatalog catalog,
     IOptions<ExportsOptions> options,
     IServiceProvider services,
-    RunCoordinator coordinator,
+    ExportRunner runner,
     TimeProvider timeProvider) : IExportManager
 {
     /// <summary>The most audiences one "export now" request may name.</summary>
@@ -188,7 +188,7 @@ internal sealed class ExportManager(
             throw new ExportValidationException(problems);
         }
 
-        return await coordinator.RunAsync(dataflow.Definition, new RunStart
+        return await runner.RunAsync(dataflow.Definition, new RunStart
         {
             AudienceIds = [.. audienceIds.Distinct(StringComparer.Ordinal)],
             Trigger = ExportRunTrigger.OnDemand,
@@ -200,7 +200,7 @@ internal sealed class ExportManager(
     {
         var dataflow = await RequireAsync(id, cancellationToken).ConfigureAwait(false);
         await RequireRunAsync(caller, dataflow.Definition, $"run dataflow '{id}'", cancellationToken).ConfigureAwait(false);
-        return await coordinator.RunAsync(dataflow.Definition, new RunStart
+        return await runner.RunAsync(dataflow.Definition, new RunStart
         {
             AudienceIds = [.. dataflow.Definition.Audiences.Select(a => a.AudienceId)],
             Trigger = ExportRunTrigger.OnDemand,
@@ -224,7 +224,7 @@ internal sealed class ExportManager(
 
             try
             {
-                runs.Add(await coordinator.RunAsync(definition, new RunStart
+                runs.Add(await runner.RunAsync(definition, new RunStart
                 {
                     AudienceIds = [.. definition.Audiences.Select(a => a.AudienceId)],
                     Trigger = ExportRunTrigger.RunAll,

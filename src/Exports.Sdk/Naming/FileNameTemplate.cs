@@ -12,7 +12,7 @@ namespace Exports.Sdk;
 public sealed class FileNameTemplate : IFileNameTemplate
 {
     /// <summary>The default template: <c>%DESTINATION_NAME%_%SEGMENT_ID%_%DATETIME(YYYYMMdd_HHmmss)%</c>.</summary>
-    public const string Default = "%DESTINATION_NAME%_%SEGMENT_ID%_%DATETIME(YYYYMMdd_HHmmss)%";
+    public const string Default = AudienceActivation.DefaultFileNameTemplate;
 
     private static readonly string[] Placeholders =
         ["DESTINATION_NAME", "SEGMENT_ID", "SEGMENT_NAME", "DATETIME(…)", "TIMESTAMP", "DESTINATION_ID", "ORGANIZATION_NAME", "SANDBOX_NAME"];

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Exports.Sdk;
 
 /// <summary>The slot rules shared by the in-process scheduler and clustered schedulers.</summary>
-internal sealed class ExportSlotRunner(IExportStore store, RunCoordinator coordinator, IServiceProvider services, TimeProvider time) : IExportSlotRunner
+internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, IServiceProvider services, TimeProvider time) : IExportSlotRunner
 {
     public async ValueTask<SlotReadiness> CheckReadinessAsync(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, DateTimeOffset? signalledEvaluation, CancellationToken cancellationToken = default)
     {
@@ -43,7 +43,7 @@ internal sealed class ExportSlotRunner(IExportStore store, RunCoordinator coordi
         var since = incremental ? state?.Watermark : null;
         // Changes from this instant on belong to the next run; taken before reading so none falls in between.
         var readStart = time.GetUtcNow();
-        var record = await coordinator.RunAsync(dataflow, new RunStart
+        var record = await runner.RunAsync(dataflow, new RunStart
         {
             AudienceIds = [audience.AudienceId],
             Trigger = ExportRunTrigger.Scheduled,

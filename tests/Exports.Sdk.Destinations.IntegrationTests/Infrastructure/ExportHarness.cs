@@ -35,7 +35,7 @@ public sealed class ExportHarness : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
-        var builder = services.AddExports()
+        var builder = services.AddExports().UseInMemoryExportStore()
             .AddAudienceSource("synthetic", new SyntheticAudienceSource().AddAudience(AudienceId, "Integration audience", members))
             .AddDataflow("flow", f =>
             {

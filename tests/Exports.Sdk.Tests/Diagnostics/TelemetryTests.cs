@@ -57,7 +57,7 @@ public sealed class TelemetryTests
         ActivitySource.AddActivityListener(tracing);
 
         var services = new ServiceCollection();
-        services.AddExports()
+        services.AddExports().UseInMemoryExportStore()
             .AddAudienceSource("synthetic", new SyntheticAudienceSource().AddAudience("seg", "Segment", 2_500))
             .AddLocalFolderDestination("drop", folder.Root, d => { d.MaxRowsPerFile = 1_000; d.Format.Compression = ExportCompression.Gzip; })
             .AddDataflow(dataflowId, f =>
@@ -100,7 +100,7 @@ public sealed class TelemetryTests
         var logs = new ConcurrentBag<(LogLevel Level, EventId Id, string Message)>();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(logs)));
-        services.AddExports()
+        services.AddExports().UseInMemoryExportStore()
             .AddAudienceSource("broken", new InMemoryAudienceSource())
             .AddLocalFolderDestination("drop", folder.Root, d => d.Settings["password"] = Secret)
             .AddDataflow("flow", f =>

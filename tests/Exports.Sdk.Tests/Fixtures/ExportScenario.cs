@@ -39,7 +39,7 @@ internal sealed record ExportScenario
     public async Task<ExportRunResult> RunAsync(IProgress<ExportProgress>? progress, CancellationToken cancellationToken = default)
     {
         var services = new ServiceCollection();
-        var builder = services.AddExports().AddAudienceSource(SourceName, Source);
+        var builder = services.AddExports().UseInMemoryExportStore().AddAudienceSource(SourceName, Source);
         if (Wrap is null)
         {
             builder.AddLocalFolderDestination(DestinationName, Root, d => Configure?.Invoke(d));

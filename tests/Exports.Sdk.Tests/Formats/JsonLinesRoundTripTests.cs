@@ -31,7 +31,7 @@ public class JsonLinesRoundTripTests
         };
         var root = Directory.CreateTempSubdirectory("exports-jsonl-").FullName;
         var services = new ServiceCollection();
-        services.AddExports()
+        services.AddExports().UseInMemoryExportStore()
             .AddAudienceSource("mem", new InMemoryAudienceSource().AddAudience(new AudienceInfo("vip", "VIP"), members))
             .AddLocalFolderDestination("out", root, d => { d.Format.Name = "jsonl"; d.Format.Compression = ExportCompression.Gzip; });
         await using var provider = services.BuildServiceProvider();

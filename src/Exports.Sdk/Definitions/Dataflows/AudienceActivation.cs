@@ -6,8 +6,11 @@ public sealed class AudienceActivation
     /// <summary>The audience id in the dataflow's source.</summary>
     public string AudienceId { get; set; } = "";
 
-    /// <summary>The file-name template. Default <see cref="Sdk.FileNameTemplate.Default"/>.</summary>
-    public string FileNameTemplate { get; set; } = Sdk.FileNameTemplate.Default;
+    /// <summary>The file-name template used when an activation names none: destination, audience id, date and time.</summary>
+    public const string DefaultFileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%_%DATETIME(YYYYMMdd_HHmmss)%";
+
+    /// <summary>The file-name template. Default <see cref="DefaultFileNameTemplate"/>.</summary>
+    public string FileNameTemplate { get; set; } = DefaultFileNameTemplate;
 
     /// <summary>Full every time, or full first and then only changes. Default <see cref="ExportMode.DailyFullExport"/>.</summary>
     public ExportMode Mode { get; set; } = ExportMode.DailyFullExport;

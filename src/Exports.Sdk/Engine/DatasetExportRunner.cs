@@ -31,7 +31,7 @@ internal sealed class DatasetExportRunner(
 
         var (target, source) = Prepare(export, request);
         var startedAt = timeProvider.GetUtcNow();
-        var runId = request.RunId ?? Guid.CreateVersion7(startedAt).ToString("N");
+        var runId = request.RunId ?? RunIds.New(timeProvider);
         var scheduledTime = request.ScheduledTime ?? startedAt;
         var folder = GetFolderPath(target.Definition.FolderPath, export.DatasetId, scheduledTime);
         var baseName = FileNameSanitizer.Sanitize($"{export.DatasetId}-{runId}");

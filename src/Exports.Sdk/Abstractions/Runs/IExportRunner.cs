@@ -1,6 +1,10 @@
 namespace Exports.Sdk;
 
-/// <summary>Runs dataflows: reads each audience from its source and writes its files and the manifest.</summary>
+/// <summary>
+/// Runs dataflows: reads each audience from its source and writes its files and the manifest. Every run is claimed and
+/// recorded in the <see cref="IExportStore"/>, as runs started by the scheduler or the management API are, so it is
+/// listed in the dataflow's run history.
+/// </summary>
 public interface IExportRunner
 {
     /// <summary>Runs a dataflow now for the requested audiences and returns what it did.</summary>
@@ -13,5 +17,6 @@ public interface IExportRunner
     /// </param>
     /// <returns>The run result; audience failures are reported in it, not thrown.</returns>
     /// <exception cref="ExportValidationException">The request names an unknown destination, source or audience.</exception>
+    /// <exception cref="ExportRunInProgressException">One of the audiences is being exported by another run of the dataflow.</exception>
     Task<ExportRunResult> RunAsync(DataflowDefinition dataflow, ExportRunRequest request, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default);
 }
