@@ -63,7 +63,7 @@ process.Refresh();
 var bytes = result.Files.Sum(f => f.Size);
 var gc = GC.GetGCMemoryInfo();
 Console.WriteLine($"status: {result.Status} {string.Join("; ", result.Errors)}");
-Console.WriteLine($"exported: {result.Files.Count()} file(s), {bytes / 1e9:0.000} GB, {result.Audiences.Sum(a => a.RowsExported):N0} rows in {watch.Elapsed.TotalSeconds:0.0} s ({bytes / 1e6 / watch.Elapsed.TotalSeconds:0.0} MB/s)");
+Console.WriteLine($"exported: {result.Files.Count()} file(s), {bytes / 1e9:0.000} GB, {result.Entries.Sum(a => a.RowsExported):N0} rows in {watch.Elapsed.TotalSeconds:0.0} s ({bytes / 1e6 / watch.Elapsed.TotalSeconds:0.0} MB/s)");
 Console.WriteLine($"part size: {partSize >> 20} MiB");
 Console.WriteLine($"peak working set: {process.PeakWorkingSet64 / 1048576.0:0.0} MiB; GC heap after run: {GC.GetTotalMemory(false) / 1048576.0:0.0} MiB; peak GC heap seen: {gc.HeapSizeBytes / 1048576.0:0.0} MiB; total allocated: {GC.GetTotalAllocatedBytes() / 1e9:0.0} GB");
 return result.Status == ExportRunStatus.Succeeded ? 0 : 1;

@@ -69,7 +69,7 @@ catch (OperationCanceledException)
 clock.Stop();
 Console.WriteLine();
 Console.WriteLine($"Run {result.RunId}: {result.Status} in {clock.Elapsed.TotalSeconds:N1} s");
-foreach (var audience in result.Audiences)
+foreach (var audience in result.Entries)
 {
     foreach (var file in audience.Files)
     {
@@ -87,8 +87,8 @@ foreach (var error in result.Errors)
     Console.Error.WriteLine($"  error: {error}");
 }
 
-var rows = result.Audiences.Sum(a => a.RowsExported);
-var bytes = result.Audiences.Sum(a => a.Bytes);
+var rows = result.Entries.Sum(a => a.RowsExported);
+var bytes = result.Entries.Sum(a => a.Bytes);
 var seconds = Math.Max(clock.Elapsed.TotalSeconds, 0.001);
 Console.WriteLine($"{rows:N0} rows, {bytes / 1048576.0:N1} MB, {rows / seconds:N0} rows/s, " +
     $"peak memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MB");

@@ -42,7 +42,7 @@ public class ParquetRoundTripTests
 
         var result = await host.Datasets.RunAsync(Export(), new DatasetRunRequest { RunId = "r1" });
 
-        result.Status.Should().Be(ExportRunStatus.Succeeded, result.Error);
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join(" ", result.Errors));
         var path = host.FullPath(result.Files.Single().Path);
         DuckDb.Describe(path).Should().Equal(new Dictionary<string, string>
         {
@@ -134,7 +134,7 @@ public class ParquetRoundTripTests
         var result = await host.Datasets.RunAsync(new DatasetExportDefinition { Id = "ledger-daily", Source = "mem", Destination = "lake", DatasetId = "ledger" }, new DatasetRunRequest());
 
         result.Status.Should().Be(ExportRunStatus.Failed);
-        result.Error.Should().Contain("ledger-daily").And.Contain("'ledger'").And.Contain("'amount'").And.Contain("123456.5").And.Contain("decimal(9,4)");
+        result.Errors.Should().ContainSingle().Which.Should().Contain("ledger-daily").And.Contain("'ledger'").And.Contain("'amount'").And.Contain("123456.5").And.Contain("decimal(9,4)");
         host.Files().Should().BeEmpty();
     }
 

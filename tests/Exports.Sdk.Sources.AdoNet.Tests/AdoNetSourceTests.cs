@@ -86,7 +86,7 @@ public sealed class AdoNetSourceTests : IAsyncDisposable
             .RunAsync(DatasetExport(), new DatasetRunRequest());
 
         result.Status.Should().Be(ExportRunStatus.Failed);
-        result.Error.Should().Contain("Dataset export 'profiles-export'").And.Contain("dataset 'profiles'").And.Contain("no such table: profile");
+        result.Errors.Should().ContainSingle().Which.Should().Contain("Dataset export 'profiles-export'").And.Contain("dataset 'profiles'").And.Contain("no such table: profile");
         Directory.EnumerateFileSystemEntries(_root).Should().BeEmpty();
     }
 
@@ -97,7 +97,7 @@ public sealed class AdoNetSourceTests : IAsyncDisposable
             .RunAsync(DatasetExport(), new DatasetRunRequest());
 
         result.Status.Should().Be(ExportRunStatus.Failed);
-        result.Error.Should().Contain("Dataset export 'profiles-export'").And.Contain("column 'avatar'").And.Contain("BLOB").And.Contain("cannot hold");
+        result.Errors.Should().ContainSingle().Which.Should().Contain("Dataset export 'profiles-export'").And.Contain("column 'avatar'").And.Contain("BLOB").And.Contain("cannot hold");
         Directory.EnumerateFileSystemEntries(_root).Should().BeEmpty();
     }
 
@@ -110,7 +110,7 @@ public sealed class AdoNetSourceTests : IAsyncDisposable
         var result = await DatasetRunner(query).RunAsync(DatasetExport(), new DatasetRunRequest());
 
         result.Status.Should().Be(ExportRunStatus.Failed);
-        result.Error.Should().Contain("column 'first_name'").And.Contain("cannot be read as Timestamp");
+        result.Errors.Should().ContainSingle().Which.Should().Contain("column 'first_name'").And.Contain("cannot be read as Timestamp");
         Directory.EnumerateFileSystemEntries(_root).Should().BeEmpty();
     }
 
@@ -129,12 +129,12 @@ public sealed class AdoNetSourceTests : IAsyncDisposable
 
         var first = await runner.RunAsync(export, new DatasetRunRequest());
         _db.Execute("INSERT INTO profiles (id, email, updated_at) VALUES (4, 'dee@example.com', '2026-02-01 08:00:00.000')");
-        var second = await runner.RunAsync(export, new DatasetRunRequest { Since = first.Watermark });
+        var second = await runner.RunAsync(export, new DatasetRunRequest { Since = first.Entries[0].Watermark });
 
         first.RowsExported.Should().Be(3);
-        first.Watermark.Should().Be(DatasetWatermark.FromTimestamp(new DateTimeOffset(2026, 1, 3, 10, 0, 0, TimeSpan.Zero)));
+        first.Entries[0].Watermark.Should().Be(DatasetWatermark.FromTimestamp(new DateTimeOffset(2026, 1, 3, 10, 0, 0, TimeSpan.Zero)));
         second.RowsRead.Should().Be(1, "the SQL filtered by @since");
-        second.Watermark.Should().Be(DatasetWatermark.FromTimestamp(new DateTimeOffset(2026, 2, 1, 8, 0, 0, TimeSpan.Zero)));
+        second.Entries[0].Watermark.Should().Be(DatasetWatermark.FromTimestamp(new DateTimeOffset(2026, 2, 1, 8, 0, 0, TimeSpan.Zero)));
         File.ReadAllLines(Path.Combine(_root, second.Files.Single().Path)).Should().Equal("id,email,updated_at", "4,dee@example.com,2026-02-01T08:00:00.000Z");
     }
 

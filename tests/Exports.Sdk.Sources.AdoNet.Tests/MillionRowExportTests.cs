@@ -47,7 +47,7 @@ public sealed class MillionRowExportTests(OrdersDatabase database, ITestOutputHe
             var result = await runner.RunAsync(new DatasetExportDefinition { Id = "orders-daily", Source = "shop", Destination = "lake", DatasetId = "orders" }, new DatasetRunRequest());
             var exportTime = watch.Elapsed;
 
-            result.Status.Should().Be(ExportRunStatus.Succeeded, result.Error);
+            result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join(" ", result.Errors));
             result.RowsExported.Should().Be(OrdersDatabase.RowCount);
             result.Files.Select(f => f.Rows).Should().Equal(400_000L, 400_000L, 200_000L);
             var paths = result.Files.Select(f => Path.Combine(root, f.Path)).ToList();
@@ -64,7 +64,7 @@ public sealed class MillionRowExportTests(OrdersDatabase database, ITestOutputHe
             exported.Rows.Should().Be(direct.Rows);
             exported.Value.Should().Be(direct.Checksum);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{format}: exported {result.RowsExported:N0} rows in {exportTime.TotalSeconds:F1} s ({result.RowsExported / exportTime.TotalSeconds:N0} rows/s), {result.Bytes / 1048576.0:F1} MiB in {result.Files.Count} files; read back in {readTime.TotalSeconds:F1} s"));
+                $"{format}: exported {result.RowsExported:N0} rows in {exportTime.TotalSeconds:F1} s ({result.RowsExported / exportTime.TotalSeconds:N0} rows/s), {result.Bytes / 1048576.0:F1} MiB in {result.Files.Count()} files; read back in {readTime.TotalSeconds:F1} s"));
         }
         finally
         {

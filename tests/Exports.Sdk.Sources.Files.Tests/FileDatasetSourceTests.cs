@@ -37,7 +37,7 @@ public sealed class FileDatasetSourceTests : IAsyncDisposable
 
         var result = await runner.RunAsync(Export("orders"), new DatasetRunRequest());
 
-        result.Status.Should().Be(ExportRunStatus.Succeeded, result.Error);
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join(" ", result.Errors));
         var rows = ReadJsonLines(result);
         rows.Should().HaveCount(2);
         rows[0].GetProperty("customer").GetString().Should().Be("Smith, Jr.");
@@ -84,7 +84,7 @@ public sealed class FileDatasetSourceTests : IAsyncDisposable
         var result = await runner.RunAsync(Export("bad"), new DatasetRunRequest());
 
         result.Status.Should().Be(ExportRunStatus.Failed);
-        result.Error.Should().Contain("Dataset export 'files-export'").And.Contain("'bad.csv'").And.Contain("record 2").And.Contain("'many'").And.Contain("'qty'").And.Contain("Int32");
+        result.Errors.Should().ContainSingle().Which.Should().Contain("Dataset export 'files-export'").And.Contain("'bad.csv'").And.Contain("record 2").And.Contain("'many'").And.Contain("'qty'").And.Contain("Int32");
         Directory.EnumerateFileSystemEntries(_output).Should().BeEmpty();
     }
 
@@ -103,7 +103,7 @@ public sealed class FileDatasetSourceTests : IAsyncDisposable
 
         var result = await runner.RunAsync(Export("clicks"), new DatasetRunRequest());
 
-        result.Status.Should().Be(ExportRunStatus.Succeeded, result.Error);
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join(" ", result.Errors));
         var manifest = ManifestWriter.Read(File.ReadAllBytes(Path.Combine(_output, result.ManifestPath!)));
         manifest.Columns.Select(c => $"{c.Name}:{c.Type}").Should().Equal("id:int64", "person.email:string", "person.name.first:string", "score:double", "ok:boolean");
         var rows = ReadJsonLines(result);
@@ -142,14 +142,14 @@ public sealed class FileDatasetSourceTests : IAsyncDisposable
 
         var result = await runner.RunAsync(export, new DatasetRunRequest { Since = DatasetWatermark.FromTimestamp(new DateTimeOffset(2026, 1, 1, 20, 0, 0, TimeSpan.Zero)) });
 
-        result.Status.Should().Be(ExportRunStatus.Succeeded, result.Error);
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join(" ", result.Errors));
         result.RowsRead.Should().Be(25);
         var exported = ReadJsonLines(result);
         exported.Select(r => r.GetProperty("id").GetInt64()).Should().Equal(21, 22, 23, 24, 25);
         exported[3].GetProperty("qty").ValueKind.Should().Be(JsonValueKind.Null);
         exported[0].GetProperty("price").GetDecimal().Should().Be(26.25m);
         exported[0].GetProperty("ref").GetGuid().Should().Be((Guid)rows[20][8]!);
-        result.Watermark.Should().Be(DatasetWatermark.FromTimestamp(new DateTimeOffset(2026, 1, 2, 1, 0, 0, TimeSpan.Zero)));
+        result.Entries[0].Watermark.Should().Be(DatasetWatermark.FromTimestamp(new DateTimeOffset(2026, 1, 2, 1, 0, 0, TimeSpan.Zero)));
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class FileDatasetSourceTests : IAsyncDisposable
 
         var result = await runner.RunAsync(Export("mixed"), new DatasetRunRequest());
 
-        result.Error.Should().Contain("'b.csv'").And.Contain("no column 'name'");
+        result.Errors.Should().ContainSingle().Which.Should().Contain("'b.csv'").And.Contain("no column 'name'");
         Directory.GetFiles(_output, "*", SearchOption.AllDirectories).Should().BeEmpty("the rolled-back part of a.csv is deleted");
     }
 
@@ -200,6 +200,6 @@ public sealed class FileDatasetSourceTests : IAsyncDisposable
         return _provider.GetRequiredService<IDatasetExportRunner>();
     }
 
-    private List<JsonElement> ReadJsonLines(DatasetRunResult result) =>
+    private List<JsonElement> ReadJsonLines(ExportRunResult result) =>
         [.. result.Files.SelectMany(f => File.ReadAllLines(Path.Combine(_output, f.Path))).Select(l => JsonDocument.Parse(l).RootElement)];
 }

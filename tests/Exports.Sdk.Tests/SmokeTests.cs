@@ -29,7 +29,7 @@ public class SmokeTests
         var result = await runner.RunAsync(options.GetDataflow("flow"), new ExportRunRequest());
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
-        result.Audiences[0].Files.Should().HaveCount(3);
+        result.Entries[0].Files.Should().HaveCount(3);
         Directory.GetFiles(root).Should().HaveCount(4);
     }
 }

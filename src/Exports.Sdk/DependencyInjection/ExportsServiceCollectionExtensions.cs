@@ -28,7 +28,9 @@ public static class ExportsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExportsOptions>, ExportsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDestinationCatalog, DestinationCatalog>();
-        services.TryAddSingleton<AudienceExportEngine>();
+        services.TryAddSingleton<AudiencePlanner>();
+        services.TryAddSingleton<DatasetPlanner>();
+        services.TryAddSingleton<ExportPipeline>();
         services.TryAddSingleton<ExportRunner>();
         services.TryAddSingleton<IExportRunner>(sp => sp.GetRequiredService<ExportRunner>());
         services.TryAddSingleton<IExportStore>(sp => new FileExportStore(

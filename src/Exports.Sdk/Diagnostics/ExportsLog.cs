@@ -6,20 +6,20 @@ namespace Exports.Sdk;
 internal static partial class ExportsLog
 {
     [LoggerMessage(EventId = 1000, EventName = "RunStarted", Level = LogLevel.Information,
-        Message = "Run {RunId} of dataflow {DataflowId} started: {AudienceCount} audience(s) to destination {Destination}")]
-    public static partial void RunStarted(ILogger logger, string runId, string dataflowId, int audienceCount, string destination);
+        Message = "Run {RunId} of {FlowKind} {DataflowId} started: {EntryCount} audience(s) or dataset(s) to destination {Destination}")]
+    public static partial void RunStarted(ILogger logger, string runId, string flowKind, string dataflowId, int entryCount, string destination);
 
     [LoggerMessage(EventId = 1001, EventName = "FileCommitted", Level = LogLevel.Information,
-        Message = "Run {RunId}: committed {Path} ({Rows} rows, {Bytes} bytes) for audience {AudienceId} on {Destination}")]
-    public static partial void FileCommitted(ILogger logger, string runId, string path, long rows, long bytes, string audienceId, string destination);
+        Message = "Run {RunId}: committed {Path} ({Rows} rows, {Bytes} bytes) for {SourceId} on {Destination}")]
+    public static partial void FileCommitted(ILogger logger, string runId, string path, long rows, long bytes, string sourceId, string destination);
 
-    [LoggerMessage(EventId = 1002, EventName = "AudienceFailed", Level = LogLevel.Error,
-        Message = "Run {RunId} of dataflow {DataflowId}: audience {AudienceId} failed; its files were removed")]
-    public static partial void AudienceFailed(ILogger logger, Exception exception, string runId, string dataflowId, string audienceId);
+    [LoggerMessage(EventId = 1002, EventName = "EntryFailed", Level = LogLevel.Error,
+        Message = "Run {RunId}: {ExportName} failed; its files were removed")]
+    public static partial void EntryFailed(ILogger logger, Exception exception, string runId, string exportName);
 
     [LoggerMessage(EventId = 1003, EventName = "RollbackFailed", Level = LogLevel.Warning,
-        Message = "Run {RunId}: could not remove a file of audience {AudienceId} from {Destination}")]
-    public static partial void RollbackFailed(ILogger logger, Exception exception, string runId, string audienceId, string destination);
+        Message = "Run {RunId}: could not remove a file of {SourceId} from {Destination}")]
+    public static partial void RollbackFailed(ILogger logger, Exception exception, string runId, string sourceId, string destination);
 
     [LoggerMessage(EventId = 1004, EventName = "ManifestWritten", Level = LogLevel.Information,
         Message = "Run {RunId}: manifest {Path} lists {FileCount} file(s)")]
@@ -30,14 +30,14 @@ internal static partial class ExportsLog
     public static partial void ManifestFailed(ILogger logger, Exception exception, string runId, string path);
 
     [LoggerMessage(EventId = 1006, EventName = "RunFinished", Level = LogLevel.Information,
-        Message = "Run {RunId} of dataflow {DataflowId} finished {Status}: {Rows} rows, {Files} file(s), {Bytes} bytes in {DurationMs} ms")]
-    public static partial void RunFinished(ILogger logger, string runId, string dataflowId, ExportRunStatus status, long rows, int files, long bytes, long durationMs);
+        Message = "Run {RunId} of {FlowKind} {DataflowId} finished {Status}: {Rows} rows, {Files} file(s), {Bytes} bytes in {DurationMs} ms")]
+    public static partial void RunFinished(ILogger logger, string runId, string flowKind, string dataflowId, ExportRunStatus status, long rows, int files, long bytes, long durationMs);
 
     [LoggerMessage(EventId = 1007, EventName = "RunCancelled", Level = LogLevel.Warning,
-        Message = "Run {RunId} of dataflow {DataflowId} was cancelled; its files were removed")]
-    public static partial void RunCancelled(ILogger logger, string runId, string dataflowId);
+        Message = "Run {RunId} of {FlowKind} {DataflowId} was cancelled; its files were removed")]
+    public static partial void RunCancelled(ILogger logger, string runId, string flowKind, string dataflowId);
 
-    [LoggerMessage(EventId = 1100, EventName = "RunRecordFailed", Level = LogLevel.Error,
+    [LoggerMessage(EventId = 1008, EventName = "RunRecordFailed", Level = LogLevel.Error,
         Message = "Run {RunId} of dataflow {DataflowId}: the run record could not be saved")]
     public static partial void RunRecordFailed(ILogger logger, Exception exception, string runId, string dataflowId);
 

@@ -8,7 +8,7 @@ namespace Exports.Sdk;
 /// (counted by reason), drop duplicates of the deduplication key (the source delivers newest first, so the first seen
 /// is the most recently qualified), and check that order.
 /// </summary>
-internal sealed class RowFilter
+internal sealed class RowFilter : IRowSelector
 {
     private readonly (int Ordinal, string Reason)[] _mandatory;
     private readonly int[] _keyOrdinals;
@@ -31,6 +31,8 @@ internal sealed class RowFilter
     }
 
     public long Duplicates { get; private set; }
+
+    public DatasetWatermark? NextWatermark => null;
 
     public IReadOnlyDictionary<string, long> Skipped =>
         _mandatory.Select((m, i) => (m.Reason, Count: _skipCounts[i])).Where(x => x.Count > 0).ToDictionary(x => x.Reason, x => x.Count);

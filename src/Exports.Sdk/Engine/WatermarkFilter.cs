@@ -4,17 +4,47 @@ namespace Exports.Sdk;
 /// Selects the rows of a batch above the incremental starting point and tracks the largest watermark selected, reading
 /// the typed column directly (no boxing). Also guards against sources that ignore <see cref="DatasetReadRequest.Since"/>.
 /// </summary>
-internal sealed class WatermarkFilter
+internal sealed class WatermarkFilter : IRowSelector
 {
     private readonly int _ordinal;
+    private readonly string _column;
+    private readonly ExportColumnType _type;
+    private readonly DatasetWatermark? _sinceWatermark;
     private readonly long _since;
     private readonly bool _hasSince;
 
-    public WatermarkFilter(int ordinal, DatasetWatermark? since)
+    public WatermarkFilter(int ordinal, string column, ExportColumnType type, DatasetWatermark? since)
     {
         _ordinal = ordinal;
+        _column = column;
+        _type = type;
+        _sinceWatermark = since;
         _hasSince = since is not null;
         _since = since?.Value ?? 0;
+    }
+
+    public long Duplicates => 0;
+
+    /// <summary>The largest watermark selected, or the starting point when no newer row came.</summary>
+    public DatasetWatermark? NextWatermark => Max is { } max ? DatasetWatermark.FromValue(_type, max) : _sinceWatermark;
+
+    public IReadOnlyDictionary<string, long> Skipped
+    {
+        get
+        {
+            var skipped = new Dictionary<string, long>(StringComparer.Ordinal);
+            if (NotNewer > 0)
+            {
+                skipped[$"watermark column '{_column}' not after the previous watermark"] = NotNewer;
+            }
+
+            if (NullWatermark > 0)
+            {
+                skipped[$"watermark column '{_column}' is null"] = NullWatermark;
+            }
+
+            return skipped;
+        }
     }
 
     /// <summary>The largest watermark value selected so far, if any.</summary>

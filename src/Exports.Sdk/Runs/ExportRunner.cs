@@ -8,7 +8,7 @@ namespace Exports.Sdk;
 /// and record the outcome. Code (<see cref="IExportRunner"/>), the management API and the schedulers all start runs
 /// here, so every run is in the same history. Checks no permissions.
 /// </summary>
-internal sealed class ExportRunner(IExportStore store, AudienceExportEngine engine, TimeProvider timeProvider, ILogger<ExportRunner>? logger = null) : IExportRunner
+internal sealed class ExportRunner(IExportStore store, AudiencePlanner planner, ExportPipeline pipeline, TimeProvider timeProvider, ILogger<ExportRunner>? logger = null) : IExportRunner
 {
     private readonly ILogger _logger = logger ?? NullLogger<ExportRunner>.Instance;
 
@@ -59,13 +59,14 @@ internal sealed class ExportRunner(IExportStore store, AudienceExportEngine engi
 
         try
         {
-            var result = await engine.RunAsync(dataflow, new ExportRunRequest
+            var plan = await planner.PlanAsync(dataflow, new ExportRunRequest
             {
                 AudienceIds = start.AudienceIds,
                 RunId = record.RunId,
                 ScheduledTime = record.ScheduledTime,
                 ChangedSince = start.ChangedSince,
-            }, progress, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            var result = await pipeline.RunAsync(plan, progress, cancellationToken).ConfigureAwait(false);
             record = record.Complete(result);
             return (record, result);
         }

@@ -30,8 +30,8 @@ public sealed record ExportRunRecord
     /// <summary>When it ended.</summary>
     public DateTimeOffset? EndedAt { get; init; }
 
-    /// <summary>Per audience results, once finished.</summary>
-    public IReadOnlyList<AudienceRunResult> Audiences { get; init; } = [];
+    /// <summary>Per audience (or dataset) results, once finished.</summary>
+    public IReadOnlyList<ExportEntryResult> Entries { get; init; } = [];
 
     /// <summary>The manifest's path, when written.</summary>
     public string? ManifestPath { get; init; }
@@ -45,14 +45,14 @@ public sealed record ExportRunRecord
     /// <summary>Who asked for it (the caller's name), when on demand.</summary>
     public string? RequestedBy { get; init; }
 
-    /// <summary>Rows exported over all audiences.</summary>
-    public long RowsExported => Audiences.Sum(a => a.RowsExported);
+    /// <summary>Rows exported over all entries.</summary>
+    public long RowsExported => Entries.Sum(a => a.RowsExported);
 
-    /// <summary>Rows skipped over all audiences, all reasons.</summary>
-    public long RowsSkipped => Audiences.Sum(a => a.RowsSkipped.Values.Sum());
+    /// <summary>Rows skipped over all entries, all reasons.</summary>
+    public long RowsSkipped => Entries.Sum(a => a.RowsSkipped.Values.Sum());
 
-    /// <summary>Bytes written over all audiences.</summary>
-    public long Bytes => Audiences.Sum(a => a.Bytes);
+    /// <summary>Bytes written over all entries.</summary>
+    public long Bytes => Entries.Sum(a => a.Bytes);
 
     /// <summary>Whether the run is queued or running.</summary>
     public bool IsActive => Status is ExportRunStatus.Queued or ExportRunStatus.Running;
@@ -68,7 +68,7 @@ public sealed record ExportRunRecord
             Status = result.Status,
             StartedAt = result.StartedAt,
             EndedAt = result.EndedAt,
-            Audiences = result.Audiences,
+            Entries = result.Entries,
             ManifestPath = result.ManifestPath,
             Errors = result.Errors,
         };

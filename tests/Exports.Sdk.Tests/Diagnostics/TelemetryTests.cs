@@ -74,8 +74,8 @@ public sealed class TelemetryTests
 
         long Sum(string name) => measurements.Where(m => m.Name == name).Sum(m => m.Value);
         result.Status.Should().Be(ExportRunStatus.Succeeded);
-        Sum("exports.rows.exported").Should().Be(2_500).And.Be(result.Audiences[0].RowsExported);
-        Sum("exports.bytes.written").Should().Be(result.Audiences[0].Bytes);
+        Sum("exports.rows.exported").Should().Be(2_500).And.Be(result.Entries[0].RowsExported);
+        Sum("exports.bytes.written").Should().Be(result.Entries[0].Bytes);
         Sum("exports.files.committed").Should().Be(3);
         measurements.Should().ContainSingle(m => m.Name == "exports.runs").Which.Tags.Should().Contain("status", "Succeeded").And.Contain("destination.type", "local");
         measurements.Where(m => m.Name == "exports.rows.exported").Should().OnlyContain(m => (string?)m.Tags["destination.type"] == "local");
@@ -89,7 +89,7 @@ public sealed class TelemetryTests
         var files = activities.Where(a => a.OperationName == "exports.file" && a.TraceId == run.TraceId).ToList();
         files.Select(f => f.GetTagItem("file.path")).Should().BeEquivalentTo(result.Files.Select(f => f.Path));
         files.Should().OnlyContain(f => f.ParentSpanId == audience.SpanId);
-        files.Sum(f => (long)f.GetTagItem("file.bytes")!).Should().Be(result.Audiences[0].Bytes);
+        files.Sum(f => (long)f.GetTagItem("file.bytes")!).Should().Be(result.Entries[0].Bytes);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public class ExportManagerTests
         found!.ETag.Should().Be(etag);
         found.Definition.Description.Should().Be("edited");
         runs.Should().ContainSingle().Which.Should().Match<ExportRunRecord>(r =>
-            r.Status == ExportRunStatus.Succeeded && r.AudienceIds.Single() == "vip" && r.RowsExported == 5 && r.Audiences[0].Files.Count == 1);
+            r.Status == ExportRunStatus.Succeeded && r.AudienceIds.Single() == "vip" && r.RowsExported == 5 && r.Entries[0].Files.Count == 1);
         runs[0].Host.Should().Be($"{Environment.MachineName}/{Environment.ProcessId}", "the run history says which host ran it");
     }
 
@@ -102,8 +102,8 @@ public class ExportManagerTests
         single.DataflowId.Should().Be(off.Definition.Id);
         single.Status.Should().Be(ExportRunStatus.Succeeded);
         single.AudienceIds.Should().Equal("vip", "churn");
-        all[0].Audiences.Concat(single.Audiences).SelectMany(a => a.Files).Should().HaveCount(4).And.OnlyContain(f => f.Rows == 5);
-        host.Destinations.Get("crm-drop").Files.Keys.Should().Contain(single.Audiences.SelectMany(a => a.Files).Select(f => f.Path));
+        all[0].Entries.Concat(single.Entries).SelectMany(a => a.Files).Should().HaveCount(4).And.OnlyContain(f => f.Rows == 5);
+        host.Destinations.Get("crm-drop").Files.Keys.Should().Contain(single.Entries.SelectMany(a => a.Files).Select(f => f.Path));
     }
 
     [Fact]
@@ -253,7 +253,7 @@ public class ExportManagerTests
 
         var run = await host.Manager.RunAsync(Callers.Admin, created.Definition.Id);
 
-        var audience = run.Audiences.Single();
+        var audience = run.Entries.Single();
         audience.RowsRead.Should().Be(8);
         audience.RowsExported.Should().Be(3);
         audience.RowsSkipped.Should().BeEquivalentTo(new Dictionary<string, long>

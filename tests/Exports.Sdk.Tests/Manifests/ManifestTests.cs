@@ -71,8 +71,8 @@ public sealed class ManifestTests : IDisposable
         // The run result tells the same story as the manifest.
         result.Files.Select(f => (f.Path, f.Size, f.Sha256, f.Rows)).Should().Equal(
             files.Select(f => (f.GetProperty("sinkPath").GetString()!, f.GetProperty("size").GetInt64(), f.GetProperty("sha256").GetString()!, f.GetProperty("rows").GetInt64())));
-        result.Audiences.Select(a => (a.AudienceId, a.RowsRead, a.RowsExported)).Should().Equal(("a", 23L, 23L), ("b", 5L, 5L));
-        result.Audiences.Select(a => a.Bytes).Should().Equal(
+        result.Entries.Select(a => (a.SourceId, a.RowsRead, a.RowsExported)).Should().Equal(("a", 23L, 23L), ("b", 5L, 5L));
+        result.Entries.Select(a => a.Bytes).Should().Equal(
             onDisk.Where(f => f.StartsWith("dest_a", StringComparison.Ordinal)).Sum(f => new FileInfo(Path.Combine(_folder.Root, f)).Length),
             onDisk.Where(f => f.StartsWith("dest_b", StringComparison.Ordinal)).Sum(f => new FileInfo(Path.Combine(_folder.Root, f)).Length));
     }

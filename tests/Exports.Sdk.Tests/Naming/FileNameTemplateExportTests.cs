@@ -60,7 +60,7 @@ public sealed class FileNameTemplateExportTests : IDisposable
         Directory.GetDirectories(_folder.Root).Should().Equal(Path.Combine(_folder.Root, "outer"));
         Directory.GetDirectories(_root).Should().BeEmpty();
 
-        var names = result.Audiences[0].Files.Select(f => f.Name).ToList();
+        var names = result.Entries[0].Files.Select(f => f.Name).ToList();
         names.Should().HaveCount(3);
         foreach (var file in names)
         {

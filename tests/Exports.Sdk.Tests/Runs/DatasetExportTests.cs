@@ -28,12 +28,12 @@ public sealed class DatasetExportTests : IAsyncDisposable
 
         var result = await runner.RunAsync(Export(watermark: "seq"), new DatasetRunRequest { RunId = "run-1", ScheduledTime = Slot });
 
-        result.Status.Should().Be(ExportRunStatus.Succeeded, result.Error);
-        result.FolderPath.Should().Be("lake/web_events/exportTime=202603140926");
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join(" ", result.Errors));
+        result.Entries[0].FolderPath.Should().Be("lake/web_events/exportTime=202603140926");
         result.Files.Select(f => f.Path).Should().Equal("lake/web_events/exportTime=202603140926/web_events-run-1.jsonl");
         result.ManifestPath.Should().Be("lake/web_events/exportTime=202603140926/manifest-out-run-1.json");
         result.RowsExported.Should().Be(10);
-        result.Watermark.Should().Be(DatasetWatermark.FromInt64(10));
+        result.Entries[0].Watermark.Should().Be(DatasetWatermark.FromInt64(10));
 
         var manifest = ManifestWriter.Read(File.ReadAllBytes(Path.Combine(_root, result.ManifestPath!)));
         manifest.DataflowId.Should().Be("events-export");
@@ -51,7 +51,7 @@ public sealed class DatasetExportTests : IAsyncDisposable
         var first = await runner.RunAsync(Export(), new DatasetRunRequest { ScheduledTime = Slot });
         var second = await runner.RunAsync(Export(), new DatasetRunRequest { ScheduledTime = Slot.AddSeconds(5) });
 
-        first.FolderPath.Should().Be(second.FolderPath);
+        first.Entries[0].FolderPath.Should().Be(second.Entries[0].FolderPath);
         first.Files.Single().Name.Should().NotBe(second.Files.Single().Name);
         Files().Count(f => f.EndsWith(".jsonl", StringComparison.Ordinal)).Should().Be(2);
     }
@@ -65,16 +65,16 @@ public sealed class DatasetExportTests : IAsyncDisposable
 
         var first = await runner.RunAsync(export, new DatasetRunRequest { ScheduledTime = Slot });
         _source.AppendRows("web/events", Events(101, 130));
-        var second = await runner.RunAsync(export, new DatasetRunRequest { ScheduledTime = Slot.AddHours(1), Since = first.Watermark });
-        var third = await runner.RunAsync(export, new DatasetRunRequest { ScheduledTime = Slot.AddHours(2), Since = second.Watermark });
+        var second = await runner.RunAsync(export, new DatasetRunRequest { ScheduledTime = Slot.AddHours(1), Since = first.Entries[0].Watermark });
+        var third = await runner.RunAsync(export, new DatasetRunRequest { ScheduledTime = Slot.AddHours(2), Since = second.Entries[0].Watermark });
 
         first.RowsExported.Should().Be(100);
-        first.Watermark.Should().Be(DatasetWatermark.FromInt64(100));
+        first.Entries[0].Watermark.Should().Be(DatasetWatermark.FromInt64(100));
         second.RowsExported.Should().Be(30);
         ReadSeq(second).Should().Equal(Enumerable.Range(101, 30).Select(i => (long)i));
-        second.Watermark.Should().Be(DatasetWatermark.FromInt64(130));
+        second.Entries[0].Watermark.Should().Be(DatasetWatermark.FromInt64(130));
         third.RowsExported.Should().Be(0, "nothing new: a header-less empty JSON Lines file");
-        third.Watermark.Should().Be(second.Watermark, "no new row keeps the watermark");
+        third.Entries[0].Watermark.Should().Be(second.Entries[0].Watermark, "no new row keeps the watermark");
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class DatasetExportTests : IAsyncDisposable
 
         ReadSeq(result).Should().Equal(Enumerable.Range(41, 10).Select(i => (long)i));
         result.RowsRead.Should().Be(50);
-        result.RowsSkipped.Should().ContainSingle().Which.Value.Should().Be(40);
+        result.Entries[0].RowsSkipped.Should().ContainSingle().Which.Value.Should().Be(40);
     }
 
     [Fact]
@@ -102,21 +102,21 @@ public sealed class DatasetExportTests : IAsyncDisposable
         _source.AppendRows("web/events", Events(101, 150));
 
         _failing.FailAfterBatches = 1;
-        var failed = await runner.RunAsync(export, new DatasetRunRequest { ScheduledTime = Slot.AddHours(1), Since = first.Watermark, RunId = "run-2" });
+        var failed = await runner.RunAsync(export, new DatasetRunRequest { ScheduledTime = Slot.AddHours(1), Since = first.Entries[0].Watermark, RunId = "run-2" });
         _failing.FailAfterBatches = null;
-        var retried = await runner.RunAsync(export, new DatasetRunRequest { ScheduledTime = Slot.AddHours(2), Since = failed.Watermark });
+        var retried = await runner.RunAsync(export, new DatasetRunRequest { ScheduledTime = Slot.AddHours(2), Since = failed.Entries[0].Watermark });
 
         failed.Status.Should().Be(ExportRunStatus.Failed);
-        failed.Error.Should().Contain("events-export").And.Contain("web/events").And.Contain("connection reset");
-        failed.Watermark.Should().Be(first.Watermark, "a failed run must not advance the watermark");
+        failed.Errors.Should().ContainSingle().Which.Should().Contain("events-export").And.Contain("web/events").And.Contain("connection reset");
+        failed.Entries[0].Watermark.Should().Be(first.Entries[0].Watermark, "a failed run must not advance the watermark");
         failed.Files.Should().BeEmpty();
         Files().Should().NotContain(f => f.Contains("run-2", StringComparison.Ordinal), "the failed run's committed parts are deleted");
-        retried.Status.Should().Be(ExportRunStatus.Succeeded, retried.Error);
-        retried.Watermark.Should().Be(DatasetWatermark.FromInt64(150));
+        retried.Status.Should().Be(ExportRunStatus.Succeeded, string.Join(" ", retried.Errors));
+        retried.Entries[0].Watermark.Should().Be(DatasetWatermark.FromInt64(150));
 
         var exported = new[] { first, retried }.SelectMany(ReadSeq).ToList();
         exported.Should().OnlyHaveUniqueItems().And.BeEquivalentTo(Enumerable.Range(1, 150).Select(i => (long)i), "every row exactly once");
-        Files().Except(before).Should().OnlyContain(f => f.Contains(retried.FolderPath, StringComparison.Ordinal));
+        Files().Except(before).Should().OnlyContain(f => f.Contains(retried.Entries[0].FolderPath, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class DatasetExportTests : IAsyncDisposable
         var result = await runner.RunAsync(WithColumns(Export(), "seq", "event.kind"), new DatasetRunRequest());
 
         result.Status.Should().Be(ExportRunStatus.Failed);
-        result.Error.Should().Contain("Dataset export 'events-export'").And.Contain("dataset 'web/events'").And.Contain("'event.kind'");
+        result.Errors.Should().ContainSingle().Which.Should().Contain("Dataset export 'events-export'").And.Contain("dataset 'web/events'").And.Contain("'event.kind'");
         Files().Should().BeEmpty();
     }
 
@@ -139,7 +139,7 @@ public sealed class DatasetExportTests : IAsyncDisposable
 
         var result = await Runner().RunAsync(Export(watermark: "event.type"), new DatasetRunRequest());
 
-        result.Error.Should().Contain("watermark column 'event.type' is String");
+        result.Errors.Should().ContainSingle().Which.Should().Contain("watermark column 'event.type' is String");
         Files().Should().BeEmpty();
     }
 
@@ -209,7 +209,7 @@ public sealed class DatasetExportTests : IAsyncDisposable
     private List<string> Files() =>
         [.. Directory.GetFiles(_root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(_root, f).Replace('\\', '/'))];
 
-    private List<long> ReadSeq(DatasetRunResult result) =>
+    private List<long> ReadSeq(ExportRunResult result) =>
         [.. result.Files.SelectMany(f => File.ReadAllLines(Path.Combine(_root, f.Path)))
             .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("seq").GetInt64())];
 

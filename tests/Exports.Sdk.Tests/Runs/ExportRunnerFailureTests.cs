@@ -27,7 +27,7 @@ public sealed class ExportRunnerFailureTests : IDisposable
 
         result.Status.Should().Be(ExportRunStatus.Failed);
         result.ManifestPath.Should().BeNull();
-        var audience = result.Audiences.Should().ContainSingle().Subject;
+        var audience = result.Entries.Should().ContainSingle().Subject;
         audience.Status.Should().Be(ExportRunStatus.Failed);
         audience.Files.Should().BeEmpty();
         audience.RowsExported.Should().Be(0);
@@ -54,7 +54,7 @@ public sealed class ExportRunnerFailureTests : IDisposable
         var result = await Scenario(Source(Rows), d => recorder = new RecordingDestination(d) { FailOpenNumber = 3 }, compression).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Failed);
-        result.Audiences[0].Error.Should().Contain("Dataflow 'flow'").And.Contain("audience 'seg'")
+        result.Entries[0].Error.Should().Contain("Dataflow 'flow'").And.Contain("audience 'seg'")
             .And.Contain($"simulated outage opening 'dest_seg_3{extension}'");
         _folder.ListAllFiles().Should().BeEmpty();
         recorder!.Events.Should().Equal(
@@ -78,9 +78,9 @@ public sealed class ExportRunnerFailureTests : IDisposable
         var result = await Scenario(Source(Rows), d => recorder = new RecordingDestination(d) { FailCommitNumber = 3 }, compression).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Failed);
-        result.Audiences[0].Error.Should().Contain("Dataflow 'flow'").And.Contain("audience 'seg'")
+        result.Entries[0].Error.Should().Contain("Dataflow 'flow'").And.Contain("audience 'seg'")
             .And.Contain($"simulated outage committing 'dest_seg_3{extension}'");
-        result.Audiences[0].Files.Should().BeEmpty();
+        result.Entries[0].Files.Should().BeEmpty();
         _folder.ListAllFiles().Should().BeEmpty("the third part's temp file is removed and the first two parts are deleted");
         recorder!.Events.Should().ContainInOrder($"open dest_seg_3{extension}", $"abort dest_seg_3{extension}")
             .And.Contain($"delete dest_seg{extension}")
@@ -107,8 +107,8 @@ public sealed class ExportRunnerFailureTests : IDisposable
         }.RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.PartiallySucceeded);
-        result.Audiences.Select(a => a.Status).Should().Equal(ExportRunStatus.Succeeded, ExportRunStatus.Failed);
-        result.Audiences[1].Error.Should().Contain("audience 'b'").And.Contain("simulated outage committing 'dest_b_2.csv'");
+        result.Entries.Select(a => a.Status).Should().Equal(ExportRunStatus.Succeeded, ExportRunStatus.Failed);
+        result.Entries[1].Error.Should().Contain("audience 'b'").And.Contain("simulated outage committing 'dest_b_2.csv'");
         _folder.ListAllFiles().Should().BeEquivalentTo(["dest_a.csv", "dest_a_2.csv", "manifest-dest-run1.json"]);
         recorder!.Events.Should().Contain("delete dest_b.csv");
     }

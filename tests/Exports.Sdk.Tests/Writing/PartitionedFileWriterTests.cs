@@ -97,7 +97,7 @@ public sealed class PartitionedFileWriterTests : IDisposable
         }
 
         parts.SelectMany(ReadIds).Should().Equal(Enumerable.Range(0, rows));
-        result.Audiences[0].Files.Select(f => f.Rows).Should().Equal(parts.Select(p => (long)ReadIds(p).Count));
+        result.Entries[0].Files.Select(f => f.Rows).Should().Equal(parts.Select(p => (long)ReadIds(p).Count));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class PartitionedFileWriterTests : IDisposable
         FileContent.ParseCsvFile(Path.Combine(_folder.Root, "dest_seg.csv")).Should().BeEquivalentTo(
             [new[] { "id", "name", "guid" }], o => o.WithStrictOrdering());
         File.ReadAllText(Path.Combine(_folder.Root, "dest_seg.csv")).Should().Be("id,name,guid\n");
-        result.Audiences[0].Files.Should().ContainSingle().Which.Rows.Should().Be(0);
+        result.Entries[0].Files.Should().ContainSingle().Which.Rows.Should().Be(0);
     }
 
     [Fact]
@@ -204,11 +204,11 @@ public sealed class PartitionedFileWriterTests : IDisposable
         all.Select(r => r[1]).Should().Equal(Enumerable.Range(0, rows).Select(i => (string)Row(i)[1]!));
         all.Select(r => Guid.Parse(r[2])).Should().Equal(Enumerable.Range(0, rows).Select(i => (Guid)Row(i)[2]!));
 
-        result.Audiences[0].RowsRead.Should().Be(rows);
-        result.Audiences[0].RowsExported.Should().Be(rows);
-        result.Audiences[0].Files.Select(f => f.Name).Should().Equal(expectedNames);
-        result.Audiences[0].Files.Select(f => f.Part).Should().Equal(Enumerable.Range(1, expectedNames.Count));
-        result.Audiences[0].Files.Select(f => f.Rows).Should().Equal(expectedRowsPerPart.Select(r => (long)r));
+        result.Entries[0].RowsRead.Should().Be(rows);
+        result.Entries[0].RowsExported.Should().Be(rows);
+        result.Entries[0].Files.Select(f => f.Name).Should().Equal(expectedNames);
+        result.Entries[0].Files.Select(f => f.Part).Should().Equal(Enumerable.Range(1, expectedNames.Count));
+        result.Entries[0].Files.Select(f => f.Rows).Should().Equal(expectedRowsPerPart.Select(r => (long)r));
     }
 
     private List<string> DataFiles() =>

@@ -132,7 +132,7 @@ public sealed class CsvEscapeTests : IDisposable
         }.RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Failed);
-        result.Audiences[0].Error.Should().Contain("'city'").And.Contain("Washington, D.C.").And.Contain("'flow'").And.Contain("'seg'");
+        result.Entries[0].Error.Should().Contain("'city'").And.Contain("Washington, D.C.").And.Contain("'flow'").And.Contain("'seg'");
         _folder.ListAllFiles().Should().BeEmpty();
     }
 

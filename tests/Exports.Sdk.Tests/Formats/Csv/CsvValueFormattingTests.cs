@@ -99,7 +99,7 @@ public sealed class CsvValueFormattingTests : IDisposable
         }.RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Failed, "an ISO timestamp holds ':' and cannot be written unquoted without an escape");
-        result.Audiences[0].Error.Should().Contain("2024-02-29T21:59:58.123Z").And.Contain("'ts'");
+        result.Entries[0].Error.Should().Contain("2024-02-29T21:59:58.123Z").And.Contain("'ts'");
         _folder.ListAllFiles().Should().BeEmpty();
     }
 

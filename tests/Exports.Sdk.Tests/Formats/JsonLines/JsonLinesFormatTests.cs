@@ -161,7 +161,7 @@ public sealed class JsonLinesFormatTests : IDisposable
         var result = await Export(source, d => d.Format.Name = "jsonl").RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Failed);
-        result.Audiences[0].Error.Should().Contain("person.name").And.Contain("'flow'").And.Contain("'seg'");
+        result.Entries[0].Error.Should().Contain("person.name").And.Contain("'flow'").And.Contain("'seg'");
         _folder.ListAllFiles().Should().BeEmpty();
     }
 

@@ -1,0 +1,172 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// Plans a run of a dataset export: one entry, the dataset, read with its columns (and the watermark column), keeping
+/// the rows above the incremental starting point, into <c>&lt;folder&gt;/&lt;datasetId&gt;/exportTime=YYYYMMDDHHMM/</c>.
+/// All or nothing: any failure, the manifest's included, removes every file of the run, so the watermark (unchanged)
+/// and the destination agree.
+/// </summary>
+internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IExportFormat> formats, IServiceProvider services, TimeProvider timeProvider)
+{
+    /// <summary>The pattern of the <c>exportTime=</c> folder (UTC).</summary>
+    internal const string ExportTimeFormat = "yyyyMMddHHmm";
+
+    /// <exception cref="ExportValidationException">The export names an unknown source, destination or format, or is incomplete.</exception>
+    public ExportPlan Plan(DatasetExportDefinition export, DatasetRunRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        ArgumentNullException.ThrowIfNull(request);
+        var (target, source) = Resolve(export, request);
+        var runId = request.RunId ?? RunIds.New(timeProvider);
+        var scheduledTime = request.ScheduledTime ?? timeProvider.GetUtcNow();
+        var folder = GetFolderPath(target.Definition.FolderPath, export.DatasetId, scheduledTime);
+        var exportName = $"Dataset export '{export.Id}', dataset '{export.DatasetId}'";
+        var readRequest = new DatasetReadRequest(export.DatasetId)
+        {
+            Columns = export.Columns.Count == 0 || export.WatermarkColumn is null || export.Columns.Contains(export.WatermarkColumn)
+                ? export.Columns
+                : [.. export.Columns, export.WatermarkColumn],
+            WatermarkColumn = export.WatermarkColumn,
+            Since = request.Since,
+        };
+
+        OutputColumn[] MapColumns(ExportSchema schema) => export.Columns.Count > 0
+            ? OutputColumnMapper.Map(schema, export.Columns, exportName, export.Source)
+            : OutputColumnMapper.All(schema);
+
+        return new ExportPlan
+        {
+            RunId = runId,
+            FlowId = export.Id,
+            FlowKind = "dataset export",
+            FlowName = $"Dataset export '{export.Id}'",
+            ScheduledTime = scheduledTime,
+            Target = target,
+            ManifestFolder = folder,
+            DefaultColumns = [],
+            AllOrNothing = true,
+            ToManifestFile = f => ExportTarget.ToManifestFile(f) with { DatasetId = f.SourceId },
+            Entries =
+            [
+                new ExportEntryPlan
+                {
+                    SourceId = export.DatasetId,
+                    ExportName = exportName,
+                    FolderPath = folder,
+                    BaseName = FileNameSanitizer.Sanitize($"{export.DatasetId}-{runId}"),
+                    Since = request.Since,
+                    ReadAsync = ct => source.ReadRowsAsync(readRequest, ct),
+                    MapColumns = MapColumns,
+                    CreateSelector = schema => CreateSelector(schema, export, request.Since, exportName),
+                    // No batch at all: the listed schema still gives the empty file its columns.
+                    ColumnsWhenEmptyAsync = async ct => await FindSchemaAsync(source, export.DatasetId, ct).ConfigureAwait(false) is { } listed ? MapColumns(listed) : null,
+                },
+            ],
+        };
+    }
+
+    /// <summary>The folder of a run: <c>&lt;folder&gt;/&lt;datasetId&gt;/exportTime=YYYYMMDDHHMM</c> (UTC).</summary>
+    internal static string GetFolderPath(string? destinationFolder, string datasetId, DateTimeOffset scheduledTime) =>
+        DestinationPath.Combine(destinationFolder, FileNameSanitizer.Sanitize(datasetId) + "/exportTime="
+            + scheduledTime.UtcDateTime.ToString(ExportTimeFormat, CultureInfo.InvariantCulture));
+
+    private (ExportTarget Target, IDatasetSource Source) Resolve(DatasetExportDefinition export, DatasetRunRequest request)
+    {
+        var where = $"Dataset export '{export.Id}'";
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(export.Id))
+        {
+            problems.Add("A dataset export has no Id.");
+        }
+
+        if (string.IsNullOrEmpty(export.DatasetId))
+        {
+            problems.Add($"{where}: DatasetId is required.");
+        }
+
+        IDatasetSource? source = null;
+        if (string.IsNullOrEmpty(export.Source))
+        {
+            problems.Add($"{where}: Source is required.");
+        }
+        else if ((source = services.GetKeyedService<IDatasetSource>(export.Source)) is null)
+        {
+            problems.Add($"{where}: Source '{export.Source}' is not a registered dataset source.");
+        }
+
+        ExportTarget? target = null;
+        if (string.IsNullOrEmpty(export.Destination))
+        {
+            problems.Add($"{where}: Destination is required.");
+        }
+        else
+        {
+            try
+            {
+                target = ExportTarget.Resolve(catalog, formats, export.Destination);
+            }
+            catch (ExportValidationException ex)
+            {
+                problems.AddRange(ex.Errors.Select(e => $"{where}: {e}"));
+            }
+        }
+
+        foreach (var duplicate in export.Columns.GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            problems.Add($"{where}: Columns lists '{duplicate.Key}' more than once.");
+        }
+
+        if (request.Since is not null && string.IsNullOrEmpty(export.WatermarkColumn))
+        {
+            problems.Add($"{where}: the run asks for rows since {request.Since} but the export has no WatermarkColumn.");
+        }
+
+        return problems.Count > 0 ? throw new ExportValidationException(problems) : (target!, source!);
+    }
+
+    private static IRowSelector CreateSelector(ExportSchema schema, DatasetExportDefinition export, DatasetWatermark? since, string exportName)
+    {
+        if (export.WatermarkColumn is not { Length: > 0 } name)
+        {
+            return new AllRowsSelector();
+        }
+
+        var ordinal = schema.IndexOf(name);
+        if (ordinal < 0)
+        {
+            throw new ExportException(
+                $"{exportName}: the source '{export.Source}' returned no watermark column '{name}'; it returned {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
+        }
+
+        var type = schema[ordinal].Type;
+        if (!DatasetWatermark.IsSupported(type))
+        {
+            throw new ExportException($"{exportName}: the watermark column '{name}' is {type}; a watermark column must be Int32, Int64, Date or Timestamp.");
+        }
+
+        if (since is { } s && s.Type != type && !(IsInteger(s.Type) && IsInteger(type)))
+        {
+            throw new ExportException($"{exportName}: the watermark column '{name}' is {type}, but the watermark passed in ({s}) is {s.Type}.");
+        }
+
+        return new WatermarkFilter(ordinal, name, type, since);
+
+        static bool IsInteger(ExportColumnType t) => t is ExportColumnType.Int32 or ExportColumnType.Int64;
+    }
+
+    private static async Task<ExportSchema?> FindSchemaAsync(IDatasetSource source, string datasetId, CancellationToken cancellationToken)
+    {
+        await foreach (var dataset in source.ListDatasetsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (string.Equals(dataset.Id, datasetId, StringComparison.Ordinal))
+            {
+                return dataset.Schema;
+            }
+        }
+
+        return null;
+    }
+}

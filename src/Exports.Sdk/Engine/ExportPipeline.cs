@@ -1,0 +1,324 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// The one export pipeline, for audiences and datasets alike: for each entry, source → row selection →
+/// <see cref="PartitionedFileWriter"/>; then the manifest; and the rollback when something fails. A cancelled run is
+/// rolled back entirely; a failed entry is rolled back alone, or with every other when the plan is all-or-nothing.
+/// </summary>
+internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPipeline>? logger = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger<ExportPipeline>.Instance;
+
+    public async Task<ExportRunResult> RunAsync(ExportPlan plan, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var startedAt = timeProvider.GetUtcNow();
+        var destination = plan.Target.Definition;
+        using var activity = ExportsTelemetry.ActivitySource.StartActivity("exports.run");
+        activity?.SetTag("dataflow", plan.FlowId);
+        activity?.SetTag("destination", destination.Name);
+        activity?.SetTag("destination.type", destination.Type);
+        activity?.SetTag("run.id", plan.RunId);
+        ExportsLog.RunStarted(_logger, plan.RunId, plan.FlowKind, plan.FlowId, plan.Entries.Count, destination.Name);
+
+        var run = new RunState(plan, progress);
+        var entries = new List<ExportEntryResult>();
+        try
+        {
+            foreach (var entry in plan.Entries)
+            {
+                var entryResult = await ExportEntryAsync(run, entry, cancellationToken).ConfigureAwait(false);
+                entries.Add(entryResult);
+                if (entryResult.Error is not null && plan.AllOrNothing)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // A cancelled run leaves nothing: finished entries are removed too, since no manifest will vouch for them.
+            await RollbackAllAsync(run).ConfigureAwait(false);
+            ExportsLog.RunCancelled(_logger, plan.RunId, plan.FlowKind, plan.FlowId);
+            RecordRun(plan, ExportRunStatus.Cancelled, timeProvider.GetUtcNow() - startedAt);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "cancelled");
+            throw;
+        }
+
+        var errors = entries.Where(r => r.Error is not null).Select(r => r.Error!).ToList();
+        var succeeded = entries.Count(r => r.Status == ExportRunStatus.Succeeded);
+        var status = succeeded == plan.Entries.Count ? ExportRunStatus.Succeeded
+            : succeeded > 0 && !plan.AllOrNothing ? ExportRunStatus.PartiallySucceeded
+            : ExportRunStatus.Failed;
+        if (status == ExportRunStatus.Failed && plan.AllOrNothing)
+        {
+            entries = await FailAllAsync(run, entries).ConfigureAwait(false);
+        }
+
+        string? manifestPath = null;
+        var files = entries.SelectMany(r => r.Files).ToList();
+        if (status != ExportRunStatus.Failed && destination.WriteManifest
+            && (files.Count > 0 || destination.EmptyExport == EmptyExportBehavior.ManifestOnly))
+        {
+            var path = DestinationPath.Combine(plan.ManifestFolder, ManifestWriter.GetFileName(destination.EffectiveId, plan.RunId));
+            try
+            {
+                var manifest = plan.Target.CreateManifest(plan.RunId, plan.ScheduledTime, plan.FlowId, run.ManifestColumns,
+                    files.Select(plan.ToManifestFile), timeProvider.GetUtcNow());
+                await ManifestWriter.WriteAsync(plan.Target.Destination, path, manifest, cancellationToken).ConfigureAwait(false);
+                manifestPath = path;
+                ExportsLog.ManifestWritten(_logger, plan.RunId, path, files.Count);
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancelled before the manifest was published: like a run cancelled earlier, it leaves nothing.
+                await RollbackAllAsync(run).ConfigureAwait(false);
+                ExportsLog.RunCancelled(_logger, plan.RunId, plan.FlowKind, plan.FlowId);
+                throw;
+            }
+            catch (Exception ex)
+            {
+                ExportsLog.ManifestFailed(_logger, ex, plan.RunId, path);
+                errors.Add($"{plan.FlowName}: the manifest '{path}' could not be written to destination '{destination.Name}': {ex.Message}");
+                status = ExportRunStatus.Failed;
+                if (plan.AllOrNothing)
+                {
+                    entries = await FailAllAsync(run, entries).ConfigureAwait(false);
+                }
+
+                // Otherwise the data files stay: without a manifest partners will not load them, and a retry replaces them.
+            }
+        }
+
+        var endedAt = timeProvider.GetUtcNow();
+        var result = new ExportRunResult
+        {
+            RunId = plan.RunId,
+            DataflowId = plan.FlowId,
+            DestinationName = destination.Name,
+            Status = status,
+            ScheduledTime = plan.ScheduledTime,
+            StartedAt = startedAt,
+            EndedAt = endedAt,
+            Entries = entries,
+            ManifestPath = manifestPath,
+            Errors = errors,
+        };
+        RecordRun(plan, status, result.Duration);
+        activity?.SetTag("status", status.ToString());
+        if (status != ExportRunStatus.Succeeded)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, string.Join(" ", errors));
+        }
+
+        var fileCount = entries.Sum(e => e.Files.Count);
+        ExportsLog.RunFinished(_logger, plan.RunId, plan.FlowKind, plan.FlowId, status, result.RowsExported, fileCount, result.Bytes, (long)result.Duration.TotalMilliseconds);
+        return result;
+    }
+
+    private async Task<ExportEntryResult> ExportEntryAsync(RunState run, ExportEntryPlan entry, CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        var plan = run.Plan;
+        using var activity = ExportsTelemetry.ActivitySource.StartActivity("exports.audience");
+        activity?.SetTag("dataflow", plan.FlowId);
+        activity?.SetTag("destination.type", plan.Target.Definition.Type);
+        activity?.SetTag("audience", entry.SourceId);
+        activity?.SetTag("run.id", plan.RunId);
+        long rowsRead = 0;
+        PartitionedFileWriter? writer = null;
+        IRowSelector? selector = null;
+        try
+        {
+            if (entry.Problem is not null)
+            {
+                throw new ExportException($"{entry.ExportName}: {entry.Problem}");
+            }
+
+            int[] selection = [];
+            await foreach (var batch in entry.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (writer is null)
+                {
+                    var columns = entry.MapColumns(batch.Schema);
+                    run.MappedColumns ??= columns;
+                    selector = entry.CreateSelector(batch.Schema);
+                    writer = CreateWriter(run, entry, columns);
+                }
+
+                if (selection.Length < batch.Count)
+                {
+                    selection = new int[Math.Max(batch.Count, batch.Capacity)];
+                }
+
+                rowsRead += batch.Count;
+                var selected = selector!.Select(batch, selection);
+                if (selected > 0)
+                {
+                    await writer.WriteAsync(batch, selection.AsMemory(0, selected), cancellationToken).ConfigureAwait(false);
+                }
+
+                run.Progress?.Report(new ExportProgress(plan.RunId, entry.SourceId, rowsRead, writer.RowsWritten, writer.BytesWritten, writer.CommittedFiles.Count, writer.CurrentPart));
+            }
+
+            if (writer is null && await entry.ColumnsWhenEmptyAsync(cancellationToken).ConfigureAwait(false) is { } emptyColumns)
+            {
+                // No batch at all: the empty file still has its columns.
+                run.EmptyColumns ??= emptyColumns;
+                writer = CreateWriter(run, entry, emptyColumns);
+            }
+
+            if (writer is not null)
+            {
+                await writer.CompleteAsync(plan.Target.Definition.EmptyExport == EmptyExportBehavior.HeaderOnlyFile, cancellationToken).ConfigureAwait(false);
+                run.Progress?.Report(new ExportProgress(plan.RunId, entry.SourceId, rowsRead, writer.RowsWritten, writer.BytesWritten, writer.CommittedFiles.Count, writer.CurrentPart));
+                RecordEntry(plan, writer, selector);
+            }
+
+            activity?.SetTag("rows", writer?.RowsWritten ?? 0);
+            activity?.SetTag("bytes", writer?.BytesWritten ?? 0);
+            return new ExportEntryResult
+            {
+                SourceId = entry.SourceId,
+                Status = ExportRunStatus.Succeeded,
+                FolderPath = entry.FolderPath ?? "",
+                RowsRead = rowsRead,
+                RowsExported = writer?.RowsWritten ?? 0,
+                RowsSkipped = selector?.Skipped ?? new Dictionary<string, long>(),
+                DuplicatesDropped = selector?.Duplicates ?? 0,
+                Files = writer is null ? [] : [.. writer.CommittedFiles],
+                Duration = timeProvider.GetElapsedTime(started),
+                Watermark = selector is null ? entry.Since : selector.NextWatermark,
+            };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await RollbackAsync(run, writer, entry.SourceId).ConfigureAwait(false);
+            ExportsLog.EntryFailed(_logger, ex, plan.RunId, entry.ExportName);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            return new ExportEntryResult
+            {
+                SourceId = entry.SourceId,
+                Status = ExportRunStatus.Failed,
+                FolderPath = entry.FolderPath ?? "",
+                RowsRead = rowsRead,
+                Duration = timeProvider.GetElapsedTime(started),
+                Watermark = entry.Since,
+                Error = ex.Message.StartsWith(entry.ExportName, StringComparison.Ordinal) ? ex.Message : $"{entry.ExportName}: {ex.Message}",
+            };
+        }
+        catch (OperationCanceledException)
+        {
+            await RollbackAsync(run, writer, entry.SourceId).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private PartitionedFileWriter CreateWriter(RunState run, ExportEntryPlan entry, OutputColumn[] columns)
+    {
+        var definition = run.Plan.Target.Definition;
+        var writer = run.Plan.Target.CreateWriter(columns, entry.ExportName, entry.FolderPath, entry.BaseName, entry.SourceId, file =>
+        {
+            run.CommittedColumns ??= columns;
+            ExportsLog.FileCommitted(_logger, run.Plan.RunId, file.Path, file.Rows, file.Size, entry.SourceId, definition.Name);
+        });
+        run.Writers.Add((entry.SourceId, writer));
+        return writer;
+    }
+
+    /// <summary>An all-or-nothing run failed: every file goes, and every entry reports the failure.</summary>
+    private async Task<List<ExportEntryResult>> FailAllAsync(RunState run, List<ExportEntryResult> entries)
+    {
+        await RollbackAllAsync(run).ConfigureAwait(false);
+        return [.. entries.Select(e => e.Status == ExportRunStatus.Succeeded
+            ? e with { Status = ExportRunStatus.Failed, RowsExported = 0, Files = [], Watermark = run.Plan.Entries.First(p => p.SourceId == e.SourceId).Since }
+            : e)];
+    }
+
+    private async ValueTask RollbackAllAsync(RunState run)
+    {
+        foreach (var (sourceId, writer) in run.Writers.ToList())
+        {
+            await RollbackAsync(run, writer, sourceId).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask RollbackAsync(RunState run, PartitionedFileWriter? writer, string sourceId)
+    {
+        if (writer is null)
+        {
+            return;
+        }
+
+        foreach (var failure in await writer.RollbackAsync().ConfigureAwait(false))
+        {
+            ExportsLog.RollbackFailed(_logger, failure, run.Plan.RunId, sourceId, run.Plan.Target.Definition.Name);
+        }
+
+        await writer.DisposeAsync().ConfigureAwait(false);
+        run.Writers.RemoveAll(w => ReferenceEquals(w.Writer, writer));
+    }
+
+    private static void RecordRun(ExportPlan plan, ExportRunStatus status, TimeSpan duration)
+    {
+        var tags = Tags(plan);
+        ExportsTelemetry.RunDuration.Record(duration.TotalSeconds, tags);
+        tags.Add("status", status.ToString());
+        ExportsTelemetry.Runs.Add(1, tags);
+    }
+
+    private static void RecordEntry(ExportPlan plan, PartitionedFileWriter writer, IRowSelector? selector)
+    {
+        var tags = Tags(plan);
+        ExportsTelemetry.RowsExported.Add(writer.RowsWritten, tags);
+        ExportsTelemetry.BytesWritten.Add(writer.CommittedFiles.Sum(f => f.Size), tags);
+        ExportsTelemetry.FilesCommitted.Add(writer.CommittedFiles.Count, tags);
+        if (selector is null)
+        {
+            return;
+        }
+
+        foreach (var (reason, count) in selector.Skipped)
+        {
+            var skipped = Tags(plan);
+            skipped.Add("reason", reason);
+            ExportsTelemetry.RowsSkipped.Add(count, skipped);
+        }
+
+        if (selector.Duplicates > 0)
+        {
+            var duplicates = Tags(plan);
+            duplicates.Add("reason", "duplicate");
+            ExportsTelemetry.RowsSkipped.Add(selector.Duplicates, duplicates);
+        }
+    }
+
+    private static System.Diagnostics.TagList Tags(ExportPlan plan) => new()
+    {
+        { "dataflow", plan.FlowId },
+        { "destination.type", plan.Target.Definition.Type },
+    };
+
+    private sealed class RunState(ExportPlan plan, IProgress<ExportProgress>? progress)
+    {
+        public ExportPlan Plan { get; } = plan;
+
+        public IProgress<ExportProgress>? Progress { get; } = progress;
+
+        /// <summary>The open and committed writers, until rolled back.</summary>
+        public List<(string SourceId, PartitionedFileWriter Writer)> Writers { get; } = [];
+
+        /// <summary>The columns of the first committed file, for the manifest.</summary>
+        public OutputColumn[]? CommittedColumns { get; set; }
+
+        /// <summary>The columns of the first entry read, with the source's types, for a manifest that lists no file.</summary>
+        public OutputColumn[]? MappedColumns { get; set; }
+
+        /// <summary>The columns of the first entry that read no batch (from the source's listing, or the defaults).</summary>
+        public OutputColumn[]? EmptyColumns { get; set; }
+
+        public IReadOnlyList<OutputColumn> ManifestColumns => CommittedColumns ?? MappedColumns ?? EmptyColumns ?? Plan.DefaultColumns;
+    }
+}

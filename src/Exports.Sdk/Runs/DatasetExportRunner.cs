@@ -1,0 +1,11 @@
+namespace Exports.Sdk;
+
+/// <summary>Runs dataset exports: the dataset planner's plan through the one export pipeline.</summary>
+internal sealed class DatasetExportRunner(DatasetPlanner planner, ExportPipeline pipeline) : IDatasetExportRunner
+{
+    public Task<ExportRunResult> RunAsync(DatasetExportDefinition definition, DatasetRunRequest request, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return pipeline.RunAsync(planner.Plan(definition, request), progress, cancellationToken);
+    }
+}
