@@ -14,7 +14,9 @@ namespace Exports.Sdk.Testing;
 /// commit leaves nothing (no file, no temp file) and keeps a previous file of that name; a commit replaces a previous
 /// file; names with spaces and non-ASCII characters; an empty file; a file spanning several parts or blocks
 /// (<see cref="LargeFileSize"/>); cancellation during a write leaves nothing; listing by prefix; deletion; the
-/// connection test. Writes come in irregular chunk sizes, and the stream's length, position and seeking are never used.
+/// connection test; a large file's bytes reach the store before its commit. Writes come in irregular chunk sizes, and the
+/// stream's length, position and seeking are never used. <see cref="DestinationProviderConformanceTests"/> checks the
+/// provider: registration, validation and creation.
 /// </remarks>
 [SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Test names read Method_Scenario_Expected.")]
 public abstract class DestinationConformanceTests : IAsyncLifetime
@@ -56,6 +58,16 @@ public abstract class DestinationConformanceTests : IAsyncLifetime
 
         return paths;
     }
+
+    /// <summary>
+    /// How many bytes of a file that is being written, not yet committed, the store already holds (a temp file's size,
+    /// the uploaded parts or staged blocks), read straight from the store. The suite checks that a large file's bytes
+    /// leave the writer before the commit, so memory does not grow with the file.
+    /// </summary>
+    /// <param name="path">The path the file was opened with.</param>
+    /// <param name="writer">The open writer, for stores that cannot list pending uploads (then: what the store acknowledged to it).</param>
+    /// <returns>The bytes held by the store.</returns>
+    protected abstract ValueTask<long> StagedBytesAsync(string path, IDestinationWriter writer);
 
     /// <summary>Releases what <see cref="CreateDestinationAsync"/> created (e.g. deletes the root). Default: nothing.</summary>
     /// <returns>A task.</returns>
@@ -201,6 +213,39 @@ public abstract class DestinationConformanceTests : IAsyncLifetime
         Assert.Equal(data.Length, read.Length);
         Assert.Equal(SHA256.HashData(data), SHA256.HashData(read));
         Assert.Equal(data.Length, Assert.Single(await ListAsync("large/").ConfigureAwait(false)).Size);
+    }
+
+    /// <summary>
+    /// While a large file is written, its bytes reach the store before the commit (all but what the writer may hold:
+    /// at most two parts), and none of them is visible until the commit.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task LargeFile_BeforeCommit_HasLeftTheWriter()
+    {
+        var data = RandomBytes(LargeFileSize);
+        var writer = await Destination.OpenWriteAsync("staged/file.bin").ConfigureAwait(false);
+        await using (writer.ConfigureAwait(false))
+        {
+            await WriteChunkedAsync(writer.Stream, data).ConfigureAwait(false);
+
+            // A part may still be on its way; wait for the store to show it (bounded, not a timing assertion).
+            var staged = 0L;
+            for (var attempt = 0; attempt < 100 && staged == 0; attempt++)
+            {
+                staged = await StagedBytesAsync("staged/file.bin", writer).ConfigureAwait(false);
+                if (staged == 0)
+                {
+                    await Task.Delay(50).ConfigureAwait(false);
+                }
+            }
+
+            Assert.True(staged > 0, $"None of the {data.Length} bytes written reached the store before the commit: the writer holds the whole file.");
+            Assert.Empty(await ListAsync("staged/").ConfigureAwait(false));
+            await writer.CommitAsync().ConfigureAwait(false);
+        }
+
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData((await ReadAsync("staged/file.bin").ConfigureAwait(false))!));
     }
 
     /// <summary>Cancelling during a write, then disposing, leaves nothing behind.</summary>

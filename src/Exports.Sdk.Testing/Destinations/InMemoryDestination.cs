@@ -10,6 +10,7 @@ namespace Exports.Sdk.Testing;
 public sealed class InMemoryDestination : IDestination
 {
     private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MemoryStream> _pending = new(StringComparer.Ordinal);
     private int _open;
     private int _aborted;
 
@@ -28,6 +29,11 @@ public sealed class InMemoryDestination : IDestination
 
     /// <summary>Writers disposed without commit.</summary>
     public int AbortedWriters => Volatile.Read(ref _aborted);
+
+    /// <summary>The bytes written so far to an open, uncommitted file (0 when none is open at that path).</summary>
+    /// <param name="path">The path the file was opened with.</param>
+    /// <returns>The byte count.</returns>
+    public long GetPendingBytes(string path) => _pending.TryGetValue(path, out var buffer) ? buffer.Length : 0;
 
     /// <inheritdoc />
     public ValueTask<IDestinationWriter> OpenWriteAsync(string path, CancellationToken cancellationToken = default)
@@ -64,10 +70,19 @@ public sealed class InMemoryDestination : IDestination
     public ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(ConnectionTestResult.Success($"Destination '{Name}' is in memory."));
 
-    private sealed class Writer(InMemoryDestination owner, string path) : IDestinationWriter
+    private sealed class Writer : IDestinationWriter
     {
+        private readonly InMemoryDestination _owner;
+        private readonly string _path;
         private readonly MemoryStream _buffer = new();
         private bool _done;
+
+        public Writer(InMemoryDestination owner, string path)
+        {
+            _owner = owner;
+            _path = path;
+            _owner._pending[_path] = _buffer;
+        }
 
         public Stream Stream => _buffer;
 
@@ -75,9 +90,10 @@ public sealed class InMemoryDestination : IDestination
         {
             cancellationToken.ThrowIfCancellationRequested();
             ObjectDisposedException.ThrowIf(_done, this);
-            owner._files[path] = _buffer.ToArray();
+            _owner._files[_path] = _buffer.ToArray();
+            _owner._pending.TryRemove(new KeyValuePair<string, MemoryStream>(_path, _buffer));
             _done = true;
-            Interlocked.Decrement(ref owner._open);
+            Interlocked.Decrement(ref _owner._open);
             return ValueTask.CompletedTask;
         }
 
@@ -85,9 +101,10 @@ public sealed class InMemoryDestination : IDestination
         {
             if (!_done)
             {
+                _owner._pending.TryRemove(new KeyValuePair<string, MemoryStream>(_path, _buffer));
                 _done = true;
-                Interlocked.Decrement(ref owner._open);
-                Interlocked.Increment(ref owner._aborted);
+                Interlocked.Decrement(ref _owner._open);
+                Interlocked.Increment(ref _owner._aborted);
             }
 
             return _buffer.DisposeAsync();

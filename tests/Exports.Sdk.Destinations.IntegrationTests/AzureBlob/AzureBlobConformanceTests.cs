@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using Exports.Sdk.Destinations.AzureBlob;
 using Exports.Sdk.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,14 @@ public sealed class AzureBlobConformanceTests : DestinationConformanceTests
     }
 
     protected override async ValueTask<byte[]?> ReadAsync(string path) => await AzureTestStore.ReadAsync(_container, _prefix + "/" + path);
+
+    // The blob's staged (uncommitted) blocks.
+    protected override async ValueTask<long> StagedBytesAsync(string path, IDestinationWriter writer)
+    {
+        var blob = _container.GetBlockBlobClient(_prefix + "/" + path);
+        var blocks = await blob.GetBlockListAsync(Azure.Storage.Blobs.Models.BlockListTypes.Uncommitted);
+        return blocks.Value.UncommittedBlocks.Sum(b => b.SizeLong);
+    }
 
     // Committed blobs: a blob that has only staged blocks is invisible to readers and listings.
     protected override async ValueTask<IReadOnlyList<string>> ListRawAsync() =>

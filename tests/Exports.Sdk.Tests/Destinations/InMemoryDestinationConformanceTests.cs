@@ -9,4 +9,6 @@ public sealed class InMemoryDestinationConformanceTests : DestinationConformance
     protected override ValueTask<IDestination> CreateDestinationAsync() => new(_destination);
 
     protected override ValueTask<byte[]?> ReadAsync(string path) => new(_destination.Files.GetValueOrDefault(path));
+
+    protected override ValueTask<long> StagedBytesAsync(string path, IDestinationWriter writer) => new(_destination.GetPendingBytes(path));
 }

@@ -21,6 +21,10 @@ public sealed class LocalFolderDestinationConformanceTests : DestinationConforma
                 .Select(f => Path.GetRelativePath(_root, f).Replace(Path.DirectorySeparatorChar, '/'))]
             : []);
 
+    // Nothing is committed yet: every byte on disk is the open file's temp file.
+    protected override ValueTask<long> StagedBytesAsync(string path, IDestinationWriter writer) =>
+        new(Directory.EnumerateFiles(_root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Sum(f => new FileInfo(f).Length));
+
     protected override ValueTask CleanUpAsync()
     {
         if (Directory.Exists(_root))

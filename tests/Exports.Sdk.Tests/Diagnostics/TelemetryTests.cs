@@ -95,14 +95,14 @@ public sealed class TelemetryTests
     [Fact]
     public async Task RunAsync_FailingExportWithASecretSetting_LogsTheFailureOnceWithTheRunIdAndNoSecret()
     {
-        using var folder = new TempFolder();
         const string Secret = "s3cr3t-Pa55w0rd-do-not-log";
         var logs = new ConcurrentBag<(LogLevel Level, EventId Id, string Message)>();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(logs)));
         services.AddExports().UseInMemoryExportStore()
             .AddAudienceSource("broken", new InMemoryAudienceSource())
-            .AddLocalFolderDestination("drop", folder.Root, d => d.Settings["password"] = Secret)
+            .AddDestinationProvider(new InMemoryDestinationProvider())
+            .AddDestination("drop", InMemoryDestinationProvider.TypeName, d => d.Settings["password"] = Secret)
             .AddDataflow("flow", f =>
             {
                 f.Source = "broken";

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Security.Claims;
+using Exports.Sdk.Testing;
 using Exports.Sdk.Tests.Fixtures;
 
 namespace Exports.Sdk.Tests.Permissions;
@@ -94,14 +95,15 @@ public class PermissionTests
     [Fact]
     public async Task ListDestinationsAsync_ShowsDestinationsTheCallerMaySee_WithoutSettings()
     {
-        await using var host = new ManagementHost(configure: b => b.AddLocalFolderDestination("secret-drop", "/tmp/x", d => d.Settings["password"] = "hunter2"));
+        // The in-memory provider takes any setting, so a secret can sit beside the others.
+        await using var host = new ManagementHost(configure: b => b.AddDestination("secret-drop", InMemoryDestinationProvider.TypeName, d => d.Settings["password"] = "hunter2"));
 
         var admin = await host.Manager.ListDestinationsAsync(Callers.Admin);
         var carol = await host.Manager.ListDestinationsAsync(Callers.Contributor("carol"));
         var denied = () => host.Manager.ListDestinationsAsync(Callers.Nobody);
 
         admin.Select(d => d.Name).Should().Equal("crm-drop", "partner-sftp", "secret-drop");
-        admin.Single(d => d.Name == "secret-drop").Should().Be(new DestinationSummary("secret-drop", "local", "Local folder", null, "csv", ExportCompression.None));
+        admin.Single(d => d.Name == "secret-drop").Should().Be(new DestinationSummary("secret-drop", InMemoryDestinationProvider.TypeName, new InMemoryDestinationProvider().Descriptor.DisplayName, null, "csv", ExportCompression.None));
         admin.Select(d => d.ToString()).Should().NotContain(text => text.Contains("hunter2", StringComparison.Ordinal));
         carol.Select(d => d.Name).Should().Equal("crm-drop");
         await denied.Should().ThrowAsync<ExportAccessDeniedException>();

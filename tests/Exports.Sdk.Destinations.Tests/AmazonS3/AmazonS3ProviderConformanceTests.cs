@@ -1,0 +1,23 @@
+using Exports.Sdk.Destinations.AmazonS3;
+using Exports.Sdk.Testing;
+
+namespace Exports.Sdk.Destinations.Tests.AmazonS3;
+
+public sealed class AmazonS3ProviderConformanceTests : DestinationProviderConformanceTests
+{
+    protected override IDestinationProvider CreateProvider() => new AmazonS3DestinationProvider();
+
+    // Creating the destination does not reach the store: any endpoint does.
+    protected override DestinationDefinition CreateValidDefinition() => new()
+    {
+        Name = "s3",
+        Type = AmazonS3DestinationProvider.TypeName,
+        Settings =
+        {
+            [AmazonS3Settings.Bucket] = "exports",
+            [AmazonS3Settings.ServiceUrl] = "http://127.0.0.1:9",
+            [AmazonS3Settings.AccessKeyId] = "key-id",
+            [AmazonS3Settings.SecretAccessKey] = "not-a-real-secret",
+        },
+    };
+}
