@@ -76,6 +76,7 @@ internal static class ThroughputReport
         Add("SDK CSV", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.None, 0));
         Add("SDK CSV, 1 thread", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.None, 1));
         Add("SDK CSV.gz", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.Gzip, 0));
+        Add("SDK CSV.gz, 16 MiB parts", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.Gzip, 0, 16L << 20));
         Add("SDK CSV.gz, 1 thread", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.Gzip, 1));
         Add("CSV writer → GZipStream, 1 thread", f => Anchors.CsvWriterGzipStreamAsync(batches, Path.Combine(f, "x.csv.gz")));
         Add("SDK JSON Lines", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "jsonl", ExportCompression.None, 0));

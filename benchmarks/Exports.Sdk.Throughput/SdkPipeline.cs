@@ -6,7 +6,7 @@ namespace Exports.Sdk.Throughput;
 /// <summary>The SDK's whole pipeline through its public API: source → format → compression → local folder.</summary>
 internal static class SdkPipeline
 {
-    public static async Task<long> RunAsync(IAudienceSource source, string audienceId, IReadOnlyList<string> attributes, string folder, string format, ExportCompression compression, int parallelism)
+    public static async Task<long> RunAsync(IAudienceSource source, string audienceId, IReadOnlyList<string> attributes, string folder, string format, ExportCompression compression, int parallelism, long? maxBytesPerFile = null)
     {
         var services = new ServiceCollection();
         services.AddExports().UseInMemoryExportStore()
@@ -17,6 +17,7 @@ internal static class SdkPipeline
                 d.Format.Name = format;
                 d.Format.Compression = compression;
                 d.Format.MaxDegreeOfParallelism = parallelism;
+                d.MaxBytesPerFile = maxBytesPerFile;
             })
             .AddDataflow("throughput", f =>
             {
