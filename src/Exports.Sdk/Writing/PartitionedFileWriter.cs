@@ -7,11 +7,18 @@ namespace Exports.Sdk;
 /// </summary>
 internal sealed class PartitionedFileWriter : IAsyncDisposable
 {
-    /// <summary>The most rows per chunk when a byte limit is set: the size is checked after each chunk.</summary>
-    internal const int ByteLimitChunkRows = 1024;
-
     /// <summary>Bytes kept free below a byte limit for what closing a part adds (the gzip trailer).</summary>
     private const int ByteLimitMargin = 64;
+
+    /// <summary>
+    /// The share of a byte limit written on an estimate between two measurements. Measuring means flushing the
+    /// formatting pipeline and the gzip stream (which ends a gzip block early), so it is done a handful of times per part
+    /// rather than every chunk: an estimate may be off by this share before a part could overflow.
+    /// </summary>
+    private const int ByteLimitStretchDivisor = 4;
+
+    /// <summary>A part within 1/100 of its byte limit is full.</summary>
+    private const int ByteLimitFillTolerance = 100;
 
     private readonly PartitionedFileWriterOptions _options;
     private readonly List<ExportedFile> _committed = [];
@@ -51,13 +58,12 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
                 take = (int)Math.Min(take, ChunkRows(part, limit));
             }
 
-            var start = part.Checksum.BytesWritten;
             await part.Format.WriteAsync(batch, rows.Slice(offset, take), cancellationToken).ConfigureAwait(false);
             part.Rows += take;
             RowsWritten += take;
             offset += take;
 
-            if (part.Rows >= _options.MaxRowsPerFile || await ReachedByteLimitAsync(part, start, take, cancellationToken).ConfigureAwait(false))
+            if (part.Rows >= _options.MaxRowsPerFile || await ReachedByteLimitAsync(part, cancellationToken).ConfigureAwait(false))
             {
                 await CommitCurrentAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -104,8 +110,9 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
     public ValueTask DisposeAsync() => AbortCurrentAsync();
 
     /// <summary>
-    /// Rows to write before the next size check: one row until a row's size is known, then half of what still fits, so
-    /// a part approaches its limit without crossing it (at most <see cref="ByteLimitChunkRows"/>).
+    /// Rows to write before the next size check: one row until a row's size is known; far from the limit, a stretch of
+    /// a quarter of the limit on the estimate; near it, half of what still fits, measured after each, so a part
+    /// approaches its limit without crossing it.
     /// </summary>
     private long ChunkRows(Part part, long limit)
     {
@@ -114,23 +121,44 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             return 1;
         }
 
-        var room = limit - ByteLimitMargin - part.Checksum.BytesWritten;
-        return Math.Clamp((long)(room / _bytesPerRow / 2), 1, ByteLimitChunkRows);
+        var stretch = limit / ByteLimitStretchDivisor;
+        var room = limit - ByteLimitMargin - EstimatedBytes(part);
+        return room > 2 * stretch
+            ? Math.Max(1, (long)(stretch / _bytesPerRow))
+            : Math.Max(1, (long)(room / _bytesPerRow / 2));
     }
 
-    private async ValueTask<bool> ReachedByteLimitAsync(Part part, long start, int rows, CancellationToken cancellationToken)
+    /// <summary>The part's size: measured at the last check, plus the rows written since at the estimated row size.</summary>
+    private long EstimatedBytes(Part part) => part.MeasuredBytes + (long)((part.Rows - part.MeasuredRows) * _bytesPerRow);
+
+    private async ValueTask<bool> ReachedByteLimitAsync(Part part, CancellationToken cancellationToken)
     {
         if (_options.MaxBytesPerFile is not { } limit)
         {
             return false;
         }
 
-        // Every chunk is flushed, so the count before it was exact; the chunk's bytes give the size of a row.
+        // Far from the limit, and less than a stretch since the last measurement, the estimate decides: no flush, so the
+        // formatting pipeline keeps going and gzip blocks stay whole.
+        var stretch = limit / ByteLimitStretchDivisor;
+        var estimated = EstimatedBytes(part);
+        if (_bytesPerRow > 0 && limit - ByteLimitMargin - estimated > 2 * stretch && estimated - part.MeasuredBytes < stretch)
+        {
+            return false;
+        }
+
+        // Measured: flushed through, so the count is exact; the rows since the last measurement give the size of a row.
         await part.Format.FlushAsync(cancellationToken).ConfigureAwait(false);
-        var after = part.Checksum.BytesWritten;
-        _bytesPerRow = Math.Max(1, (after - start) / (double)rows);
-        // Close the part when one more row of similar size would not fit.
-        return after + _bytesPerRow + ByteLimitMargin > limit;
+        var measured = part.Checksum.BytesWritten;
+        if (part.Rows > part.MeasuredRows)
+        {
+            _bytesPerRow = Math.Max(1, (measured - part.MeasuredBytes) / (double)(part.Rows - part.MeasuredRows));
+        }
+
+        (part.MeasuredBytes, part.MeasuredRows) = (measured, part.Rows);
+        // Close the part when one more row of similar size would not fit, or when it is within 1 % of the limit: the
+        // last halvings would cost a flush each for almost nothing.
+        return measured + Math.Max(_bytesPerRow, limit / ByteLimitFillTolerance) + ByteLimitMargin > limit;
     }
 
     private async ValueTask<Part> OpenPartAsync(int number, CancellationToken cancellationToken)
@@ -260,6 +288,11 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         public IFormatWriter Format { get; } = format;
 
         public long Rows { get; set; }
+
+        /// <summary>The part's size at its last measurement (a flush), and its rows then.</summary>
+        public long MeasuredBytes { get; set; }
+
+        public long MeasuredRows { get; set; }
 
         public bool Committed { get; set; }
 

@@ -1,0 +1,124 @@
+using System.IO.Compression;
+using Exports.Sdk.Testing;
+using Exports.Sdk.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Exports.Sdk.Tests.Writing;
+
+/// <summary>
+/// A byte limit per part is kept by measuring the part a handful of times, not after every chunk: each measurement
+/// flushes the formatting pipeline and the gzip stream (ending a gzip block early), which undoes parallel formatting
+/// and 1 MiB blocks when done every 1,024 rows.
+/// </summary>
+public sealed class ByteLimitMeasurementTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    [Theory]
+    [InlineData(ExportCompression.None)]
+    [InlineData(ExportCompression.Gzip)]
+    public async Task ByteLimit_LargeParts_FewMeasurementsAndEveryPartFilledWithinItsLimit(ExportCompression compression)
+    {
+        const long Limit = 4L << 20;
+        const int Rows = 250_000;
+        var format = new FlushCountingCsvFormat();
+        var services = new ServiceCollection();
+        services.AddSingleton<IExportFormat>(format);
+        services.AddExports().UseInMemoryExportStore()
+            .AddAudienceSource("src", new SyntheticAudienceSource().AddAudience("seg", "Segment", Rows))
+            .AddLocalFolderDestination("dest", _folder.Root, d =>
+            {
+                d.Format.Name = FlushCountingCsvFormat.FormatName;
+                d.Format.Compression = compression;
+                d.MaxBytesPerFile = Limit;
+                d.WriteManifest = false;
+            })
+            .AddDataflow("flow", f =>
+            {
+                f.Source = "src";
+                f.Destination = "dest";
+                f.Attributes = [.. SyntheticAudienceSource.AttributeNames];
+                f.Audiences = [new AudienceActivation { AudienceId = "seg", FileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%" }];
+            });
+        await using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<IExportRunner>().RunAsync(
+            provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("flow"), new ExportRunRequest());
+
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
+        var files = result.Files.ToList();
+        files.Should().HaveCountGreaterThan(2);
+        files.Sum(f => f.Rows).Should().Be(Rows);
+        foreach (var file in files)
+        {
+            new FileInfo(Path.Combine(_folder.Root, file.Path)).Length.Should().Be(file.Size).And.BeLessThanOrEqualTo(Limit, file.Name);
+        }
+
+        files.SkipLast(1).Should().OnlyContain(f => f.Size > Limit * 9 / 10, "parts are filled close to the limit");
+        var flushesPerPart = format.Flushes.Take(files.Count - 1).ToList();
+        flushesPerPart.Should().OnlyContain(n => n <= 30, "a part is measured a few times, not once per 1,024 rows");
+        // The former check flushed after every chunk of at most 1,024 rows.
+        files.SkipLast(1).Should().OnlyContain(f => f.Rows / 1024 > 30, "a check per 1,024 rows would have flushed more than 30 times");
+        ReadRowCount(files, compression).Should().Be(Rows);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private long ReadRowCount(List<ExportedFile> files, ExportCompression compression)
+    {
+        long rows = 0;
+        foreach (var file in files)
+        {
+            using var stream = File.OpenRead(Path.Combine(_folder.Root, file.Path));
+            using var text = new StreamReader(compression == ExportCompression.Gzip ? new GZipStream(stream, CompressionMode.Decompress) : stream);
+            var lines = 0L;
+            while (text.ReadLine() is not null)
+            {
+                lines++;
+            }
+
+            rows += lines - 1; // the header
+        }
+
+        return rows;
+    }
+
+    /// <summary>CSV, counting the flushes of each part's writer (one writer per part, in order).</summary>
+    private sealed class FlushCountingCsvFormat : IExportFormat
+    {
+        public const string FormatName = "csv-counting";
+        private readonly CsvFormat _csv = new();
+
+        public List<int> Flushes { get; } = [];
+
+        public string Name => FormatName;
+
+        public string FileExtension => _csv.FileExtension;
+
+        public bool SupportsCompression => true;
+
+        public IReadOnlyList<string> Validate(FileFormatOptions options) => _csv.Validate(options);
+
+        public IFormatWriter CreateWriter(Stream output, FormatWriterContext context)
+        {
+            Flushes.Add(0);
+            return new Writer(_csv.CreateWriter(output, context), this, Flushes.Count - 1);
+        }
+
+        private sealed class Writer(IFormatWriter inner, FlushCountingCsvFormat owner, int part) : IFormatWriter
+        {
+            public ValueTask WriteAsync(RowBatch batch, ReadOnlyMemory<int> rows, CancellationToken cancellationToken = default) => inner.WriteAsync(batch, rows, cancellationToken);
+
+            public ValueTask FlushAsync(CancellationToken cancellationToken = default)
+            {
+                owner.Flushes[part]++;
+                return inner.FlushAsync(cancellationToken);
+            }
+
+            public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => inner.CompleteAsync(cancellationToken);
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+}
