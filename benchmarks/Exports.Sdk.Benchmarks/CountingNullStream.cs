@@ -1,15 +1,9 @@
 namespace Exports.Sdk.Benchmarks;
 
 /// <summary>A write-only stream that counts bytes and discards them.</summary>
-internal sealed class CountingNullStream : Stream
+internal sealed class CountingNullStream : WriteOnlyStream
 {
     private long _length;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
 
     public override long Length => _length;
 
@@ -18,16 +12,6 @@ internal sealed class CountingNullStream : Stream
         get => _length;
         set => throw new NotSupportedException();
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => _length += count;
 

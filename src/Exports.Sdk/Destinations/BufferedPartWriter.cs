@@ -10,9 +10,10 @@ namespace Exports.Sdk;
 /// file; disposing without commit waits for the part in flight and calls <see cref="AbortAsync"/>.
 /// </summary>
 /// <remarks>
-/// Derived classes implement only the store's calls. With a request pipeline, each part and the completion run with the
-/// pipeline's timeout and retries; without one, the derived class retries as it sees fit. After a failed write or
-/// commit every further call throws <see cref="IOException"/>.
+/// Derived classes implement only the store's calls. With a request pipeline, each part, the start and the completion
+/// run with the pipeline's timeout and retries, so they may run again after a failed attempt and must be idempotent
+/// (a part re-uploaded under its number, a completion that does not add its last part twice); without one, the derived
+/// class retries as it sees fit. After a failed write or commit every further call throws <see cref="IOException"/>.
 /// </remarks>
 public abstract class BufferedPartWriter : IDestinationWriter
 {
@@ -78,7 +79,10 @@ public abstract class BufferedPartWriter : IDestinationWriter
     /// <returns>A task that completes when the file is visible.</returns>
     protected abstract ValueTask CompleteAsync(int partNumber, ReadOnlyMemory<byte> lastPart, CancellationToken cancellationToken);
 
-    /// <summary>Drops what was sent of an uncommitted file (abort a multipart upload, delete chunks). Best effort; default: nothing.</summary>
+    /// <summary>
+    /// Drops what was sent of an uncommitted file (abort a multipart upload, delete chunks). Best effort: log and swallow
+    /// the store's failures, since disposing must not throw while a failed export is being rolled back. Default: nothing.
+    /// </summary>
     /// <param name="partsSent">How many parts were sent.</param>
     /// <returns>A task.</returns>
     protected virtual ValueTask AbortAsync(int partsSent) => ValueTask.CompletedTask;
@@ -118,32 +122,38 @@ public abstract class BufferedPartWriter : IDestinationWriter
         }
 
         _disposed = true;
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        if (_inFlight is { } inFlight)
+        try
         {
-            try
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+            if (_inFlight is { } inFlight)
             {
-                await inFlight.ConfigureAwait(false);
+                try
+                {
+                    await inFlight.ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // The upload is being abandoned: whatever the part's failure was, it no longer matters.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
             }
-            catch (Exception ex) when (ex is OperationCanceledException or DestinationException)
+
+            if (!_committed)
             {
-                // The upload is being abandoned; its failure no longer matters.
+                await AbortAsync(_partsSent).ConfigureAwait(false);
             }
         }
-
-        if (!_committed)
+        finally
         {
-            await AbortAsync(_partsSent).ConfigureAwait(false);
-        }
+            ArrayPool<byte>.Shared.Return(_buffer);
+            if (_spare is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_spare);
+            }
 
-        ArrayPool<byte>.Shared.Return(_buffer);
-        if (_spare is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_spare);
+            _lifetime.Dispose();
+            GC.SuppressFinalize(this);
         }
-
-        _lifetime.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)

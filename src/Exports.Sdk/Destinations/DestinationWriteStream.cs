@@ -5,7 +5,7 @@ namespace Exports.Sdk;
 /// length, position, seeking or reading; every write goes to the writer's asynchronous callback. For destination
 /// providers, so each one need not write the same <see cref="Stream"/> boilerplate.
 /// </summary>
-public sealed class DestinationWriteStream : Stream
+public sealed class DestinationWriteStream : WriteOnlyStream
 {
     private readonly Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> _write;
 
@@ -18,55 +18,29 @@ public sealed class DestinationWriteStream : Stream
     }
 
     /// <inheritdoc />
-    public override bool CanRead => false;
-
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
-    public override bool CanWrite => true;
-
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    /// <inheritdoc />
 #pragma warning disable RS0027 // The signature is Stream's; an override cannot change it.
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _write(buffer, cancellationToken);
 #pragma warning restore RS0027
-
-    /// <inheritdoc />
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _write(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <inheritdoc />
     /// <remarks>
     /// The export pipeline writes asynchronously; a synchronous caller (a third-party format library) waits here while
     /// a full part or block is uploaded, since a stream's synchronous contract leaves no other choice.
     /// </remarks>
-    public override void Write(byte[] buffer, int offset, int count) =>
-        _write(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-
-    /// <inheritdoc />
-    public override void Flush()
+    public override void Write(ReadOnlySpan<byte> buffer)
     {
+        var copy = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            buffer.CopyTo(copy);
+            _write(copy.AsMemory(0, buffer.Length), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(copy);
+        }
     }
 
     /// <inheritdoc />
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

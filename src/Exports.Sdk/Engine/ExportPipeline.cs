@@ -54,7 +54,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
             : ExportRunStatus.Failed;
         if (status == ExportRunStatus.Failed && plan.AllOrNothing)
         {
-            entries = await FailAllAsync(run, entries).ConfigureAwait(false);
+            entries = await FailAllAsync(run, entries, errors[0]).ConfigureAwait(false);
         }
 
         string? manifestPath = null;
@@ -81,11 +81,12 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
             catch (Exception ex)
             {
                 ExportsLog.ManifestFailed(_logger, ex, plan.RunId, path);
-                errors.Add($"{plan.FlowName}: the manifest '{path}' could not be written to destination '{destination.Name}': {ex.Message}");
+                var error = $"{plan.FlowName}: the manifest '{path}' could not be written to destination '{destination.Name}': {ex.Message}";
+                errors.Add(error);
                 status = ExportRunStatus.Failed;
                 if (plan.AllOrNothing)
                 {
-                    entries = await FailAllAsync(run, entries).ConfigureAwait(false);
+                    entries = await FailAllAsync(run, entries, error).ConfigureAwait(false);
                 }
 
                 // Otherwise the data files stay: without a manifest partners will not load them, and a retry replaces them.
@@ -229,11 +230,11 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
     }
 
     /// <summary>An all-or-nothing run failed: every file goes, and every entry reports the failure.</summary>
-    private async Task<List<ExportEntryResult>> FailAllAsync(RunState run, List<ExportEntryResult> entries)
+    private async Task<List<ExportEntryResult>> FailAllAsync(RunState run, List<ExportEntryResult> entries, string error)
     {
         await RollbackAllAsync(run).ConfigureAwait(false);
         return [.. entries.Select(e => e.Status == ExportRunStatus.Succeeded
-            ? e with { Status = ExportRunStatus.Failed, RowsExported = 0, Files = [], Watermark = run.Plan.Entries.First(p => p.SourceId == e.SourceId).Since }
+            ? e with { Status = ExportRunStatus.Failed, RowsExported = 0, Files = [], Watermark = run.Plan.Entries.First(p => p.SourceId == e.SourceId).Since, Error = error }
             : e)];
     }
 

@@ -3,9 +3,9 @@ namespace Exports.Sdk;
 /// <summary>Runs dataset exports: the dataset planner's plan through the one export pipeline.</summary>
 internal sealed class DatasetExportRunner(DatasetPlanner planner, ExportPipeline pipeline) : IDatasetExportRunner
 {
-    public Task<ExportRunResult> RunAsync(DatasetExportDefinition definition, DatasetRunRequest request, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<ExportRunResult> RunAsync(DatasetExportDefinition definition, DatasetRunRequest request, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return pipeline.RunAsync(planner.Plan(definition, request), progress, cancellationToken);
+        return await pipeline.RunAsync(planner.Plan(definition, request), progress, cancellationToken).ConfigureAwait(false);
     }
 }

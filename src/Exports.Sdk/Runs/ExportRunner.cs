@@ -18,7 +18,7 @@ internal sealed class ExportRunner(IExportStore store, AudiencePlanner planner, 
         ArgumentNullException.ThrowIfNull(request);
         var (_, result) = await RunCoreAsync(dataflow, new RunStart
         {
-            AudienceIds = request.AudienceIds is { Count: > 0 } ids ? ids : [.. dataflow.Audiences.Select(a => a.AudienceId)],
+            AudienceIds = [.. (request.AudienceIds is { Count: > 0 } ids ? ids : dataflow.Audiences.Select(a => a.AudienceId)).Distinct(StringComparer.Ordinal)],
             Trigger = ExportRunTrigger.OnDemand,
             RunId = request.RunId,
             ScheduledTime = request.ScheduledTime,

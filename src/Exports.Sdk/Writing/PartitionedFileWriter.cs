@@ -20,6 +20,14 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
     /// <summary>A part within 1/100 of its byte limit is full.</summary>
     private const int ByteLimitFillTolerance = 100;
 
+    /// <summary>
+    /// The most rows between two measurements, whatever the estimate says: a row size measured on few rows (or on a
+    /// format that holds rows back, as Parquet holds its open row group) is not trusted further. Rows that grow between
+    /// two measurements by more than what is left of the limit can overflow a part; this bounds how many such rows there
+    /// can be (the former check measured every 1,024 rows).
+    /// </summary>
+    private const int ByteLimitMaxRowsBetweenMeasurements = 8_192;
+
     private readonly PartitionedFileWriterOptions _options;
     private readonly List<ExportedFile> _committed = [];
     private Part? _current;
@@ -123,13 +131,16 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
         var stretch = limit / ByteLimitStretchDivisor;
         var room = limit - ByteLimitMargin - EstimatedBytes(part);
-        return room > 2 * stretch
-            ? Math.Max(1, (long)(stretch / _bytesPerRow))
-            : Math.Max(1, (long)(room / _bytesPerRow / 2));
+        var rows = room > 2 * stretch ? stretch / _bytesPerRow : room / _bytesPerRow / 2;
+        return Math.Clamp((long)rows, 1, ByteLimitMaxRowsBetweenMeasurements);
     }
 
-    /// <summary>The part's size: measured at the last check, plus the rows written since at the estimated row size.</summary>
-    private long EstimatedBytes(Part part) => part.MeasuredBytes + (long)((part.Rows - part.MeasuredRows) * _bytesPerRow);
+    /// <summary>
+    /// The part's size: measured at the last check plus the rows written since at the estimated row size, or what has
+    /// already reached the destination when that is more (rows larger than estimated show there without a flush).
+    /// </summary>
+    private long EstimatedBytes(Part part) =>
+        Math.Max(part.MeasuredBytes + (long)((part.Rows - part.MeasuredRows) * _bytesPerRow), part.Checksum.BytesWritten);
 
     private async ValueTask<bool> ReachedByteLimitAsync(Part part, CancellationToken cancellationToken)
     {
@@ -142,7 +153,8 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         // formatting pipeline keeps going and gzip blocks stay whole.
         var stretch = limit / ByteLimitStretchDivisor;
         var estimated = EstimatedBytes(part);
-        if (_bytesPerRow > 0 && limit - ByteLimitMargin - estimated > 2 * stretch && estimated - part.MeasuredBytes < stretch)
+        if (_bytesPerRow > 0 && limit - ByteLimitMargin - estimated > 2 * stretch && estimated - part.MeasuredBytes < stretch
+            && part.Rows - part.MeasuredRows < ByteLimitMaxRowsBetweenMeasurements)
         {
             return false;
         }

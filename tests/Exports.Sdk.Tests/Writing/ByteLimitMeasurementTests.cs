@@ -63,7 +63,58 @@ public sealed class ByteLimitMeasurementTests : IDisposable
         ReadRowCount(files, compression).Should().Be(Rows);
     }
 
+    [Theory]
+    [InlineData(ExportCompression.None)]
+    [InlineData(ExportCompression.Gzip)]
+    public async Task ByteLimit_RowsGrowingHundredfold_NoPartExceedsTheLimit(ExportCompression compression)
+    {
+        // Rows of a few bytes, then of hundreds: a row size estimated on the first rows would overflow the first part.
+        const long Limit = 8L << 20;
+        const int Rows = 100_000;
+        var source = new TableSource(new ExportColumn("id", ExportColumnType.Int64), new ExportColumn("text", ExportColumnType.String)) { BatchSize = 500 }
+            .AddGenerated("seg", "Segment", Rows, i => [i, RandomText(i < 2_000 ? 5 : 300, i)]);
+        var services = new ServiceCollection();
+        services.AddExports().UseInMemoryExportStore()
+            .AddAudienceSource("src", source)
+            .AddLocalFolderDestination("dest", _folder.Root, d =>
+            {
+                d.Format.Compression = compression;
+                d.MaxBytesPerFile = Limit;
+                d.WriteManifest = false;
+            })
+            .AddDataflow("flow", f =>
+            {
+                f.Source = "src";
+                f.Destination = "dest";
+                f.Attributes = ["id", "text"];
+                f.Audiences = [new AudienceActivation { AudienceId = "seg", FileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%" }];
+            });
+        await using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<IExportRunner>().RunAsync(
+            provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("flow"), new ExportRunRequest());
+
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
+        var files = result.Files.ToList();
+        files.Should().HaveCountGreaterThan(2);
+        files.Should().OnlyContain(f => new FileInfo(Path.Combine(_folder.Root, f.Path)).Length <= Limit);
+        ReadRowCount(files, compression).Should().Be(Rows);
+    }
+
     public void Dispose() => _folder.Dispose();
+
+    // Incompressible text, so gzip sizes grow with the row as the raw text does.
+    private static string RandomText(int length, long seed)
+    {
+        var random = new Random((int)seed);
+        return string.Create(length, random, (span, r) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)('a' + r.Next(26));
+            }
+        });
+    }
 
     private long ReadRowCount(List<ExportedFile> files, ExportCompression compression)
     {

@@ -10,7 +10,7 @@ namespace Exports.Sdk;
 /// on the writing thread. <see cref="CompressionLevel.Fastest"/> uses <see cref="FastDeflater"/>, other levels zlib.
 /// </summary>
 /// <remarks>Compression, not formatting, bounds gzip exports; one core compresses about half as fast as two.</remarks>
-internal sealed class BlockGzipStream : Stream
+internal sealed class BlockGzipStream : WriteOnlyStream
 {
     internal const int DefaultBlockSize = 1024 * 1024;
 
@@ -21,14 +21,23 @@ internal sealed class BlockGzipStream : Stream
     private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(4 * 1024 * 1024, 16);
 
     private readonly Stream _inner;
+
     private readonly CompressionLevel _level;
+
     private readonly int _blockSize;
+
     private readonly int _maxInFlight;
+
     private readonly bool _parallel;
+
     private readonly Queue<Task<Member>> _pending = new();
+
     private byte[] _block;
+
     private int _blockLength;
+
     private bool _wroteAnything;
+
     private bool _disposed;
 
     public BlockGzipStream(Stream inner, CompressionLevel level, bool parallel = true, int blockSize = DefaultBlockSize, int maxInFlight = 0)
@@ -41,19 +50,7 @@ internal sealed class BlockGzipStream : Stream
         _block = Pool.Rent(blockSize);
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_disposed;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -70,9 +67,6 @@ internal sealed class BlockGzipStream : Stream
             }
         }
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <summary>Synchronous writes compress on the calling thread: no blocking on pool work.</summary>
     public override void Write(ReadOnlySpan<byte> buffer)
@@ -99,8 +93,6 @@ internal sealed class BlockGzipStream : Stream
             }
         }
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
@@ -171,12 +163,6 @@ internal sealed class BlockGzipStream : Stream
             Release();
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -299,17 +285,11 @@ internal sealed class BlockGzipStream : Stream
     }
 
     /// <summary>A write-only stream over a pooled array that grows by renting.</summary>
-    private sealed class PooledOutput(int capacity) : Stream
+    private sealed class PooledOutput(int capacity) : WriteOnlyStream
     {
         private int _length;
 
         public byte[] Buffer { get; private set; } = Pool.Rent(capacity);
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
 
         public override long Length => _length;
 
@@ -318,8 +298,6 @@ internal sealed class BlockGzipStream : Stream
             get => _length;
             set => throw new NotSupportedException();
         }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
@@ -338,11 +316,5 @@ internal sealed class BlockGzipStream : Stream
         public override void Flush()
         {
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
