@@ -26,9 +26,7 @@ public abstract class BufferedPartWriter : IDestinationWriter
     private Task? _inFlight;
     private int _partsSent;
     private long _bytesUploaded;
-    private bool _committed;
-    private bool _failed;
-    private bool _disposed;
+    private readonly WriterLifecycle _state = new();
 
     /// <summary>Starts a file.</summary>
     /// <param name="path">The file's path, for messages.</param>
@@ -96,7 +94,7 @@ public abstract class BufferedPartWriter : IDestinationWriter
     /// <inheritdoc />
     public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfNotWritable();
+        _state.ThrowIfNotWritable(this);
         try
         {
             await WaitForInFlightAsync(cancellationToken).ConfigureAwait(false);
@@ -104,11 +102,11 @@ public abstract class BufferedPartWriter : IDestinationWriter
             var number = _partsSent + 1;
             await RunAsync("complete", number, ct => CompleteAsync(number, last, ct), cancellationToken).ConfigureAwait(false);
             Interlocked.Add(ref _bytesUploaded, last.Length);
-            _committed = true;
+            _state.MarkCommitted();
         }
         catch
         {
-            _failed = true;
+            _state.MarkFailed();
             throw;
         }
     }
@@ -116,12 +114,11 @@ public abstract class BufferedPartWriter : IDestinationWriter
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        if (!_state.BeginDispose())
         {
             return;
         }
 
-        _disposed = true;
         try
         {
             await _lifetime.CancelAsync().ConfigureAwait(false);
@@ -138,7 +135,7 @@ public abstract class BufferedPartWriter : IDestinationWriter
                 }
             }
 
-            if (!_committed)
+            if (!_state.Committed)
             {
                 await AbortAsync(_partsSent).ConfigureAwait(false);
             }
@@ -158,7 +155,7 @@ public abstract class BufferedPartWriter : IDestinationWriter
 
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        ThrowIfNotWritable();
+        _state.ThrowIfNotWritable(this);
         try
         {
             OnWrite(data.Span);
@@ -177,7 +174,7 @@ public abstract class BufferedPartWriter : IDestinationWriter
         }
         catch
         {
-            _failed = true;
+            _state.MarkFailed();
             throw;
         }
     }
@@ -234,21 +231,6 @@ public abstract class BufferedPartWriter : IDestinationWriter
         {
             await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
             _inFlight = null;
-        }
-    }
-
-    private void ThrowIfNotWritable()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_committed)
-        {
-            throw new InvalidOperationException("The file was already committed.");
-        }
-
-        if (_failed)
-        {
-            // A stream error, as callers expect when they flush a broken stream (e.g. a gzip trailer on abort).
-            throw new IOException("An earlier write or commit of this file failed; the upload is abandoned.");
         }
     }
 }

@@ -19,9 +19,7 @@ public abstract class StreamingUploadWriter : IDestinationWriter
     private readonly Pipe _pipe = new(PipeSettings);
     private readonly CancellationTokenSource _lifetime = new();
     private Task? _upload;
-    private bool _committed;
-    private bool _failed;
-    private bool _disposed;
+    private readonly WriterLifecycle _state = new();
 
     /// <summary>Creates the writer; the derived constructor calls <see cref="Start"/> once its own fields are set.</summary>
     /// <param name="destinationName">The destination's name, for messages.</param>
@@ -95,17 +93,17 @@ public abstract class StreamingUploadWriter : IDestinationWriter
     /// <inheritdoc />
     public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfNotWritable();
+        _state.ThrowIfNotWritable(this);
         try
         {
             await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
             await WaitForUploadAsync(cancellationToken).ConfigureAwait(false);
             await PublishAsync(cancellationToken).ConfigureAwait(false);
-            _committed = true;
+            _state.MarkCommitted();
         }
         catch
         {
-            _failed = true;
+            _state.MarkFailed();
             throw;
         }
     }
@@ -113,15 +111,14 @@ public abstract class StreamingUploadWriter : IDestinationWriter
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        if (!_state.BeginDispose())
         {
             return;
         }
 
-        _disposed = true;
         try
         {
-            if (!_committed)
+            if (!_state.Committed)
             {
                 // Fails the upload's reads, so the client stops and closes what it was writing.
                 await _pipe.Writer.CompleteAsync(new OperationCanceledException("The upload was aborted.")).ConfigureAwait(false);
@@ -135,13 +132,13 @@ public abstract class StreamingUploadWriter : IDestinationWriter
                     await upload.ConfigureAwait(false);
                 }
 #pragma warning disable CA1031 // The upload was abandoned: whatever its failure was, it no longer matters.
-                catch (Exception) when (!_committed)
+                catch (Exception) when (!_state.Committed)
 #pragma warning restore CA1031
                 {
                 }
             }
 
-            if (!_committed)
+            if (!_state.Committed)
             {
                 await AbortAsync().ConfigureAwait(false);
             }
@@ -161,7 +158,7 @@ public abstract class StreamingUploadWriter : IDestinationWriter
 
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        ThrowIfNotWritable();
+        _state.ThrowIfNotWritable(this);
         try
         {
             if (_upload is not { } upload)
@@ -198,7 +195,7 @@ public abstract class StreamingUploadWriter : IDestinationWriter
         }
         catch
         {
-            _failed = true;
+            _state.MarkFailed();
             throw;
         }
     }
@@ -212,21 +209,6 @@ public abstract class StreamingUploadWriter : IDestinationWriter
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && MapUploadError(ex) is { } mapped)
         {
             throw mapped;
-        }
-    }
-
-    private void ThrowIfNotWritable()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_committed)
-        {
-            throw new InvalidOperationException("The file was already committed.");
-        }
-
-        if (_failed)
-        {
-            // A stream error, as callers expect when they flush a broken stream (e.g. a gzip trailer on abort).
-            throw new IOException("An earlier write or commit of this file failed; the upload is abandoned.");
         }
     }
 }

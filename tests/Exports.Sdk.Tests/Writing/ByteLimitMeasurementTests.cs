@@ -23,28 +23,8 @@ public sealed class ByteLimitMeasurementTests : IDisposable
         const long Limit = 4L << 20;
         const int Rows = 250_000;
         var format = new FlushCountingCsvFormat();
-        var services = new ServiceCollection();
-        services.AddSingleton<IExportFormat>(format);
-        services.AddExports().UseInMemoryExportStore()
-            .AddAudienceSource("src", new SyntheticAudienceSource().AddAudience("seg", "Segment", Rows))
-            .AddLocalFolderDestination("dest", _folder.Root, d =>
-            {
-                d.Format.Name = FlushCountingCsvFormat.FormatName;
-                d.Format.Compression = compression;
-                d.MaxBytesPerFile = Limit;
-                d.WriteManifest = false;
-            })
-            .AddDataflow("flow", f =>
-            {
-                f.Source = "src";
-                f.Destination = "dest";
-                f.Attributes = [.. SyntheticAudienceSource.AttributeNames];
-                f.Audiences = [new AudienceActivation { AudienceId = "seg", FileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%" }];
-            });
-        await using var provider = services.BuildServiceProvider();
 
-        var result = await provider.GetRequiredService<IExportRunner>().RunAsync(
-            provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("flow"), new ExportRunRequest());
+        var result = await ExportAsync(new SyntheticAudienceSource().AddAudience("seg", "Segment", Rows), SyntheticAudienceSource.AttributeNames, format, compression, Limit);
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
         var files = result.Files.ToList();
@@ -73,26 +53,8 @@ public sealed class ByteLimitMeasurementTests : IDisposable
         const int Rows = 100_000;
         var source = new TableSource(new ExportColumn("id", ExportColumnType.Int64), new ExportColumn("text", ExportColumnType.String)) { BatchSize = 500 }
             .AddGenerated("seg", "Segment", Rows, i => [i, RandomText(i < 2_000 ? 5 : 300, i)]);
-        var services = new ServiceCollection();
-        services.AddExports().UseInMemoryExportStore()
-            .AddAudienceSource("src", source)
-            .AddLocalFolderDestination("dest", _folder.Root, d =>
-            {
-                d.Format.Compression = compression;
-                d.MaxBytesPerFile = Limit;
-                d.WriteManifest = false;
-            })
-            .AddDataflow("flow", f =>
-            {
-                f.Source = "src";
-                f.Destination = "dest";
-                f.Attributes = ["id", "text"];
-                f.Audiences = [new AudienceActivation { AudienceId = "seg", FileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%" }];
-            });
-        await using var provider = services.BuildServiceProvider();
 
-        var result = await provider.GetRequiredService<IExportRunner>().RunAsync(
-            provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("flow"), new ExportRunRequest());
+        var result = await ExportAsync(source, ["id", "text"], new FlushCountingCsvFormat(), compression, Limit);
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
         var files = result.Files.ToList();
@@ -102,6 +64,31 @@ public sealed class ByteLimitMeasurementTests : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
+
+    private async Task<ExportRunResult> ExportAsync(IAudienceSource source, IReadOnlyList<string> attributes, FlushCountingCsvFormat format, ExportCompression compression, long limit)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IExportFormat>(format);
+        services.AddExports().UseInMemoryExportStore()
+            .AddAudienceSource("src", source)
+            .AddLocalFolderDestination("dest", _folder.Root, d =>
+            {
+                d.Format.Name = FlushCountingCsvFormat.FormatName;
+                d.Format.Compression = compression;
+                d.MaxBytesPerFile = limit;
+                d.WriteManifest = false;
+            })
+            .AddDataflow("flow", f =>
+            {
+                f.Source = "src";
+                f.Destination = "dest";
+                f.Attributes = [.. attributes];
+                f.Audiences = [new AudienceActivation { AudienceId = "seg", FileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%" }];
+            });
+        await using var provider = services.BuildServiceProvider();
+        return await provider.GetRequiredService<IExportRunner>().RunAsync(
+            provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("flow"), new ExportRunRequest());
+    }
 
     // Incompressible text, so gzip sizes grow with the row as the raw text does.
     private static string RandomText(int length, long seed)
