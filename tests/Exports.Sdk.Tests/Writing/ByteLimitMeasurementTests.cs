@@ -46,9 +46,9 @@ public sealed class ByteLimitMeasurementTests : IDisposable
     [Theory]
     [InlineData(ExportCompression.None)]
     [InlineData(ExportCompression.Gzip)]
-    public async Task ByteLimit_RowsGrowingHundredfold_NoPartExceedsTheLimit(ExportCompression compression)
+    public async Task ByteLimit_RowsGrowingTwentyfold_NoPartExceedsTheLimit(ExportCompression compression)
     {
-        // Rows of a few bytes, then of hundreds: a row size estimated on the first rows would overflow the first part.
+        // Rows of about 12 bytes, then of about 310: a row size estimated on the first rows would overflow the first part.
         const long Limit = 8L << 20;
         const int Rows = 100_000;
         var source = new TableSource(new ExportColumn("id", ExportColumnType.Int64), new ExportColumn("text", ExportColumnType.String)) { BatchSize = 500 }
