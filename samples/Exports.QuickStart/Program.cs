@@ -9,12 +9,27 @@ using Microsoft.Extensions.Options;
 
 // Reads appsettings.json (next to the program), environment variables and the command line, e.g.
 //   dotnet run --project samples/Exports.QuickStart -- --QuickStart:AudienceSize=5000000
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+HostApplicationBuilder builder;
+QuickStartOptions quickStart;
+try
 {
-    Args = args,
-    ContentRootPath = AppContext.BaseDirectory,
-});
-var quickStart = builder.Configuration.GetSection("QuickStart").Get<QuickStartOptions>() ?? new QuickStartOptions();
+    builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+    {
+        Args = args,
+        ContentRootPath = AppContext.BaseDirectory,
+    });
+    quickStart = builder.Configuration.GetSection("QuickStart").Get<QuickStartOptions>() ?? new QuickStartOptions();
+}
+catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or FormatException)
+{
+    // A malformed appsettings.json, or a value that is not a number where one is needed.
+    return Fail($"The configuration could not be read: {Describe(ex)}");
+}
+
+if (quickStart.AudienceSize < 0)
+{
+    return Fail($"QuickStart:AudienceSize is {quickStart.AudienceSize}; it must be 0 or more.");
+}
 
 builder.Services.AddExports()
     .BindConfiguration(builder.Configuration.GetSection(ExportsOptions.SectionName))
@@ -39,7 +54,11 @@ catch (OptionsValidationException ex)
 
 var options = host.Services.GetRequiredService<IOptions<ExportsOptions>>().Value;
 var runner = host.Services.GetRequiredService<IExportRunner>();
-var dataflow = options.GetDataflow(quickStart.Dataflow);
+if (!options.Dataflows.TryGetValue(quickStart.Dataflow, out var dataflow))
+{
+    return Fail($"QuickStart:Dataflow is '{quickStart.Dataflow}', which is not a configured dataflow; known: {string.Join(", ", options.Dataflows.Keys)}.");
+}
+
 var destination = host.Services.GetRequiredService<IDestinationCatalog>().GetDefinition(dataflow.Destination);
 var location = destination.Settings.GetValueOrDefault(LocalFolderDestinationProvider.PathSetting) ?? destination.Type;
 
@@ -65,6 +84,11 @@ catch (OperationCanceledException)
     Console.Error.WriteLine("\nCancelled; nothing was left at the destination.");
     return 130;
 }
+catch (ExportException ex)
+{
+    // Another run of the audience is still going, or the dataflow does not fit its source.
+    return Fail(ex.Message);
+}
 
 clock.Stop();
 Console.WriteLine();
@@ -87,11 +111,29 @@ foreach (var error in result.Errors)
     Console.Error.WriteLine($"  error: {error}");
 }
 
-var rows = result.Entries.Sum(a => a.RowsExported);
-var bytes = result.Entries.Sum(a => a.Bytes);
+var rows = result.RowsExported;
+var bytes = result.Bytes;
 var seconds = Math.Max(clock.Elapsed.TotalSeconds, 0.001);
 Console.WriteLine($"{rows:N0} rows, {bytes / 1048576.0:N1} MB, {rows / seconds:N0} rows/s, " +
     $"peak memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MB");
 
 await host.StopAsync();
 return result.Status == ExportRunStatus.Succeeded ? 0 : 1;
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}
+
+// The configuration providers wrap the parser's error; the innermost message names the line and the character.
+static string Describe(Exception exception)
+{
+    var messages = new List<string>();
+    for (var e = exception; e is not null; e = e.InnerException)
+    {
+        messages.Add(e.Message);
+    }
+
+    return string.Join(" ", messages.Distinct());
+}
