@@ -76,6 +76,13 @@ public static class DataflowValidator
             problems.Add($"{where}: Attributes has the invalid path '{attribute}'.");
         }
 
+        // Identity columns come only through IdentityNamespaces, which needs the identity-graph permission: an attribute
+        // path that names one would export identities without it.
+        foreach (var attribute in dataflow.Attributes.Where(a => a.StartsWith(AudienceColumns.IdentityPrefix, StringComparison.OrdinalIgnoreCase)))
+        {
+            problems.Add($"{where}: Attributes names '{attribute}', an identity column; list the namespace '{attribute[AudienceColumns.IdentityPrefix.Length..]}' in IdentityNamespaces instead (exporting identities needs the ViewIdentityGraph permission).");
+        }
+
         foreach (var ns in dataflow.IdentityNamespaces.Where(n => string.IsNullOrWhiteSpace(n) || n.Contains('.', StringComparison.Ordinal)))
         {
             problems.Add($"{where}: IdentityNamespaces has the invalid namespace '{ns}'.");

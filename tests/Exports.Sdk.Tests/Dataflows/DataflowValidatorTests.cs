@@ -24,6 +24,8 @@ public class DataflowValidatorTests
         { "empty dedup key", d => d.Deduplication = new DeduplicationKey(), "Deduplication needs an IdentityNamespace or one or two Attributes" },
         { "mandatory not selected", d => d.MandatoryAttributes = ["person.phone"], "MandatoryAttributes names 'person.phone'" },
         { "no attributes", d => d.Attributes = [], "Attributes must name at least one profile attribute" },
+        { "identity column as an attribute", d => d.Attributes.Add("identityMap.email"), "Attributes names 'identityMap.email', an identity column; list the namespace 'email' in IdentityNamespaces" },
+        { "identity column as an attribute, other case", d => d.Attributes.Add("IdentityMap.Email"), "Attributes names 'IdentityMap.Email', an identity column" },
         { "duplicate audience", d => d.Audiences.Add(d.Audiences[0].Clone()), "Audiences lists 'vip' more than once" },
         { "no source", d => d.Source = "", "Source is required" },
         { "unknown source", d => d.Source = "nope", "Source 'nope' is not a registered audience source" },
