@@ -9,8 +9,12 @@ public static class ManifestWriter
     /// <param name="destinationId">The destination id.</param>
     /// <param name="runId">The run id.</param>
     /// <returns>The file name.</returns>
-    public static string GetFileName(string destinationId, string runId) =>
-        FileNameSanitizer.Fit(FileNameSanitizer.Sanitize($"manifest-{destinationId}-{runId}"), ".json") + ".json";
+    public static string GetFileName(string destinationId, string runId)
+    {
+        // The run id is kept whole, so runs never share a manifest name; a long destination id is shortened instead.
+        var suffix = $"-{FileNameSanitizer.Sanitize(runId)}.json";
+        return FileNameSanitizer.Fit(FileNameSanitizer.Sanitize($"manifest-{destinationId}"), suffix) + suffix;
+    }
 
     /// <summary>Reads a manifest from JSON.</summary>
     /// <param name="json">The UTF-8 JSON.</param>

@@ -11,9 +11,14 @@ internal static class FileNameSanitizer
     /// <summary>Room a rendered name leaves for the part suffix and extensions (e.g. <c>_12.jsonl.gz</c>) when it is shortened.</summary>
     public const int SuffixReserve = 32;
 
-    /// <summary>Characters no destination accepts in a name, or that would make a path of it.</summary>
+    /// <summary>
+    /// Characters no destination accepts in a name, that would make a path of it, or that hide or reorder what a person
+    /// reads (format characters such as U+202E right-to-left override and U+200B zero-width space; line separators).
+    /// </summary>
     public static bool IsForbidden(char c) =>
-        char.IsControl(c) || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' || char.IsSurrogate(c);
+        char.IsControl(c) || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' || char.IsSurrogate(c)
+        || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.LineSeparator
+            or System.Globalization.UnicodeCategory.ParagraphSeparator;
 
     /// <summary>Replaces forbidden characters with <c>_</c> and defuses leading dots.</summary>
     public static string Sanitize(string? value)

@@ -143,7 +143,7 @@ public static class DataflowValidator
     private static void ValidateAudience(AudienceActivation audience, string where, List<string> problems)
     {
         var at = $"{where}, audience '{audience.AudienceId}'";
-        if (string.IsNullOrEmpty(audience.AudienceId))
+        if (string.IsNullOrWhiteSpace(audience.AudienceId))
         {
             problems.Add($"{where}: an audience has no AudienceId.");
         }

@@ -27,6 +27,7 @@ public class DataflowValidatorTests
         { "identity column as an attribute", d => d.Attributes.Add("identityMap.email"), "Attributes names 'identityMap.email', an identity column; list the namespace 'email' in IdentityNamespaces" },
         { "identity column as an attribute, other case", d => d.Attributes.Add("IdentityMap.Email"), "Attributes names 'IdentityMap.Email', an identity column" },
         { "duplicate audience", d => d.Audiences.Add(d.Audiences[0].Clone()), "Audiences lists 'vip' more than once" },
+        { "audience id of spaces", d => d.Audiences[0].AudienceId = "   ", "an audience has no AudienceId" },
         { "no source", d => d.Source = "", "Source is required" },
         { "unknown source", d => d.Source = "nope", "Source 'nope' is not a registered audience source" },
         { "unknown destination", d => d.Destination = "nowhere", "Destination 'nowhere' is not a configured destination" },
