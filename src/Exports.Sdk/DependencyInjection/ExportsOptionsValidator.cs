@@ -43,7 +43,7 @@ internal sealed class ExportsOptionsValidator(
             }
         }
 
-        if (!string.IsNullOrEmpty(destination.FolderPath) && DestinationPath.Check(destination.FolderPath.Trim('/')) is { } pathProblem)
+        if (!string.IsNullOrEmpty(destination.FolderPath) && DestinationPath.Check(destination.FolderPath.TrimEnd('/')) is { } pathProblem)
         {
             yield return $"{where}: FolderPath '{destination.FolderPath}' is not allowed: {pathProblem}.";
         }

@@ -144,6 +144,30 @@ public sealed class ExportsServiceCollectionExtensionsTests
             f.Contains("Destination 'x'", StringComparison.Ordinal) && f.Contains("Format.Csv.Delimiter 'x'", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("/data/outbox", "it is absolute")]
+    [InlineData("outbox/../../etc", "..")]
+    public void OptionsValue_FolderPathOutsideTheRoot_IsRefusedNamingTheValue(string folder, string problem)
+    {
+        var services = new ServiceCollection();
+        services.AddExports().AddLocalFolderDestination("x", "/tmp/unused-exports-folder", d => d.FolderPath = folder);
+        using var provider = services.BuildServiceProvider();
+
+        Validate(provider).Failures.Should().ContainSingle(f =>
+            f.Contains("Destination 'x'", StringComparison.Ordinal) && f.Contains($"FolderPath '{folder}' is not allowed", StringComparison.Ordinal)
+            && f.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OptionsValue_FolderPathWithTrailingSlash_IsAccepted()
+    {
+        var services = new ServiceCollection();
+        services.AddExports().AddLocalFolderDestination("x", "/tmp/unused-exports-folder", d => d.FolderPath = "crm/audiences/");
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IOptions<ExportsOptions>>().Value.Destinations["x"].FolderPath.Should().Be("crm/audiences/");
+    }
+
     [Fact]
     public void OptionsValue_BadTemplate_ThrowsNamingDataflowAudienceAndProblem()
     {
