@@ -43,6 +43,23 @@ public sealed class BufferedPartWriterTests
         await again.Should().ThrowAsync<ObjectDisposedException>();
     }
 
+    [Fact]
+    public async Task RequestPipeline_TransientPartFailure_IsRetriedAndTheFileCompletes()
+    {
+        var requests = new DestinationRequests("mem", "memory", TimeProvider.System, maxRetryAttempts: 2, retryDelay: TimeSpan.FromMilliseconds(1));
+        var writer = new RecordingWriter(partSize: 4, requests) { FailOnce = 2 };
+        await using (writer)
+        {
+            await writer.Stream.WriteAsync("abcdefghij"u8.ToArray());
+            await writer.CommitAsync();
+        }
+
+        writer.Attempts[2].Should().Be(2, "part 2 failed once with an IOException and was sent again");
+        writer.Parts.OrderBy(p => p.Key).Select(p => p.Value).Should().Equal("abcd", "efgh");
+        writer.Completed.Should().Be((3, "ij"));
+        writer.Aborts.Should().Be(0);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
@@ -53,8 +70,12 @@ public sealed class BufferedPartWriterTests
         condition().Should().BeTrue();
     }
 
-    private sealed class RecordingWriter(int partSize) : BufferedPartWriter("file.bin", partSize)
+    private sealed class RecordingWriter(int partSize, DestinationRequestPipeline<string>? requests = null) : BufferedPartWriter("file.bin", partSize, requests)
     {
+        public System.Collections.Concurrent.ConcurrentDictionary<int, int> Attempts { get; } = new();
+
+        public int? FailOnce { get; init; }
+
         public System.Collections.Concurrent.ConcurrentDictionary<int, string> Parts { get; } = new();
 
         public (int Number, string Last)? Completed { get; private set; }
@@ -65,6 +86,11 @@ public sealed class BufferedPartWriterTests
 
         protected override ValueTask UploadPartAsync(int partNumber, ReadOnlyMemory<byte> part, CancellationToken cancellationToken)
         {
+            if (Attempts.AddOrUpdate(partNumber, 1, (_, n) => n + 1) == 1 && partNumber == FailOnce)
+            {
+                throw new IOException($"part {partNumber} dropped");
+            }
+
             if (partNumber == FailPart)
             {
                 throw new IOException($"part {partNumber} refused");
