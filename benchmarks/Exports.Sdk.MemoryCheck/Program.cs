@@ -41,7 +41,7 @@ services.AddExports().UseInMemoryExportStore()
     {
         (o.Bucket, o.Prefix, o.ServiceUrl, o.ForcePathStyle) = (bucket, "memory-check", serviceUrl, true);
         (o.AccessKeyId, o.SecretAccessKey, o.PartSize) = ("test", "test", partSize);
-    }, d => (d.MaxRowsPerFile, d.WriteManifest) = (long.MaxValue, true))
+    }, d => (d.Output.MaxRowsPerFile, d.Output.WriteManifest) = (long.MaxValue, true))
     .AddDataflow("flow", f =>
     {
         f.Source = "synthetic";

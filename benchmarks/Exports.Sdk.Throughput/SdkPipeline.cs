@@ -14,10 +14,10 @@ internal static class SdkPipeline
             .AddAudienceSource("source", source)
             .AddLocalFolderDestination("out", folder, d =>
             {
-                d.Format.Name = format;
-                d.Format.Compression = compression;
-                d.Format.MaxDegreeOfParallelism = parallelism;
-                d.MaxBytesPerFile = maxBytesPerFile;
+                d.Output.Format.Name = format;
+                d.Output.Format.Compression = compression;
+                d.Output.Format.MaxDegreeOfParallelism = parallelism;
+                d.Output.MaxBytesPerFile = maxBytesPerFile;
             })
             .AddDataflow("throughput", f =>
             {

@@ -60,11 +60,11 @@ if (!options.Dataflows.TryGetValue(quickStart.Dataflow, out var dataflow))
 }
 
 var destination = host.Services.GetRequiredService<IDestinationCatalog>().GetDefinition(dataflow.Destination);
-var location = destination.Settings.GetValueOrDefault(LocalFolderDestinationProvider.PathSetting) ?? destination.Type;
+var location = destination.Settings.GetValueOrDefault("path") ?? destination.Type;
 
 Console.WriteLine($"Exporting {quickStart.AudienceSize:N0} profiles of '{quickStart.AudienceId}' with dataflow '{dataflow.Id}' " +
-    $"to '{location}' as {destination.Format.Name}{(destination.Format.Compression == ExportCompression.Gzip ? ".gz" : "")}, " +
-    $"{destination.MaxRowsPerFile:N0} rows per part.");
+    $"to '{location}' as {destination.Output.Format.Name}{(destination.Output.Format.Compression == ExportCompression.Gzip ? ".gz" : "")}, " +
+    $"{destination.Output.MaxRowsPerFile:N0} rows per part.");
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -13,7 +13,7 @@ var source = new InMemoryAudienceSource().AddAudience(new AudienceInfo("vip", "V
 var services = new ServiceCollection();
 services.AddExports()
     .AddAudienceSource("crm", source)
-    .AddLocalFolderDestination("drop", folder, d => d.Format.Compression = ExportCompression.Gzip)
+    .AddLocalFolderDestination("drop", folder, d => d.Output.Format.Compression = ExportCompression.Gzip)
     .AddDataflow("newsletter", f =>
     {
         f.Source = "crm";

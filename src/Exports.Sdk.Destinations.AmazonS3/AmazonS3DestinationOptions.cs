@@ -1,14 +1,20 @@
-using System.Globalization;
+using System.ComponentModel.DataAnnotations;
 
 namespace Exports.Sdk.Destinations.AmazonS3;
 
 /// <summary>
-/// The settings of an Amazon S3 (or S3-compatible) destination, typed. They live as strings in
-/// <see cref="DestinationDefinition.Settings"/> under the keys of <see cref="AmazonS3Settings"/>; this type reads and
-/// writes them. <see cref="ToString"/> never shows secrets.
+/// The settings of an Amazon S3 (or S3-compatible) destination. Bound from <see cref="DestinationDefinition.Settings"/>
+/// (keys: the property names in camel case) by <see cref="DestinationSettingsBinder"/>. <see cref="ToString"/> never
+/// shows secrets.
 /// </summary>
-public sealed class AmazonS3DestinationOptions
+public sealed class AmazonS3DestinationOptions : IValidatableObject
 {
+    /// <summary>Auth scheme: an access key id and secret access key in the settings.</summary>
+    public const string AccessKeyScheme = "accessKey";
+
+    /// <summary>Auth scheme: the SDK's default credential chain (environment, profile, container or instance role, SSO).</summary>
+    public const string DefaultCredentialsScheme = "defaultCredentials";
+
     /// <summary>The default <see cref="PartSize"/>, 8 MiB.</summary>
     public const long DefaultPartSize = 8L << 20;
 
@@ -18,140 +24,93 @@ public sealed class AmazonS3DestinationOptions
     /// <summary>The largest <see cref="PartSize"/>, 1 GiB (S3 allows 5 GiB; each part is buffered in memory).</summary>
     public const long MaximumPartSize = 1L << 30;
 
+    private string? _prefix;
+
     /// <summary>The bucket name. Required.</summary>
+    [DestinationSetting("The bucket name.", IsRequired = true)]
     public string Bucket { get; set; } = "";
 
     /// <summary>A key prefix inside the bucket for every file. Default: none.</summary>
-    public string? Prefix { get; set; }
+    [DestinationSetting("A key prefix inside the bucket for every file, before the destination's FolderPath.")]
+    public string? Prefix { get => _prefix; set => _prefix = value?.Trim('/'); }
 
     /// <summary>The AWS region. Default: the SDK's resolution (environment, profile); <c>us-east-1</c> with <see cref="ServiceUrl"/>.</summary>
+    [DestinationSetting("The AWS region, e.g. eu-west-1. Default: the SDK's region resolution (AWS_REGION, profile); us-east-1 with a service URL.")]
     public string? Region { get; set; }
 
     /// <summary>The access key id; null to use the SDK's default credential chain.</summary>
+    [DestinationSetting("The access key id. Omit (with the secret) to use the SDK's default credential chain.", AuthScheme = AccessKeyScheme)]
     public string? AccessKeyId { get; set; }
 
     /// <summary>The secret access key (secret).</summary>
+    [DestinationSetting("The secret access key.", IsSecret = true, AuthScheme = AccessKeyScheme)]
     public string? SecretAccessKey { get; set; }
 
     /// <summary>A session token for temporary credentials (secret). Default: none.</summary>
+    [DestinationSetting("A session token for temporary credentials.", IsSecret = true, AuthScheme = AccessKeyScheme)]
     public string? SessionToken { get; set; }
 
     /// <summary>The endpoint of an S3-compatible store. Default: AWS.</summary>
+    [DestinationSetting("The endpoint of an S3-compatible store (MinIO, Cloudflare R2, Google Cloud Storage interoperability). Default: AWS.")]
     public Uri? ServiceUrl { get; set; }
 
     /// <summary>Whether to use path-style addressing. Default false.</summary>
+    [DestinationSetting("Whether to use path-style addressing (endpoint/bucket/key); most S3-compatible stores need true.")]
     public bool ForcePathStyle { get; set; }
 
     /// <summary>The multipart part size in bytes. Default <see cref="DefaultPartSize"/>; at least <see cref="MinimumPartSize"/>.</summary>
+    [DestinationSetting("The multipart part size (e.g. 8MiB), buffered in memory at most twice per file; a file has at most 10,000 parts.", Minimum = "5MiB", Maximum = "1GiB")]
     public long PartSize { get; set; } = DefaultPartSize;
 
     /// <summary>Retries of one request after a transient failure. Default 3.</summary>
+    [DestinationSetting("Retries of one request or part after a transient failure (timeouts, throttling, 5xx, dropped connections).", Minimum = "0", Maximum = "20")]
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>The first retry delay (exponential backoff with jitter). Default 1 s.</summary>
+    [DestinationSetting("The first retry delay, growing exponentially with jitter.", Minimum = "00:00:00", Maximum = "00:05:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The time one attempt of one request may take. Default 100 s.</summary>
+    [DestinationSetting("The time one attempt of one request (one part upload included) may take.", Minimum = "00:00:00.1", Maximum = "01:00:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
-    /// <summary>The auth scheme these options use: <see cref="AmazonS3Settings.AccessKeyScheme"/> or <see cref="AmazonS3Settings.DefaultCredentialsScheme"/>.</summary>
-    public string AuthScheme => AccessKeyId is null ? AmazonS3Settings.DefaultCredentialsScheme : AmazonS3Settings.AccessKeyScheme;
+    /// <summary>The auth scheme these options use: <see cref="AmazonS3DestinationOptions.AccessKeyScheme"/> or <see cref="AmazonS3DestinationOptions.DefaultCredentialsScheme"/>.</summary>
+    public string AuthScheme => AccessKeyId is null ? DefaultCredentialsScheme : AccessKeyScheme;
 
-    /// <summary>Reads the options from a definition's settings, gathering every problem.</summary>
-    /// <param name="definition">The destination definition.</param>
-    /// <param name="problems">Every problem found, naming the destination and the setting.</param>
-    /// <returns>The options (partly filled when there are problems).</returns>
-    public static AmazonS3DestinationOptions Read(DestinationDefinition definition, out IReadOnlyList<string> problems)
+    /// <summary>Checks what spans several settings, or a value's shape beyond its type.</summary>
+    /// <param name="validationContext">Unused.</param>
+    /// <returns>The problems, each naming the settings.</returns>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        ArgumentNullException.ThrowIfNull(definition);
-        var reader = new DestinationSettingsReader(definition);
-        reader.RejectUnknown(AmazonS3DestinationProvider.SettingDescriptors);
-        var options = new AmazonS3DestinationOptions
-        {
-            Bucket = reader.GetRequiredString(AmazonS3Settings.Bucket, "the bucket name") ?? "",
-            Prefix = reader.GetString(AmazonS3Settings.Prefix)?.Trim('/'),
-            Region = reader.GetString(AmazonS3Settings.Region),
-            AccessKeyId = reader.GetString(AmazonS3Settings.AccessKeyId),
-            SecretAccessKey = reader.GetString(AmazonS3Settings.SecretAccessKey),
-            SessionToken = reader.GetString(AmazonS3Settings.SessionToken),
-            ForcePathStyle = reader.GetBoolean(AmazonS3Settings.ForcePathStyle, false),
-            PartSize = reader.GetSize(AmazonS3Settings.PartSize, DefaultPartSize, MinimumPartSize, MaximumPartSize),
-            MaxRetryAttempts = reader.GetInt32(AmazonS3Settings.MaxRetryAttempts, 3, 0, 20),
-            RetryDelay = reader.GetTimeSpan(AmazonS3Settings.RetryDelay, TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.FromMinutes(5)),
-            RequestTimeout = reader.GetTimeSpan(AmazonS3Settings.RequestTimeout, TimeSpan.FromSeconds(100), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
-        };
-
         // Loose on purpose: S3-compatible stores differ (Google Cloud Storage allows '_' and longer names).
-        if (options.Bucket.Length > 0 && (options.Bucket.Length is < 3 or > 255 || options.Bucket.Any(c => c == '/' || char.IsWhiteSpace(c) || char.IsControl(c))))
+        if (Bucket.Length > 0 && (Bucket.Length is < 3 or > 255 || Bucket.Any(c => c == '/' || char.IsWhiteSpace(c) || char.IsControl(c))))
         {
-            reader.AddProblem($"setting '{AmazonS3Settings.Bucket}' must be a bucket name (3-255 characters, no '/' or spaces), not '{options.Bucket}'.");
+            yield return new($"setting 'bucket' must be a bucket name (3-255 characters, no '/' or spaces), not '{Bucket}'.", [nameof(Bucket)]);
         }
 
-        if (options.Prefix is { Length: > 0 } prefix && DestinationPath.Check(prefix) is { } prefixProblem)
+        if (Prefix is { Length: > 0 } prefix && DestinationPath.Check(prefix) is { } prefixProblem)
         {
-            reader.AddProblem($"setting '{AmazonS3Settings.Prefix}' '{prefix}' is not allowed: {prefixProblem}.");
+            yield return new($"setting 'prefix' '{prefix}' is not allowed: {prefixProblem}.", [nameof(Prefix)]);
         }
 
-        if ((options.AccessKeyId is null) != (options.SecretAccessKey is null))
+        if ((AccessKeyId is null) != (SecretAccessKey is null))
         {
-            reader.AddProblem($"settings '{AmazonS3Settings.AccessKeyId}' and '{AmazonS3Settings.SecretAccessKey}' go together: set both, or neither to use the default credential chain.");
+            yield return new("settings 'accessKeyId' and 'secretAccessKey' go together: set both, or neither to use the default credential chain.", [nameof(AccessKeyId), nameof(SecretAccessKey)]);
         }
 
-        if (options.SessionToken is not null && options.AccessKeyId is null)
+        if (SessionToken is not null && AccessKeyId is null)
         {
-            reader.AddProblem($"setting '{AmazonS3Settings.SessionToken}' needs '{AmazonS3Settings.AccessKeyId}' and '{AmazonS3Settings.SecretAccessKey}'.");
+            yield return new("setting 'sessionToken' needs 'accessKeyId' and 'secretAccessKey'.", [nameof(SessionToken)]);
         }
 
-        if (reader.GetString(AmazonS3Settings.ServiceUrl) is { } url)
+        if (ServiceUrl is { } url && (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp || !string.IsNullOrEmpty(url.UserInfo)))
         {
-            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && string.IsNullOrEmpty(uri.UserInfo))
-            {
-                options.ServiceUrl = uri;
-            }
-            else
-            {
-                reader.AddProblem($"setting '{AmazonS3Settings.ServiceUrl}' must be an absolute http(s) URL without user information.");
-            }
+            yield return new("setting 'serviceUrl' must be an absolute http(s) URL without user information.", [nameof(ServiceUrl)]);
         }
-
-        problems = reader.Problems;
-        return options;
-    }
-
-    /// <summary>Writes these options into a settings dictionary (the inverse of <see cref="Read"/>).</summary>
-    /// <param name="settings">The settings, e.g. <see cref="DestinationDefinition.Settings"/>.</param>
-    public void WriteTo(IDictionary<string, string?> settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var c = CultureInfo.InvariantCulture;
-        settings[AmazonS3Settings.Bucket] = Bucket;
-        Set(settings, AmazonS3Settings.Prefix, Prefix);
-        Set(settings, AmazonS3Settings.Region, Region);
-        Set(settings, AmazonS3Settings.AccessKeyId, AccessKeyId);
-        Set(settings, AmazonS3Settings.SecretAccessKey, SecretAccessKey);
-        Set(settings, AmazonS3Settings.SessionToken, SessionToken);
-        Set(settings, AmazonS3Settings.ServiceUrl, ServiceUrl?.ToString());
-        settings[AmazonS3Settings.ForcePathStyle] = ForcePathStyle ? "true" : "false";
-        settings[AmazonS3Settings.PartSize] = PartSize.ToString(c);
-        settings[AmazonS3Settings.MaxRetryAttempts] = MaxRetryAttempts.ToString(c);
-        settings[AmazonS3Settings.RetryDelay] = RetryDelay.ToString("c", c);
-        settings[AmazonS3Settings.RequestTimeout] = RequestTimeout.ToString("c", c);
     }
 
     /// <summary>Describes the location and auth scheme; never the secret key or session token.</summary>
     /// <returns>A description without secrets.</returns>
     public override string ToString() =>
         $"s3://{Bucket}/{Prefix} ({AuthScheme}{(ServiceUrl is null ? "" : ", endpoint " + ServiceUrl)})";
-
-    private static void Set(IDictionary<string, string?> settings, string key, string? value)
-    {
-        if (value is null)
-        {
-            settings.Remove(key);
-        }
-        else
-        {
-            settings[key] = value;
-        }
-    }
 }

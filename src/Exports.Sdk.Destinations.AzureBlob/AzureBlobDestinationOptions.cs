@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Azure.Core;
 using Azure.Storage;
 using Azure.Storage.Blobs;
@@ -6,12 +7,21 @@ using Azure.Storage.Blobs;
 namespace Exports.Sdk.Destinations.AzureBlob;
 
 /// <summary>
-/// The settings of an Azure Blob destination, typed. They live as strings in <see cref="DestinationDefinition.Settings"/>
-/// under the keys of <see cref="AzureBlobSettings"/>; a <see cref="TokenCredential"/> is an object and is registered as
-/// a service instead. <see cref="ToString"/> never shows secrets.
+/// The settings of an Azure Blob destination. Bound from <see cref="DestinationDefinition.Settings"/> (keys: the
+/// property names in camel case) by <see cref="DestinationSettingsBinder"/>; a <see cref="TokenCredential"/> is an
+/// object and is registered as a service instead. <see cref="ToString"/> never shows secrets.
 /// </summary>
-public sealed class AzureBlobDestinationOptions
+public sealed class AzureBlobDestinationOptions : IValidatableObject
 {
+    /// <summary>Auth scheme: a connection string with an account key or SAS.</summary>
+    public const string ConnectionStringScheme = "connectionString";
+
+    /// <summary>Auth scheme: a container SAS URL (e.g. a partner's data landing zone).</summary>
+    public const string SasUrlScheme = "sasUrl";
+
+    /// <summary>Auth scheme: an Azure.Core <c>TokenCredential</c> (managed identity, workload identity, …) registered in code.</summary>
+    public const string TokenCredentialScheme = "tokenCredential";
+
     /// <summary>The default <see cref="BlockSize"/>, 8 MiB.</summary>
     public const long DefaultBlockSize = 8L << 20;
 
@@ -21,16 +31,23 @@ public sealed class AzureBlobDestinationOptions
     /// <summary>The largest <see cref="BlockSize"/>, 1 GiB (each block is buffered in memory).</summary>
     public const long MaximumBlockSize = 1L << 30;
 
+    private string _container = "";
+    private string? _prefix;
+
     /// <summary>A connection string (secret). One of <see cref="ConnectionString"/>, <see cref="ContainerSasUrl"/> or <see cref="AccountUrl"/>.</summary>
+    [DestinationSetting("A storage account connection string (AccountName + AccountKey, or BlobEndpoint + SharedAccessSignature).", IsSecret = true, AuthScheme = ConnectionStringScheme)]
     public string? ConnectionString { get; set; }
 
     /// <summary>A container SAS URL (secret).</summary>
+    [DestinationSetting("A container SAS URL (https://account.blob.core.windows.net/container?sv=...&sig=...), e.g. a partner's data landing zone. Needs write (w), delete (d) and list (l); create (c) is enough in place of write for new blobs.", IsSecret = true, AuthScheme = SasUrlScheme)]
     public Uri? ContainerSasUrl { get; set; }
 
     /// <summary>The account's blob endpoint, used with a <see cref="TokenCredential"/>.</summary>
+    [DestinationSetting("The account's blob endpoint (https://account.blob.core.windows.net), with a TokenCredential registered in code.", AuthScheme = TokenCredentialScheme)]
     public Uri? AccountUrl { get; set; }
 
     /// <summary>The keyed-service name of the <see cref="TokenCredential"/>. Default: the destination name.</summary>
+    [DestinationSetting("The key of a keyed TokenCredential service. Default: the destination name, then an unkeyed TokenCredential.", AuthScheme = TokenCredentialScheme)]
     public string? CredentialName { get; set; }
 
     /// <summary>
@@ -40,176 +57,111 @@ public sealed class AzureBlobDestinationOptions
     public TokenCredential? Credential { get; set; }
 
     /// <summary>The container name (taken from the SAS URL when one is given).</summary>
-    public string Container { get; set; } = "";
+    [DestinationSetting("The container name. Required unless the SAS URL names it.")]
+    public string Container
+    {
+        get => _container.Length > 0 || ContainerSasUrl is null ? _container : new BlobUriBuilder(ContainerSasUrl).BlobContainerName;
+        set => _container = value;
+    }
 
     /// <summary>A blob name prefix for every file. Default: none.</summary>
-    public string? Prefix { get; set; }
+    [DestinationSetting("A blob name prefix for every file, before the destination's FolderPath.")]
+    public string? Prefix { get => _prefix; set => _prefix = value?.Trim('/'); }
 
     /// <summary>The staged block size in bytes. Default <see cref="DefaultBlockSize"/>.</summary>
+    [DestinationSetting("The staged block size (e.g. 8MiB), buffered in memory at most twice per file; a blob has at most 50,000 blocks.", Minimum = "64KiB", Maximum = "1GiB")]
     public long BlockSize { get; set; } = DefaultBlockSize;
 
     /// <summary>The per-block transfer checksum. Default <see cref="StorageChecksumAlgorithm.MD5"/>.</summary>
+    [DestinationSetting("The per-block transfer checksum the service verifies: md5, crc64 or none.")]
+    [TypeConverter(typeof(TransferChecksumConverter))]
     public StorageChecksumAlgorithm TransferChecksum { get; set; } = StorageChecksumAlgorithm.MD5;
 
     /// <summary>The service version to request, e.g. <see cref="BlobClientOptions.ServiceVersion.V2026_06_06"/>. Default: the library's newest.</summary>
+    [DestinationSetting("The storage service version to request (e.g. 2026-06-06), for emulators or sovereign clouds that lag behind. Default: the client library's newest.")]
+    [TypeConverter(typeof(ServiceVersionConverter))]
     public BlobClientOptions.ServiceVersion? ServiceVersion { get; set; }
 
     /// <summary>Retries of one request after a transient failure. Default 3.</summary>
+    [DestinationSetting("Retries of one request or block after a transient failure (timeouts, throttling, 5xx, dropped connections).", Minimum = "0", Maximum = "20")]
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>The first retry delay (exponential backoff with jitter). Default 1 s.</summary>
+    [DestinationSetting("The first retry delay, growing exponentially with jitter.", Minimum = "00:00:00", Maximum = "00:05:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The time one attempt of one request may take. Default 100 s.</summary>
+    [DestinationSetting("The time one attempt of one request (one block upload included) may take.", Minimum = "00:00:00.1", Maximum = "01:00:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
     /// <summary>The auth scheme in use.</summary>
-    public string AuthScheme => ConnectionString is not null ? AzureBlobSettings.ConnectionStringScheme
-        : ContainerSasUrl is not null ? AzureBlobSettings.SasUrlScheme
-        : AzureBlobSettings.TokenCredentialScheme;
+    public string AuthScheme => ConnectionString is not null ? ConnectionStringScheme
+        : ContainerSasUrl is not null ? SasUrlScheme
+        : TokenCredentialScheme;
 
-    /// <summary>Reads the options from a definition's settings, gathering every problem.</summary>
-    /// <param name="definition">The destination definition.</param>
-    /// <param name="problems">Every problem found, naming the destination and the setting (never a secret's value).</param>
-    /// <returns>The options (partly filled when there are problems).</returns>
-    public static AzureBlobDestinationOptions Read(DestinationDefinition definition, out IReadOnlyList<string> problems)
+    /// <summary>Checks the auth scheme (exactly one of connection string, SAS URL, account URL) and the values' shapes.</summary>
+    /// <param name="validationContext">Unused.</param>
+    /// <returns>The problems, each naming the settings; a secret's value is never repeated.</returns>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        ArgumentNullException.ThrowIfNull(definition);
-        var reader = new DestinationSettingsReader(definition);
-        reader.RejectUnknown(AzureBlobDestinationProvider.SettingDescriptors);
-        var options = new AzureBlobDestinationOptions
+        var sasContainer = "";
+        if (ContainerSasUrl is { } sas)
         {
-            ConnectionString = reader.GetString(AzureBlobSettings.ConnectionString),
-            CredentialName = reader.GetString(AzureBlobSettings.CredentialName),
-            Container = reader.GetString(AzureBlobSettings.Container) ?? "",
-            Prefix = reader.GetString(AzureBlobSettings.Prefix)?.Trim('/'),
-            BlockSize = reader.GetSize(AzureBlobSettings.BlockSize, DefaultBlockSize, MinimumBlockSize, MaximumBlockSize),
-            MaxRetryAttempts = reader.GetInt32(AzureBlobSettings.MaxRetryAttempts, 3, 0, 20),
-            RetryDelay = reader.GetTimeSpan(AzureBlobSettings.RetryDelay, TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.FromMinutes(5)),
-            RequestTimeout = reader.GetTimeSpan(AzureBlobSettings.RequestTimeout, TimeSpan.FromSeconds(100), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
-        };
-
-        if (reader.GetString(AzureBlobSettings.ContainerSasUrl) is { } sas)
-        {
-            if (Uri.TryCreate(sas, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-                && uri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase))
+            if ((sas.Scheme == Uri.UriSchemeHttps || sas.Scheme == Uri.UriSchemeHttp) && sas.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase))
             {
-                options.ContainerSasUrl = uri;
-                var sasContainer = new BlobUriBuilder(uri).BlobContainerName;
+                sasContainer = new BlobUriBuilder(sas).BlobContainerName;
                 if (string.IsNullOrEmpty(sasContainer))
                 {
-                    reader.AddProblem($"setting '{AzureBlobSettings.ContainerSasUrl}' must name a container (https://account.blob.core.windows.net/<container>?<sas>).");
+                    yield return new("setting 'containerSasUrl' must name a container (https://account.blob.core.windows.net/<container>?<sas>).", [nameof(ContainerSasUrl)]);
                 }
-                else if (options.Container.Length > 0 && !string.Equals(options.Container, sasContainer, StringComparison.Ordinal))
+                else if (_container.Length > 0 && !string.Equals(_container, sasContainer, StringComparison.Ordinal))
                 {
-                    reader.AddProblem($"setting '{AzureBlobSettings.Container}' ('{options.Container}') differs from the container of '{AzureBlobSettings.ContainerSasUrl}' ('{sasContainer}').");
-                }
-                else
-                {
-                    options.Container = sasContainer;
+                    yield return new($"setting 'container' ('{_container}') differs from the container of 'containerSasUrl' ('{sasContainer}').", [nameof(Container)]);
                 }
             }
             else
             {
                 // The value is a secret: say what is wrong with it without repeating it.
-                reader.AddProblem($"setting '{AzureBlobSettings.ContainerSasUrl}' must be an absolute http(s) URL of a container with a SAS token (containing 'sig=').");
+                yield return new("setting 'containerSasUrl' must be an absolute http(s) URL of a container with a SAS token (containing 'sig=').", [nameof(ContainerSasUrl)]);
             }
         }
 
-        if (reader.GetString(AzureBlobSettings.AccountUrl) is { } account)
+        if (AccountUrl is { } account && (account.Scheme != Uri.UriSchemeHttps && account.Scheme != Uri.UriSchemeHttp || account.Query.Length > 0))
         {
-            if (Uri.TryCreate(account, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Query.Length == 0)
-            {
-                options.AccountUrl = uri;
-            }
-            else
-            {
-                reader.AddProblem($"setting '{AzureBlobSettings.AccountUrl}' must be the account's blob endpoint without a query (e.g. https://account.blob.core.windows.net), not '{account}'.");
-            }
+            yield return new($"setting 'accountUrl' must be the account's blob endpoint without a query (e.g. https://account.blob.core.windows.net), not '{account}'.", [nameof(AccountUrl)]);
         }
 
-        var schemes = new[] { options.ConnectionString is not null, options.ContainerSasUrl is not null || reader.GetString(AzureBlobSettings.ContainerSasUrl) is not null, options.AccountUrl is not null }.Count(b => b);
+        var schemes = new[] { ConnectionString is not null, ContainerSasUrl is not null, AccountUrl is not null }.Count(b => b);
         if (schemes == 0)
         {
-            reader.AddProblem($"set one of '{AzureBlobSettings.ConnectionString}', '{AzureBlobSettings.ContainerSasUrl}' or '{AzureBlobSettings.AccountUrl}' (with a TokenCredential).");
+            yield return new("set one of 'connectionString', 'containerSasUrl' or 'accountUrl' (with a TokenCredential).", [nameof(ConnectionString), nameof(ContainerSasUrl), nameof(AccountUrl)]);
         }
         else if (schemes > 1)
         {
-            reader.AddProblem($"set only one of '{AzureBlobSettings.ConnectionString}', '{AzureBlobSettings.ContainerSasUrl}' and '{AzureBlobSettings.AccountUrl}'.");
+            yield return new("set only one of 'connectionString', 'containerSasUrl' and 'accountUrl'.", [nameof(ConnectionString), nameof(ContainerSasUrl), nameof(AccountUrl)]);
         }
 
-        if (options.ConnectionString is not null && !LooksLikeConnectionString(options.ConnectionString))
+        if (ConnectionString is not null && !LooksLikeConnectionString(ConnectionString))
         {
-            reader.AddProblem($"setting '{AzureBlobSettings.ConnectionString}' is not a storage connection string (expected 'AccountName=…;AccountKey=…' or 'BlobEndpoint=…;SharedAccessSignature=…').");
+            yield return new("setting 'connectionString' is not a storage connection string (expected 'AccountName=…;AccountKey=…' or 'BlobEndpoint=…;SharedAccessSignature=…').", [nameof(ConnectionString)]);
         }
 
-        if (options.ContainerSasUrl is null && reader.GetString(AzureBlobSettings.ContainerSasUrl) is null)
+        if (ContainerSasUrl is null)
         {
-            if (options.Container.Length == 0)
+            if (Container.Length == 0)
             {
-                reader.AddProblem($"setting '{AzureBlobSettings.Container}' (the container name) is required.");
+                yield return new("setting 'container' (the container name) is required.", [nameof(Container)]);
             }
-            else if (options.Container.Length is < 3 or > 63 || options.Container.Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+            else if (Container.Length is < 3 or > 63 || Container.Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
             {
-                reader.AddProblem($"setting '{AzureBlobSettings.Container}' must be a container name (3-63 lowercase letters, digits or '-'), not '{options.Container}'.");
-            }
-        }
-
-        if (options.Prefix is { Length: > 0 } prefix && DestinationPath.Check(prefix) is { } prefixProblem)
-        {
-            reader.AddProblem($"setting '{AzureBlobSettings.Prefix}' '{prefix}' is not allowed: {prefixProblem}.");
-        }
-
-        switch (reader.GetString(AzureBlobSettings.TransferChecksum)?.ToUpperInvariant())
-        {
-            case null or "MD5":
-                break;
-            case "CRC64" or "STORAGECRC64":
-                options.TransferChecksum = StorageChecksumAlgorithm.StorageCrc64;
-                break;
-            case "NONE":
-                options.TransferChecksum = StorageChecksumAlgorithm.None;
-                break;
-            default:
-                reader.AddProblem($"setting '{AzureBlobSettings.TransferChecksum}' must be md5, crc64 or none, not '{reader.GetString(AzureBlobSettings.TransferChecksum)}'.");
-                break;
-        }
-
-        if (reader.GetString(AzureBlobSettings.ServiceVersion) is { } version)
-        {
-            if (Enum.TryParse<BlobClientOptions.ServiceVersion>("V" + version.Replace('-', '_'), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
-            {
-                options.ServiceVersion = parsed;
-            }
-            else
-            {
-                reader.AddProblem($"setting '{AzureBlobSettings.ServiceVersion}' must be a storage service version such as 2026-06-06, not '{version}'.");
+                yield return new($"setting 'container' must be a container name (3-63 lowercase letters, digits or '-'), not '{Container}'.", [nameof(Container)]);
             }
         }
 
-        problems = reader.Problems;
-        return options;
-    }
-
-    /// <summary>Writes these options into a settings dictionary (the inverse of <see cref="Read"/>; <see cref="Credential"/> is not a setting).</summary>
-    /// <param name="settings">The settings, e.g. <see cref="DestinationDefinition.Settings"/>.</param>
-    public void WriteTo(IDictionary<string, string?> settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var c = CultureInfo.InvariantCulture;
-        Set(settings, AzureBlobSettings.ConnectionString, ConnectionString);
-        Set(settings, AzureBlobSettings.ContainerSasUrl, ContainerSasUrl?.ToString());
-        Set(settings, AzureBlobSettings.AccountUrl, AccountUrl?.ToString());
-        Set(settings, AzureBlobSettings.CredentialName, CredentialName);
-        Set(settings, AzureBlobSettings.Container, Container.Length == 0 ? null : Container);
-        Set(settings, AzureBlobSettings.Prefix, Prefix);
-        settings[AzureBlobSettings.BlockSize] = BlockSize.ToString(c);
-        settings[AzureBlobSettings.TransferChecksum] = TransferChecksum == StorageChecksumAlgorithm.StorageCrc64 ? "crc64"
-            : TransferChecksum == StorageChecksumAlgorithm.None ? "none" : "md5";
-        Set(settings, AzureBlobSettings.ServiceVersion, ServiceVersion?.ToString()[1..].Replace('_', '-'));
-        settings[AzureBlobSettings.MaxRetryAttempts] = MaxRetryAttempts.ToString(c);
-        settings[AzureBlobSettings.RetryDelay] = RetryDelay.ToString("c", c);
-        settings[AzureBlobSettings.RequestTimeout] = RequestTimeout.ToString("c", c);
+        if (Prefix is { Length: > 0 } prefix && DestinationPath.Check(prefix) is { } prefixProblem)
+        {
+            yield return new($"setting 'prefix' '{prefix}' is not allowed: {prefixProblem}.", [nameof(Prefix)]);
+        }
     }
 
     /// <summary>Describes the container and auth scheme; never the connection string, SAS or credential.</summary>
@@ -224,17 +176,5 @@ public sealed class AzureBlobDestinationOptions
         return (keys.Contains("AccountName") && keys.Contains("AccountKey"))
             || (keys.Contains("BlobEndpoint") && keys.Contains("SharedAccessSignature"))
             || keys.Contains("UseDevelopmentStorage");
-    }
-
-    private static void Set(IDictionary<string, string?> settings, string key, string? value)
-    {
-        if (value is null)
-        {
-            settings.Remove(key);
-        }
-        else
-        {
-            settings[key] = value;
-        }
     }
 }

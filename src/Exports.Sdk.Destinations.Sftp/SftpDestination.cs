@@ -249,12 +249,12 @@ internal sealed class SftpDestination : IDestination, IDisposable
             var attributes = await connection.Client.GetAttributesAsync(_root, cancellationToken).ConfigureAwait(false);
             if (!attributes.IsDirectory)
             {
-                throw new DestinationException($"Destination '{Name}': the remote folder '{_root}' (setting '{SftpSettings.RemotePath}') is a file on {_options.Host}:{_options.Port}.", isTransient: false);
+                throw new DestinationException($"Destination '{Name}': the remote folder '{_root}' (setting 'remotePath') is a file on {_options.Host}:{_options.Port}.", isTransient: false);
             }
         }
         catch (SftpPathNotFoundException ex)
         {
-            throw new DestinationException($"Destination '{Name}': the remote folder '{_root}' (setting '{SftpSettings.RemotePath}') does not exist on {_options.Host}:{_options.Port}.", isTransient: false, ex);
+            throw new DestinationException($"Destination '{Name}': the remote folder '{_root}' (setting 'remotePath') does not exist on {_options.Host}:{_options.Port}.", isTransient: false, ex);
         }
     }
 

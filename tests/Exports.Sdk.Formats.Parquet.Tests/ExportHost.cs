@@ -15,7 +15,7 @@ internal sealed class ExportHost : IAsyncDisposable
             .AddParquetFormat()
             .AddLocalFolderDestination("lake", Root, d =>
             {
-                d.Format.Name = "parquet";
+                d.Output.Format.Name = "parquet";
                 configure(d);
             });
         if (datasets is not null)

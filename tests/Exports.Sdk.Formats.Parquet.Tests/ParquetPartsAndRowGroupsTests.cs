@@ -10,8 +10,8 @@ public class ParquetPartsAndRowGroupsTests
         var audiences = new SyntheticAudienceSource().AddAudience("seg-1", "Big spenders", 2_500);
         await using var host = new ExportHost(d =>
         {
-            d.MaxRowsPerFile = 1_000;
-            d.Format.Settings["rowGroupRows"] = "300";
+            d.Output.MaxRowsPerFile = 1_000;
+            d.Output.Format.Settings["rowGroupRows"] = "300";
         }, audiences: audiences);
         var dataflow = new DataflowDefinition
         {

@@ -38,7 +38,7 @@ public class ParquetRoundTripTests
     public async Task Export_EveryTypeWithNulls_DuckDbReadsIdenticalValuesAndTypes(string codec, string duckDbCodec)
     {
         var source = new InMemoryDatasetSource().AddDataset("events", Schema, Rows);
-        await using var host = new ExportHost(d => d.Format.Settings["codec"] = codec, datasets: source);
+        await using var host = new ExportHost(d => d.Output.Format.Settings["codec"] = codec, datasets: source);
 
         var result = await host.Datasets.RunAsync(Export(), new DatasetRunRequest { RunId = "r1" });
 
@@ -127,8 +127,8 @@ public class ParquetRoundTripTests
         var source = new InMemoryDatasetSource().AddDataset("ledger", schema, [[1L, 1.5m], [2L, 123456.5m]]);
         await using var host = new ExportHost(d =>
         {
-            d.Format.Settings["decimalPrecision"] = "9";
-            d.Format.Settings["decimalScale"] = "4";
+            d.Output.Format.Settings["decimalPrecision"] = "9";
+            d.Output.Format.Settings["decimalScale"] = "4";
         }, datasets: source);
 
         var result = await host.Datasets.RunAsync(new DatasetExportDefinition { Id = "ledger-daily", Source = "mem", Destination = "lake", DatasetId = "ledger" }, new DatasetRunRequest());

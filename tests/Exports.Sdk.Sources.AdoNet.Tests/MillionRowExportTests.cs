@@ -36,9 +36,9 @@ public sealed class MillionRowExportTests(OrdersDatabase database, ITestOutputHe
                 })
                 .AddLocalFolderDestination("lake", root, d =>
                 {
-                    d.Format.Name = format;
-                    d.Format.Compression = format == "csv" ? ExportCompression.Gzip : ExportCompression.None;
-                    d.MaxRowsPerFile = 400_000;
+                    d.Output.Format.Name = format;
+                    d.Output.Format.Compression = format == "csv" ? ExportCompression.Gzip : ExportCompression.None;
+                    d.Output.MaxRowsPerFile = 400_000;
                 });
             await using var provider = services.BuildServiceProvider();
             var runner = provider.GetRequiredService<IDatasetExportRunner>();

@@ -127,7 +127,7 @@ public sealed class FileDatasetSourceTests : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddExports().AddParquetFormat()
             .AddDatasetSource("mem", new InMemoryDatasetSource().AddDataset("orders", schema, rows))
-            .AddLocalFolderDestination("pq", parquetFolder, d => { d.Format.Name = "parquet"; d.MaxRowsPerFile = 10; d.WriteManifest = false; });
+            .AddLocalFolderDestination("pq", parquetFolder, d => { d.Output.Format.Name = "parquet"; d.Output.MaxRowsPerFile = 10; d.Output.WriteManifest = false; });
         await using (var writer = services.BuildServiceProvider())
         {
             var written = await writer.GetRequiredService<IDatasetExportRunner>().RunAsync(
@@ -195,7 +195,7 @@ public sealed class FileDatasetSourceTests : IAsyncDisposable
         }
 
         builder.AddFileDatasetSource("files", datasets)
-            .AddLocalFolderDestination("out", _output, d => d.Format.Name = "jsonl");
+            .AddLocalFolderDestination("out", _output, d => d.Output.Format.Name = "jsonl");
         _provider = services.BuildServiceProvider();
         return _provider.GetRequiredService<IDatasetExportRunner>();
     }

@@ -14,7 +14,7 @@ public class SmokeTests
         services.AddLogging();
         services.AddExports().UseInMemoryExportStore()
             .AddAudienceSource("demo", new SyntheticAudienceSource().AddAudience("seg-1", "Demo", 25_000))
-            .AddLocalFolderDestination("local", root, d => { d.MaxRowsPerFile = 10_000; d.Format.Compression = ExportCompression.Gzip; })
+            .AddLocalFolderDestination("local", root, d => { d.Output.MaxRowsPerFile = 10_000; d.Output.Format.Compression = ExportCompression.Gzip; })
             .AddDataflow("flow", f =>
             {
                 f.Source = "demo";

@@ -3,11 +3,8 @@ using Exports.Sdk;
 namespace CustomDestination.ChunkStore;
 
 /// <summary>The provider of type <c>chunk-store</c>: one setting, the store's folder.</summary>
-public sealed class ChunkStoreProvider() : DestinationProvider(new DestinationDescriptor("chunk-store", "Chunk store")
+public sealed class ChunkStoreProvider() : DestinationProvider<ChunkStoreOptions>(new DestinationDescriptor("chunk-store", "Chunk store"))
 {
-    Settings = [new DestinationSettingDescriptor("root", "The store's folder") { IsRequired = true }],
-})
-{
-    protected override IDestination CreateDestination(DestinationDefinition definition, IServiceProvider services) =>
-        new ChunkStoreDestination(definition.Name, definition.Settings["root"]!);
+    protected override IDestination CreateDestination(DestinationDefinition definition, ChunkStoreOptions options, IServiceProvider services) =>
+        new ChunkStoreDestination(definition.Name, options.Root);
 }

@@ -19,7 +19,7 @@ public static class AmazonS3ExportsBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="name">The destination name.</param>
     /// <param name="configure">Sets bucket, credentials, endpoint and part size.</param>
-    /// <param name="configureDefinition">Sets format, folder path, splitting and manifest (or applies a preset).</param>
+    /// <param name="configureDefinition">Sets the folder path, output (format, splitting, manifest) and sharing, or applies a preset.</param>
     /// <returns>The builder.</returns>
     public static IExportsBuilder AddAmazonS3Destination(
         this IExportsBuilder builder, string name, Action<AmazonS3DestinationOptions> configure, Action<DestinationDefinition>? configureDefinition = null)
@@ -29,7 +29,7 @@ public static class AmazonS3ExportsBuilderExtensions
         {
             var options = new AmazonS3DestinationOptions();
             configure(options);
-            options.WriteTo(definition.Settings);
+            DestinationSettingsBinder.Write(options, definition.Settings);
             configureDefinition?.Invoke(definition);
         });
     }

@@ -36,7 +36,7 @@ internal static class AmazonS3ErrorMapper
             _ when IsNetwork(exception) =>
                 new DestinationException($"{where}: {operation.Name} of {target} failed: cannot reach the S3 endpoint ({Describe(exception)}).", isTransient: true, exception),
             AmazonClientException client when client.Message.Contains("credential", StringComparison.OrdinalIgnoreCase) =>
-                new DestinationException($"{where}: no AWS credentials were found: set '{AmazonS3Settings.AccessKeyId}' and '{AmazonS3Settings.SecretAccessKey}', or configure the default credential chain (environment, profile, role).", isTransient: false, exception),
+                new DestinationException($"{where}: no AWS credentials were found: set 'accessKeyId' and 'secretAccessKey', or configure the default credential chain (environment, profile, role).", isTransient: false, exception),
             AmazonClientException client when IsNetwork(client.InnerException) =>
                 new DestinationException($"{where}: {operation.Name} of {target} failed: cannot reach the S3 endpoint ({Describe(client.InnerException!)}).", isTransient: true, exception),
             AmazonClientException client =>
@@ -49,14 +49,14 @@ internal static class AmazonS3ErrorMapper
     {
         var message = s3.ErrorCode switch
         {
-            "NoSuchBucket" => $"{where}: the bucket '{bucket}' does not exist (check '{AmazonS3Settings.Bucket}', '{AmazonS3Settings.Region}' and '{AmazonS3Settings.ServiceUrl}').",
+            "NoSuchBucket" => $"{where}: the bucket '{bucket}' does not exist (check 'bucket', 'region' and 'serviceUrl').",
             "AccessDenied" or "AllAccessDisabled" => $"{where}: access denied for {operation.Name} of {target}: the credentials lack the permission {operation.Permission}.",
-            "InvalidAccessKeyId" => $"{where}: the access key id is not known to the S3 endpoint (check '{AmazonS3Settings.AccessKeyId}').",
-            "SignatureDoesNotMatch" => $"{where}: the S3 endpoint rejected the request signature: '{AmazonS3Settings.SecretAccessKey}' does not match '{AmazonS3Settings.AccessKeyId}'.",
-            "ExpiredToken" or "InvalidToken" or "TokenRefreshRequired" => $"{where}: the session token was rejected or has expired (check '{AmazonS3Settings.SessionToken}').",
+            "InvalidAccessKeyId" => $"{where}: the access key id is not known to the S3 endpoint (check 'accessKeyId').",
+            "SignatureDoesNotMatch" => $"{where}: the S3 endpoint rejected the request signature: 'secretAccessKey' does not match 'accessKeyId'.",
+            "ExpiredToken" or "InvalidToken" or "TokenRefreshRequired" => $"{where}: the session token was rejected or has expired (check 'sessionToken').",
             "NoSuchUpload" => $"{where}: the multipart upload of {target} no longer exists (it was aborted or expired).",
-            "PermanentRedirect" or "AuthorizationHeaderMalformed" or "IllegalLocationConstraintException" => $"{where}: the bucket '{bucket}' is in another region than '{AmazonS3Settings.Region}' says ({s3.ErrorCode}).",
-            "EntityTooSmall" => $"{where}: {operation.Name} of {target} failed: a part is smaller than the store's minimum (raise '{AmazonS3Settings.PartSize}').",
+            "PermanentRedirect" or "AuthorizationHeaderMalformed" or "IllegalLocationConstraintException" => $"{where}: the bucket '{bucket}' is in another region than 'region' says ({s3.ErrorCode}).",
+            "EntityTooSmall" => $"{where}: {operation.Name} of {target} failed: a part is smaller than the store's minimum (raise 'partSize').",
             _ => null,
         };
         if (message is not null)

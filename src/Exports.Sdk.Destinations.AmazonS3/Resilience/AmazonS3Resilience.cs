@@ -13,7 +13,7 @@ internal sealed class AmazonS3Resilience(string destination, AmazonS3Destination
         AmazonS3ErrorMapper.Map(exception, DestinationName, options.Bucket, operation, target, cancellationToken);
 
     protected override string DescribeTimeout(AmazonS3Operation operation, string target) =>
-        $"Destination '{DestinationName}': {operation.Name} of '{target}' in bucket '{options.Bucket}' timed out after {Timeout.TotalSeconds:0.###} s (setting '{AmazonS3Settings.RequestTimeout}').";
+        $"Destination '{DestinationName}': {operation.Name} of '{target}' in bucket '{options.Bucket}' timed out after {Timeout.TotalSeconds:0.###} s (setting 'requestTimeout').";
 
     protected override void OnRetry(AmazonS3Operation operation, string target, string reason, int attempt, int maxAttempts, TimeSpan delay) =>
         AmazonS3Log.Retrying(logger, DestinationName, operation.Name, target, reason, attempt, maxAttempts, (long)delay.TotalMilliseconds);

@@ -23,7 +23,7 @@ public static class AzureBlobExportsBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="name">The destination name.</param>
     /// <param name="configure">Sets the connection (connection string, SAS URL or account URL + credential), container and block size.</param>
-    /// <param name="configureDefinition">Sets format, folder path, splitting and manifest (or applies a preset).</param>
+    /// <param name="configureDefinition">Sets the folder path, output (format, splitting, manifest) and sharing, or applies a preset.</param>
     /// <returns>The builder.</returns>
     public static IExportsBuilder AddAzureBlobDestination(
         this IExportsBuilder builder, string name, Action<AzureBlobDestinationOptions> configure, Action<DestinationDefinition>? configureDefinition = null)
@@ -39,7 +39,7 @@ public static class AzureBlobExportsBuilderExtensions
 
         return builder.AddAzureBlobDestinations().AddDestination(name, AzureBlobDestinationProvider.TypeName, definition =>
         {
-            options.WriteTo(definition.Settings);
+            DestinationSettingsBinder.Write(options, definition.Settings);
             configureDefinition?.Invoke(definition);
         });
     }

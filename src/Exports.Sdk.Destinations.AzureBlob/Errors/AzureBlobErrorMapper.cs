@@ -54,7 +54,7 @@ internal static class AzureBlobErrorMapper
         var code = failed.ErrorCode ?? "";
         var message = code switch
         {
-            "ContainerNotFound" => $"{where}: the container '{container}' does not exist (check '{AzureBlobSettings.Container}' or the SAS URL).",
+            "ContainerNotFound" => $"{where}: the container '{container}' does not exist (check 'container' or the SAS URL).",
             "AuthenticationFailed" or "InvalidAuthenticationInfo" =>
                 $"{where}: the storage account rejected the credentials (wrong account key, invalid or expired SAS, or invalid token) on {operation.Name} of {target}.",
             "AuthorizationPermissionMismatch" or "AuthorizationResourceTypeMismatch" or "AuthorizationServiceMismatch" or "InsufficientAccountPermissions" =>

@@ -13,7 +13,7 @@ internal sealed class AzureBlobResilience(string destination, AzureBlobDestinati
         AzureBlobErrorMapper.Map(exception, DestinationName, options.Container, operation, target, cancellationToken);
 
     protected override string DescribeTimeout(AzureBlobOperation operation, string target) =>
-        $"Destination '{DestinationName}': {operation.Name} of '{target}' in container '{options.Container}' timed out after {Timeout.TotalSeconds:0.###} s (setting '{AzureBlobSettings.RequestTimeout}').";
+        $"Destination '{DestinationName}': {operation.Name} of '{target}' in container '{options.Container}' timed out after {Timeout.TotalSeconds:0.###} s (setting 'requestTimeout').";
 
     protected override void OnRetry(AzureBlobOperation operation, string target, string reason, int attempt, int maxAttempts, TimeSpan delay) =>
         AzureBlobLog.Retrying(logger, DestinationName, operation.Name, target, reason, attempt, maxAttempts, (long)delay.TotalMilliseconds);

@@ -23,7 +23,7 @@ internal sealed class SftpConnector : IDisposable
         _destination = destination;
         _options = options;
         _logger = logger;
-        _pins = new HashSet<string>(options.HostKeyFingerprints, StringComparer.Ordinal);
+        _pins = options.HostKeyFingerprints.Select(f => HostKeyFingerprint.TryNormalize(f, out var pin) ? pin : f).ToHashSet(StringComparer.Ordinal);
         // Loaded once: decrypting a passphrase-protected key (bcrypt KDF) takes about a second.
         _privateKey = new Lazy<PrivateKeyFile?>(LoadPrivateKey, LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -85,8 +85,8 @@ internal sealed class SftpConnector : IDisposable
         {
             connection.Dispose();
             var expected = _pins.Count == 0
-                ? $"no fingerprint is pinned in '{SftpSettings.HostKeyFingerprints}' and '{SftpSettings.AllowUnknownHostKey}' is false"
-                : $"it matches none of the pinned '{SftpSettings.HostKeyFingerprints}' ({string.Join(", ", _pins.Select(HostKeyFingerprint.Display))}); if the server's key really changed, update the setting";
+                ? $"no fingerprint is pinned in 'hostKeyFingerprints' and 'allowUnknownHostKey' is false"
+                : $"it matches none of the pinned 'hostKeyFingerprints' ({string.Join(", ", _pins.Select(HostKeyFingerprint.Display))}); if the server's key really changed, update the setting";
             throw new DestinationException(
                 $"Destination '{_destination}': refused the SFTP server {_options.Host}:{_options.Port} because its host key {refusedKey} is not trusted: {expected}.",
                 isTransient: false, ex);
@@ -123,10 +123,10 @@ internal sealed class SftpConnector : IDisposable
             or System.Security.Cryptography.CryptographicException)
         {
             // The message of a key parser may quote key material: keep only the type.
-            var reason = ex is SshPassPhraseNullOrEmptyException ? $"it is encrypted and '{SftpSettings.PrivateKeyPassphrase}' is not set"
+            var reason = ex is SshPassPhraseNullOrEmptyException ? $"it is encrypted and 'privateKeyPassphrase' is not set"
                 : ex is IOException or UnauthorizedAccessException ? "the file cannot be read"
-                : $"unsupported format or wrong '{SftpSettings.PrivateKeyPassphrase}' ({ex.GetType().Name})";
-            throw new DestinationException($"Destination '{_destination}': the private key in '{SftpSettings.PrivateKey}' could not be loaded: {reason}.", isTransient: false);
+                : $"unsupported format or wrong 'privateKeyPassphrase' ({ex.GetType().Name})";
+            throw new DestinationException($"Destination '{_destination}': the private key in 'privateKey' could not be loaded: {reason}.", isTransient: false);
         }
     }
 }

@@ -19,7 +19,7 @@ public static class SftpExportsBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="name">The destination name.</param>
     /// <param name="configure">Sets host, credentials, remote folder and host-key fingerprints.</param>
-    /// <param name="configureDefinition">Sets format, folder path, splitting and manifest (or applies a preset).</param>
+    /// <param name="configureDefinition">Sets the folder path, output (format, splitting, manifest) and sharing, or applies a preset.</param>
     /// <returns>The builder.</returns>
     public static IExportsBuilder AddSftpDestination(
         this IExportsBuilder builder, string name, Action<SftpDestinationOptions> configure, Action<DestinationDefinition>? configureDefinition = null)
@@ -29,7 +29,7 @@ public static class SftpExportsBuilderExtensions
         {
             var options = new SftpDestinationOptions();
             configure(options);
-            options.WriteTo(definition.Settings);
+            DestinationSettingsBinder.Write(options, definition.Settings);
             configureDefinition?.Invoke(definition);
         });
     }

@@ -23,9 +23,9 @@ internal static class SftpErrorMapper
         return exception switch
         {
             SshAuthenticationException => new DestinationException(
-                $"{where}: the SFTP server {server} refused authentication of user '{options.Username}' with {Describe(options)}; check '{SftpSettings.Username}' and the credentials.", isTransient: false, exception),
+                $"{where}: the SFTP server {server} refused authentication of user '{options.Username}' with {Describe(options)}; check 'username' and the credentials.", isTransient: false, exception),
             SshPassPhraseNullOrEmptyException => new DestinationException(
-                $"{where}: the private key is encrypted; set '{SftpSettings.PrivateKeyPassphrase}'.", isTransient: false, exception),
+                $"{where}: the private key is encrypted; set 'privateKeyPassphrase'.", isTransient: false, exception),
             SftpPathNotFoundException => new DestinationException(
                 $"{where}: {operation} failed: {target} does not exist on {server}.", isTransient: false, exception),
             SftpPermissionDeniedException => new DestinationException(
@@ -40,7 +40,7 @@ internal static class SftpErrorMapper
             SftpException sftp => new DestinationException(
                 $"{where}: {operation} of {target} on {server} failed: {sftp.Message}.", isTransient: false, exception),
             SshException ssh when ssh.Message.Contains("private key", StringComparison.OrdinalIgnoreCase) || ssh.Message.Contains("passphrase", StringComparison.OrdinalIgnoreCase) => new DestinationException(
-                $"{where}: the private key could not be read (unsupported format or wrong '{SftpSettings.PrivateKeyPassphrase}').", isTransient: false, exception),
+                $"{where}: the private key could not be read (unsupported format or wrong 'privateKeyPassphrase').", isTransient: false, exception),
             SshException ssh => new DestinationException(
                 $"{where}: {operation} of {target} on {server} failed: {ssh.Message}.", isTransient: true, exception),
             IOException or ObjectDisposedException => new DestinationException(
@@ -53,8 +53,8 @@ internal static class SftpErrorMapper
 
     private static string Describe(SftpDestinationOptions options) => options.AuthScheme switch
     {
-        SftpSettings.PasswordScheme => "a password",
-        SftpSettings.PrivateKeyScheme => "a private key",
+        SftpDestinationOptions.PasswordScheme => "a password",
+        SftpDestinationOptions.PrivateKeyScheme => "a private key",
         _ => "a private key and a password",
     };
 }

@@ -13,7 +13,7 @@ internal sealed class SftpResilience(string destination, SftpDestinationOptions 
         SftpErrorMapper.Map(exception, options, DestinationName, operation, target, cancellationToken);
 
     protected override string DescribeTimeout(string operation, string target) =>
-        $"Destination '{DestinationName}': {operation} of '{target}' on {options.Host}:{options.Port} timed out after {Timeout.TotalSeconds:0.###} s (settings '{SftpSettings.ConnectTimeout}', '{SftpSettings.OperationTimeout}').";
+        $"Destination '{DestinationName}': {operation} of '{target}' on {options.Host}:{options.Port} timed out after {Timeout.TotalSeconds:0.###} s (settings 'connectTimeout', 'operationTimeout').";
 
     protected override void OnRetry(string operation, string target, string reason, int attempt, int maxAttempts, TimeSpan delay) =>
         SftpLog.Retrying(logger, DestinationName, operation, target, reason, attempt, maxAttempts, (long)delay.TotalMilliseconds);

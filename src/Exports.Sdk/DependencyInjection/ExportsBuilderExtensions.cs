@@ -60,7 +60,7 @@ public static class ExportsBuilderExtensions
     public static IExportsBuilder AddLocalFolderDestination(this IExportsBuilder builder, string name, string path, Action<DestinationDefinition>? configure = null) =>
         builder.AddDestination(name, LocalFolderDestinationProvider.TypeName, definition =>
         {
-            definition.Settings[LocalFolderDestinationProvider.PathSetting] = path;
+            DestinationSettingsBinder.Write(new LocalFolderDestinationOptions { Path = path }, definition.Settings);
             configure?.Invoke(definition);
         });
 

@@ -21,6 +21,10 @@ internal sealed class ExportsOptionsValidator(
         foreach (var dataflow in options.Dataflows.Values)
         {
             problems.AddRange(ValidateDataflow(dataflow, options, isKeyed));
+            if (dataflow.Output is { } output)
+            {
+                problems.AddRange(ExportOutputValidator.Validate($"Dataflow '{dataflow.Id}'", output, formats));
+            }
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
@@ -48,37 +52,9 @@ internal sealed class ExportsOptionsValidator(
             yield return $"{where}: FolderPath '{destination.FolderPath}' is not allowed: {pathProblem}.";
         }
 
-        var format = formats.FirstOrDefault(f => string.Equals(f.Name, destination.Format.Name, StringComparison.OrdinalIgnoreCase));
-        if (format is null)
+        foreach (var problem in ExportOutputValidator.Validate(where, destination.Output, formats))
         {
-            yield return $"{where}: Format.Name '{destination.Format.Name}' is not a registered format; registered: {string.Join(", ", formats.Select(f => f.Name))}.";
-        }
-        else
-        {
-            foreach (var problem in format.Validate(destination.Format))
-            {
-                yield return $"{where}: {problem}";
-            }
-
-            if (destination.Format.Compression != ExportCompression.None && !format.SupportsCompression)
-            {
-                yield return $"{where}: Format.Compression '{destination.Format.Compression}' does not apply to '{format.Name}', which compresses internally; set it to None.";
-            }
-        }
-
-        if (!Enum.IsDefined(destination.Format.Compression))
-        {
-            yield return $"{where}: Format.Compression '{destination.Format.Compression}' is not supported; use None or Gzip.";
-        }
-
-        if (destination.MaxRowsPerFile < 1)
-        {
-            yield return $"{where}: MaxRowsPerFile must be at least 1, not {destination.MaxRowsPerFile}.";
-        }
-
-        if (destination.MaxBytesPerFile is < 4096)
-        {
-            yield return $"{where}: MaxBytesPerFile must be at least 4096, not {destination.MaxBytesPerFile}.";
+            yield return problem;
         }
     }
 

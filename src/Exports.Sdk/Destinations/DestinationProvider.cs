@@ -1,17 +1,20 @@
 namespace Exports.Sdk;
 
 /// <summary>
-/// The base of a destination provider: validation from the descriptor (every required setting present, no unknown
-/// setting, then <see cref="ValidateSettings"/>), and <see cref="Create"/> refusing an invalid definition.
+/// The base of a destination provider with typed options: the catalog's settings come from the properties of
+/// <typeparamref name="TOptions"/> marked <see cref="DestinationSettingAttribute"/>; validation and creation bind them
+/// through <see cref="DestinationSettingsBinder"/>, so configuration, code and run-time connections are read alike.
 /// </summary>
-public abstract class DestinationProvider : IDestinationProvider
+/// <typeparam name="TOptions">The options type: settings as properties, defaults as their initial values, checks across settings through <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>.</typeparam>
+public abstract class DestinationProvider<TOptions> : IDestinationProvider
+    where TOptions : class, new()
 {
     /// <summary>Creates the provider.</summary>
-    /// <param name="descriptor">The provider's type, display name and settings.</param>
+    /// <param name="descriptor">The provider's type, display name, description and auth schemes; its settings are filled from <typeparamref name="TOptions"/>.</param>
     protected DestinationProvider(DestinationDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        Descriptor = descriptor;
+        Descriptor = descriptor with { Settings = DestinationSettingsBinder.Describe<TOptions>() };
     }
 
     /// <inheritdoc />
@@ -20,16 +23,8 @@ public abstract class DestinationProvider : IDestinationProvider
     /// <inheritdoc />
     public IReadOnlyList<string> Validate(DestinationDefinition definition)
     {
-        ArgumentNullException.ThrowIfNull(definition);
-        var settings = new DestinationSettingsReader(definition);
-        foreach (var setting in Descriptor.Settings.Where(s => s.IsRequired))
-        {
-            settings.GetRequiredString(setting.Name, setting.Description.TrimEnd('.'));
-        }
-
-        settings.RejectUnknown(Descriptor.Settings);
-        ValidateSettings(settings);
-        return settings.Problems;
+        DestinationSettingsBinder.Bind<TOptions>(definition, out var problems);
+        return problems;
     }
 
     /// <inheritdoc />
@@ -37,19 +32,14 @@ public abstract class DestinationProvider : IDestinationProvider
     public IDestination Create(DestinationDefinition definition, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var problems = Validate(definition);
-        return problems.Count > 0 ? throw new ExportValidationException(problems) : CreateDestination(definition, services);
-    }
-
-    /// <summary>Checks setting values beyond presence (formats, ranges); record problems on <paramref name="settings"/>. Default: nothing.</summary>
-    /// <param name="settings">The definition's settings.</param>
-    protected virtual void ValidateSettings(DestinationSettingsReader settings)
-    {
+        var options = DestinationSettingsBinder.Bind<TOptions>(definition, out var problems);
+        return problems.Count > 0 ? throw new ExportValidationException(problems) : CreateDestination(definition, options, services);
     }
 
     /// <summary>Creates the destination of a valid definition.</summary>
-    /// <param name="definition">The definition (already validated).</param>
-    /// <param name="services">The application's services (logging, <see cref="TimeProvider"/>).</param>
+    /// <param name="definition">The definition (name, folder, output).</param>
+    /// <param name="options">Its settings, bound and validated.</param>
+    /// <param name="services">The application's services (logging, <see cref="TimeProvider"/>, credentials).</param>
     /// <returns>The destination.</returns>
-    protected abstract IDestination CreateDestination(DestinationDefinition definition, IServiceProvider services);
+    protected abstract IDestination CreateDestination(DestinationDefinition definition, TOptions options, IServiceProvider services);
 }

@@ -13,7 +13,7 @@ internal sealed class AudiencePlanner(IDestinationCatalog catalog, IEnumerable<I
     {
         ArgumentNullException.ThrowIfNull(dataflow);
         ArgumentNullException.ThrowIfNull(request);
-        var target = ExportTarget.Resolve(catalog, formats, dataflow.Destination);
+        var target = ExportTarget.Resolve(catalog, formats, dataflow.Destination, dataflow.Output);
         var source = services.GetKeyedService<IAudienceSource>(dataflow.Source)
             ?? throw new ExportValidationException($"Dataflow '{dataflow.Id}': Source '{dataflow.Source}' is not a registered audience source.");
         var audiences = Audiences(dataflow, request);

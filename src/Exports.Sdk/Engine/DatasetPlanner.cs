@@ -97,6 +97,11 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
             problems.Add($"{where}: Source '{export.Source}' is not a registered dataset source.");
         }
 
+        if (export.Output is { } output)
+        {
+            problems.AddRange(ExportOutputValidator.Validate(where, output, formats));
+        }
+
         ExportTarget? target = null;
         if (string.IsNullOrEmpty(export.Destination))
         {
@@ -106,7 +111,7 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
         {
             try
             {
-                target = ExportTarget.Resolve(catalog, formats, export.Destination);
+                target = ExportTarget.Resolve(catalog, formats, export.Destination, export.Output);
             }
             catch (ExportValidationException ex)
             {

@@ -59,8 +59,8 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
 
         string? manifestPath = null;
         var files = entries.SelectMany(r => r.Files).ToList();
-        if (status != ExportRunStatus.Failed && destination.WriteManifest
-            && (files.Count > 0 || destination.EmptyExport == EmptyExportBehavior.ManifestOnly))
+        if (status != ExportRunStatus.Failed && plan.Target.Output.WriteManifest
+            && (files.Count > 0 || plan.Target.Output.EmptyExport == EmptyExportBehavior.ManifestOnly))
         {
             var path = DestinationPath.Combine(plan.ManifestFolder, ManifestWriter.GetFileName(destination.EffectiveId, plan.RunId));
             try
@@ -173,7 +173,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
 
             if (writer is not null)
             {
-                await writer.CompleteAsync(plan.Target.Definition.EmptyExport == EmptyExportBehavior.HeaderOnlyFile, cancellationToken).ConfigureAwait(false);
+                await writer.CompleteAsync(plan.Target.Output.EmptyExport == EmptyExportBehavior.HeaderOnlyFile, cancellationToken).ConfigureAwait(false);
                 run.Progress?.Report(new ExportProgress(plan.RunId, entry.SourceId, rowsRead, writer.RowsWritten, writer.BytesWritten, writer.CommittedFiles.Count, writer.CurrentPart));
                 RecordEntry(plan, writer, selector);
             }

@@ -1,28 +1,29 @@
 namespace Exports.Sdk;
 
 /// <summary>
-/// A destination with its format, as a run writes to it: opens partitioned writers with the destination's splitting and
-/// compression settings and builds the manifest. Shared by the audience and dataset engines.
+/// A destination with the output an export writes to it: opens partitioned writers with the output's format, splitting
+/// and compression and builds the manifest. Shared by the audience and dataset planners.
 /// </summary>
-internal sealed record ExportTarget(DestinationDefinition Definition, IDestination Destination, IExportFormat Format)
+internal sealed record ExportTarget(DestinationDefinition Definition, ExportOutputOptions Output, IDestination Destination, IExportFormat Format)
 {
-    /// <summary>Finds a destination and its registered format.</summary>
+    /// <summary>Finds a destination and the registered format of the export's output (its own, else the destination's).</summary>
     /// <exception cref="ExportValidationException">The destination or format is unknown.</exception>
-    public static ExportTarget Resolve(IDestinationCatalog catalog, IEnumerable<IExportFormat> formats, string destinationName)
+    public static ExportTarget Resolve(IDestinationCatalog catalog, IEnumerable<IExportFormat> formats, string destinationName, ExportOutputOptions? output)
     {
         var definition = catalog.GetDefinition(destinationName);
         var destination = catalog.GetDestination(destinationName);
-        var format = formats.FirstOrDefault(f => string.Equals(f.Name, definition.Format.Name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ExportValidationException($"Destination '{definition.Name}': Format.Name '{definition.Format.Name}' is not a registered format.");
-        return new ExportTarget(definition, destination, format);
+        output ??= definition.Output;
+        var format = formats.FirstOrDefault(f => string.Equals(f.Name, output.Format.Name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ExportValidationException($"Destination '{definition.Name}': Output.Format.Name '{output.Format.Name}' is not a registered format.");
+        return new ExportTarget(definition, output, destination, format);
     }
 
     /// <summary>The manifest's compression: <c>none</c>/<c>gzip</c>, or the internal codec of formats such as Parquet.</summary>
     public string CompressionName => Format switch
     {
-        { SupportsCompression: true } => Definition.Format.Compression.ToString().ToLowerInvariant(),
-        IInternalCompressionFormat codecs => codecs.GetCompressionName(Definition.Format),
-        _ => Definition.Format.Settings.GetValueOrDefault("codec") ?? "internal",
+        { SupportsCompression: true } => Output.Format.Compression.ToString().ToLowerInvariant(),
+        IInternalCompressionFormat codecs => codecs.GetCompressionName(Output.Format),
+        _ => Output.Format.Settings.GetValueOrDefault("codec") ?? "internal",
     };
 
     /// <summary>Opens a partitioned writer into a folder with the destination's settings.</summary>
@@ -31,14 +32,14 @@ internal sealed record ExportTarget(DestinationDefinition Definition, IDestinati
         {
             Destination = Destination,
             Format = Format,
-            FormatContext = new FormatWriterContext(columns, Definition.Format, exportName),
-            Compression = Format.SupportsCompression ? Definition.Format.Compression : ExportCompression.None,
-            CompressionLevel = Definition.Format.CompressionLevel,
-            ParallelCompression = Definition.Format.EffectiveParallelism > 1,
+            FormatContext = new FormatWriterContext(columns, Output.Format, exportName),
+            Compression = Format.SupportsCompression ? Output.Format.Compression : ExportCompression.None,
+            CompressionLevel = Output.Format.CompressionLevel,
+            ParallelCompression = Output.Format.EffectiveParallelism > 1,
             FolderPath = folderPath,
             BaseName = baseName,
-            MaxRowsPerFile = Definition.MaxRowsPerFile,
-            MaxBytesPerFile = Definition.MaxBytesPerFile,
+            MaxRowsPerFile = Output.MaxRowsPerFile,
+            MaxBytesPerFile = Output.MaxBytesPerFile,
             SourceId = sourceId,
             OnFileCommitted = onCommitted,
         });

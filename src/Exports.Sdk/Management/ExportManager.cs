@@ -263,7 +263,7 @@ internal sealed class ExportManager(
             if (await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, destination, cancellationToken).ConfigureAwait(false))
             {
                 visible.Add(new DestinationSummary(destination.Name, destination.Type, providers.GetValueOrDefault(destination.Type, destination.Type),
-                    destination.FolderPath, destination.Format.Name, destination.Format.Compression));
+                    destination.FolderPath, destination.Output.Format.Name, destination.Output.Format.Compression));
             }
         }
 

@@ -62,14 +62,14 @@ public sealed record DestinationPreset
                 $"Destination '{definition.Name}': the {DisplayName} preset needs one of the types {string.Join(", ", DestinationTypes)}, not '{definition.Type}'.");
         }
 
-        definition.Format.Name = "csv";
-        definition.Format.Compression = Compression;
-        definition.Format.Csv.Delimiter = Delimiter;
-        definition.Format.Csv.QuoteAll = QuoteAll;
-        definition.Format.Csv.Header = Header;
-        definition.Format.Csv.Encoding = CsvEncoding.Utf8;
-        definition.Format.Csv.ByteOrderMark = false;
-        definition.WriteManifest = WriteManifest;
+        definition.Output.Format.Name = "csv";
+        definition.Output.Format.Compression = Compression;
+        definition.Output.Format.Csv.Delimiter = Delimiter;
+        definition.Output.Format.Csv.QuoteAll = QuoteAll;
+        definition.Output.Format.Csv.Header = Header;
+        definition.Output.Format.Csv.Encoding = CsvEncoding.Utf8;
+        definition.Output.Format.Csv.ByteOrderMark = false;
+        definition.Output.WriteManifest = WriteManifest;
     }
 
     /// <summary>Applies <see cref="FileNameTemplate"/> to an activated audience.</summary>

@@ -19,7 +19,7 @@ public sealed class AmazonS3ConformanceTests : DestinationConformanceTests
     {
         _bucket = await S3TestStore.BucketAsync();
         var definition = new DestinationDefinition { Name = "s3-conformance", Type = AmazonS3DestinationProvider.TypeName };
-        S3TestStore.Options(_bucket, _prefix).WriteTo(definition.Settings);
+        DestinationSettingsBinder.Write(S3TestStore.Options(_bucket, _prefix), definition.Settings);
         var provider = new AmazonS3DestinationProvider();
         provider.Validate(definition).Should().BeEmpty();
         return provider.Create(definition, new ServiceCollection().BuildServiceProvider());

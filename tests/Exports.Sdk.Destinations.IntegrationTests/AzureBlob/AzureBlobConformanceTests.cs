@@ -18,7 +18,7 @@ public sealed class AzureBlobConformanceTests : DestinationConformanceTests
     {
         _container = await AzureTestStore.ContainerAsync();
         var definition = new DestinationDefinition { Name = "azure-conformance", Type = AzureBlobDestinationProvider.TypeName };
-        AzureTestStore.Options(_container.Name, _prefix).WriteTo(definition.Settings);
+        DestinationSettingsBinder.Write(AzureTestStore.Options(_container.Name, _prefix), definition.Settings);
         var provider = new AzureBlobDestinationProvider();
         provider.Validate(definition).Should().BeEmpty();
         return provider.Create(definition, new ServiceCollection().BuildServiceProvider());

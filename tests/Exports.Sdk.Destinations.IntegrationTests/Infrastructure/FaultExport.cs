@@ -8,7 +8,7 @@ public static class FaultExport
 
     public static readonly ExportRunRequest Request = new() { RunId = "fault-run-0001", ScheduledTime = new DateTimeOffset(2026, 3, 2, 6, 0, 0, TimeSpan.Zero) };
 
-    public static void Configure(DestinationDefinition definition) => definition.Format.Compression = ExportCompression.Gzip;
+    public static void Configure(DestinationDefinition definition) => definition.Output.Format.Compression = ExportCompression.Gzip;
 
     /// <summary>Checks that the failed run says what went wrong, retried (logged) and leaked no secret.</summary>
     public static void ShouldHaveFailedCleanly(ExportRunResult result, CapturingLoggerProvider logs, int retryEventId, string secret)

@@ -14,7 +14,7 @@ public static class LargeExport
 
     public static void Configure(DestinationDefinition definition)
     {
-        definition.Format.Compression = ExportCompression.Gzip;
-        definition.MaxRowsPerFile = RowsPerFile;
+        definition.Output.Format.Compression = ExportCompression.Gzip;
+        definition.Output.MaxRowsPerFile = RowsPerFile;
     }
 }

@@ -142,7 +142,7 @@ public sealed class SftpAuthAndErrorTests : IAsyncLifetime
         var definition = new DestinationDefinition { Name = "unpinned", Type = SftpDestinationProvider.TypeName };
         var options = SftpTestStore.Options(_folder);
         options.HostKeyFingerprints.Clear();
-        options.WriteTo(definition.Settings);
+        DestinationSettingsBinder.Write(options, definition.Settings);
         var provider = new SftpDestinationProvider();
 
         provider.Validate(definition).Should().ContainSingle().Which.Should().Contain("'hostKeyFingerprints' is required");

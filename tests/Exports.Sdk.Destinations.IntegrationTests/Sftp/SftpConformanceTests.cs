@@ -13,7 +13,7 @@ public sealed class SftpConformanceTests : DestinationConformanceTests
     {
         _folder = await SftpTestStore.CreateFolderAsync("conformance-" + Guid.NewGuid().ToString("N"));
         var definition = new DestinationDefinition { Name = "sftp-conformance", Type = SftpDestinationProvider.TypeName };
-        SftpTestStore.Options(_folder).WriteTo(definition.Settings);
+        DestinationSettingsBinder.Write(SftpTestStore.Options(_folder), definition.Settings);
         var provider = new SftpDestinationProvider();
         provider.Validate(definition).Should().BeEmpty();
         return provider.Create(definition, new ServiceCollection().BuildServiceProvider());

@@ -15,18 +15,18 @@ public class AmazonS3DestinationProviderTests
 
         descriptor.Type.Should().Be("amazon-s3");
         descriptor.AuthSchemes.Should().Equal("accessKey", "defaultCredentials");
-        descriptor.Settings.Single(s => s.Name == AmazonS3Settings.Bucket).IsRequired.Should().BeTrue();
-        descriptor.Settings.Where(s => s.IsSecret).Select(s => s.Name).Should().BeEquivalentTo(AmazonS3Settings.SecretAccessKey, AmazonS3Settings.SessionToken);
-        descriptor.Settings.Single(s => s.Name == AmazonS3Settings.PartSize).DefaultValue.Should().Be("8MiB");
+        descriptor.Settings.Single(s => s.Name == "bucket").IsRequired.Should().BeTrue();
+        descriptor.Settings.Where(s => s.IsSecret).Select(s => s.Name).Should().BeEquivalentTo("secretAccessKey", "sessionToken");
+        descriptor.Settings.Single(s => s.Name == "partSize").DefaultValue.Should().Be("8MiB");
     }
 
     [Fact]
     public void Validate_ReportsEveryProblem_NamingDestinationAndSetting_NeverTheSecret()
     {
         var definition = new DestinationDefinition { Name = "s3", Type = "amazon-s3" };
-        definition.Settings[AmazonS3Settings.SecretAccessKey] = Secret;
-        definition.Settings[AmazonS3Settings.PartSize] = "1MiB";
-        definition.Settings[AmazonS3Settings.ServiceUrl] = "ftp://nope";
+        definition.Settings["secretAccessKey"] = Secret;
+        definition.Settings["partSize"] = "1MiB";
+        definition.Settings["serviceUrl"] = "ftp://nope";
         definition.Settings["secretKey"] = Secret;
 
         var problems = new AmazonS3DestinationProvider().Validate(definition);
@@ -60,8 +60,8 @@ public class AmazonS3DestinationProviderTests
         };
         var definition = new DestinationDefinition { Name = "s3" };
 
-        options.WriteTo(definition.Settings);
-        var read = AmazonS3DestinationOptions.Read(definition, out var problems);
+        DestinationSettingsBinder.Write(options, definition.Settings);
+        var read = DestinationSettingsBinder.Bind<AmazonS3DestinationOptions>(definition, out var problems);
 
         problems.Should().BeEmpty();
         read.Should().BeEquivalentTo(options);

@@ -14,10 +14,10 @@ public sealed class AmazonS3ProviderConformanceTests : DestinationProviderConfor
         Type = AmazonS3DestinationProvider.TypeName,
         Settings =
         {
-            [AmazonS3Settings.Bucket] = "exports",
-            [AmazonS3Settings.ServiceUrl] = "http://127.0.0.1:9",
-            [AmazonS3Settings.AccessKeyId] = "key-id",
-            [AmazonS3Settings.SecretAccessKey] = "not-a-real-secret",
+            ["bucket"] = "exports",
+            ["serviceUrl"] = "http://127.0.0.1:9",
+            ["accessKeyId"] = "key-id",
+            ["secretAccessKey"] = "not-a-real-secret",
         },
     };
 }

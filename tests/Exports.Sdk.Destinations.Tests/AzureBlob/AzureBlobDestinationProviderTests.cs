@@ -16,23 +16,23 @@ public class AzureBlobDestinationProviderTests
 
         descriptor.Type.Should().Be("azure-blob");
         descriptor.AuthSchemes.Should().Equal("connectionString", "sasUrl", "tokenCredential");
-        descriptor.Settings.Where(s => s.IsSecret).Select(s => s.Name).Should().BeEquivalentTo(AzureBlobSettings.ConnectionString, AzureBlobSettings.ContainerSasUrl);
+        descriptor.Settings.Where(s => s.IsSecret).Select(s => s.Name).Should().BeEquivalentTo("connectionString", "containerSasUrl");
     }
 
     [Fact]
     public void Validate_ReportsEveryProblem_WithoutRepeatingSecrets()
     {
         var definition = new DestinationDefinition { Name = "blob", Type = "azure-blob" };
-        definition.Settings[AzureBlobSettings.ConnectionString] = $"AccountKey={AccountKey}";
-        definition.Settings[AzureBlobSettings.ContainerSasUrl] = $"not a url sig={Signature}";
-        definition.Settings[AzureBlobSettings.BlockSize] = "1KiB";
-        definition.Settings[AzureBlobSettings.TransferChecksum] = "sha1";
+        definition.Settings["connectionString"] = $"AccountKey={AccountKey}";
+        definition.Settings["containerSasUrl"] = $"not a url sig={Signature}";
+        definition.Settings["blockSize"] = "1KiB";
+        definition.Settings["transferChecksum"] = "sha1";
 
         var problems = new AzureBlobDestinationProvider().Validate(definition);
 
         problems.Should().OnlyContain(p => p.StartsWith("Destination 'blob': ", StringComparison.Ordinal));
-        string.Join(" ", problems).Should().Contain("'containerSasUrl' must be").And.Contain("set only one of").And.Contain("'connectionString' is not a storage connection string")
-            .And.Contain("'blockSize'").And.Contain("'transferChecksum'")
+        string.Join(" ", problems).Should().Contain("'containerSasUrl' must be").And.Contain("'connectionString' is not a storage connection string")
+            .And.Contain("'blockSize'").And.Contain("'transferChecksum' must be md5, crc64 or none, not 'sha1'")
             .And.NotContain(AccountKey).And.NotContain(Signature);
     }
 
@@ -49,8 +49,8 @@ public class AzureBlobDestinationProviderTests
         };
         var definition = new DestinationDefinition { Name = "blob" };
 
-        options.WriteTo(definition.Settings);
-        var read = AzureBlobDestinationOptions.Read(definition, out var problems);
+        DestinationSettingsBinder.Write(options, definition.Settings);
+        var read = DestinationSettingsBinder.Bind<AzureBlobDestinationOptions>(definition, out var problems);
 
         problems.Should().BeEmpty();
         read.Container.Should().Be("landing");

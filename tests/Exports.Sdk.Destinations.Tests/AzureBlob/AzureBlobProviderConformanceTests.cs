@@ -14,8 +14,8 @@ public sealed class AzureBlobProviderConformanceTests : DestinationProviderConfo
         Type = AzureBlobDestinationProvider.TypeName,
         Settings =
         {
-            [AzureBlobSettings.ConnectionString] = "UseDevelopmentStorage=true",
-            [AzureBlobSettings.Container] = "exports",
+            ["connectionString"] = "UseDevelopmentStorage=true",
+            ["container"] = "exports",
         },
     };
 }

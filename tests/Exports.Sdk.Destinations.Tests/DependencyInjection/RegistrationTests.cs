@@ -35,10 +35,10 @@ public class RegistrationTests
 
         var s3 = catalog.GetDefinition("s3");
         s3.Type.Should().Be("amazon-s3");
-        s3.Settings[AmazonS3Settings.Bucket].Should().Be("my-bucket");
+        s3.Settings["bucket"].Should().Be("my-bucket");
         s3.FolderPath.Should().Be("out");
         catalog.GetDestination("s3").Name.Should().Be("s3");
-        catalog.GetDefinition("eloqua").Format.Csv.QuoteAll.Should().BeTrue();
+        catalog.GetDefinition("eloqua").Output.Format.Csv.QuoteAll.Should().BeTrue();
         catalog.GetDestination("eloqua").Should().NotBeNull();
     }
 
@@ -52,7 +52,7 @@ public class RegistrationTests
 
         provider.GetRequiredKeyedService<TokenCredential>("lake").Should().BeSameAs(credential);
         provider.GetRequiredService<IDestinationCatalog>().GetDestination("lake").Name.Should().Be("lake");
-        provider.GetRequiredService<IDestinationCatalog>().GetDefinition("lake").Settings.Should().ContainKey(AzureBlobSettings.AccountUrl).And.NotContainKey("credential");
+        provider.GetRequiredService<IDestinationCatalog>().GetDefinition("lake").Settings.Should().ContainKey("accountUrl").And.NotContainKey("credential");
     }
 
     [Fact]

@@ -16,17 +16,17 @@ public class SftpDestinationProviderTests
 
         descriptor.Type.Should().Be("sftp");
         descriptor.AuthSchemes.Should().Equal("password", "privateKey");
-        descriptor.Settings.Where(s => s.IsSecret).Select(s => s.Name).Should().BeEquivalentTo(SftpSettings.Password, SftpSettings.PrivateKey, SftpSettings.PrivateKeyPassphrase);
-        descriptor.Settings.Single(s => s.Name == SftpSettings.AllowUnknownHostKey).DefaultValue.Should().Be("false");
+        descriptor.Settings.Where(s => s.IsSecret).Select(s => s.Name).Should().BeEquivalentTo("password", "privateKey", "privateKeyPassphrase");
+        descriptor.Settings.Single(s => s.Name == "allowUnknownHostKey").DefaultValue.Should().Be("false");
     }
 
     [Fact]
     public void Validate_ReportsEveryProblem_AndRequiresAPinnedHostKey()
     {
         var definition = new DestinationDefinition { Name = "ftp", Type = "sftp" };
-        definition.Settings[SftpSettings.Host] = "sftp://host";
-        definition.Settings[SftpSettings.PrivateKeyPassphrase] = Password;
-        definition.Settings[SftpSettings.Port] = "0";
+        definition.Settings["host"] = "sftp://host";
+        definition.Settings["privateKeyPassphrase"] = Password;
+        definition.Settings["port"] = "0";
 
         var problems = new SftpDestinationProvider().Validate(definition);
 
@@ -54,11 +54,11 @@ public class SftpDestinationProviderTests
         options.HostKeyFingerprints.Add(Fingerprint);
         var definition = new DestinationDefinition { Name = "ftp" };
 
-        options.WriteTo(definition.Settings);
-        var read = SftpDestinationOptions.Read(definition, out var problems);
+        DestinationSettingsBinder.Write(options, definition.Settings);
+        var read = DestinationSettingsBinder.Bind<SftpDestinationOptions>(definition, out var problems);
 
         problems.Should().BeEmpty();
-        read.HostKeyFingerprints.Should().Equal(Fingerprint[7..]);
+        read.HostKeyFingerprints.Should().Equal(Fingerprint);
         read.Should().BeEquivalentTo(options, o => o.Excluding(x => x.HostKeyFingerprints));
         options.ToString().Should().Be("sftp://u@h:2222/in (password)");
     }

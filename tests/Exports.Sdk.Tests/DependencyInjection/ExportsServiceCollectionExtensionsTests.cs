@@ -23,7 +23,7 @@ public sealed class ExportsServiceCollectionExtensionsTests
             {
                 d.Settings["container"] = "bucket-1";
                 d.Settings["apiKey"] = "s3cr3t-value";
-                d.MaxRowsPerFile = 4;
+                d.Output.MaxRowsPerFile = 4;
             })
             .AddAudienceSource("src", new InMemoryAudienceSource().AddAudience(
                 new AudienceInfo("vip", "VIP"),
@@ -126,7 +126,7 @@ public sealed class ExportsServiceCollectionExtensionsTests
     public void OptionsValue_UnknownFormat_ThrowsNamingDestinationAndFormat()
     {
         var services = new ServiceCollection();
-        services.AddExports().AddLocalFolderDestination("x", "/tmp/unused-exports-folder", d => d.Format.Name = "xml");
+        services.AddExports().AddLocalFolderDestination("x", "/tmp/unused-exports-folder", d => d.Output.Format.Name = "xml");
         using var provider = services.BuildServiceProvider();
 
         Validate(provider).Failures.Should().ContainSingle(f =>
@@ -137,7 +137,7 @@ public sealed class ExportsServiceCollectionExtensionsTests
     public void OptionsValue_BadFormatOptions_ThrowsNamingDestinationAndOption()
     {
         var services = new ServiceCollection();
-        services.AddExports().AddLocalFolderDestination("x", "/tmp/unused-exports-folder", d => d.Format.Csv.Delimiter = 'x');
+        services.AddExports().AddLocalFolderDestination("x", "/tmp/unused-exports-folder", d => d.Output.Format.Csv.Delimiter = 'x');
         using var provider = services.BuildServiceProvider();
 
         Validate(provider).Failures.Should().ContainSingle(f =>
@@ -200,7 +200,7 @@ public sealed class ExportsServiceCollectionExtensionsTests
             .AddDestinationProvider<DictionaryDestinationProvider>()
             .AddDestination("missing-setting", DictionaryDestinationProvider.TypeName)
             .AddDestination("unknown-type", "nope")
-            .AddLocalFolderDestination("unknown-format", "/tmp/unused-exports-folder", d => d.Format.Name = "xml")
+            .AddLocalFolderDestination("unknown-format", "/tmp/unused-exports-folder", d => d.Output.Format.Name = "xml")
             .AddDataflow("flow", f =>
             {
                 f.Source = "ghost-source";
@@ -268,7 +268,7 @@ public sealed class ExportsServiceCollectionExtensionsTests
         var services = new ServiceCollection();
         services.AddExports().UseInMemoryExportStore()
             .AddDestinationProvider<InMemoryDestinationProvider>()
-            .AddDestination("mem", InMemoryDestinationProvider.TypeName, d => d.Format.Name = "jsonl")
+            .AddDestination("mem", InMemoryDestinationProvider.TypeName, d => d.Output.Format.Name = "jsonl")
             .AddAudienceSource("src", new SyntheticAudienceSource().AddAudience("seg", "Segment", 10))
             .AddDataflow("flow", f =>
             {

@@ -10,6 +10,6 @@ public sealed class LocalFolderDestinationProviderConformanceTests : Destination
     {
         Name = "drop",
         Type = LocalFolderDestinationProvider.TypeName,
-        Settings = { [LocalFolderDestinationProvider.PathSetting] = Path.Combine(Path.GetTempPath(), "exports-provider-conformance") },
+        Settings = { ["path"] = Path.Combine(Path.GetTempPath(), "exports-provider-conformance") },
     };
 }

@@ -59,7 +59,7 @@ public sealed class TelemetryTests
         var services = new ServiceCollection();
         services.AddExports().UseInMemoryExportStore()
             .AddAudienceSource("synthetic", new SyntheticAudienceSource().AddAudience("seg", "Segment", 2_500))
-            .AddLocalFolderDestination("drop", folder.Root, d => { d.MaxRowsPerFile = 1_000; d.Format.Compression = ExportCompression.Gzip; })
+            .AddLocalFolderDestination("drop", folder.Root, d => { d.Output.MaxRowsPerFile = 1_000; d.Output.Format.Compression = ExportCompression.Gzip; })
             .AddDataflow(dataflowId, f =>
             {
                 f.Source = "synthetic";

@@ -33,7 +33,7 @@ public class JsonLinesRoundTripTests
         var services = new ServiceCollection();
         services.AddExports().UseInMemoryExportStore()
             .AddAudienceSource("mem", new InMemoryAudienceSource().AddAudience(new AudienceInfo("vip", "VIP"), members))
-            .AddLocalFolderDestination("out", root, d => { d.Format.Name = "jsonl"; d.Format.Compression = ExportCompression.Gzip; });
+            .AddLocalFolderDestination("out", root, d => { d.Output.Format.Name = "jsonl"; d.Output.Format.Compression = ExportCompression.Gzip; });
         await using var provider = services.BuildServiceProvider();
         var dataflow = new DataflowDefinition
         {

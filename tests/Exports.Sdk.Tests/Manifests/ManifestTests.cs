@@ -24,9 +24,9 @@ public sealed class ManifestTests : IDisposable
 
         var result = await Scenario(source, ["a", "b"], d =>
         {
-            d.MaxRowsPerFile = 10;
-            d.Format.Name = format;
-            d.Format.Compression = compression;
+            d.Output.MaxRowsPerFile = 10;
+            d.Output.Format.Name = format;
+            d.Output.Format.Compression = compression;
         }).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
@@ -83,7 +83,7 @@ public sealed class ManifestTests : IDisposable
         RecordingDestination? recorder = null;
         var source = new TableSource(Columns).AddGenerated("a", "A", 23, Row).AddGenerated("b", "B", 12, Row);
 
-        var result = await (Scenario(source, ["a", "b"], d => d.MaxRowsPerFile = 10) with
+        var result = await (Scenario(source, ["a", "b"], d => d.Output.MaxRowsPerFile = 10) with
         {
             Wrap = d => recorder = new RecordingDestination(d),
         }).RunAsync();
@@ -114,7 +114,7 @@ public sealed class ManifestTests : IDisposable
     {
         var source = new TableSource(Columns) { ThrowAtRow = 15 }.AddGenerated("a", "A", 23, Row);
 
-        var result = await Scenario(source, ["a"], d => d.MaxRowsPerFile = 5).RunAsync();
+        var result = await Scenario(source, ["a"], d => d.Output.MaxRowsPerFile = 5).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Failed);
         result.ManifestPath.Should().BeNull();
@@ -128,7 +128,7 @@ public sealed class ManifestTests : IDisposable
             .AddGenerated("ok", "Fine", 8, Row)
             .AddGenerated("bad", "Broken", 23, Row);
 
-        var result = await Scenario(source, ["ok", "bad"], d => d.MaxRowsPerFile = 5).RunAsync();
+        var result = await Scenario(source, ["ok", "bad"], d => d.Output.MaxRowsPerFile = 5).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.PartiallySucceeded);
         using var manifest = JsonDocument.Parse(_folder.ReadBytes(ManifestName));
@@ -142,7 +142,7 @@ public sealed class ManifestTests : IDisposable
     {
         var source = new TableSource(Columns).AddGenerated("a", "A", 3, Row);
 
-        var result = await Scenario(source, ["a"], d => d.WriteManifest = false).RunAsync();
+        var result = await Scenario(source, ["a"], d => d.Output.WriteManifest = false).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
         result.ManifestPath.Should().BeNull();

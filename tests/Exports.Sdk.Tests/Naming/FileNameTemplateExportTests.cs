@@ -48,8 +48,8 @@ public sealed class FileNameTemplateExportTests : IDisposable
             Template = "%SEGMENT_NAME%_%DESTINATION_NAME%_%SEGMENT_ID%_%DATETIME(YYYYMMdd_HHmmss)%",
             Configure = d =>
             {
-                d.MaxRowsPerFile = 7;
-                d.Format.Compression = ExportCompression.Gzip;
+                d.Output.MaxRowsPerFile = 7;
+                d.Output.Format.Compression = ExportCompression.Gzip;
             },
         }.RunAsync();
 

@@ -16,16 +16,16 @@ public class MarketingPresetsTests
     {
         var definition = new DestinationDefinition { Name = "eloqua" };
         definition.Settings["host"] = "sftp.example.com";
-        definition.Format.Compression = ExportCompression.Gzip;
+        definition.Output.Format.Compression = ExportCompression.Gzip;
 
         MarketingPresets.OracleEloqua.ApplyTo(definition);
 
         definition.Type.Should().Be("sftp");
-        definition.Format.Name.Should().Be("csv");
-        definition.Format.Compression.Should().Be(ExportCompression.None);
-        definition.Format.Csv.QuoteAll.Should().BeTrue();
-        definition.Format.Csv.Header.Should().BeTrue();
-        definition.WriteManifest.Should().BeFalse();
+        definition.Output.Format.Name.Should().Be("csv");
+        definition.Output.Format.Compression.Should().Be(ExportCompression.None);
+        definition.Output.Format.Csv.QuoteAll.Should().BeTrue();
+        definition.Output.Format.Csv.Header.Should().BeTrue();
+        definition.Output.WriteManifest.Should().BeFalse();
         definition.Settings["host"].Should().Be("sftp.example.com");
     }
 

@@ -95,7 +95,7 @@ public sealed class DatasetExportTests : IAsyncDisposable
     public async Task RunAsync_FailedRun_KeepsWatermarkLeavesNothingAndNextRunExportsOnce()
     {
         _source.AddDataset("web/events", Schema, Events(1, 100));
-        var runner = Runner(d => d.MaxRowsPerFile = 10);
+        var runner = Runner(d => d.Output.MaxRowsPerFile = 10);
         var export = Export(source: "failing", watermark: "seq");
         var first = await runner.RunAsync(export, new DatasetRunRequest { ScheduledTime = Slot });
         var before = Files();
@@ -199,7 +199,7 @@ public sealed class DatasetExportTests : IAsyncDisposable
             .AddDatasetSource("failing", _failing)
             .AddLocalFolderDestination("out", _root, d =>
             {
-                d.Format.Name = "jsonl";
+                d.Output.Format.Name = "jsonl";
                 configure?.Invoke(d);
             });
         _provider = services.BuildServiceProvider();

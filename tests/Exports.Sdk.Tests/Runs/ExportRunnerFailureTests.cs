@@ -102,7 +102,7 @@ public sealed class ExportRunnerFailureTests : IDisposable
             Attributes = source.AttributeNames,
             Root = _folder.Root,
             AudienceIds = ["a", "b"],
-            Configure = d => d.MaxRowsPerFile = N,
+            Configure = d => d.Output.MaxRowsPerFile = N,
             Wrap = d => recorder = new RecordingDestination(d) { FailCommitNumber = 4 },
         }.RunAsync();
 
@@ -159,7 +159,7 @@ public sealed class ExportRunnerFailureTests : IDisposable
             Attributes = source.AttributeNames,
             Root = _folder.Root,
             AudienceIds = ["a", "b"],
-            Configure = d => d.MaxRowsPerFile = N,
+            Configure = d => d.Output.MaxRowsPerFile = N,
         }.RunAsync(cts.Token);
 
         await act.Should().ThrowAsync<OperationCanceledException>();
@@ -192,8 +192,8 @@ public sealed class ExportRunnerFailureTests : IDisposable
         Root = _folder.Root,
         Configure = d =>
         {
-            d.MaxRowsPerFile = N;
-            d.Format.Compression = compression;
+            d.Output.MaxRowsPerFile = N;
+            d.Output.Format.Compression = compression;
         },
         Wrap = wrap,
     };

@@ -73,10 +73,10 @@ public sealed class ByteLimitMeasurementTests : IDisposable
             .AddAudienceSource("src", source)
             .AddLocalFolderDestination("dest", _folder.Root, d =>
             {
-                d.Format.Name = FlushCountingCsvFormat.FormatName;
-                d.Format.Compression = compression;
-                d.MaxBytesPerFile = limit;
-                d.WriteManifest = false;
+                d.Output.Format.Name = FlushCountingCsvFormat.FormatName;
+                d.Output.Format.Compression = compression;
+                d.Output.MaxBytesPerFile = limit;
+                d.Output.WriteManifest = false;
             })
             .AddDataflow("flow", f =>
             {

@@ -40,9 +40,9 @@ public sealed class PartitionedFileWriterTests : IDisposable
         var source = Source(15);
         var result = await Scenario(source, d =>
         {
-            d.MaxRowsPerFile = N;
-            d.Format.Name = "jsonl";
-            d.Format.Compression = ExportCompression.Gzip;
+            d.Output.MaxRowsPerFile = N;
+            d.Output.Format.Name = "jsonl";
+            d.Output.Format.Compression = ExportCompression.Gzip;
         }).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
@@ -59,7 +59,7 @@ public sealed class PartitionedFileWriterTests : IDisposable
     {
         // A batch size that is coprime with the part size, so parts end in the middle of batches.
         var source = new TableSource(Columns) { BatchSize = 3 }.AddGenerated("seg", "Segment", 50, Row);
-        var result = await Scenario(source, d => d.MaxRowsPerFile = 11).RunAsync();
+        var result = await Scenario(source, d => d.Output.MaxRowsPerFile = 11).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
         var parts = DataFiles();
@@ -78,8 +78,8 @@ public sealed class PartitionedFileWriterTests : IDisposable
         var source = new TableSource(Columns) { BatchSize = 500 }.AddGenerated("seg", "Segment", rows, Row);
         var result = await Scenario(source, d =>
         {
-            d.MaxBytesPerFile = limit;
-            d.Format.Compression = compression;
+            d.Output.MaxBytesPerFile = limit;
+            d.Output.Format.Compression = compression;
         }).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
@@ -116,7 +116,7 @@ public sealed class PartitionedFileWriterTests : IDisposable
     [Fact]
     public async Task CompleteAsync_EmptyAudienceGzipHeaderOnly_WritesValidGzipWithHeader()
     {
-        var result = await Scenario(Source(0), d => d.Format.Compression = ExportCompression.Gzip).RunAsync();
+        var result = await Scenario(Source(0), d => d.Output.Format.Compression = ExportCompression.Gzip).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
         FileContent.Lines(Path.Combine(_folder.Root, "dest_seg.csv.gz")).Should().Equal("id,name,guid");
@@ -125,7 +125,7 @@ public sealed class PartitionedFileWriterTests : IDisposable
     [Fact]
     public async Task CompleteAsync_EmptyAudienceNoFilePolicy_WritesNoFileAndNoManifest()
     {
-        var result = await Scenario(Source(0), d => d.EmptyExport = EmptyExportBehavior.NoFile).RunAsync();
+        var result = await Scenario(Source(0), d => d.Output.EmptyExport = EmptyExportBehavior.NoFile).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
         _folder.ListAllFiles().Should().BeEmpty();
@@ -136,7 +136,7 @@ public sealed class PartitionedFileWriterTests : IDisposable
     [Fact]
     public async Task CompleteAsync_EmptyAudienceManifestOnlyPolicy_WritesManifestListingNoFiles()
     {
-        var result = await Scenario(Source(0), d => d.EmptyExport = EmptyExportBehavior.ManifestOnly).RunAsync();
+        var result = await Scenario(Source(0), d => d.Output.EmptyExport = EmptyExportBehavior.ManifestOnly).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
         _folder.ListAllFiles().Should().Equal(Manifest);
@@ -152,7 +152,7 @@ public sealed class PartitionedFileWriterTests : IDisposable
     [InlineData(EmptyExportBehavior.ManifestOnly)]
     public async Task CompleteAsync_NonEmptyAudienceWithEmptyPolicy_StillWritesData(EmptyExportBehavior policy)
     {
-        var result = await Scenario(Source(3), d => d.EmptyExport = policy).RunAsync();
+        var result = await Scenario(Source(3), d => d.Output.EmptyExport = policy).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
         _folder.ListAllFiles().Should().BeEquivalentTo(["dest_seg.csv", Manifest]);
@@ -184,8 +184,8 @@ public sealed class PartitionedFileWriterTests : IDisposable
         var extension = compression == ExportCompression.Gzip ? ".csv.gz" : ".csv";
         var result = await Scenario(Source(rows), d =>
         {
-            d.MaxRowsPerFile = N;
-            d.Format.Compression = compression;
+            d.Output.MaxRowsPerFile = N;
+            d.Output.Format.Compression = compression;
         }).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));

@@ -21,6 +21,9 @@ public sealed class DataflowDefinition
     /// <summary>The name of the destination.</summary>
     public string Destination { get; set; } = "";
 
+    /// <summary>This dataflow's own output (format, parts, manifest), instead of the destination's <see cref="DestinationDefinition.Output"/>. Default: the destination's.</summary>
+    public ExportOutputOptions? Output { get; set; }
+
     /// <summary>The profile attribute paths to export, in column order (e.g. <c>person.name.firstName</c>).</summary>
     public List<string> Attributes { get; set; } = [];
 
@@ -85,6 +88,7 @@ public sealed class DataflowDefinition
             Attributes = [.. Deduplication.Attributes],
         };
         copy.Audiences = [.. Audiences.Select(a => a.Clone())];
+        copy.Output = Output?.Clone();
         return copy;
     }
 

@@ -19,6 +19,9 @@ public sealed class DatasetExportDefinition
     /// <summary>The name of the destination (its format, compression, splitting and manifest settings apply).</summary>
     public string Destination { get; set; } = "";
 
+    /// <summary>This dataset export's own output (format, parts, manifest), instead of the destination's <see cref="DestinationDefinition.Output"/>. Default: the destination's.</summary>
+    public ExportOutputOptions? Output { get; set; }
+
     /// <summary>The dataset id in the source.</summary>
     public string DatasetId { get; set; } = "";
 

@@ -1,8 +1,10 @@
 namespace Exports.Sdk;
 
 /// <summary>
-/// A configured destination: its provider type, provider settings (location, credentials), file format,
-/// splitting and manifest. Bound from configuration (<c>Exports:Destinations:&lt;name&gt;</c>) or set in code.
+/// A configured destination in three parts: storage (<see cref="Type"/>, <see cref="Settings"/> bound to the provider's
+/// typed options, <see cref="FolderPath"/>), output (<see cref="Output"/>: format, parts, manifest) and sharing
+/// (<see cref="SharedWith"/>). Bound from configuration (<c>Exports:Destinations:&lt;name&gt;</c>), set in code, or
+/// created at run time.
 /// </summary>
 public sealed class DestinationDefinition
 {
@@ -16,31 +18,17 @@ public sealed class DestinationDefinition
     public string Type { get; set; } = "";
 
     /// <summary>
-    /// Provider settings (location, credentials), keys case-insensitive. The provider's
-    /// <see cref="DestinationDescriptor.Settings"/> lists them. Values marked secret never reach logs.
+    /// Storage settings (location, credentials), keys case-insensitive, bound to the provider's options type by
+    /// <see cref="DestinationSettingsBinder"/>; the provider's <see cref="DestinationDescriptor.Settings"/> lists them.
+    /// Values marked secret never reach logs.
     /// </summary>
     public Dictionary<string, string?> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The folder under the provider's root that files go to, with <c>/</c> separators. Default: the root.</summary>
     public string? FolderPath { get; set; }
 
-    /// <summary>The file format, its options and compression.</summary>
-    public FileFormatOptions Format { get; set; } = new();
-
-    /// <summary>The maximum number of rows per file before a new part starts. Default 5,000,000.</summary>
-    public long MaxRowsPerFile { get; set; } = 5_000_000;
-
-    /// <summary>
-    /// The maximum size of a file in bytes, counted after compression, before a new part starts. Default: no limit.
-    /// Checked after chunks of rows that shrink as the part fills, so a part ends before the limit when rows are of similar size.
-    /// </summary>
-    public long? MaxBytesPerFile { get; set; }
-
-    /// <summary>Whether to write <c>manifest-&lt;destinationId&gt;-&lt;runId&gt;.json</c> after the data files. Default true.</summary>
-    public bool WriteManifest { get; set; } = true;
-
-    /// <summary>What to write for an audience with no rows. Default <see cref="EmptyExportBehavior.HeaderOnlyFile"/>.</summary>
-    public EmptyExportBehavior EmptyExport { get; set; } = EmptyExportBehavior.HeaderOnlyFile;
+    /// <summary>The default output of exports to this destination: format, part limits, manifest, empty-export policy.</summary>
+    public ExportOutputOptions Output { get; set; } = new();
 
     /// <summary>
     /// Who a contributor-role caller may see this destination's exports as: principal (user name, role or group claim

@@ -34,4 +34,14 @@ public sealed class FileFormatOptions
     /// Options of plug-in formats, keys case-insensitive (e.g. <c>codec</c> for Parquet). Each format documents its keys.
     /// </summary>
     public Dictionary<string, string?> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Returns a deep copy.</summary>
+    /// <returns>The copy.</returns>
+    public FileFormatOptions Clone()
+    {
+        var copy = (FileFormatOptions)MemberwiseClone();
+        copy.Csv = (CsvFormatOptions)Csv.MemberwiseCloneCsv();
+        copy.Settings = new Dictionary<string, string?>(Settings, StringComparer.OrdinalIgnoreCase);
+        return copy;
+    }
 }

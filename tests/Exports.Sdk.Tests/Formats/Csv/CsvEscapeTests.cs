@@ -39,9 +39,9 @@ public sealed class CsvEscapeTests : IDisposable
     {
         var result = await ExportAsync(d =>
         {
-            d.Format.Csv.Delimiter = delimiter;
-            d.Format.Csv.Escape = '\\';
-            d.Format.Csv.QuoteAll = quoteAll;
+            d.Output.Format.Csv.Delimiter = delimiter;
+            d.Output.Format.Csv.Escape = '\\';
+            d.Output.Format.Csv.QuoteAll = quoteAll;
         });
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
@@ -62,10 +62,10 @@ public sealed class CsvEscapeTests : IDisposable
     {
         var result = await ExportAsync(d =>
         {
-            d.Format.Csv.Delimiter = delimiter;
-            d.Format.Csv.Quote = null;
-            d.Format.Csv.Escape = '\\';
-            d.Format.Csv.EmptyValue = "";
+            d.Output.Format.Csv.Delimiter = delimiter;
+            d.Output.Format.Csv.Quote = null;
+            d.Output.Format.Csv.Escape = '\\';
+            d.Output.Format.Csv.EmptyValue = "";
         });
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
@@ -128,7 +128,7 @@ public sealed class CsvEscapeTests : IDisposable
             Source = source,
             Attributes = source.AttributeNames,
             Root = _folder.Root,
-            Configure = d => d.Format.Csv.Quote = null,
+            Configure = d => d.Output.Format.Csv.Quote = null,
         }.RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Failed);
@@ -147,7 +147,7 @@ public sealed class CsvEscapeTests : IDisposable
             Source = source,
             Attributes = source.AttributeNames,
             Root = _folder.Root,
-            Configure = d => d.Format.Csv.Quote = null,
+            Configure = d => d.Output.Format.Csv.Quote = null,
         }.RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));

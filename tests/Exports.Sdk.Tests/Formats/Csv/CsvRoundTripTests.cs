@@ -111,7 +111,7 @@ public sealed class CsvRoundTripTests : IDisposable
             Root = _folder.Root,
             Configure = d =>
             {
-                var csv = d.Format.Csv;
+                var csv = d.Output.Format.Csv;
                 csv.Delimiter = delimiter;
                 csv.QuoteAll = quoteAll;
                 csv.Header = header;
@@ -188,7 +188,7 @@ public sealed class CsvRoundTripTests : IDisposable
             Source = source,
             Attributes = source.AttributeNames,
             Root = _folder.Root,
-            Configure = d => d.Format.Csv.NewLine = newLine,
+            Configure = d => d.Output.Format.Csv.NewLine = newLine,
         }.RunAsync();
 
         var text = Encoding.UTF8.GetString(_folder.ReadBytes("dest_seg.csv"));
@@ -221,8 +221,8 @@ public sealed class CsvRoundTripTests : IDisposable
             Root = _folder.Root,
             Configure = d =>
             {
-                d.Format.Csv.NullValue = "\\N";
-                d.Format.Csv.EmptyValue = "<empty>";
+                d.Output.Format.Csv.NullValue = "\\N";
+                d.Output.Format.Csv.EmptyValue = "<empty>";
             },
         }.RunAsync();
 
@@ -258,8 +258,8 @@ public sealed class CsvRoundTripTests : IDisposable
             Root = _folder.Root,
             Configure = d =>
             {
-                d.Format.Csv.QuoteAll = true;
-                d.Format.Csv.Quote = '\'';
+                d.Output.Format.Csv.QuoteAll = true;
+                d.Output.Format.Csv.Quote = '\'';
             },
         }.RunAsync();
 
@@ -279,7 +279,7 @@ public sealed class CsvRoundTripTests : IDisposable
             Source = source,
             Attributes = source.AttributeNames,
             Root = _folder.Root,
-            Configure = d => d.Format.Csv.Delimiter = ';',
+            Configure = d => d.Output.Format.Csv.Delimiter = ';',
         }.RunAsync();
 
         File.ReadAllLines(Path.Combine(_folder.Root, "dest_seg.csv")).Should().Equal(

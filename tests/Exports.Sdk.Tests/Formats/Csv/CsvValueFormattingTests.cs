@@ -72,9 +72,9 @@ public sealed class CsvValueFormattingTests : IDisposable
         var records = await ExportAsync(
             d =>
             {
-                d.Format.Csv.Delimiter = delimiter;
-                d.Format.Csv.DateFormat = dateFormat;
-                d.Format.Csv.TimestampFormat = timestampFormat;
+                d.Output.Format.Csv.Delimiter = delimiter;
+                d.Output.Format.Csv.DateFormat = dateFormat;
+                d.Output.Format.Csv.TimestampFormat = timestampFormat;
             },
             delimiter);
 
@@ -93,8 +93,8 @@ public sealed class CsvValueFormattingTests : IDisposable
             Root = _folder.Root,
             Configure = d =>
             {
-                d.Format.Csv.Quote = null;
-                d.Format.Csv.Delimiter = ':';
+                d.Output.Format.Csv.Quote = null;
+                d.Output.Format.Csv.Delimiter = ':';
             },
         }.RunAsync();
 

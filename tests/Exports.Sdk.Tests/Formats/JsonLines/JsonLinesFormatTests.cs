@@ -48,7 +48,7 @@ public sealed class JsonLinesFormatTests : IDisposable
                 [null, "", null, 2, null, null, null, false, null, null, null],
             ]);
 
-        var result = await Export(source, d => d.Format.Name = "jsonl").RunAsync();
+        var result = await Export(source, d => d.Output.Format.Name = "jsonl").RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
         var lines = FileContent.Lines(Path.Combine(_folder.Root, "dest_seg.jsonl"));
@@ -95,8 +95,8 @@ public sealed class JsonLinesFormatTests : IDisposable
 
         var result = await Export(source, d =>
         {
-            d.Format.Name = "jsonl";
-            d.Format.Compression = compression;
+            d.Output.Format.Name = "jsonl";
+            d.Output.Format.Compression = compression;
         }).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
@@ -128,7 +128,7 @@ public sealed class JsonLinesFormatTests : IDisposable
         var source = new TableSource(new ExportColumn("we\"ird.ké\\y", ExportColumnType.String))
             .Add("seg", "Segment", [["v"]]);
 
-        var result = await Export(source, d => d.Format.Name = "jsonl").RunAsync();
+        var result = await Export(source, d => d.Output.Format.Name = "jsonl").RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
         using var document = JsonDocument.Parse(FileContent.Lines(Path.Combine(_folder.Root, "dest_seg.jsonl"))[0]);
@@ -141,7 +141,7 @@ public sealed class JsonLinesFormatTests : IDisposable
         var source = new TableSource(new ExportColumn("d", ExportColumnType.Double))
             .Add("seg", "Segment", [[double.NaN], [double.PositiveInfinity], [-1.5]]);
 
-        var result = await Export(source, d => d.Format.Name = "jsonl").RunAsync();
+        var result = await Export(source, d => d.Output.Format.Name = "jsonl").RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
         var values = FileContent.Lines(Path.Combine(_folder.Root, "dest_seg.jsonl"))
@@ -158,7 +158,7 @@ public sealed class JsonLinesFormatTests : IDisposable
         var source = new TableSource(new ExportColumn("person", ExportColumnType.String), new ExportColumn("person.name", ExportColumnType.String))
             .Add("seg", "Segment", [["a", "b"]]);
 
-        var result = await Export(source, d => d.Format.Name = "jsonl").RunAsync();
+        var result = await Export(source, d => d.Output.Format.Name = "jsonl").RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Failed);
         result.Entries[0].Error.Should().Contain("person.name").And.Contain("'flow'").And.Contain("'seg'");
@@ -173,8 +173,8 @@ public sealed class JsonLinesFormatTests : IDisposable
 
         var result = await Export(source, d =>
         {
-            d.Format.Name = "jsonl";
-            d.MaxRowsPerFile = 2000;
+            d.Output.Format.Name = "jsonl";
+            d.Output.MaxRowsPerFile = 2000;
         }).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
