@@ -11,9 +11,8 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
     private const int ByteLimitMargin = 64;
 
     /// <summary>
-    /// The share of a byte limit written on an estimate between two measurements. Measuring means flushing the
-    /// formatting pipeline and the gzip stream (which ends a gzip block early), so it is done a handful of times per part
-    /// rather than every chunk: an estimate may be off by this share before a part could overflow.
+    /// For formats that cannot say what they hold (Parquet's row groups): the share of a byte limit written on an
+    /// estimate between two measurements, each of which flushes the format.
     /// </summary>
     private const int ByteLimitStretchDivisor = 4;
 
@@ -21,10 +20,9 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
     private const int ByteLimitFillTolerance = 100;
 
     /// <summary>
-    /// The most rows between two measurements, whatever the estimate says: a row size measured on few rows (or on a
-    /// format that holds rows back, as Parquet holds its open row group) is not trusted further. Rows that grow between
-    /// two measurements by more than what is left of the limit can overflow a part; this bounds how many such rows there
-    /// can be (the former check measured every 1,024 rows).
+    /// The most rows between two size checks: a row size seen on few rows is not trusted further. Rows that grow
+    /// between two checks by more than what is left of the limit can overflow a part; this bounds how many such rows
+    /// there can be. It is also the formatting pipeline's step, so checks this often cost it no parallelism.
     /// </summary>
     private const int ByteLimitMaxRowsBetweenMeasurements = 8_192;
 
@@ -33,6 +31,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
     private Part? _current;
     private long _committedBytes;
     private double _bytesPerRow;
+    private double _gzipRatio;
 
     public PartitionedFileWriter(PartitionedFileWriterOptions options)
     {
@@ -118,9 +117,9 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
     public ValueTask DisposeAsync() => AbortCurrentAsync();
 
     /// <summary>
-    /// Rows to write before the next size check: one row until a row's size is known; far from the limit, a stretch of
-    /// a quarter of the limit on the estimate; near it, half of what still fits, measured after each, so a part
-    /// approaches its limit without crossing it.
+    /// Rows to write before the next size check: one row until a row's size is known; then half of what still fits,
+    /// at most <see cref="ByteLimitMaxRowsBetweenMeasurements"/>, so a part approaches its limit without crossing it.
+    /// Formats that must be flushed to be measured write a stretch of a quarter of the limit on the estimate first.
     /// </summary>
     private long ChunkRows(Part part, long limit)
     {
@@ -129,15 +128,52 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             return 1;
         }
 
-        var stretch = limit / ByteLimitStretchDivisor;
-        var room = limit - ByteLimitMargin - EstimatedBytes(part);
-        var rows = room > 2 * stretch ? stretch / _bytesPerRow : room / _bytesPerRow / 2;
+        double rows;
+        if (Estimate(part) is { } estimate)
+        {
+            rows = (limit - ByteLimitMargin - estimate.Size - estimate.Uncertainty) / _bytesPerRow / 2;
+        }
+        else
+        {
+            var stretch = limit / ByteLimitStretchDivisor;
+            var room = limit - ByteLimitMargin - EstimatedBytes(part);
+            rows = room > 2 * stretch ? stretch / _bytesPerRow : room / _bytesPerRow / 2;
+        }
+
         return Math.Clamp((long)rows, 1, ByteLimitMaxRowsBetweenMeasurements);
     }
 
     /// <summary>
-    /// The part's size: measured at the last check plus the rows written since at the estimated row size, or what has
-    /// already reached the destination when that is more (rows larger than estimated show there without a flush).
+    /// The part's size without a flush, for formats that say what they hold: what reached the destination, plus what
+    /// the formatter and gzip still hold at the compression ratio seen so far (1, an upper bound, before any block was
+    /// compressed). The uncertainty allows the held bytes to compress an eighth worse than that. Null for other formats.
+    /// </summary>
+    private (long Size, long Uncertainty)? Estimate(Part part)
+    {
+        if (part.Format is not IBufferingFormatWriter buffering)
+        {
+            return null;
+        }
+
+        var held = buffering.BufferedBytes;
+        if (part.Gzip is not { } gzip)
+        {
+            return (part.Checksum.BytesWritten + held, 0);
+        }
+
+        var compressedIn = gzip.CompressedInput;
+        if (compressedIn > 0)
+        {
+            _gzipRatio = gzip.CompressedOutput / (double)compressedIn;
+        }
+
+        var pending = (long)((held + gzip.BytesIn - compressedIn) * (_gzipRatio > 0 ? _gzipRatio : 1.0));
+        return (part.Checksum.BytesWritten + pending, pending / 8);
+    }
+
+    /// <summary>
+    /// For formats measured by flushing: the size at the last measurement plus the rows written since at the estimated
+    /// row size, or what has already reached the destination when that is more.
     /// </summary>
     private long EstimatedBytes(Part part) =>
         Math.Max(part.MeasuredBytes + (long)((part.Rows - part.MeasuredRows) * _bytesPerRow), part.Checksum.BytesWritten);
@@ -149,8 +185,20 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             return false;
         }
 
-        // Far from the limit, and less than a stretch since the last measurement, the estimate decides: no flush, so the
-        // formatting pipeline keeps going and gzip blocks stay whole.
+        // CSV and JSON Lines, plain or gzip: estimated without a flush, so the formatting pipeline keeps going and gzip
+        // blocks stay whole. Only before the first gzip block of an export is compressed, and only when a small limit is
+        // half reached on the upper bound, is one flush spent to learn the compression ratio.
+        if (Estimate(part) is { } estimate && !(part.Gzip is not null && _gzipRatio <= 0 && estimate.Size + estimate.Uncertainty >= limit / 2))
+        {
+            if (part.Rows > 0)
+            {
+                _bytesPerRow = Math.Max(1, estimate.Size / (double)part.Rows);
+            }
+
+            return estimate.Size + estimate.Uncertainty + Math.Max(_bytesPerRow, limit / ByteLimitFillTolerance) + ByteLimitMargin > limit;
+        }
+
+        // Far from the limit, and less than a stretch since the last measurement, the estimate decides.
         var stretch = limit / ByteLimitStretchDivisor;
         var estimated = EstimatedBytes(part);
         if (_bytesPerRow > 0 && limit - ByteLimitMargin - estimated > 2 * stretch && estimated - part.MeasuredBytes < stretch
@@ -162,6 +210,11 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         // Measured: flushed through, so the count is exact; the rows since the last measurement give the size of a row.
         await part.Format.FlushAsync(cancellationToken).ConfigureAwait(false);
         var measured = part.Checksum.BytesWritten;
+        if (part.Gzip is { CompressedInput: > 0 } flushed)
+        {
+            _gzipRatio = flushed.CompressedOutput / (double)flushed.CompressedInput;
+        }
+
         if (part.Rows > part.MeasuredRows)
         {
             _bytesPerRow = Math.Max(1, (measured - part.MeasuredBytes) / (double)(part.Rows - part.MeasuredRows));

@@ -5,7 +5,7 @@ using System.Text.Unicode;
 namespace Exports.Sdk;
 
 /// <summary>Writes CSV through a <see cref="RowFormattingPipeline{TFormatter}"/> of <see cref="CsvRowFormatter"/>s.</summary>
-internal sealed class CsvFormatWriter : IFormatWriter
+internal sealed class CsvFormatWriter : IFormatWriter, IBufferingFormatWriter
 {
     private readonly Stream _output;
     private readonly FormatWriterContext _context;
@@ -30,6 +30,9 @@ internal sealed class CsvFormatWriter : IFormatWriter
         var bom = options.ByteOrderMark ?? _utf16;
         _preamble = !bom ? [] : _utf16 ? [0xFF, 0xFE] : [0xEF, 0xBB, 0xBF];
     }
+
+    // Formatted as UTF-8; UTF-16 output is about twice that.
+    public long BufferedBytes => _pipeline.BufferedBytes * (_utf16 ? 2 : 1);
 
     public async ValueTask WriteAsync(RowBatch batch, ReadOnlyMemory<int> rows, CancellationToken cancellationToken = default)
     {

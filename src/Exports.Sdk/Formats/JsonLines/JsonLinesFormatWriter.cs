@@ -1,7 +1,7 @@
 namespace Exports.Sdk;
 
 /// <summary>Writes JSON Lines through a <see cref="RowFormattingPipeline{TFormatter}"/> of <see cref="JsonLinesRowFormatter"/>s.</summary>
-internal sealed class JsonLinesFormatWriter : IFormatWriter
+internal sealed class JsonLinesFormatWriter : IFormatWriter, IBufferingFormatWriter
 {
     private readonly Stream _output;
     private readonly OutputColumn[] _columns;
@@ -17,6 +17,8 @@ internal sealed class JsonLinesFormatWriter : IFormatWriter
         _pipeline = new RowFormattingPipeline<JsonLinesRowFormatter>(
             context.Options.EffectiveParallelism, () => new JsonLinesRowFormatter(layout), (bytes, ct) => _output.WriteAsync(bytes, ct));
     }
+
+    public long BufferedBytes => _pipeline.BufferedBytes;
 
     public async ValueTask WriteAsync(RowBatch batch, ReadOnlyMemory<int> rows, CancellationToken cancellationToken = default)
     {

@@ -27,6 +27,10 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
     private Task _pending = Task.CompletedTask;
     private int _current;
 
+    // Bytes handed to a background write, and those it has written (updated on the writing thread).
+    private long _handedOff;
+    private long _written;
+
     public RowFormattingPipeline(int parallelism, Func<TFormatter> create, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write)
     {
         _create = create;
@@ -34,6 +38,21 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
         var workers = Math.Max(1, parallelism);
         _sets = [new TFormatter?[workers], new TFormatter?[workers]];
         _background = workers > 1;
+    }
+
+    /// <summary>Bytes formatted and not yet written: the current set, and the set a background write still holds.</summary>
+    public long BufferedBytes
+    {
+        get
+        {
+            long bytes = _handedOff - Volatile.Read(ref _written);
+            foreach (var formatter in _sets[_current])
+            {
+                bytes += formatter?.Formatted.Length ?? 0;
+            }
+
+            return bytes;
+        }
     }
 
     /// <summary>The formatter whose output is written next (e.g. to put a header before the first row).</summary>
@@ -127,6 +146,11 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
 
         var set = _sets[_current];
         var count = Math.Min(workers, set.Length);
+        for (var i = 0; i < count; i++)
+        {
+            _handedOff += set[i]?.Formatted.Length ?? 0;
+        }
+
         _current ^= 1;
         if (!_background)
         {
@@ -144,8 +168,10 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
         {
             if (set[i] is { } formatter && !formatter.Formatted.IsEmpty)
             {
+                var length = formatter.Formatted.Length;
                 await _write(formatter.Formatted, cancellationToken).ConfigureAwait(false);
                 formatter.Reset();
+                Interlocked.Add(ref _written, length);
             }
         }
     }

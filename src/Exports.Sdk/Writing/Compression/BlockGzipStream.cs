@@ -38,6 +38,13 @@ internal sealed class BlockGzipStream : WriteOnlyStream
 
     private bool _wroteAnything;
 
+    // Read by the part-size estimate while a formatting pipeline writes on another thread.
+    private long _bytesIn;
+
+    private long _compressedIn;
+
+    private long _compressedOut;
+
     private bool _disposed;
 
     public BlockGzipStream(Stream inner, CompressionLevel level, bool parallel = true, int blockSize = DefaultBlockSize, int maxInFlight = 0)
@@ -52,6 +59,15 @@ internal sealed class BlockGzipStream : WriteOnlyStream
 
     public override bool CanWrite => !_disposed;
 
+    /// <summary>Uncompressed bytes written to this stream so far.</summary>
+    public long BytesIn => Volatile.Read(ref _bytesIn);
+
+    /// <summary>Uncompressed bytes whose compressed members have reached the inner stream.</summary>
+    public long CompressedInput => Volatile.Read(ref _compressedIn);
+
+    /// <summary>Compressed bytes written to the inner stream for <see cref="CompressedInput"/>.</summary>
+    public long CompressedOutput => Volatile.Read(ref _compressedOut);
+
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -60,6 +76,7 @@ internal sealed class BlockGzipStream : WriteOnlyStream
             var take = Math.Min(buffer.Length, _blockSize - _blockLength);
             buffer.Span[..take].CopyTo(_block.AsSpan(_blockLength));
             _blockLength += take;
+            Volatile.Write(ref _bytesIn, _bytesIn + take);
             buffer = buffer[take..];
             if (_blockLength == _blockSize)
             {
@@ -82,12 +99,14 @@ internal sealed class BlockGzipStream : WriteOnlyStream
             var take = Math.Min(buffer.Length, _blockSize - _blockLength);
             buffer[..take].CopyTo(_block.AsSpan(_blockLength));
             _blockLength += take;
+            Volatile.Write(ref _bytesIn, _bytesIn + take);
             buffer = buffer[take..];
             if (_blockLength == _blockSize)
             {
                 var member = Compress(_block, _blockLength, _level);
                 _blockLength = 0;
                 _inner.Write(member.Buffer, 0, member.Length);
+                Written(member);
                 member.Return();
                 _wroteAnything = true;
             }
@@ -122,6 +141,7 @@ internal sealed class BlockGzipStream : WriteOnlyStream
             var member = Compress(_block, _blockLength, _level);
             _blockLength = 0;
             _inner.Write(member.Buffer, 0, member.Length);
+            Written(member);
             member.Return();
             _wroteAnything = true;
         }
@@ -193,7 +213,7 @@ internal sealed class BlockGzipStream : WriteOnlyStream
             // Most blocks shrink to half or less; the encoder moves to a larger array itself when one does not.
             var buffer = Pool.Rent(Math.Max(4096, (length >> 1) + 1024));
             var memberLength = GzipMember.Write(block.AsSpan(0, length), ref buffer, Pool);
-            return new Member(buffer, memberLength);
+            return new Member(buffer, memberLength, length);
         }
 
         // Deflate rarely expands data; the bound covers incompressible blocks plus the gzip header and trailer.
@@ -203,12 +223,14 @@ internal sealed class BlockGzipStream : WriteOnlyStream
             gzip.Write(block, 0, length);
         }
 
-        return new Member(output.Buffer, (int)output.Length);
+        return new Member(output.Buffer, (int)output.Length, length);
     }
 
     private async ValueTask DispatchAsync(CancellationToken cancellationToken)
     {
-        while (_pending.Count >= _maxInFlight)
+        // Members already compressed go out now rather than when the queue is full: bytes reach the destination
+        // sooner, and a part's size is known more closely.
+        while (_pending.Count >= _maxInFlight || (_pending.Count > 0 && _pending.Peek().IsCompleted))
         {
             await WriteOldestAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -223,6 +245,7 @@ internal sealed class BlockGzipStream : WriteOnlyStream
             try
             {
                 await _inner.WriteAsync(member.Buffer.AsMemory(0, member.Length), cancellationToken).ConfigureAwait(false);
+                Written(member);
                 _wroteAnything = true;
             }
             finally
@@ -254,6 +277,7 @@ internal sealed class BlockGzipStream : WriteOnlyStream
         try
         {
             await _inner.WriteAsync(member.Buffer.AsMemory(0, member.Length), cancellationToken).ConfigureAwait(false);
+            Written(member);
             _wroteAnything = true;
         }
         finally
@@ -279,7 +303,13 @@ internal sealed class BlockGzipStream : WriteOnlyStream
         }
     }
 
-    private readonly record struct Member(byte[] Buffer, int Length)
+    private void Written(Member member)
+    {
+        Volatile.Write(ref _compressedIn, _compressedIn + member.InputLength);
+        Volatile.Write(ref _compressedOut, _compressedOut + member.Length);
+    }
+
+    private readonly record struct Member(byte[] Buffer, int Length, int InputLength)
     {
         public void Return() => Pool.Return(Buffer);
     }
