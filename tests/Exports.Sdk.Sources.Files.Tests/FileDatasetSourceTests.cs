@@ -125,7 +125,7 @@ public sealed class FileDatasetSourceTests : IAsyncDisposable
         }).ToList();
         var parquetFolder = Path.Combine(_input, "parquet");
         var services = new ServiceCollection();
-        services.AddExports().AddParquetFormat()
+        services.AddExports().UseInMemoryExportStore().AddParquetFormat()
             .AddDatasetSource("mem", new InMemoryDatasetSource().AddDataset("orders", schema, rows))
             .AddLocalFolderDestination("pq", parquetFolder, d => { d.Output.Format.Name = "parquet"; d.Output.MaxRowsPerFile = 10; d.Output.WriteManifest = false; });
         await using (var writer = services.BuildServiceProvider())
@@ -188,7 +188,7 @@ public sealed class FileDatasetSourceTests : IAsyncDisposable
     private IDatasetExportRunner Runner(Action<IDictionary<string, FileDataset>> datasets, bool parquet = false)
     {
         var services = new ServiceCollection();
-        var builder = services.AddExports();
+        var builder = services.AddExports().UseInMemoryExportStore();
         if (parquet)
         {
             builder.AddParquetFormat();

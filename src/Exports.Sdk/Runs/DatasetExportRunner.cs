@@ -1,11 +1,20 @@
 namespace Exports.Sdk;
 
-/// <summary>Runs dataset exports: the dataset planner's plan through the one export pipeline.</summary>
-internal sealed class DatasetExportRunner(DatasetPlanner planner, ExportPipeline pipeline) : IDatasetExportRunner
+/// <summary>
+/// Runs dataset exports on the one run path: the dataset planner's plan, claimed and recorded in the store under the
+/// dataset export's id (entry: the dataset), through the one export pipeline.
+/// </summary>
+internal sealed class DatasetExportRunner(DatasetPlanner planner, ExportRunner runner) : IDatasetExportRunner
 {
     public async Task<ExportRunResult> RunAsync(DatasetExportDefinition definition, DatasetRunRequest request, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        return await pipeline.RunAsync(planner.Plan(definition, request), progress, cancellationToken).ConfigureAwait(false);
+        // Planned first: an invalid export is refused before anything is claimed or recorded.
+        var plan = planner.Plan(definition, request);
+        var record = runner.NewRecord(ExportFlowKind.DatasetExport, definition.Id, [definition.DatasetId], ExportRunTrigger.OnDemand, plan.RunId, plan.ScheduledTime, requestedBy: null);
+        var (_, result) = await runner.RunRecordedAsync(record, _ => Task.FromResult(plan), progress, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 }

@@ -37,36 +37,49 @@ internal sealed class ExportRunner(IExportStore store, AudiencePlanner planner, 
     private async Task<(ExportRunRecord Record, ExportRunResult Result)> RunCoreAsync(DataflowDefinition dataflow, RunStart start, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var now = timeProvider.GetUtcNow();
-        var record = new ExportRunRecord
+        var record = NewRecord(ExportFlowKind.Dataflow, dataflow.Id, start.AudienceIds, start.Trigger, start.RunId, start.ScheduledTime, start.RequestedBy);
+        return await RunRecordedAsync(record, ct => planner.PlanAsync(dataflow, new ExportRunRequest
         {
-            RunId = start.RunId ?? RunIds.New(timeProvider),
-            DataflowId = dataflow.Id,
-            Status = ExportRunStatus.Running,
-            Trigger = start.Trigger,
             AudienceIds = start.AudienceIds,
-            ScheduledTime = start.ScheduledTime ?? now,
+            RunId = record.RunId,
+            ScheduledTime = record.ScheduledTime,
+            ChangedSince = start.ChangedSince,
+        }, ct), progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A run's record as it starts: one run-id generator for every kind of run.</summary>
+    internal ExportRunRecord NewRecord(ExportFlowKind kind, string flowId, IReadOnlyList<string> entryIds, ExportRunTrigger trigger, string? runId, DateTimeOffset? scheduledTime, string? requestedBy)
+    {
+        var now = timeProvider.GetUtcNow();
+        return new ExportRunRecord
+        {
+            RunId = runId ?? RunIds.New(timeProvider),
+            DataflowId = flowId,
+            Kind = kind,
+            Status = ExportRunStatus.Running,
+            Trigger = trigger,
+            AudienceIds = entryIds,
+            ScheduledTime = scheduledTime ?? now,
             CreatedAt = now,
             StartedAt = now,
-            RequestedBy = start.RequestedBy,
+            RequestedBy = requestedBy,
         };
+    }
 
+    /// <summary>Claims the record's entries in the store, plans and runs, and saves the outcome whatever it is.</summary>
+    /// <exception cref="ExportRunInProgressException">An entry is already being exported.</exception>
+    internal async Task<(ExportRunRecord Record, ExportRunResult Result)> RunRecordedAsync(
+        ExportRunRecord record, Func<CancellationToken, Task<ExportPlan>> plan, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
         var claim = await store.TryStartRunAsync(record, cancellationToken).ConfigureAwait(false);
         if (!claim.Started)
         {
-            throw new ExportRunInProgressException(dataflow.Id, claim.Conflicts);
+            throw new ExportRunInProgressException(record.DataflowId, claim.Conflicts);
         }
 
         try
         {
-            var plan = await planner.PlanAsync(dataflow, new ExportRunRequest
-            {
-                AudienceIds = start.AudienceIds,
-                RunId = record.RunId,
-                ScheduledTime = record.ScheduledTime,
-                ChangedSince = start.ChangedSince,
-            }, cancellationToken).ConfigureAwait(false);
-            var result = await pipeline.RunAsync(plan, progress, cancellationToken).ConfigureAwait(false);
+            var result = await pipeline.RunAsync(await plan(cancellationToken).ConfigureAwait(false), progress, cancellationToken).ConfigureAwait(false);
             record = record.Complete(result);
             return (record, result);
         }
@@ -89,7 +102,7 @@ internal sealed class ExportRunner(IExportStore store, AudiencePlanner planner, 
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                ExportsLog.RunRecordFailed(_logger, ex, record.RunId, dataflow.Id);
+                ExportsLog.RunRecordFailed(_logger, ex, record.RunId, record.DataflowId);
             }
         }
     }

@@ -12,10 +12,13 @@ public sealed record ExportRunRecord
     /// <summary>The status.</summary>
     public required ExportRunStatus Status { get; init; }
 
+    /// <summary>Whether <see cref="DataflowId"/> names a dataflow or a dataset export. Default <see cref="ExportFlowKind.Dataflow"/>.</summary>
+    public ExportFlowKind Kind { get; init; }
+
     /// <summary>What started the run.</summary>
     public ExportRunTrigger Trigger { get; init; }
 
-    /// <summary>The audiences the run exports.</summary>
+    /// <summary>The audiences the run exports (for a dataset export, its dataset).</summary>
     public required IReadOnlyList<string> AudienceIds { get; init; }
 
     /// <summary>The time the run is for.</summary>

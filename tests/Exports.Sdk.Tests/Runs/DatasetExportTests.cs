@@ -43,6 +43,35 @@ public sealed class DatasetExportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RunAsync_FromCode_IsClaimedAndRecordedInTheStore_LikeAnAudienceRun()
+    {
+        _source.AddDataset("web/events", Schema, Events(1, 10));
+        var runner = Runner();
+        var store = _provider!.GetRequiredService<IExportStore>();
+
+        var succeeded = await runner.RunAsync(Export(watermark: "seq"), new DatasetRunRequest { RunId = "run-1", ScheduledTime = Slot });
+        _failing.FailAfterBatches = 0;
+        var failed = await runner.RunAsync(Export(source: "failing", watermark: "seq"), new DatasetRunRequest { RunId = "run-2", ScheduledTime = Slot.AddHours(1) });
+        var invalid = () => runner.RunAsync(new DatasetExportDefinition { Id = "events-export", Source = "nope", Destination = "out", DatasetId = "web/events" }, new DatasetRunRequest { RunId = "run-3" });
+
+        await invalid.Should().ThrowAsync<ExportValidationException>();
+        var recorded = await store.GetRunAsync("events-export", "run-1");
+        recorded.Should().NotBeNull();
+        recorded!.Kind.Should().Be(ExportFlowKind.DatasetExport);
+        recorded.Status.Should().Be(ExportRunStatus.Succeeded);
+        recorded.AudienceIds.Should().Equal("web/events");
+        recorded.ScheduledTime.Should().Be(Slot);
+        recorded.RowsExported.Should().Be(10).And.Be(succeeded.RowsExported);
+        recorded.ManifestPath.Should().Be(succeeded.ManifestPath).And.NotBeNull();
+        recorded.Entries.Should().ContainSingle().Which.Watermark.Should().Be(DatasetWatermark.FromInt64(10));
+        var recordedFailure = await store.GetRunAsync("events-export", "run-2");
+        recordedFailure!.Status.Should().Be(ExportRunStatus.Failed).And.Be(failed.Status);
+        recordedFailure.Errors.Should().ContainSingle().Which.Should().Contain("connection reset");
+        (await store.GetRunAsync("events-export", "run-3")).Should().BeNull("an invalid export is refused before anything is claimed");
+        (await store.ListRunsAsync("events-export").ToListAsync()).Should().HaveCount(2).And.OnlyContain(r => !r.IsActive);
+    }
+
+    [Fact]
     public async Task RunAsync_TwoRunsSameMinute_UniqueNamesSideBySide()
     {
         _source.AddDataset("web/events", Schema, Events(1, 3));
@@ -194,7 +223,7 @@ public sealed class DatasetExportTests : IAsyncDisposable
     private IDatasetExportRunner Runner(Action<DestinationDefinition>? configure = null)
     {
         var services = new ServiceCollection();
-        services.AddExports()
+        services.AddExports().UseInMemoryExportStore()
             .AddDatasetSource("mem", _source)
             .AddDatasetSource("failing", _failing)
             .AddLocalFolderDestination("out", _root, d =>

@@ -12,6 +12,7 @@ namespace Exports.Sdk;
 /// <see cref="ExportColumnType.Date"/> or <see cref="ExportColumnType.Timestamp"/>. The value is kept as a 64-bit
 /// number (the integer, the day number, or UTC ticks) so rows are compared without boxing.
 /// </remarks>
+[System.Text.Json.Serialization.JsonConverter(typeof(DatasetWatermarkJsonConverter))]
 public readonly record struct DatasetWatermark
 {
     private DatasetWatermark(ExportColumnType type, long value)

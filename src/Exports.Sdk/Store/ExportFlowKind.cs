@@ -1,0 +1,11 @@
+namespace Exports.Sdk;
+
+/// <summary>What kind of export a run belongs to.</summary>
+public enum ExportFlowKind
+{
+    /// <summary>An audience dataflow (<see cref="DataflowDefinition"/>).</summary>
+    Dataflow,
+
+    /// <summary>A dataset export (<see cref="DatasetExportDefinition"/>).</summary>
+    DatasetExport,
+}
