@@ -1,6 +1,7 @@
 using Exports.Sdk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,6 +17,17 @@ public static class ExportsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDestinationProvider, TProvider>());
+        // A provider with typed options also gives them as named options, one name per destination.
+        for (var type = typeof(TProvider).BaseType; type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(DestinationProvider<>))
+            {
+                var setup = typeof(DestinationOptionsSetup<>).MakeGenericType(type.GenericTypeArguments);
+                builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IConfigureOptions<>).MakeGenericType(type.GenericTypeArguments), setup));
+                builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IValidateOptions<>).MakeGenericType(type.GenericTypeArguments), setup));
+            }
+        }
+
         return builder;
     }
 

@@ -32,8 +32,16 @@ public static class DestinationSettingsBinder
         where TOptions : class, new()
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var found = new List<string>();
         var options = new TOptions();
+        problems = BindInto(definition, options);
+        return options;
+    }
+
+    /// <summary>Binds settings into an existing instance (the options pattern's), returning every problem.</summary>
+    internal static IReadOnlyList<string> BindInto<TOptions>(DestinationDefinition definition, TOptions options)
+        where TOptions : class, new()
+    {
+        var found = new List<string>();
         var known = Shape<TOptions>.Settings;
         foreach (var key in definition.Settings.Where(p => !string.IsNullOrWhiteSpace(p.Value)).Select(p => p.Key)
             .Where(k => !known.Any(s => s.Key.Equals(k, StringComparison.OrdinalIgnoreCase))).Order(StringComparer.Ordinal))
@@ -62,8 +70,7 @@ public static class DestinationSettingsBinder
             found.AddRange(validatable.Validate(new ValidationContext(options)).Select(r => r.ErrorMessage ?? "").Where(m => m.Length > 0));
         }
 
-        problems = [.. found.Select(p => $"Destination '{definition.Name}': {p}")];
-        return options;
+        return [.. found.Select(p => $"Destination '{definition.Name}': {p}")];
     }
 
     /// <summary>Writes options into settings (the inverse of <see cref="Bind{TOptions}"/>); a null value removes its key.</summary>

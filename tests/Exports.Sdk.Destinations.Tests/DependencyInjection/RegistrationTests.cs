@@ -20,6 +20,23 @@ public class RegistrationTests
     }
 
     [Fact]
+    public void TypedOptions_AreNamedOptionsPerDestination_BoundFromTheSettingStrings()
+    {
+        var services = new ServiceCollection();
+        services.AddExports().AddAmazonS3Destinations().AddSftpDestinations()
+            .AddDestination("ad-platform", "amazon-s3", d => (d.Settings["bucket"], d.Settings["partSize"], d.Settings["requestTimeout"]) = ("partner-drop", "16MiB", "30s"))
+            .AddDestination("landing", "sftp", d =>
+                (d.Settings["host"], d.Settings["username"], d.Settings["password"], d.Settings["allowUnknownHostKey"]) = ("sftp.example.com", "u", "p", "true"));
+        using var provider = services.BuildServiceProvider();
+
+        var s3 = provider.GetRequiredService<IOptionsMonitor<AmazonS3DestinationOptions>>().Get("ad-platform");
+        var sftp = provider.GetRequiredService<IOptionsMonitor<SftpDestinationOptions>>().Get("landing");
+
+        (s3.Bucket, s3.PartSize, s3.RequestTimeout, s3.MaxRetryAttempts).Should().Be(("partner-drop", 16L << 20, TimeSpan.FromSeconds(30), 3));
+        (sftp.Host, sftp.Port, sftp.AllowUnknownHostKey).Should().Be(("sftp.example.com", 22, true));
+    }
+
+    [Fact]
     public void AddDestination_WritesSettings_AndCreatesTheDestination()
     {
         var services = new ServiceCollection();

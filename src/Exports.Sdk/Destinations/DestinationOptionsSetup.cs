@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// Named options per destination: <c>IOptionsMonitor&lt;AmazonS3DestinationOptions&gt;.Get("ad-platform")</c> is
+/// that destination's settings bound by <see cref="DestinationSettingsBinder"/>, validated with the same messages.
+/// </summary>
+internal sealed class DestinationOptionsSetup<TOptions>(IOptionsMonitor<ExportsOptions> exports) : IConfigureNamedOptions<TOptions>, IValidateOptions<TOptions>
+    where TOptions : class, new()
+{
+    public void Configure(TOptions options)
+    {
+    }
+
+    public void Configure(string? name, TOptions options)
+    {
+        if (Find(name) is { } definition)
+        {
+            DestinationSettingsBinder.BindInto(definition, options);
+        }
+    }
+
+    public ValidateOptionsResult Validate(string? name, TOptions options) =>
+        Find(name) is { } definition && DestinationSettingsBinder.BindInto(definition, new TOptions()) is { Count: > 0 } problems
+            ? ValidateOptionsResult.Fail(problems)
+            : ValidateOptionsResult.Success;
+
+    private DestinationDefinition? Find(string? name) =>
+        name is not null && exports.CurrentValue.Destinations.TryGetValue(name, out var definition) ? definition : null;
+}
