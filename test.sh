@@ -11,7 +11,16 @@ if [ -x scripts/services.sh ]; then
   scripts/services.sh start || { echo "could not start the test services"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-dotnet build Exports.Sdk.sln -c Release 2>&1 | tail -3
+build_log=$(mktemp)
+if ! dotnet build Exports.Sdk.sln -c Release > "$build_log" 2>&1; then
+  # A project that does not build would silently drop its tests: name the errors and stop.
+  grep -E ' error ' "$build_log" | sort -u | head -40
+  rm -f "$build_log"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+tail -3 "$build_log"
+rm -f "$build_log"
 log=$(mktemp)
 # A test host that hangs is stopped after 10 minutes and the test that hung is named, instead of using up CI's time.
 dotnet test Exports.Sdk.sln -c Release --no-build --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log"

@@ -3,9 +3,13 @@ using System.Text.Json.Serialization;
 
 namespace Exports.Sdk;
 
-/// <summary>Stores a watermark as its text (<c>int64:42</c>, <c>timestamp:…</c>), so run records keep its type.</summary>
-internal sealed class DatasetWatermarkJsonConverter : JsonConverter<DatasetWatermark>
+/// <summary>
+/// Stores a watermark as its text (<c>int64:42</c>, <c>timestamp:…</c>), so run records keep its type. Public because
+/// stores' source-generated JSON contexts in other packages must reach it.
+/// </summary>
+public sealed class DatasetWatermarkJsonConverter : JsonConverter<DatasetWatermark>
 {
+    /// <inheritdoc />
     public override DatasetWatermark Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         try
@@ -18,6 +22,7 @@ internal sealed class DatasetWatermarkJsonConverter : JsonConverter<DatasetWater
         }
     }
 
+    /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, DatasetWatermark value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.ToString());
 }
