@@ -17,17 +17,7 @@ public static class ExportsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDestinationProvider, TProvider>());
-        // A provider with typed options also gives them as named options, one name per destination.
-        for (var type = typeof(TProvider).BaseType; type is not null; type = type.BaseType)
-        {
-            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(DestinationProvider<>))
-            {
-                var setup = typeof(DestinationOptionsSetup<>).MakeGenericType(type.GenericTypeArguments);
-                builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IConfigureOptions<>).MakeGenericType(type.GenericTypeArguments), setup));
-                builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IValidateOptions<>).MakeGenericType(type.GenericTypeArguments), setup));
-            }
-        }
-
+        AddNamedOptions(builder.Services, typeof(TProvider));
         return builder;
     }
 
@@ -40,6 +30,7 @@ public static class ExportsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(provider);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton(provider));
+        AddNamedOptions(builder.Services, provider.GetType());
         return builder;
     }
 
@@ -210,5 +201,19 @@ public static class ExportsBuilderExtensions
         builder.Services.TryAddSingleton<IExportScheduler>(sp => sp.GetRequiredService<ExportScheduler>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ExportScheduler>(sp => sp.GetRequiredService<ExportScheduler>()));
         return builder;
+    }
+
+    /// <summary>A provider with typed options also gives them as named options, one name per destination.</summary>
+    private static void AddNamedOptions(IServiceCollection services, Type providerType)
+    {
+        for (var type = providerType.BaseType; type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(DestinationProvider<>))
+            {
+                services.TryAddEnumerable(ServiceDescriptor.Singleton(
+                    typeof(IConfigureOptions<>).MakeGenericType(type.GenericTypeArguments), typeof(DestinationOptionsSetup<>).MakeGenericType(type.GenericTypeArguments)));
+                return;
+            }
+        }
     }
 }

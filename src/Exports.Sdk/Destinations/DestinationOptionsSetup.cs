@@ -4,9 +4,10 @@ namespace Exports.Sdk;
 
 /// <summary>
 /// Named options per destination: <c>IOptionsMonitor&lt;AmazonS3DestinationOptions&gt;.Get("ad-platform")</c> is
-/// that destination's settings bound by <see cref="DestinationSettingsBinder"/>, validated with the same messages.
+/// that destination's settings bound by <see cref="DestinationSettingsBinder"/>. Reading <see cref="ExportsOptions"/>
+/// validates every destination first, so invalid settings throw there, with every problem named.
 /// </summary>
-internal sealed class DestinationOptionsSetup<TOptions>(IOptionsMonitor<ExportsOptions> exports) : IConfigureNamedOptions<TOptions>, IValidateOptions<TOptions>
+internal sealed class DestinationOptionsSetup<TOptions>(IOptionsMonitor<ExportsOptions> exports) : IConfigureNamedOptions<TOptions>
     where TOptions : class, new()
 {
     public void Configure(TOptions options)
@@ -20,11 +21,6 @@ internal sealed class DestinationOptionsSetup<TOptions>(IOptionsMonitor<ExportsO
             DestinationSettingsBinder.BindInto(definition, options);
         }
     }
-
-    public ValidateOptionsResult Validate(string? name, TOptions options) =>
-        Find(name) is { } definition && DestinationSettingsBinder.BindInto(definition, new TOptions()) is { Count: > 0 } problems
-            ? ValidateOptionsResult.Fail(problems)
-            : ValidateOptionsResult.Success;
 
     private DestinationDefinition? Find(string? name) =>
         name is not null && exports.CurrentValue.Destinations.TryGetValue(name, out var definition) ? definition : null;

@@ -97,17 +97,15 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
             problems.Add($"{where}: Source '{export.Source}' is not a registered dataset source.");
         }
 
-        if (export.Output is { } output)
-        {
-            problems.AddRange(ExportOutputValidator.Validate(where, output, formats));
-        }
+        var outputProblems = export.Output is { } output ? ExportOutputValidator.Validate(where, output, formats).ToList() : [];
+        problems.AddRange(outputProblems);
 
         ExportTarget? target = null;
         if (string.IsNullOrEmpty(export.Destination))
         {
             problems.Add($"{where}: Destination is required.");
         }
-        else
+        else if (outputProblems.Count == 0)
         {
             try
             {

@@ -188,14 +188,16 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         // CSV and JSON Lines, plain or gzip: estimated without a flush, so the formatting pipeline keeps going and gzip
         // blocks stay whole. Only before the first gzip block of an export is compressed, and only when a small limit is
         // half reached on the upper bound, is one flush spent to learn the compression ratio.
-        if (Estimate(part) is { } estimate && !(part.Gzip is not null && _gzipRatio <= 0 && estimate.Size + estimate.Uncertainty >= limit / 2))
+        var estimate = Estimate(part);
+        var mustLearnRatio = part.Gzip is not null && _gzipRatio <= 0 && estimate is { } bound && bound.Size + bound.Uncertainty >= limit / 2;
+        if (estimate is { } flushFree && !mustLearnRatio)
         {
             if (part.Rows > 0)
             {
-                _bytesPerRow = Math.Max(1, estimate.Size / (double)part.Rows);
+                _bytesPerRow = Math.Max(1, flushFree.Size / (double)part.Rows);
             }
 
-            return estimate.Size + estimate.Uncertainty + Math.Max(_bytesPerRow, limit / ByteLimitFillTolerance) + ByteLimitMargin > limit;
+            return flushFree.Size + flushFree.Uncertainty + Math.Max(_bytesPerRow, limit / ByteLimitFillTolerance) + ByteLimitMargin > limit;
         }
 
         // Far from the limit, and less than a stretch since the last measurement, the estimate decides.

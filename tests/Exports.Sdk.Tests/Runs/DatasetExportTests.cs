@@ -173,6 +173,20 @@ public sealed class DatasetExportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RunAsync_OwnOutputWithAnUnknownFormat_IsRefusedOnceNamingTheExportAndTheField()
+    {
+        _source.AddDataset("web/events", Schema, Events(1, 3));
+        var export = Export();
+        export.Output = new ExportOutputOptions { Format = { Name = "xml" } };
+
+        var act = () => Runner().RunAsync(export, new DatasetRunRequest());
+
+        var error = await act.Should().ThrowAsync<ExportValidationException>();
+        error.Which.Errors.Should().ContainSingle().Which.Should().StartWith("Dataset export 'events-export': Output.Format.Name 'xml' is not a registered format");
+        Files().Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task RunAsync_UnknownSourceAndDestination_ThrowsListingBoth()
     {
         var act = () => Runner().RunAsync(new DatasetExportDefinition { Id = "x", Source = "nope", Destination = "nowhere", DatasetId = "d" }, new DatasetRunRequest());

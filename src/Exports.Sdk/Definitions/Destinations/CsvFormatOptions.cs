@@ -49,5 +49,5 @@ public sealed class CsvFormatOptions
     /// <summary>The line terminator: <c>\n</c> (default) or <c>\r\n</c>.</summary>
     public string NewLine { get; set; } = "\n";
 
-    internal object MemberwiseCloneCsv() => MemberwiseClone();
+    internal CsvFormatOptions Clone() => (CsvFormatOptions)MemberwiseClone();
 }

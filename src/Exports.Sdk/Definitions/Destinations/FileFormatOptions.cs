@@ -40,7 +40,7 @@ public sealed class FileFormatOptions
     public FileFormatOptions Clone()
     {
         var copy = (FileFormatOptions)MemberwiseClone();
-        copy.Csv = (CsvFormatOptions)Csv.MemberwiseCloneCsv();
+        copy.Csv = Csv.Clone();
         copy.Settings = new Dictionary<string, string?>(Settings, StringComparer.OrdinalIgnoreCase);
         return copy;
     }
