@@ -170,13 +170,7 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
                     if (expired)
                     {
                         // Its host stopped renewing the lease (it died or lost the database): free its audiences.
-                        var failed = other with
-                        {
-                            Status = ExportRunStatus.Failed,
-                            EndedAt = _time.GetUtcNow(),
-                            Errors = [.. other.Errors, $"The run was interrupted: its host {other.Host} stopped renewing its lease."],
-                        };
-                        await WriteRunAsync(connection, failed, cancellationToken).ConfigureAwait(false);
+                        await WriteRunAsync(connection, Interrupted(other), cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -216,7 +210,7 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            await WriteRunAsync(connection, run, cancellationToken).ConfigureAwait(false);
+            await WriteRunAsync(connection, run, cancellationToken, keepCancellation: true).ConfigureAwait(false);
         }
 
         if (run.IsActive && run.Host == _options.HostName)
@@ -227,6 +221,83 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
         {
             _leases.Release(run.DataflowId, run.RunId);
         }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ExportRunRecord?> SaveRunProgressAsync(ExportRunRecord run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var host = run.Host ?? _options.HostName;
+        var json = await ScalarAsync<string>($"""
+            UPDATE {_schema}.runs SET status = @status, lease_until = now() + @lease,
+                record = {KeepCancellation("record")} || @record
+            WHERE dataflow_id = @d AND run_id = @r AND host = @host AND status = ANY(@active)
+            RETURNING record::text
+            """, cancellationToken, ("status", run.Status.ToString()), ("lease", _options.RunLeaseDuration),
+            ("record", Jsonb(JsonSerializer.Serialize(run with { Host = host }, Json.ExportRunRecord))), ("d", run.DataflowId), ("r", run.RunId), ("host", host),
+            ("active", ActiveStatuses)).ConfigureAwait(false);
+        return json is null ? null : JsonSerializer.Deserialize(json, Json.ExportRunRecord);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ExportRunRecord?> RequestRunCancellationAsync(string dataflowId, string runId, string? requestedBy, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var json = await ScalarAsync<string>($"""
+            UPDATE {_schema}.runs SET record = record || jsonb_strip_nulls(jsonb_build_object('cancelRequestedAt', @at::text, 'cancelRequestedBy', @by::text))
+            WHERE dataflow_id = @d AND run_id = @r AND status = ANY(@active) AND record->'cancelRequestedAt' IS NULL
+            RETURNING record::text
+            """, cancellationToken, ("at", _time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture)), ("by", (object?)requestedBy ?? DBNull.Value),
+            ("d", dataflowId), ("r", runId), ("active", ActiveStatuses)).ConfigureAwait(false);
+        return json is null
+            ? await GetRunAsync(dataflowId, runId, cancellationToken).ConfigureAwait(false)
+            : JsonSerializer.Deserialize(json, Json.ExportRunRecord);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ExportRunRecord?> FindRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var json = await ScalarAsync<string>($"SELECT record::text FROM {_schema}.runs WHERE run_id = @r ORDER BY created_at DESC LIMIT 1", cancellationToken, ("r", runId)).ConfigureAwait(false);
+        return json is null ? null : JsonSerializer.Deserialize(json, Json.ExportRunRecord);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<ExportRunRecord>> FailAbandonedRunsAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var expired = await ListAsync($"SELECT dataflow_id FROM {_schema}.runs WHERE status = ANY(@active) AND lease_until < now() GROUP BY dataflow_id", cancellationToken,
+            ("active", ActiveStatuses)).ConfigureAwait(false);
+        var failed = new List<ExportRunRecord>();
+        foreach (var dataflowId in expired)
+        {
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    // The claim's lock: a retry of the same slot taking the run over is not overwritten.
+                    await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtext('Exports.Sdk.Stores.PostgreSql'), hashtext(@dataflow))", cancellationToken,
+                        ("dataflow", dataflowId)).ConfigureAwait(false);
+                    foreach (var (other, isExpired) in await ReadActiveRunsAsync(connection, dataflowId, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (isExpired)
+                        {
+                            var interrupted = Interrupted(other);
+                            await WriteRunAsync(connection, interrupted, cancellationToken).ConfigureAwait(false);
+                            failed.Add(interrupted);
+                        }
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return failed;
     }
 
     /// <inheritdoc />
@@ -280,6 +351,17 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
 
     private static string NewETag() => Guid.NewGuid().ToString("N");
 
+    /// <summary>The stored record's cancellation request as a JSON object, so a write from the running host keeps it.</summary>
+    private static string KeepCancellation(string record) =>
+        $"jsonb_strip_nulls(jsonb_build_object('cancelRequestedAt', {record}->'cancelRequestedAt', 'cancelRequestedBy', {record}->'cancelRequestedBy'))";
+
+    private ExportRunRecord Interrupted(ExportRunRecord run) => run with
+    {
+        Status = ExportRunStatus.Failed,
+        EndedAt = _time.GetUtcNow(),
+        Errors = [.. run.Errors, $"The run was interrupted: its host {run.Host} stopped renewing its lease before the run ended, so no manifest was written. Run it again."],
+    };
+
     private static NpgsqlParameter Jsonb(string json) => new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json };
 
     [LoggerMessage(EventId = 3100, EventName = "RunLeaseRenewalFailed", Level = LogLevel.Warning, Message = "Renewing the lease of a running export failed; retrying on the next round")]
@@ -330,7 +412,8 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
         return runs;
     }
 
-    private async Task WriteRunAsync(NpgsqlConnection connection, ExportRunRecord run, CancellationToken cancellationToken)
+    // keepCancellation: the running host's writes keep a cancellation request stored since; a new claim replaces the record whole.
+    private async Task WriteRunAsync(NpgsqlConnection connection, ExportRunRecord run, CancellationToken cancellationToken, bool keepCancellation = false)
     {
         // Active runs get (or keep) a lease from the database clock; finished runs drop it.
         await ExecuteAsync(connection, $"""
@@ -338,7 +421,7 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
             VALUES (@d, @r, @status, @audiences, @created, @host, CASE WHEN @active THEN now() + @lease END, @record)
             ON CONFLICT (dataflow_id, run_id) DO UPDATE SET
                 status = excluded.status, audience_ids = excluded.audience_ids, created_at = excluded.created_at,
-                host = excluded.host, record = excluded.record,
+                host = excluded.host, record = {(keepCancellation ? KeepCancellation($"{_schema}.runs.record") + " || " : "")}excluded.record,
                 lease_until = CASE WHEN @active THEN
                     CASE WHEN {_schema}.runs.host IS DISTINCT FROM excluded.host OR {_schema}.runs.lease_until IS NULL
                          THEN excluded.lease_until ELSE greatest({_schema}.runs.lease_until, excluded.lease_until) END

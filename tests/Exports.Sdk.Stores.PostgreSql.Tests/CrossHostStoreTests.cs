@@ -23,7 +23,7 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
 
         await using var connection = await sources[0].OpenConnectionAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM exports.schema_version", connection);
-        ((long)(await count.ExecuteScalarAsync())!).Should().Be(1);
+        ((long)(await count.ExecuteScalarAsync())!).Should().Be(StoreSchema.Migrations.Count, "each migration once");
         foreach (var store in stores)
         {
             await store.DisposeAsync();
@@ -103,6 +103,26 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
         dead!.Status.Should().Be(ExportRunStatus.Failed);
         dead.Errors.Should().ContainSingle().Which.Should().Contain("host-1");
         (await h2.GetRunAsync("df", "r2"))!.Host.Should().Be("host-2");
+    }
+
+    [Fact]
+    public async Task FailAbandonedRunsAsync_RecordsRunsOfADeadHostFailed_OnceTheirLeaseExpired()
+    {
+        var h1 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-1", RunLeaseDuration = TimeSpan.FromSeconds(1) }, ownsDataSource: true);
+        await using var h2 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-2", RunLeaseDuration = TimeSpan.FromSeconds(1) }, ownsDataSource: true);
+        (await h1.TryStartRunAsync(Run("r1"))).Started.Should().BeTrue();
+        (await h2.FailAbandonedRunsAsync()).Should().BeEmpty("host-1 renews its lease");
+
+        await h1.DisposeAsync(); // the host "dies"
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        var failed = await h2.FailAbandonedRunsAsync();
+        failed.Should().ContainSingle().Which.RunId.Should().Be("r1");
+        var stored = await h2.GetRunAsync("df", "r1");
+        stored!.Status.Should().Be(ExportRunStatus.Failed);
+        stored.Errors.Should().ContainSingle().Which.Should().Contain("host-1 stopped renewing its lease");
+        stored.EndedAt.Should().NotBeNull();
+        (await h2.FailAbandonedRunsAsync()).Should().BeEmpty("it is recorded once");
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Exports.Sdk.Sources.AdoNet;
 /// Column types come from the provider (<see cref="DbDataReader.GetFieldType"/>) unless declared in
 /// <see cref="AdoNetSourceOptions.ColumnTypes"/>; a column of a type an export cannot hold fails with its name.
 /// </summary>
-public sealed class AdoNetSource : IAudienceSource, IDatasetSource
+public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IDatasetSource
 {
     private readonly AdoNetSourceOptions _options;
     private readonly Func<DbConnection> _connect;
@@ -194,6 +194,37 @@ public sealed class AdoNetSource : IAudienceSource, IDatasetSource
                 {
                     yield return batch;
                 }
+            }
+        }
+    }
+
+    /// <summary>The columns <see cref="AdoNetSourceOptions.MembersSql"/> returns (described by the provider, not read), without the membership status columns.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The attribute paths with their types; none without MembersSql.</returns>
+    public async IAsyncEnumerable<ExportColumn> ListAttributesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(_options.MembersSql))
+        {
+            yield break;
+        }
+
+        var where = $"attributes of source '{Name}'";
+        ExportSchema schema;
+        var connection = _connect();
+        await using (connection.ConfigureAwait(false))
+        {
+            var reader = await ExecuteAsync(connection, _options.MembersSql, [("audienceId", "")], CommandBehavior.SchemaOnly, where, cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                schema = DbBatchReader.ForAllColumns(reader, new Dictionary<string, ExportColumnType>(_options.ColumnTypes, StringComparer.OrdinalIgnoreCase), where).Schema;
+            }
+        }
+
+        foreach (var column in schema)
+        {
+            if (!column.Name.Equals(_options.StatusColumn, StringComparison.OrdinalIgnoreCase) && !column.Name.Equals(_options.StatusTimeColumn, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return column;
             }
         }
     }

@@ -37,5 +37,8 @@ internal static class StoreSchema
                 PRIMARY KEY (dataflow_id, audience_id)
             );
             """),
+        new(2, "Look runs up by id alone (runs/{runId} of the HTTP API)", """
+            CREATE INDEX IF NOT EXISTS runs_by_id ON {schema}.runs (run_id);
+            """),
     ];
 }

@@ -193,6 +193,70 @@ public abstract class ExportStoreConformanceTests : IAsyncLifetime
         Assert.Equal(moved, await Store.GetAudienceStateAsync("a", "vip").ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// A cancellation asked for by another host reaches the running host through its next progress save, which keeps
+    /// the request; the final record keeps it too.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task CancellationRequest_IsSeenByTheProgressSave_AndKept()
+    {
+        var claim = Run("r1", "vip");
+        Assert.True((await Store.TryStartRunAsync(claim).ConfigureAwait(false)).Started);
+        var progress = new ExportRunProgress { RowsRead = 10, RowsExported = 8, Bytes = 100, UpdatedAt = Now };
+        var saved = await Store.SaveRunProgressAsync(claim with { Progress = progress }).ConfigureAwait(false);
+        Assert.NotNull(saved);
+        Assert.Null(saved.CancelRequestedAt);
+        Assert.Equal(10, (await Store.GetRunAsync("a", "r1").ConfigureAwait(false))!.Progress!.RowsRead);
+
+        var requested = await Store.RequestRunCancellationAsync("a", "r1", "bea").ConfigureAwait(false);
+        Assert.NotNull(requested!.CancelRequestedAt);
+        Assert.Equal("bea", requested.CancelRequestedBy);
+
+        var next = await Store.SaveRunProgressAsync(claim with { Progress = progress with { RowsRead = 20 } }).ConfigureAwait(false);
+        Assert.NotNull(next!.CancelRequestedAt);
+        Assert.Equal("bea", next.CancelRequestedBy);
+        Assert.Equal(20, next.Progress!.RowsRead);
+
+        await Store.SaveRunAsync(claim with { Status = ExportRunStatus.Cancelled, EndedAt = Now }).ConfigureAwait(false);
+        var ended = await Store.GetRunAsync("a", "r1").ConfigureAwait(false);
+        Assert.Equal(ExportRunStatus.Cancelled, ended!.Status);
+        Assert.Equal("bea", ended.CancelRequestedBy);
+        Assert.Null(await Store.SaveRunProgressAsync(claim).ConfigureAwait(false));
+    }
+
+    /// <summary>An ended run cannot be asked to cancel; an unknown one is null; a run is found by its id alone.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task RequestRunCancellation_OfAnEndedRun_ChangesNothing_AndRunsAreFoundById()
+    {
+        await Store.SaveRunAsync(Run("done", "vip") with { Status = ExportRunStatus.Succeeded, EndedAt = Now }).ConfigureAwait(false);
+        await Store.SaveRunAsync(Run("elsewhere", "vip") with { DataflowId = "b", Status = ExportRunStatus.Failed }).ConfigureAwait(false);
+
+        var ended = await Store.RequestRunCancellationAsync("a", "done", "bea").ConfigureAwait(false);
+        Assert.Equal(ExportRunStatus.Succeeded, ended!.Status);
+        Assert.Null(ended.CancelRequestedAt);
+        Assert.Null(await Store.RequestRunCancellationAsync("a", "missing", "bea").ConfigureAwait(false));
+
+        Assert.Equal("b", (await Store.FindRunAsync("elsewhere").ConfigureAwait(false))!.DataflowId);
+        Assert.Equal("a", (await Store.FindRunAsync("done").ConfigureAwait(false))!.DataflowId);
+        Assert.Null(await Store.FindRunAsync("missing").ConfigureAwait(false));
+    }
+
+    /// <summary>A new claim of a run id (a retried slot) does not inherit the cancellation asked of the earlier attempt.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task ARetriedRun_DoesNotInheritAnEarlierCancellation()
+    {
+        Assert.True((await Store.TryStartRunAsync(Run("slot", "vip")).ConfigureAwait(false)).Started);
+        await Store.RequestRunCancellationAsync("a", "slot", "bea").ConfigureAwait(false);
+        await Store.SaveRunAsync(Run("slot", "vip") with { Status = ExportRunStatus.Cancelled, EndedAt = Now }).ConfigureAwait(false);
+
+        Assert.True((await Store.TryStartRunAsync(Run("slot", "vip")).ConfigureAwait(false)).Started);
+        var retried = await Store.SaveRunProgressAsync(Run("slot", "vip")).ConfigureAwait(false);
+        Assert.Null(retried!.CancelRequestedAt);
+    }
+
     /// <summary>A running run record for the contract tests.</summary>
     /// <param name="id">The run id.</param>
     /// <param name="audiences">The audiences.</param>

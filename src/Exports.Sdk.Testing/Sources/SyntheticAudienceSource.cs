@@ -10,7 +10,7 @@ namespace Exports.Sdk.Testing;
 /// Attributes it knows: <see cref="Attributes"/>; identity namespaces: <c>email</c> and <c>crmId</c>. About 2 % of last names hold a comma or a quote, so CSV quoting is
 /// exercised. Every member is <c>realized</c>; status times fall in the 30 days before <see cref="Epoch"/>.
 /// </remarks>
-public sealed class SyntheticAudienceSource : IAudienceSource
+public sealed class SyntheticAudienceSource : IAudienceSource, IAudienceAttributeSource
 {
     /// <summary>The time the generated data is relative to.</summary>
     public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -52,7 +52,7 @@ public sealed class SyntheticAudienceSource : IAudienceSource
     public SyntheticAudienceSource AddAudience(string id, string name, long memberCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(memberCount);
-        _audiences[id] = (new AudienceInfo(id, name), memberCount);
+        _audiences[id] = (new AudienceInfo(id, name) { Size = memberCount }, memberCount);
         return this;
     }
 
@@ -63,6 +63,20 @@ public sealed class SyntheticAudienceSource : IAudienceSource
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return info;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <summary>Lists <see cref="Attributes"/>.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The attributes.</returns>
+    public async IAsyncEnumerable<ExportColumn> ListAttributesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var attribute in Attributes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return attribute;
         }
 
         await Task.CompletedTask.ConfigureAwait(false);

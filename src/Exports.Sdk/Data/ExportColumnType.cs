@@ -2,6 +2,7 @@ namespace Exports.Sdk;
 
 /// <summary>The value type of an exported column. Formats map each type to their own representation.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "Named after the CLR types they hold, like DbType.")]
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ExportColumnType>))]
 public enum ExportColumnType
 {
     /// <summary>Text (<see cref="string"/>).</summary>

@@ -15,6 +15,9 @@ public sealed class ExportsOptions
     /// </summary>
     public string StorePath { get; set; } = "exports-store";
 
+    /// <summary>How runs execute on this host: concurrency and progress saving.</summary>
+    public ExportRunOptions Runs { get; set; } = new();
+
     /// <summary>Destinations by name (case-insensitive).</summary>
     public Dictionary<string, DestinationDefinition> Destinations { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

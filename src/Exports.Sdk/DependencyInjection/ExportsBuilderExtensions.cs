@@ -78,6 +78,7 @@ public static class ExportsBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(factory);
         builder.Services.AddKeyedSingleton(name, (services, _) => factory(services));
+        builder.Services.AddSingleton(new AudienceSourceName(name));
         return builder;
     }
 

@@ -27,6 +27,17 @@ internal sealed class ExportsOptionsValidator(
             }
         }
 
+        if (options.Runs.MaxConcurrentRuns < 1)
+        {
+            problems.Add($"Exports:Runs:MaxConcurrentRuns is {options.Runs.MaxConcurrentRuns}; it must be at least 1.");
+        }
+
+        if (options.Runs.ProgressInterval < TimeSpan.FromMilliseconds(100) || options.Runs.ProgressInterval > TimeSpan.FromSeconds(30))
+        {
+            // Above 30 s a live run could outlast its two-minute claim between two renewals under load.
+            problems.Add($"Exports:Runs:ProgressInterval is {options.Runs.ProgressInterval}; it must be between 00:00:00.1 and 00:00:30.");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

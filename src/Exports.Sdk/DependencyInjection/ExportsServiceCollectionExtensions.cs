@@ -32,6 +32,9 @@ public static class ExportsServiceCollectionExtensions
         services.TryAddSingleton<DatasetPlanner>();
         services.TryAddSingleton<ExportPipeline>();
         services.TryAddSingleton<ExportRunner>();
+        services.TryAddSingleton<ActiveRuns>();
+        services.TryAddSingleton<ExportRunQueue>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ExportRunQueue>(sp => sp.GetRequiredService<ExportRunQueue>()));
         services.TryAddSingleton<IExportRunner>(sp => sp.GetRequiredService<ExportRunner>());
         services.TryAddSingleton<IExportStore>(sp => new FileExportStore(
             sp.GetRequiredService<IOptions<ExportsOptions>>().Value.StorePath, sp.GetRequiredService<TimeProvider>()));

@@ -41,6 +41,22 @@ internal static partial class ExportsLog
         Message = "Run {RunId} of dataflow {DataflowId}: the run record could not be saved")]
     public static partial void RunRecordFailed(ILogger logger, Exception exception, string runId, string dataflowId);
 
+    [LoggerMessage(EventId = 1009, EventName = "RunProgressSaveFailed", Level = LogLevel.Warning,
+        Message = "Run {RunId}: saving its progress failed; retrying at the next interval")]
+    public static partial void RunProgressSaveFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(EventId = 1010, EventName = "RunStartFailed", Level = LogLevel.Error,
+        Message = "Run {RunId}: the queued run failed outside the export itself")]
+    public static partial void RunStartFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(EventId = 1011, EventName = "AbandonedRunsFailed", Level = LogLevel.Warning,
+        Message = "Recorded {Count} run(s) as failed whose host stopped before they ended: {RunIds}")]
+    public static partial void AbandonedRunsFailed(ILogger logger, int count, string runIds);
+
+    [LoggerMessage(EventId = 1012, EventName = "AbandonedRunsCheckFailed", Level = LogLevel.Error,
+        Message = "Checking the store for runs left by a stopped host failed")]
+    public static partial void AbandonedRunsCheckFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1200, EventName = "SlotDue", Level = LogLevel.Debug,
         Message = "Dataflow {DataflowId}, audience {AudienceId}: occurrence {Slot:o} is due")]
     public static partial void SlotDue(ILogger logger, string dataflowId, string audienceId, DateTimeOffset slot);

@@ -4,8 +4,11 @@ using Microsoft.Extensions.Options;
 namespace Exports.Sdk;
 
 /// <summary>Combines the scheduler's state and the destinations' connection tests into one report.</summary>
-internal sealed class ExportsHealth(IDestinationCatalog catalog, IServiceProvider services, TimeProvider timeProvider) : IExportsHealth
+internal sealed class ExportsHealth(IDestinationCatalog catalog, IServiceProvider services, ActiveRuns activeRuns, TimeProvider timeProvider) : IExportsHealth
 {
+    /// <summary>How long a run may wait queued before the queue counts as stuck.</summary>
+    public static readonly TimeSpan StuckAfter = TimeSpan.FromMinutes(10);
+
     public async Task<ExportsHealthReport> CheckAsync(bool testDestinations = false, CancellationToken cancellationToken = default)
     {
         var now = timeProvider.GetUtcNow();
@@ -25,6 +28,14 @@ internal sealed class ExportsHealth(IDestinationCatalog catalog, IServiceProvide
             }
         }
 
+        var records = activeRuns.Records;
+        var queued = records.Where(r => r.Status == ExportRunStatus.Queued).ToList();
+        var runs = new RunQueueHealth(records.Count - queued.Count, queued.Count, queued.Count == 0 ? null : queued.Min(r => r.CreatedAt));
+        if (runs.OldestQueuedSince is { } since && now - since > StuckAfter && status == ExportsHealthStatus.Healthy)
+        {
+            status = ExportsHealthStatus.Degraded;
+        }
+
         var destinations = new List<DestinationHealth>();
         if (testDestinations)
         {
@@ -39,7 +50,7 @@ internal sealed class ExportsHealth(IDestinationCatalog catalog, IServiceProvide
             }
         }
 
-        return new ExportsHealthReport(status, scheduler, destinations, now);
+        return new ExportsHealthReport(status, scheduler, destinations, now) { Runs = runs };
     }
 
     private async Task<DestinationHealth> TestAsync(DestinationDefinition definition, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 namespace Exports.Sdk;
 
 /// <summary>Overall health, in the same three levels as ASP.NET Core health checks.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ExportsHealthStatus>))]
 public enum ExportsHealthStatus
 {
     /// <summary>Everything works.</summary>

@@ -13,10 +13,13 @@ internal sealed class ExportManager(
     IOptions<ExportsOptions> options,
     IServiceProvider services,
     ExportRunner runner,
+    ExportRunQueue queue,
+    ActiveRuns active,
+    IEnumerable<AudienceSourceName> sourceNames,
     TimeProvider timeProvider) : IExportManager
 {
     /// <summary>The most audiences one "export now" request may name.</summary>
-    public const int MaxAudiencesPerRequest = 80;
+    public const int MaxAudiencesPerRequest = ExportLimits.MaxAudiencesPerExportNow;
 
     public async Task<ManagedDataflow> CreateAsync(ClaimsPrincipal caller, DataflowDefinition dataflow, CancellationToken cancellationToken = default)
     {
@@ -46,24 +49,36 @@ internal sealed class ExportManager(
         }
 
         await RequireAsync(caller, ExportPermission.ViewDestinations, found.Definition.Destination, $"view dataflow '{id}'", cancellationToken).ConfigureAwait(false);
-        return found;
+        return await ForCallerAsync(caller, found, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<ManagedDataflow>> ListAsync(ClaimsPrincipal caller, string? search = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ManagedDataflow>> ListAsync(ClaimsPrincipal caller, string? search = null, CancellationToken cancellationToken = default) =>
+        (await SearchAsync(caller, new DataflowQuery { Search = search, Take = int.MaxValue }, cancellationToken).ConfigureAwait(false)).Items;
+
+    public async Task<ExportPage<ManagedDataflow>> SearchAsync(ClaimsPrincipal caller, DataflowQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(query);
+        CheckPage(query.Skip, query.Take, "dataflows");
         await RequireAsync(caller, ExportPermission.ViewDestinations, null, "list dataflows", cancellationToken).ConfigureAwait(false);
         var visible = new List<ManagedDataflow>();
         foreach (var dataflow in await AllAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (Matches(dataflow, search)
+            if (Matches(dataflow, query.Search)
                 && await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, TryGetDestination(dataflow.Definition.Destination), cancellationToken).ConfigureAwait(false))
             {
                 visible.Add(dataflow);
             }
         }
 
-        return [.. visible.OrderBy(d => d.Definition.DisplayName, StringComparer.OrdinalIgnoreCase).ThenBy(d => d.Definition.Id, StringComparer.Ordinal)];
+        var page = new List<ManagedDataflow>();
+        foreach (var dataflow in visible.OrderBy(d => d.Definition.DisplayName, StringComparer.OrdinalIgnoreCase).ThenBy(d => d.Definition.Id, StringComparer.Ordinal)
+            .Skip(query.Skip).Take(query.Take))
+        {
+            page.Add(await ForCallerAsync(caller, dataflow, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new ExportPage<ManagedDataflow>(page, visible.Count);
     }
 
     public async Task<ManagedDataflow> UpdateAsync(ClaimsPrincipal caller, DataflowDefinition dataflow, string etag, CancellationToken cancellationToken = default)
@@ -79,7 +94,7 @@ internal sealed class ExportManager(
     public async Task<ManagedDataflow> DuplicateAsync(ClaimsPrincipal caller, string id, string? newName = null, CancellationToken cancellationToken = default)
     {
         var source = await FindAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw new ExportValidationException($"There is no dataflow '{id}' to duplicate.");
+            ?? throw new ExportNotFoundException($"There is no dataflow '{id}' to duplicate.");
         await RequireAsync(caller, ExportPermission.ViewDestinations, source.Definition.Destination, $"duplicate dataflow '{id}'", cancellationToken).ConfigureAwait(false);
         var copy = source.Definition.Clone();
         copy.Id = "";
@@ -151,93 +166,172 @@ internal sealed class ExportManager(
         return updated;
     }
 
-    public async Task<ExportRunRecord> ExportNowAsync(ClaimsPrincipal caller, string id, IReadOnlyList<string> audienceIds, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(audienceIds);
-        var dataflow = await RequireAsync(id, cancellationToken).ConfigureAwait(false);
-        await RequireRunAsync(caller, dataflow.Definition, $"export dataflow '{id}' now", cancellationToken).ConfigureAwait(false);
+    public async Task<ExportRunRecord> ExportNowAsync(ClaimsPrincipal caller, string id, IReadOnlyList<string> audienceIds, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        await ExportRunQueue.WaitAsync(await StartExportNowCoreAsync(caller, id, audienceIds, progress, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-        var problems = new List<string>();
-        if (audienceIds.Count == 0)
-        {
-            problems.Add($"Export now on dataflow '{id}' needs at least one audience.");
-        }
+    public async Task<ExportRunRecord> StartExportNowAsync(ClaimsPrincipal caller, string id, IReadOnlyList<string> audienceIds, CancellationToken cancellationToken = default) =>
+        (await StartExportNowCoreAsync(caller, id, audienceIds, null, cancellationToken).ConfigureAwait(false)).Record;
 
-        if (audienceIds.Count > MaxAudiencesPerRequest)
-        {
-            problems.Add($"Export now on dataflow '{id}' names {audienceIds.Count} audiences; at most {MaxAudiencesPerRequest} per request.");
-        }
+    public async Task<ExportRunRecord> RunAsync(ClaimsPrincipal caller, string id, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        await ExportRunQueue.WaitAsync(await StartRunCoreAsync(caller, id, progress, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-        var now = timeProvider.GetUtcNow();
-        foreach (var audienceId in audienceIds.Distinct(StringComparer.Ordinal))
-        {
-            var activation = dataflow.Definition.Audiences.Find(a => a.AudienceId == audienceId);
-            if (activation is null)
-            {
-                problems.Add($"Audience '{audienceId}' is not part of dataflow '{id}'.");
-            }
-            else if (activation.Schedule is { } schedule && !InWindow(schedule, now))
-            {
-                problems.Add($"Audience '{audienceId}' of dataflow '{id}' cannot be exported now: its schedule runs from {schedule.StartDate:yyyy-MM-dd}" +
-                    (schedule.EndDate is { } end ? $" until {end:yyyy-MM-dd} (exclusive)" : "") + $" and it is {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC.");
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ExportValidationException(problems);
-        }
-
-        return await runner.RunAsync(dataflow.Definition, new RunStart
-        {
-            AudienceIds = [.. audienceIds.Distinct(StringComparer.Ordinal)],
-            Trigger = ExportRunTrigger.OnDemand,
-            RequestedBy = caller.Identity?.Name,
-        }, progress, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<ExportRunRecord> RunAsync(ClaimsPrincipal caller, string id, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        var dataflow = await RequireAsync(id, cancellationToken).ConfigureAwait(false);
-        await RequireRunAsync(caller, dataflow.Definition, $"run dataflow '{id}'", cancellationToken).ConfigureAwait(false);
-        return await runner.RunAsync(dataflow.Definition, new RunStart
-        {
-            AudienceIds = [.. dataflow.Definition.Audiences.Select(a => a.AudienceId)],
-            Trigger = ExportRunTrigger.OnDemand,
-            RequestedBy = caller.Identity?.Name,
-        }, progress, cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<ExportRunRecord> StartRunAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default) =>
+        (await StartRunCoreAsync(caller, id, null, cancellationToken).ConfigureAwait(false)).Record;
 
     public async Task<IReadOnlyList<ExportRunRecord>> RunAllAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        await RequireAsync(caller, ExportPermission.ActivateDestinations, null, "run all exports", cancellationToken).ConfigureAwait(false);
+        var (started, _) = await StartRunAllCoreAsync(caller, cancellationToken).ConfigureAwait(false);
         var runs = new List<ExportRunRecord>();
-        foreach (var dataflow in await AllAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var run in started)
         {
-            var definition = dataflow.Definition;
-            if (!definition.ScheduleEnabled || !definition.Audiences.Exists(a => a.Schedule is not null)
-                || !await MayRunAsync(caller, definition, cancellationToken).ConfigureAwait(false))
+            runs.Add(await ExportRunQueue.WaitAsync(run, cancellationToken).ConfigureAwait(false));
+        }
+
+        return runs;
+    }
+
+    public async Task<RunAllResult> StartRunAllAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default)
+    {
+        var (started, skipped) = await StartRunAllCoreAsync(caller, cancellationToken).ConfigureAwait(false);
+        return new RunAllResult([.. started.Select(r => r.Record)], skipped);
+    }
+
+    public async Task<ExportRunRecord?> GetRunAsync(ClaimsPrincipal caller, string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        var run = await store.FindRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var dataflow = await FindAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
+        await RequireAsync(caller, ExportPermission.ViewDestinations, dataflow?.Definition.Destination, $"view run '{runId}'", cancellationToken).ConfigureAwait(false);
+        return run;
+    }
+
+    public async Task<ExportPage<ExportRunRecord>> SearchRunsAsync(ClaimsPrincipal caller, string id, RunQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        CheckPage(query.Skip, query.Take, "runs");
+        var dataflow = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+        await RequireAsync(caller, ExportPermission.ViewDestinations, dataflow?.Definition.Destination, $"list the runs of dataflow '{id}'", cancellationToken).ConfigureAwait(false);
+        var page = new List<ExportRunRecord>();
+        var total = 0;
+        await foreach (var run in store.ListRunsAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            if (query.Status is { } status && run.Status != status)
             {
                 continue;
             }
 
-            try
+            if (total >= query.Skip && page.Count < query.Take)
             {
-                runs.Add(await runner.RunAsync(definition, new RunStart
-                {
-                    AudienceIds = [.. definition.Audiences.Select(a => a.AudienceId)],
-                    Trigger = ExportRunTrigger.RunAll,
-                    RequestedBy = caller.Identity?.Name,
-                }, null, cancellationToken).ConfigureAwait(false));
+                page.Add(run);
             }
-            catch (ExportRunInProgressException)
+
+            total++;
+        }
+
+        return new ExportPage<ExportRunRecord>(page, total);
+    }
+
+    public async Task<ExportRunRecord?> CancelRunAsync(ClaimsPrincipal caller, string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        var run = await store.FindRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var dataflow = await FindAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
+        if (dataflow is null)
+        {
+            await RequireAsync(caller, ExportPermission.ActivateDestinations, null, $"cancel run '{runId}'", cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RequireRunAsync(caller, dataflow.Definition, $"cancel run '{runId}' of dataflow '{run.DataflowId}'", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!run.IsActive)
+        {
+            throw NotActive(run);
+        }
+
+        // Recorded in the store first, so the host running it (this one or another) and every reader sees the request.
+        var by = caller.Identity?.Name;
+        var requested = await store.RequestRunCancellationAsync(run.DataflowId, runId, by, cancellationToken).ConfigureAwait(false) ?? run;
+        if (!requested.IsActive)
+        {
+            throw NotActive(requested);
+        }
+
+        if (active.TryGet(runId, out var local))
+        {
+            // Running here: stop now rather than at the next progress save.
+            local.Cancel(ActiveRun.CancelRequested(by), by);
+        }
+
+        return requested;
+    }
+
+    public async Task<IReadOnlyList<DestinationDescriptor>> ListDestinationTypesAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default)
+    {
+        await RequireAsync(caller, ExportPermission.ViewDestinations, null, "list destination types", cancellationToken).ConfigureAwait(false);
+        return [.. catalog.Providers.OrderBy(d => d.Type, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    public async Task<IReadOnlyList<SourceSummary>> ListSourcesAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default)
+    {
+        await RequireAsync(caller, ExportPermission.ViewSegments, null, "list sources", cancellationToken).ConfigureAwait(false);
+        return [.. sourceNames.Select(n => n.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.OrdinalIgnoreCase)
+            .Select(name => new SourceSummary(name, services.GetKeyedService<IAudienceSource>(name) is IAudienceAttributeSource))];
+    }
+
+    public async Task<IReadOnlyList<AudienceInfo>?> ListAudiencesAsync(ClaimsPrincipal caller, string source, string? search = null, CancellationToken cancellationToken = default)
+    {
+        await RequireAsync(caller, ExportPermission.ViewSegments, null, $"list the audiences of source '{source}'", cancellationToken).ConfigureAwait(false);
+        if (FindSource(source) is not { } found)
+        {
+            return null;
+        }
+
+        var audiences = new List<AudienceInfo>();
+        await foreach (var audience in found.ListAudiencesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (string.IsNullOrWhiteSpace(search)
+                || audience.Id.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase)
+                || audience.Name.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase))
             {
-                // Already being exported: "run all" does not queue a second copy.
+                audiences.Add(audience);
             }
         }
 
-        return runs;
+        return [.. audiences.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ThenBy(a => a.Id, StringComparer.Ordinal)];
+    }
+
+    public async Task<IReadOnlyList<ExportColumn>?> ListAttributesAsync(ClaimsPrincipal caller, string source, CancellationToken cancellationToken = default)
+    {
+        await RequireAsync(caller, ExportPermission.ViewProfiles, null, $"list the attributes of source '{source}'", cancellationToken).ConfigureAwait(false);
+        if (FindSource(source) is not { } found)
+        {
+            return null;
+        }
+
+        var attributes = new List<ExportColumn>();
+        if (found is IAudienceAttributeSource lister)
+        {
+            await foreach (var attribute in lister.ListAttributesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                attributes.Add(attribute);
+            }
+        }
+
+        return attributes;
     }
 
     public async Task<IReadOnlyList<ExportRunRecord>> ListRunsAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
@@ -275,6 +369,143 @@ internal sealed class ExportManager(
         await RequireAsync(caller, ExportPermission.ManageDestinations, destination, $"test destination '{destination}'", cancellationToken).ConfigureAwait(false);
         return await catalog.GetDestination(destination).TestConnectionAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private async Task<ActiveRun> StartExportNowCoreAsync(ClaimsPrincipal caller, string id, IReadOnlyList<string> audienceIds, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audienceIds);
+        var dataflow = await RequireAsync(id, cancellationToken).ConfigureAwait(false);
+        await RequireRunAsync(caller, dataflow.Definition, $"export dataflow '{id}' now", cancellationToken).ConfigureAwait(false);
+
+        var problems = new List<string>();
+        if (audienceIds.Count == 0)
+        {
+            problems.Add($"Export now on dataflow '{id}' needs at least one audience.");
+        }
+
+        if (audienceIds.Count > MaxAudiencesPerRequest)
+        {
+            problems.Add($"Export now on dataflow '{id}' names {audienceIds.Count} audiences; at most {MaxAudiencesPerRequest} per request.");
+        }
+
+        var now = timeProvider.GetUtcNow();
+        foreach (var audienceId in audienceIds.Distinct(StringComparer.Ordinal))
+        {
+            var activation = dataflow.Definition.Audiences.Find(a => a.AudienceId == audienceId);
+            if (activation is null)
+            {
+                problems.Add($"Audience '{audienceId}' is not part of dataflow '{id}'.");
+            }
+            else if (activation.Schedule is { } schedule && !InWindow(schedule, now))
+            {
+                problems.Add($"Audience '{audienceId}' of dataflow '{id}' cannot be exported now: its schedule runs from {schedule.StartDate:yyyy-MM-dd}" +
+                    (schedule.EndDate is { } end ? $" until {end:yyyy-MM-dd} (exclusive)" : "") + $" and it is {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC.");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ExportValidationException(problems);
+        }
+
+        return await StartAsync(dataflow.Definition, new RunStart
+        {
+            AudienceIds = [.. audienceIds.Distinct(StringComparer.Ordinal)],
+            Trigger = ExportRunTrigger.OnDemand,
+            RequestedBy = caller.Identity?.Name,
+        }, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ActiveRun> StartRunCoreAsync(ClaimsPrincipal caller, string id, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var dataflow = await RequireAsync(id, cancellationToken).ConfigureAwait(false);
+        await RequireRunAsync(caller, dataflow.Definition, $"run dataflow '{id}'", cancellationToken).ConfigureAwait(false);
+        return await StartAsync(dataflow.Definition, new RunStart
+        {
+            AudienceIds = [.. dataflow.Definition.Audiences.Select(a => a.AudienceId)],
+            Trigger = ExportRunTrigger.OnDemand,
+            RequestedBy = caller.Identity?.Name,
+        }, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(List<ActiveRun> Started, List<SkippedDataflow> Skipped)> StartRunAllCoreAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        await RequireAsync(caller, ExportPermission.ActivateDestinations, null, "run all exports", cancellationToken).ConfigureAwait(false);
+        var started = new List<ActiveRun>();
+        var skipped = new List<SkippedDataflow>();
+        foreach (var dataflow in (await AllAsync(cancellationToken).ConfigureAwait(false)).OrderBy(d => d.Definition.DisplayName, StringComparer.OrdinalIgnoreCase))
+        {
+            var definition = dataflow.Definition;
+            var reason = !definition.ScheduleEnabled ? "its schedule is switched off"
+                : !definition.Audiences.Exists(a => a.Schedule is not null) ? "it has no schedule"
+                : !await MayRunAsync(caller, definition, cancellationToken).ConfigureAwait(false) ? "you may not run it"
+                : null;
+            if (reason is not null)
+            {
+                skipped.Add(new SkippedDataflow(definition.Id, $"Dataflow '{definition.DisplayName}' was not run: {reason}."));
+                continue;
+            }
+
+            try
+            {
+                started.Add(await StartAsync(definition, new RunStart
+                {
+                    AudienceIds = [.. definition.Audiences.Select(a => a.AudienceId)],
+                    Trigger = ExportRunTrigger.RunAll,
+                    RequestedBy = caller.Identity?.Name,
+                }, null, cancellationToken).ConfigureAwait(false));
+            }
+            catch (ExportRunInProgressException ex)
+            {
+                // Already being exported: "run all" does not queue a second copy.
+                skipped.Add(new SkippedDataflow(definition.Id, ex.Message));
+            }
+        }
+
+        return (started, skipped);
+    }
+
+    /// <summary>Claims the run (conflicts are refused here, synchronously) and hands it to the queue.</summary>
+    private async Task<ActiveRun> StartAsync(DataflowDefinition dataflow, RunStart start, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var run = await runner.ClaimQueuedAsync(dataflow, start, cancellationToken).ConfigureAwait(false);
+        run.AddListener(progress);
+        queue.Enqueue(run, runner.Plan(dataflow, start, run.Record));
+        return run;
+    }
+
+    /// <summary>Adds what this caller may do with the dataflow and its latest run.</summary>
+    private async Task<ManagedDataflow> ForCallerAsync(ClaimsPrincipal caller, ManagedDataflow dataflow, CancellationToken cancellationToken)
+    {
+        var permissions = DataflowPermissions.View;
+        if (await MayRunAsync(caller, dataflow.Definition, cancellationToken).ConfigureAwait(false))
+        {
+            permissions |= DataflowPermissions.Run | (dataflow.IsReadOnly ? DataflowPermissions.None : DataflowPermissions.Edit);
+        }
+
+        ExportRunSummary? lastRun = null;
+        await foreach (var run in store.ListRunsAsync(dataflow.Definition.Id, cancellationToken).ConfigureAwait(false))
+        {
+            lastRun = new ExportRunSummary(run.RunId, run.Status, run.CreatedAt, run.EndedAt);
+            break;
+        }
+
+        return dataflow with { Permissions = permissions, LastRun = lastRun };
+    }
+
+    private IAudienceSource? FindSource(string name) =>
+        sourceNames.Any(n => n.Name == name) ? services.GetKeyedService<IAudienceSource>(name) : null;
+
+    private static void CheckPage(int skip, int take, string what)
+    {
+        if (skip < 0 || take < 1 || (take > 500 && take != int.MaxValue))
+        {
+            throw new ExportValidationException($"Listing {what}: skip must be 0 or more and take between 1 and 500 (skip {skip}, take {take}).");
+        }
+    }
+
+    private static ExportRunNotActiveException NotActive(ExportRunRecord run) =>
+        new($"Run '{run.RunId}' of dataflow '{run.DataflowId}' cannot be cancelled: it has already ended ({run.Status}).");
 
     private static bool InWindow(ExportSchedule schedule, DateTimeOffset now)
     {
@@ -330,7 +561,7 @@ internal sealed class ExportManager(
     }
 
     private async Task<ManagedDataflow> RequireAsync(string id, CancellationToken cancellationToken) =>
-        await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new ExportValidationException($"There is no dataflow '{id}'.");
+        await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new ExportNotFoundException($"There is no dataflow '{id}'.");
 
     private async Task<ManagedDataflow> RequireStoredAsync(string id, string operation, CancellationToken cancellationToken)
     {

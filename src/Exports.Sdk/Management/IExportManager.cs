@@ -31,6 +31,13 @@ public interface IExportManager
     /// <returns>The dataflows, by name.</returns>
     Task<IReadOnlyList<ManagedDataflow>> ListAsync(ClaimsPrincipal caller, string? search = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Lists one page of the dataflows the caller may see, each with what the caller may do with it and its latest run.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="query">The search and the page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page, by name, and how many match in all.</returns>
+    Task<ExportPage<ManagedDataflow>> SearchAsync(ClaimsPrincipal caller, DataflowQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>Validates and replaces a dataflow if <paramref name="etag"/> is current.</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="dataflow">The new version (same id).</param>
@@ -77,7 +84,7 @@ public interface IExportManager
 
     /// <summary>
     /// Exports chosen audiences now (full), in addition to the schedule: the schedule and the incremental watermark are
-    /// left alone. At most 80 audiences.
+    /// left alone. At most 80 audiences. Starts the run (<see cref="StartExportNowAsync"/>) and waits for it to end.
     /// </summary>
     /// <param name="caller">The caller.</param>
     /// <param name="id">The dataflow id.</param>
@@ -102,6 +109,86 @@ public interface IExportManager
     /// <param name="cancellationToken">Cancels the runs.</param>
     /// <returns>The finished runs.</returns>
     Task<IReadOnlyList<ExportRunRecord>> RunAllAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts "export now" (see <see cref="ExportNowAsync"/>) and returns at once: the run is claimed (a conflict is
+    /// refused here) and executes in the background of this host; follow it with <see cref="GetRunAsync"/>.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The dataflow id.</param>
+    /// <param name="audienceIds">The audiences (at most 80).</param>
+    /// <param name="cancellationToken">Cancels the start, not the run (use <see cref="CancelRunAsync"/>).</param>
+    /// <returns>The run as recorded, queued.</returns>
+    /// <exception cref="ExportValidationException">Too many audiences, an audience not in the dataflow, or outside its schedule window.</exception>
+    /// <exception cref="ExportRunInProgressException">An audience is already being exported; names the audience, dataflow and run.</exception>
+    Task<ExportRunRecord> StartExportNowAsync(ClaimsPrincipal caller, string id, IReadOnlyList<string> audienceIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts every audience of one dataflow, even when its schedule is off, and returns at once.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The dataflow id.</param>
+    /// <param name="cancellationToken">Cancels the start, not the run.</param>
+    /// <returns>The run as recorded, queued.</returns>
+    Task<ExportRunRecord> StartRunAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts every dataflow whose schedule is on and that the caller may run, and returns at once with the ones skipped and why.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="cancellationToken">Cancels the start, not the runs.</param>
+    /// <returns>The runs started and the dataflows skipped.</returns>
+    Task<RunAllResult> StartRunAllAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns a run by id (of any host; with progress while it runs), or null.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="runId">The run id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run or null.</returns>
+    Task<ExportRunRecord?> GetRunAsync(ClaimsPrincipal caller, string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists one page of a dataflow's runs, newest first, optionally of one status.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The dataflow id.</param>
+    /// <param name="query">The status and the page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page and how many match in all.</returns>
+    Task<ExportPage<ExportRunRecord>> SearchRunsAsync(ClaimsPrincipal caller, string id, RunQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Cancels a queued or running run, from any host: the run ends <see cref="ExportRunStatus.Cancelled"/> and leaves
+    /// nothing at the destination, the watermark untouched. On this host it stops at once; on another, at its next
+    /// progress save.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="runId">The run id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run with the request recorded, or null when there is no such run.</returns>
+    /// <exception cref="ExportRunNotActiveException">The run has already ended.</exception>
+    Task<ExportRunRecord?> CancelRunAsync(ClaimsPrincipal caller, string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the destination types that can be used (the catalog: settings, secrets, auth schemes).</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The types, by type name.</returns>
+    Task<IReadOnlyList<DestinationDescriptor>> ListDestinationTypesAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the registered audience sources (needs <see cref="ExportPermission.ViewSegments"/>).</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The sources, by name.</returns>
+    Task<IReadOnlyList<SourceSummary>> ListSourcesAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists a source's audiences, optionally matching a search (needs <see cref="ExportPermission.ViewSegments"/>).</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="source">The source name.</param>
+    /// <param name="search">Text matched against the id and name; null for all.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The audiences by name, or null when there is no such source.</returns>
+    Task<IReadOnlyList<AudienceInfo>?> ListAudiencesAsync(ClaimsPrincipal caller, string source, string? search = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the attributes a source offers (needs <see cref="ExportPermission.ViewProfiles"/>); empty when it does not list them.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="source">The source name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The attributes with their types, or null when there is no such source.</returns>
+    Task<IReadOnlyList<ExportColumn>?> ListAttributesAsync(ClaimsPrincipal caller, string source, CancellationToken cancellationToken = default);
 
     /// <summary>Lists a dataflow's runs, newest first.</summary>
     /// <param name="caller">The caller.</param>

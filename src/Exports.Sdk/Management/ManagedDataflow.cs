@@ -20,4 +20,10 @@ public sealed record ManagedDataflow
 
     /// <summary>The destination's provider type, e.g. <c>local</c> or <c>sftp</c>.</summary>
     public required string DestinationType { get; init; }
+
+    /// <summary>What the caller who asked may do with it (view, edit, run).</summary>
+    public DataflowPermissions Permissions { get; init; } = DataflowPermissions.View;
+
+    /// <summary>Its latest run, or null before the first.</summary>
+    public ExportRunSummary? LastRun { get; init; }
 }

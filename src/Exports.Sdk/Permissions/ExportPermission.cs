@@ -2,6 +2,7 @@ namespace Exports.Sdk;
 
 /// <summary>The permissions operations check (as in the platforms the SDK is modelled on).</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "The product calls them permissions.")]
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ExportPermission>))]
 public enum ExportPermission
 {
     /// <summary>See destinations and the exports (dataflows) and runs on them.</summary>

@@ -1,14 +1,23 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Exports.Sdk;
 
 /// <summary>
-/// The one run path: claim the audiences in the store (refusing when one is already being exported), run the engine,
-/// and record the outcome. Code (<see cref="IExportRunner"/>), the management API and the schedulers all start runs
-/// here, so every run is in the same history. Checks no permissions.
+/// The one run path: claim the audiences in the store (refusing when one is already being exported), run the engine
+/// while a heartbeat saves progress and watches for cancellation, and record the outcome. Code
+/// (<see cref="IExportRunner"/>), the management API (through <see cref="ExportRunQueue"/>) and the schedulers all
+/// start runs here, so every run is in the same history and can be cancelled by id. Checks no permissions.
 /// </summary>
-internal sealed class ExportRunner(IExportStore store, AudiencePlanner planner, ExportPipeline pipeline, TimeProvider timeProvider, ILogger<ExportRunner>? logger = null) : IExportRunner
+internal sealed class ExportRunner(
+    IExportStore store,
+    AudiencePlanner planner,
+    ExportPipeline pipeline,
+    ActiveRuns active,
+    IOptions<ExportsOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ExportRunner>? logger = null) : IExportRunner
 {
     private readonly ILogger _logger = logger ?? NullLogger<ExportRunner>.Instance;
 
@@ -27,28 +36,30 @@ internal sealed class ExportRunner(IExportStore store, AudiencePlanner planner, 
         return result;
     }
 
-    /// <summary>Runs and returns the stored record (the management API's and schedulers' entry).</summary>
+    /// <summary>Runs on the caller's flow and returns the stored record (the schedulers' entry).</summary>
     public async Task<ExportRunRecord> RunAsync(DataflowDefinition dataflow, RunStart start, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
     {
         var (record, _) = await RunCoreAsync(dataflow, start, progress, cancellationToken).ConfigureAwait(false);
         return record;
     }
 
-    private async Task<(ExportRunRecord Record, ExportRunResult Result)> RunCoreAsync(DataflowDefinition dataflow, RunStart start, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var record = NewRecord(ExportFlowKind.Dataflow, dataflow.Id, start.AudienceIds, start.Trigger, start.RunId, start.ScheduledTime, start.RequestedBy);
-        return await RunRecordedAsync(record, ct => planner.PlanAsync(dataflow, new ExportRunRequest
+    /// <summary>Claims a dataflow run as queued; <see cref="ExportRunQueue"/> executes it with <see cref="Plan"/>.</summary>
+    /// <exception cref="ExportRunInProgressException">An audience is already being exported.</exception>
+    public Task<ActiveRun> ClaimQueuedAsync(DataflowDefinition dataflow, RunStart start, CancellationToken cancellationToken) =>
+        ClaimAsync(NewRecord(ExportFlowKind.Dataflow, dataflow.Id, start.AudienceIds, start.Trigger, start.RunId, start.ScheduledTime, start.RequestedBy, queued: true), cancellationToken);
+
+    /// <summary>How a dataflow run is planned once it executes.</summary>
+    public Func<CancellationToken, Task<ExportPlan>> Plan(DataflowDefinition dataflow, RunStart start, ExportRunRecord record) =>
+        ct => planner.PlanAsync(dataflow, new ExportRunRequest
         {
             AudienceIds = start.AudienceIds,
             RunId = record.RunId,
             ScheduledTime = record.ScheduledTime,
             ChangedSince = start.ChangedSince,
-        }, ct), progress, cancellationToken).ConfigureAwait(false);
-    }
+        }, ct);
 
     /// <summary>A run's record as it starts: one run-id generator for every kind of run.</summary>
-    internal ExportRunRecord NewRecord(ExportFlowKind kind, string flowId, IReadOnlyList<string> entryIds, ExportRunTrigger trigger, string? runId, DateTimeOffset? scheduledTime, string? requestedBy)
+    internal ExportRunRecord NewRecord(ExportFlowKind kind, string flowId, IReadOnlyList<string> entryIds, ExportRunTrigger trigger, string? runId, DateTimeOffset? scheduledTime, string? requestedBy, bool queued = false)
     {
         var now = timeProvider.GetUtcNow();
         return new ExportRunRecord
@@ -56,12 +67,12 @@ internal sealed class ExportRunner(IExportStore store, AudiencePlanner planner, 
             RunId = runId ?? RunIds.New(timeProvider),
             DataflowId = flowId,
             Kind = kind,
-            Status = ExportRunStatus.Running,
+            Status = queued ? ExportRunStatus.Queued : ExportRunStatus.Running,
             Trigger = trigger,
             AudienceIds = entryIds,
             ScheduledTime = scheduledTime ?? now,
             CreatedAt = now,
-            StartedAt = now,
+            StartedAt = queued ? null : now,
             RequestedBy = requestedBy,
         };
     }
@@ -71,30 +82,72 @@ internal sealed class ExportRunner(IExportStore store, AudiencePlanner planner, 
     internal async Task<(ExportRunRecord Record, ExportRunResult Result)> RunRecordedAsync(
         ExportRunRecord record, Func<CancellationToken, Task<ExportPlan>> plan, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
     {
+        var run = await ClaimAsync(record, cancellationToken).ConfigureAwait(false);
+        run.AddListener(progress);
+        var (ended, result) = await ExecuteAsync(run, plan, null, cancellationToken).ConfigureAwait(false);
+        return (ended, result!);
+    }
+
+    /// <summary>Claims the record in the store and starts its heartbeat.</summary>
+    /// <exception cref="ExportRunInProgressException">An entry is already being exported.</exception>
+    internal async Task<ActiveRun> ClaimAsync(ExportRunRecord record, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         var claim = await store.TryStartRunAsync(record, cancellationToken).ConfigureAwait(false);
         if (!claim.Started)
         {
             throw new ExportRunInProgressException(record.DataflowId, claim.Conflicts);
         }
 
+        var run = new ActiveRun(record);
+        active.Add(run);
+        run.StartHeartbeat(store, options.Value.Runs.ProgressInterval, timeProvider, _logger);
+        return run;
+    }
+
+    /// <summary>
+    /// Executes a claimed run (after <paramref name="waitTurn"/>, when queued) and records how it ended. Rethrows what
+    /// ended it early (cancellation, a planning error); the record is saved first either way.
+    /// </summary>
+    internal async Task<(ExportRunRecord Record, ExportRunResult? Result)> ExecuteAsync(
+        ActiveRun run, Func<CancellationToken, Task<ExportPlan>> plan, Func<CancellationToken, Task>? waitTurn, CancellationToken cancellationToken)
+    {
+        var record = run.Record;
+        Exception? failure = null;
         try
         {
-            var result = await pipeline.RunAsync(await plan(cancellationToken).ConfigureAwait(false), progress, cancellationToken).ConfigureAwait(false);
-            record = record.Complete(result);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, run.Cancellation);
+            if (waitTurn is not null)
+            {
+                await waitTurn(linked.Token).ConfigureAwait(false);
+                run.Update(r => r with { Status = ExportRunStatus.Running, StartedAt = timeProvider.GetUtcNow() });
+                await SaveRunningAsync(run).ConfigureAwait(false);
+            }
+
+            var result = await pipeline.RunAsync(await plan(linked.Token).ConfigureAwait(false), run, linked.Token).ConfigureAwait(false);
+            record = run.Record.Complete(result);
             return (record, result);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException ex)
         {
-            record = record with { Status = ExportRunStatus.Cancelled, EndedAt = timeProvider.GetUtcNow(), Errors = ["The run was cancelled."] };
+            failure = ex;
+            record = run.WithProgress(timeProvider.GetUtcNow()) with
+            {
+                Status = ExportRunStatus.Cancelled,
+                EndedAt = timeProvider.GetUtcNow(),
+                Errors = [run.CancelReason ?? "The run was cancelled."],
+            };
             throw;
         }
         catch (Exception ex)
         {
-            record = record with { Status = ExportRunStatus.Failed, EndedAt = timeProvider.GetUtcNow(), Errors = [ex.Message] };
+            failure = ex;
+            record = run.WithProgress(timeProvider.GetUtcNow()) with { Status = ExportRunStatus.Failed, EndedAt = timeProvider.GetUtcNow(), Errors = [ex.Message] };
             throw;
         }
         finally
         {
+            await run.StopHeartbeatAsync().ConfigureAwait(false);
             try
             {
                 // Recorded even when the caller gave up: the claim must be released.
@@ -104,6 +157,28 @@ internal sealed class ExportRunner(IExportStore store, AudiencePlanner planner, 
             {
                 ExportsLog.RunRecordFailed(_logger, ex, record.RunId, record.DataflowId);
             }
+
+            active.Remove(run);
+            run.SetEnded(record, failure);
         }
+    }
+
+    /// <summary>Records at once that a queued run has started, rather than at its first progress save.</summary>
+    private async Task SaveRunningAsync(ActiveRun run)
+    {
+        try
+        {
+            await store.SaveRunProgressAsync(run.WithProgress(timeProvider.GetUtcNow()), run.Cancellation).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ExportsLog.RunProgressSaveFailed(_logger, ex, run.RunId);
+        }
+    }
+
+    private async Task<(ExportRunRecord Record, ExportRunResult Result)> RunCoreAsync(DataflowDefinition dataflow, RunStart start, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var record = NewRecord(ExportFlowKind.Dataflow, dataflow.Id, start.AudienceIds, start.Trigger, start.RunId, start.ScheduledTime, start.RequestedBy);
+        return await RunRecordedAsync(record, Plan(dataflow, start, record), progress, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,7 @@
 namespace Exports.Sdk;
 
 /// <summary>Whether a due schedule occurrence may start now (see <see cref="IExportSlotRunner.CheckReadinessAsync"/>).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SlotReadiness>))]
 public enum SlotReadiness
 {
     /// <summary>It may start.</summary>

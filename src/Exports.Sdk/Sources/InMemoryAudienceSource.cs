@@ -6,7 +6,7 @@ namespace Exports.Sdk;
 /// An audience source over lists held in memory, for tests, samples and small fixed audiences. Column types are
 /// inferred from the first non-null value of each attribute (text when all are null).
 /// </summary>
-public sealed class InMemoryAudienceSource : IAudienceSource
+public sealed class InMemoryAudienceSource : IAudienceSource, IAudienceAttributeSource
 {
     private readonly Dictionary<string, (AudienceInfo Info, List<AudienceMember> Members)> _audiences = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -33,13 +33,34 @@ public sealed class InMemoryAudienceSource : IAudienceSource
         AudienceInfo[] audiences;
         lock (_lock)
         {
-            audiences = [.. _audiences.Values.Select(a => a.Info)];
+            audiences = [.. _audiences.Values.Select(a => a.Info.Size is null ? a.Info with { Size = a.Members.Count } : a.Info)];
         }
 
         foreach (var audience in audiences)
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return audience;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <summary>Every attribute some member has, typed as a read would type it.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The attributes by path.</returns>
+    public async IAsyncEnumerable<ExportColumn> ListAttributesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        AudienceMember[] members;
+        lock (_lock)
+        {
+            members = [.. _audiences.Values.SelectMany(a => a.Members)];
+        }
+
+        var names = members.SelectMany(m => m.Attributes.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        foreach (var name in names)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new ExportColumn(name, InferType(members, name));
         }
 
         await Task.CompletedTask.ConfigureAwait(false);

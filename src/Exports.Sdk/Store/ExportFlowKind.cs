@@ -1,6 +1,7 @@
 namespace Exports.Sdk;
 
 /// <summary>What kind of export a run belongs to.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ExportFlowKind>))]
 public enum ExportFlowKind
 {
     /// <summary>An audience dataflow (<see cref="DataflowDefinition"/>).</summary>

@@ -48,6 +48,24 @@ public sealed record ExportRunRecord
     /// <summary>Who asked for it (the caller's name), when on demand.</summary>
     public string? RequestedBy { get; init; }
 
+    /// <summary>Progress while the run runs, saved every few seconds (<see cref="ExportRunOptions.ProgressInterval"/>); null before the first save.</summary>
+    public ExportRunProgress? Progress { get; init; }
+
+    /// <summary>When someone asked to cancel the run (from any host); the host running it stops at its next progress save.</summary>
+    public DateTimeOffset? CancelRequestedAt { get; init; }
+
+    /// <summary>Who asked to cancel the run.</summary>
+    public string? CancelRequestedBy { get; init; }
+
+    /// <summary>
+    /// Until when the claim of an active run holds without renewal (built-in stores; the host renews it while the run
+    /// goes on). After that, a run whose host died no longer blocks its audiences and is recorded as failed.
+    /// </summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    /// <summary>Rows read from the source over all entries.</summary>
+    public long RowsRead => Entries.Sum(a => a.RowsRead);
+
     /// <summary>Rows exported over all entries.</summary>
     public long RowsExported => Entries.Sum(a => a.RowsExported);
 
@@ -56,6 +74,9 @@ public sealed record ExportRunRecord
 
     /// <summary>Bytes written over all entries.</summary>
     public long Bytes => Entries.Sum(a => a.Bytes);
+
+    /// <summary>How long it ran, once ended.</summary>
+    public TimeSpan? Duration => EndedAt - StartedAt;
 
     /// <summary>Whether the run is queued or running.</summary>
     public bool IsActive => Status is ExportRunStatus.Queued or ExportRunStatus.Running;

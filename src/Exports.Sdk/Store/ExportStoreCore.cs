@@ -10,6 +10,9 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
     /// <summary>This process, as recorded in <see cref="ExportRunRecord.Host"/>.</summary>
     public static readonly string CurrentHost = $"{Environment.MachineName}/{Environment.ProcessId}";
 
+    /// <summary>How long a claim holds without renewal: the running host renews it with every progress save.</summary>
+    public static readonly TimeSpan RunLease = TimeSpan.FromMinutes(2);
+
     private static ExportStoreJsonContext Json => ExportStoreJsonContext.Default;
 
     public async ValueTask<StoredDataflow?> GetDataflowAsync(string id, CancellationToken cancellationToken)
@@ -90,7 +93,7 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
                 if (IsAbandoned(other))
                 {
                     // Its process is gone: record that, so the audience is free again.
-                    await WriteRunAsync(other with { Status = ExportRunStatus.Failed, Errors = [.. other.Errors, $"The run was interrupted: its host {other.Host} stopped."] }, cancellationToken).ConfigureAwait(false);
+                    await WriteRunAsync(Interrupted(other), cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -105,7 +108,13 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
                 return new RunStartResult(false, conflicts);
             }
 
-            await WriteRunAsync(run with { Host = run.Host ?? CurrentHost }, cancellationToken).ConfigureAwait(false);
+            var claimed = run with { Host = run.Host ?? CurrentHost, LeaseExpiresAt = run.IsActive ? timeProvider.GetUtcNow() + RunLease : null };
+            await WriteRunAsync(claimed, cancellationToken).ConfigureAwait(false);
+            if (claimed.IsActive)
+            {
+                ProcessRunClaims.Add(claimed);
+            }
+
             return new RunStartResult(true, []);
         }
     }
@@ -116,14 +125,100 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
         var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
         await using (locked.ConfigureAwait(false))
         {
-            if (run.Host is null && await ReadRunAsync(new StoreKey(StoreRecordKind.Run, run.DataflowId, run.RunId), cancellationToken).ConfigureAwait(false) is { Host: { } host })
+            if (await ReadRunAsync(new StoreKey(StoreRecordKind.Run, run.DataflowId, run.RunId), cancellationToken).ConfigureAwait(false) is { } stored)
             {
-                // The claim recorded which host runs it; the final record keeps that.
-                run = run with { Host = host };
+                // The claim recorded which host runs it, and a cancellation may have been asked for since: keep both.
+                run = run with
+                {
+                    Host = run.Host ?? stored.Host,
+                    CancelRequestedAt = run.CancelRequestedAt ?? stored.CancelRequestedAt,
+                    CancelRequestedBy = run.CancelRequestedBy ?? stored.CancelRequestedBy,
+                };
             }
 
+            run = run with { LeaseExpiresAt = run.IsActive ? timeProvider.GetUtcNow() + RunLease : null };
             await WriteRunAsync(run, cancellationToken).ConfigureAwait(false);
+            if (!run.IsActive)
+            {
+                ProcessRunClaims.Remove(run);
+            }
         }
+    }
+
+    public async ValueTask<ExportRunRecord?> SaveRunProgressAsync(ExportRunRecord run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
+        await using (locked.ConfigureAwait(false))
+        {
+            var stored = await ReadRunAsync(new StoreKey(StoreRecordKind.Run, run.DataflowId, run.RunId), cancellationToken).ConfigureAwait(false);
+            if (stored is not { IsActive: true } || (run.Host is not null && stored.Host != run.Host))
+            {
+                // Finished, or taken over after this host lost its lease: not this host's to write any more.
+                return null;
+            }
+
+            var updated = run with
+            {
+                Host = stored.Host,
+                CancelRequestedAt = stored.CancelRequestedAt,
+                CancelRequestedBy = stored.CancelRequestedBy,
+                LeaseExpiresAt = timeProvider.GetUtcNow() + RunLease,
+            };
+            await WriteRunAsync(updated, cancellationToken).ConfigureAwait(false);
+            return updated;
+        }
+    }
+
+    public async ValueTask<ExportRunRecord?> RequestRunCancellationAsync(string dataflowId, string runId, string? requestedBy, CancellationToken cancellationToken)
+    {
+        var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
+        await using (locked.ConfigureAwait(false))
+        {
+            var stored = await ReadRunAsync(new StoreKey(StoreRecordKind.Run, dataflowId, runId), cancellationToken).ConfigureAwait(false);
+            if (stored is not { IsActive: true } || stored.CancelRequestedAt is not null)
+            {
+                return stored;
+            }
+
+            var requested = stored with { CancelRequestedAt = timeProvider.GetUtcNow(), CancelRequestedBy = requestedBy };
+            await WriteRunAsync(requested, cancellationToken).ConfigureAwait(false);
+            return requested;
+        }
+    }
+
+    public async ValueTask<ExportRunRecord?> FindRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        foreach (var key in await backend.ListAsync(StoreRecordKind.Run, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (key.ItemId == runId)
+            {
+                return await ReadRunAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return null;
+    }
+
+    public async ValueTask<IReadOnlyList<ExportRunRecord>> FailAbandonedRunsAsync(CancellationToken cancellationToken)
+    {
+        var failed = new List<ExportRunRecord>();
+        var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
+        await using (locked.ConfigureAwait(false))
+        {
+            foreach (var key in await backend.ListAsync(StoreRecordKind.Run, null, cancellationToken).ConfigureAwait(false))
+            {
+                if (await ReadRunAsync(key, cancellationToken).ConfigureAwait(false) is { IsActive: true } run && IsAbandoned(run))
+                {
+                    var interrupted = Interrupted(run);
+                    await WriteRunAsync(interrupted, cancellationToken).ConfigureAwait(false);
+                    failed.Add(interrupted);
+                }
+            }
+        }
+
+        return failed;
     }
 
     public ValueTask<ExportRunRecord?> GetRunAsync(string dataflowId, string runId, CancellationToken cancellationToken) =>
@@ -165,12 +260,25 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
 
     private static string NewETag() => Guid.NewGuid().ToString("N");
 
-    /// <summary>A run of this machine whose process has ended can never finish.</summary>
-    private static bool IsAbandoned(ExportRunRecord run)
+    /// <summary>
+    /// A run that can never finish: claimed by an earlier process with this machine name and process id, by a process
+    /// of this machine that has ended, or by a host that stopped renewing its lease.
+    /// </summary>
+    private bool IsAbandoned(ExportRunRecord run)
     {
-        if (run.Host is not { } host || host == CurrentHost)
+        if (run.Host is not { } host || ProcessRunClaims.Contains(run))
         {
             return false;
+        }
+
+        if (host == CurrentHost)
+        {
+            return true;
+        }
+
+        if (run.LeaseExpiresAt is { } lease && lease < timeProvider.GetUtcNow())
+        {
+            return true;
         }
 
         var slash = host.LastIndexOf('/');
@@ -189,6 +297,14 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
             return true;
         }
     }
+
+    private ExportRunRecord Interrupted(ExportRunRecord run) => run with
+    {
+        Status = ExportRunStatus.Failed,
+        EndedAt = timeProvider.GetUtcNow(),
+        LeaseExpiresAt = null,
+        Errors = [.. run.Errors, $"The run was interrupted: its host {run.Host} stopped before the run ended, so no manifest was written. Run it again."],
+    };
 
     private async ValueTask<StoredDataflow> RequireCurrentAsync(string id, string etag, string operation, CancellationToken cancellationToken)
     {

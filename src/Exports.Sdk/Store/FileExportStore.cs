@@ -45,6 +45,19 @@ public sealed class FileExportStore : IExportStore
     public ValueTask SaveRunAsync(ExportRunRecord run, CancellationToken cancellationToken = default) => _core.SaveRunAsync(run, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<ExportRunRecord?> SaveRunProgressAsync(ExportRunRecord run, CancellationToken cancellationToken = default) => _core.SaveRunProgressAsync(run, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<ExportRunRecord?> RequestRunCancellationAsync(string dataflowId, string runId, string? requestedBy, CancellationToken cancellationToken = default) =>
+        _core.RequestRunCancellationAsync(dataflowId, runId, requestedBy, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<ExportRunRecord?> FindRunAsync(string runId, CancellationToken cancellationToken = default) => _core.FindRunAsync(runId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ExportRunRecord>> FailAbandonedRunsAsync(CancellationToken cancellationToken = default) => _core.FailAbandonedRunsAsync(cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<ExportRunRecord?> GetRunAsync(string dataflowId, string runId, CancellationToken cancellationToken = default) => _core.GetRunAsync(dataflowId, runId, cancellationToken);
 
     /// <inheritdoc />

@@ -105,10 +105,16 @@ internal sealed class FileStoreBackend : IStoreBackend
         }
         else
         {
-            ArgumentNullException.ThrowIfNull(dataflowId);
-            foreach (var file in Files(Path.Combine(_root, FolderOf(kind), Encode(dataflowId))))
+            var kindRoot = Path.Combine(_root, FolderOf(kind));
+            IEnumerable<string> folders = dataflowId is not null ? [Path.Combine(kindRoot, Encode(dataflowId))]
+                : Directory.Exists(kindRoot) ? Directory.EnumerateDirectories(kindRoot) : [];
+            foreach (var folder in folders)
             {
-                keys.Add(new StoreKey(kind, dataflowId, Decode(Path.GetFileNameWithoutExtension(file))));
+                var owner = dataflowId ?? Decode(Path.GetFileName(folder));
+                foreach (var file in Files(folder))
+                {
+                    keys.Add(new StoreKey(kind, owner, Decode(Path.GetFileNameWithoutExtension(file))));
+                }
             }
         }
 

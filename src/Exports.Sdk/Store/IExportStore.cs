@@ -59,6 +59,37 @@ public interface IExportStore
     /// <returns>A task that completes when it is stored.</returns>
     ValueTask SaveRunAsync(ExportRunRecord run, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Saves the progress of an active run claimed by this host and renews its claim, keeping any cancellation request
+    /// stored since.
+    /// </summary>
+    /// <param name="run">The run as it is now (status, progress).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored record (with <see cref="ExportRunRecord.CancelRequestedAt"/> when someone asked to cancel), or null when the run is no longer active or was taken over by another host.</returns>
+    ValueTask<ExportRunRecord?> SaveRunProgressAsync(ExportRunRecord run, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a request to cancel an active run; the host running it sees it at its next progress save.</summary>
+    /// <param name="dataflowId">The dataflow (or dataset export) id.</param>
+    /// <param name="runId">The run id.</param>
+    /// <param name="requestedBy">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored record (unchanged when it had already ended), or null when there is no such run.</returns>
+    ValueTask<ExportRunRecord?> RequestRunCancellationAsync(string dataflowId, string runId, string? requestedBy, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns a run by its id alone (of any dataflow or dataset export), or null.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run or null.</returns>
+    ValueTask<ExportRunRecord?> FindRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records as failed, with the reason, every active run whose host is gone (its claim expired or its process ended),
+    /// so none is left "Running" for ever. Called when a host starts.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The runs it recorded as failed.</returns>
+    ValueTask<IReadOnlyList<ExportRunRecord>> FailAbandonedRunsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Returns a run, or null.</summary>
     /// <param name="dataflowId">The dataflow id.</param>
     /// <param name="runId">The run id.</param>

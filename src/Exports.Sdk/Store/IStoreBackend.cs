@@ -16,6 +16,6 @@ internal interface IStoreBackend
 
     ValueTask DeleteAsync(StoreKey key, CancellationToken cancellationToken);
 
-    /// <summary>Lists the keys of one kind (and, for runs and state, one dataflow).</summary>
+    /// <summary>Lists the keys of one kind (for runs and state: of one dataflow, or of every dataflow when null).</summary>
     ValueTask<IReadOnlyList<StoreKey>> ListAsync(StoreRecordKind kind, string? dataflowId, CancellationToken cancellationToken);
 }

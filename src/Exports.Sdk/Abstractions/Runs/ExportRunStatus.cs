@@ -1,6 +1,7 @@
 namespace Exports.Sdk;
 
 /// <summary>The state of a run or of one audience in it.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ExportRunStatus>))]
 public enum ExportRunStatus
 {
     /// <summary>Accepted, not started.</summary>

@@ -10,4 +10,7 @@ public sealed record AudienceInfo(string Id, string Name)
 
     /// <summary>When the audience was last evaluated, if the source knows.</summary>
     public DateTimeOffset? LastEvaluatedAt { get; init; }
+
+    /// <summary>How many profiles it has, when the source knows.</summary>
+    public long? Size { get; init; }
 }

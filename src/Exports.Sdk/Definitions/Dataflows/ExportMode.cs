@@ -1,6 +1,7 @@
 namespace Exports.Sdk;
 
 /// <summary>How an activated audience is exported on its schedule.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ExportMode>))]
 public enum ExportMode
 {
     /// <summary>Every run writes all current members. Frequencies: Once, Daily, Weekly, Monthly.</summary>

@@ -1,6 +1,7 @@
 namespace Exports.Sdk;
 
 /// <summary>How often a scheduled export runs.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ScheduleFrequency>))]
 public enum ScheduleFrequency
 {
     /// <summary>Once, at the start date and time (full exports only).</summary>

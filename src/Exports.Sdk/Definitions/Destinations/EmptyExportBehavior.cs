@@ -1,6 +1,7 @@
 namespace Exports.Sdk;
 
 /// <summary>What an export writes for an audience (or dataset) with no rows.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<EmptyExportBehavior>))]
 public enum EmptyExportBehavior
 {
     /// <summary>A file with only the header (the default), so partners can tell "nobody qualified" from "no export".</summary>

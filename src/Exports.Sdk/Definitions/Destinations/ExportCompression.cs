@@ -1,6 +1,7 @@
 namespace Exports.Sdk;
 
 /// <summary>Compression applied around a text format's output.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ExportCompression>))]
 public enum ExportCompression
 {
     /// <summary>No compression.</summary>

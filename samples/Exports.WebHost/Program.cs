@@ -1,0 +1,43 @@
+using Exports.Sdk;
+using Exports.Sdk.Testing;
+using Exports.WebHost.Authentication;
+using Exports.WebHost.Seeding;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+// dotnet run --project samples/Exports.WebHost   (listens on http://127.0.0.1:5080, see appsettings.json)
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddExports()
+    .BindConfiguration(builder.Configuration.GetSection(ExportsOptions.SectionName))
+    .AddAudienceSource("demo", new SyntheticAudienceSource()
+        .AddAudience("demo-audience", "Demo audience", builder.Configuration.GetValue("Demo:AudienceSize", 200_000))
+        .AddAudience("newsletter", "Newsletter subscribers", 50_000)
+        .AddAudience("churn-risk", "Churn risk", 5_000))
+    .AddHttpApi();
+
+if (builder.Environment.IsDevelopment())
+{
+    // Trials and tests only: X-Demo-User / X-Demo-Role headers. A real host adds JWT bearer or cookies here.
+    builder.Services.AddAuthentication(DemoUserHandler.SchemeName)
+        .AddScheme<AuthenticationSchemeOptions, DemoUserHandler>(DemoUserHandler.SchemeName, null);
+}
+
+builder.Services.AddAuthorization();
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks().AddExports();
+builder.Services.AddHostedService<DemoDataflowSeeder>();
+
+var app = builder.Build();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapExportsApi("/exports/api");
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ExportsHealthChecksBuilderExtensions.LiveTag) });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ExportsHealthChecksBuilderExtensions.ReadyTag) });
+
+app.Run();
+
+/// <summary>The web sample's entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

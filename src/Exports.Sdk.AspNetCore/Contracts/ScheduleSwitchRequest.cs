@@ -1,0 +1,5 @@
+namespace Exports.Sdk.AspNetCore;
+
+/// <summary>The body of <c>POST dataflows/{id}/schedule</c>: switch the dataflow's schedule on or off.</summary>
+/// <param name="Enabled">On or off.</param>
+public sealed record ScheduleSwitchRequest(bool Enabled);

@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Exports.Sdk.AspNetCore;
+
+/// <summary>
+/// Runs: "Export file now", run one, run all (each answers 202 at once with where to follow the run), a dataflow's
+/// runs with their metrics, one run with its progress, and cancellation from any host.
+/// </summary>
+internal static class RunEndpoints
+{
+    public static void Map(RouteGroupBuilder group)
+    {
+        group.MapPost(ExportsApiRoutes.ExportNow, ExportNowAsync)
+            .WithSummary("Exports chosen audiences of a dataflow now (at most 80); answers at once with the run to follow.")
+            .Accepts<ExportNowRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost(ExportsApiRoutes.RunDataflow, RunAsync)
+            .WithSummary("Runs every audience of a dataflow now, even when its schedule is off.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost(ExportsApiRoutes.RunAll, RunAllAsync)
+            .WithSummary("Runs every dataflow whose schedule is on and that the caller may run; says which were skipped and why.");
+        group.MapGet(ExportsApiRoutes.DataflowRuns, ListAsync)
+            .WithSummary("A dataflow's runs, newest first, with metrics; filter by status, page with skip and take.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet(ExportsApiRoutes.Run, GetAsync)
+            .WithName(ExportsApiRoutes.GetRunName)
+            .WithSummary("One run: status, metrics (rows read, exported, skipped by reason, files, bytes, duration), errors, progress while it runs.");
+        group.MapPost(ExportsApiRoutes.CancelRun, CancelAsync)
+            .WithSummary("Cancels a queued or running run, on whichever host runs it; nothing is left at the destination.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<Results<Accepted<ExportRunRecord>, ProblemHttpResult>> ExportNowAsync(string id, HttpContext http, ClaimsPrincipal user, IExportManager manager, CancellationToken cancellationToken)
+    {
+        var request = await JsonBody.ReadAsync<ExportNowRequest>(http, $"export now of dataflow '{id}'").ConfigureAwait(false);
+        if (request.AudienceIds is not { Count: > 0 } audiences)
+        {
+            return ExportProblems.BadRequest($"Export now on dataflow '{id}' needs 'audienceIds': at least one audience.");
+        }
+
+        if (audiences.Count > ExportLimits.MaxAudiencesPerExportNow)
+        {
+            return ExportProblems.BadRequest($"Export now on dataflow '{id}' names {audiences.Count} audiences; at most {ExportLimits.MaxAudiencesPerExportNow} per request.");
+        }
+
+        ExportRunRecord run;
+        try
+        {
+            run = await manager.StartExportNowAsync(user, id, audiences, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ExportValidationException ex) when (ex is not ExportNotFoundException)
+        {
+            // Well formed, but not possible: an audience not in the dataflow or outside its schedule window.
+            return ExportProblems.Unprocessable(ex);
+        }
+
+        return TypedResults.Accepted(RunLocation(http, run.RunId), run);
+    }
+
+    private static async Task<Accepted<ExportRunRecord>> RunAsync(string id, HttpContext http, ClaimsPrincipal user, IExportManager manager, CancellationToken cancellationToken)
+    {
+        var run = await manager.StartRunAsync(user, id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Accepted(RunLocation(http, run.RunId), run);
+    }
+
+    private static async Task<Accepted<RunAllResult>> RunAllAsync(ClaimsPrincipal user, IExportManager manager, CancellationToken cancellationToken) =>
+        TypedResults.Accepted((string?)null, await manager.StartRunAllAsync(user, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<Results<Ok<ExportPage<ExportRunRecord>>, ProblemHttpResult>> ListAsync(
+        string id, ExportRunStatus? status, int? skip, int? take, ClaimsPrincipal user, IExportManager manager, IOptions<ExportsHttpApiOptions> options, CancellationToken cancellationToken)
+    {
+        if (Paging.Check(skip, take, options.Value) is { } problem)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(await manager.SearchRunsAsync(user, id, new RunQuery { Status = status, Skip = skip ?? 0, Take = take ?? 50 }, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<Results<Ok<ExportRunRecord>, ProblemHttpResult>> GetAsync(string runId, ClaimsPrincipal user, IExportManager manager, CancellationToken cancellationToken) =>
+        await manager.GetRunAsync(user, runId, cancellationToken).ConfigureAwait(false) is { } run
+            ? TypedResults.Ok(run)
+            : ExportProblems.NotFound($"There is no run '{runId}'.");
+
+    private static async Task<Results<Accepted<ExportRunRecord>, ProblemHttpResult>> CancelAsync(string runId, HttpContext http, ClaimsPrincipal user, IExportManager manager, CancellationToken cancellationToken) =>
+        await manager.CancelRunAsync(user, runId, cancellationToken).ConfigureAwait(false) is { } run
+            ? TypedResults.Accepted(RunLocation(http, runId), run)
+            : ExportProblems.NotFound($"There is no run '{runId}'.");
+
+    private static string RunLocation(HttpContext http, string runId) =>
+        http.RequestServices.GetRequiredService<LinkGenerator>().GetPathByName(http, ExportsApiRoutes.GetRunName, new { runId })
+            ?? throw new InvalidOperationException("The exports API's run route is not mapped.");
+}

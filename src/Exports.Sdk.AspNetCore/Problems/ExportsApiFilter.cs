@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Exports.Sdk.AspNetCore;
+
+/// <summary>
+/// Runs around every endpoint of the API: refuses anonymous callers (401) and, in read-only mode, changes (403); turns
+/// the SDK's exceptions into ProblemDetails, so a refused request has changed nothing and says why.
+/// </summary>
+internal sealed class ExportsApiFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (http.User.Identity?.IsAuthenticated != true)
+        {
+            return ExportProblems.Unauthorized();
+        }
+
+        if (!HttpMethods.IsGet(http.Request.Method) && http.RequestServices.GetRequiredService<IOptions<ExportsHttpApiOptions>>().Value.IsReadOnly)
+        {
+            return ExportProblems.ReadOnly();
+        }
+
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ExportProblems.For(ex) is { } problem)
+        {
+            return problem;
+        }
+    }
+}

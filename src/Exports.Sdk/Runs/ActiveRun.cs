@@ -1,0 +1,179 @@
+using Microsoft.Extensions.Logging;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// A run claimed by this host and not yet recorded as ended: its current record, its progress over all entries, its
+/// cancellation, and the heartbeat that saves progress and renews the claim every few seconds (never per row) and
+/// picks up a cancellation asked for on another host.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Token sources without timers hold nothing to dispose, and waiters may still cancel after the run ended.")]
+internal sealed class ActiveRun : IProgress<ExportProgress>
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ExportProgress> _entries = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _stopHeartbeat = new();
+    private readonly TaskCompletionSource<ExportRunRecord> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<IProgress<ExportProgress>> _listeners = [];
+    private ExportRunRecord _record;
+    private string? _lastSource;
+    private string? _cancelReason;
+    private Task _heartbeat = Task.CompletedTask;
+
+    public ActiveRun(ExportRunRecord record) => _record = record;
+
+    public string RunId => _record.RunId;
+
+    public ExportRunRecord Record
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _record;
+            }
+        }
+    }
+
+    /// <summary>Cancelled by <see cref="Cancel"/>: a request by id, the host stopping, or the claim lost.</summary>
+    public CancellationToken Cancellation => _cancel.Token;
+
+    /// <summary>Why the run was cancelled, when it was.</summary>
+    public string? CancelReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cancelReason;
+            }
+        }
+    }
+
+    /// <summary>The final record, once saved.</summary>
+    public Task<ExportRunRecord> Ended => _ended.Task;
+
+    public void AddListener(IProgress<ExportProgress>? listener)
+    {
+        if (listener is not null)
+        {
+            lock (_gate)
+            {
+                _listeners.Add(listener);
+            }
+        }
+    }
+
+    public void Report(ExportProgress value)
+    {
+        IProgress<ExportProgress>[] listeners;
+        lock (_gate)
+        {
+            _entries[value.SourceId] = value;
+            _lastSource = value.SourceId;
+            listeners = [.. _listeners];
+        }
+
+        foreach (var listener in listeners)
+        {
+            listener.Report(value);
+        }
+    }
+
+    /// <summary>Cancels the run; the first reason given is the one recorded.</summary>
+    public void Cancel(string reason, string? requestedBy = null)
+    {
+        lock (_gate)
+        {
+            _cancelReason ??= reason;
+            if (requestedBy is not null && _record.CancelRequestedBy is null)
+            {
+                _record = _record with { CancelRequestedBy = requestedBy };
+            }
+        }
+
+        _cancel.Cancel();
+    }
+
+    public void Update(Func<ExportRunRecord, ExportRunRecord> change)
+    {
+        lock (_gate)
+        {
+            _record = change(_record);
+        }
+    }
+
+    /// <summary>The record with the progress so far.</summary>
+    public ExportRunRecord WithProgress(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var progress = new ExportRunProgress
+            {
+                RowsRead = _entries.Values.Sum(e => e.RowsRead),
+                RowsExported = _entries.Values.Sum(e => e.RowsWritten),
+                FilesCommitted = _entries.Values.Sum(e => e.FilesCommitted),
+                Bytes = _entries.Values.Sum(e => e.BytesWritten),
+                CurrentSourceId = _lastSource,
+                UpdatedAt = now,
+            };
+            return _record with { Progress = progress };
+        }
+    }
+
+    public void StartHeartbeat(IExportStore store, TimeSpan interval, TimeProvider time, ILogger logger) =>
+        _heartbeat = HeartbeatAsync(store, interval, time, logger);
+
+    /// <summary>Stops the heartbeat before the final record is written, so no progress save overwrites it.</summary>
+    public async Task StopHeartbeatAsync()
+    {
+        await _stopHeartbeat.CancelAsync().ConfigureAwait(false);
+        await _heartbeat.ConfigureAwait(false);
+    }
+
+    /// <summary>What ended the run early (a cancellation, a planning error), for callers that wait and rethrow it.</summary>
+    public Exception? Failure { get; private set; }
+
+    public void SetEnded(ExportRunRecord record, Exception? failure)
+    {
+        Failure = failure;
+        _ended.TrySetResult(record);
+    }
+
+    private async Task HeartbeatAsync(IExportStore store, TimeSpan interval, TimeProvider time, ILogger logger)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopHeartbeat.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    var stored = await store.SaveRunProgressAsync(WithProgress(time.GetUtcNow()), _stopHeartbeat.Token).ConfigureAwait(false);
+                    if (stored is null)
+                    {
+                        Cancel("The run lost its claim: another host recorded it as ended (this host had not renewed the claim in time).");
+                        return;
+                    }
+
+                    if (stored.CancelRequestedAt is not null)
+                    {
+                        Cancel(CancelRequested(stored.CancelRequestedBy), stored.CancelRequestedBy);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    ExportsLog.RunProgressSaveFailed(logger, ex, RunId);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopHeartbeat.IsCancellationRequested)
+        {
+            // Stopped: the run is ending.
+        }
+    }
+
+    /// <summary>The recorded reason of a cancellation asked for by id.</summary>
+    public static string CancelRequested(string? by) => $"The run was cancelled at the request of {by ?? "an anonymous caller"}.";
+}
