@@ -68,6 +68,16 @@ public sealed class AdoNetSourceTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ListAttributes_DescribesTheMembersQueryColumns_WithoutTheMembershipStatusOnes()
+    {
+        var source = new AdoNetSource("crm", Options(o => o.MembersSql = MembersSql));
+
+        var attributes = await source.ListAttributesAsync().ToListAsync();
+
+        attributes.Select(a => a.Name).Should().Equal("person.email", "person.name.firstName", "homeAddress.countryCode", "loyalty.points");
+    }
+
+    [Fact]
     public async Task AudienceExport_AttributeMissingFromQuery_FailsNamingDataflowColumnAndLeavesNothing()
     {
         var dataflow = Dataflow(["person.email", "person.phone"]);

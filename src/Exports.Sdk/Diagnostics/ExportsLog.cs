@@ -57,6 +57,10 @@ internal static partial class ExportsLog
         Message = "Checking the store for runs left by a stopped host failed")]
     public static partial void AbandonedRunsCheckFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 1013, EventName = "AbandonedWritesRemoved", Level = LogLevel.Information,
+        Message = "Removed {Count} temporary file(s) a stopped host left at destination {Destination}")]
+    public static partial void AbandonedWritesRemoved(ILogger logger, int count, string destination);
+
     [LoggerMessage(EventId = 1200, EventName = "SlotDue", Level = LogLevel.Debug,
         Message = "Dataflow {DataflowId}, audience {AudienceId}: occurrence {Slot:o} is due")]
     public static partial void SlotDue(ILogger logger, string dataflowId, string audienceId, DateTimeOffset slot);

@@ -21,16 +21,22 @@ internal sealed class ExportRunQueue : IHostedService, IAsyncDisposable
     private readonly ExportRunner _runner;
     private readonly ActiveRuns _active;
     private readonly IExportStore _store;
+    private readonly IDestinationCatalog _catalog;
+    private readonly IOptions<ExportsOptions> _options;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentDictionary<string, Task> _executing = new(StringComparer.Ordinal);
     private volatile bool _stopping;
 
-    public ExportRunQueue(ExportRunner runner, ActiveRuns active, IExportStore store, IOptions<ExportsOptions> options, ILogger<ExportRunQueue>? logger = null)
+    public ExportRunQueue(ExportRunner runner, ActiveRuns active, IExportStore store, IDestinationCatalog catalog, IOptions<ExportsOptions> options, TimeProvider time, ILogger<ExportRunQueue>? logger = null)
     {
         _runner = runner;
         _active = active;
         _store = store;
+        _catalog = catalog;
+        _options = options;
+        _time = time;
         _logger = logger ?? NullLogger<ExportRunQueue>.Instance;
         var slots = options.Value.Runs.MaxConcurrentRuns;
         _slots = new SemaphoreSlim(slots, slots);
@@ -78,6 +84,7 @@ internal sealed class ExportRunQueue : IHostedService, IAsyncDisposable
             if (failed.Count > 0)
             {
                 ExportsLog.AbandonedRunsFailed(_logger, failed.Count, string.Join(", ", failed.Select(r => r.RunId)));
+                await RemoveAbandonedWritesAsync(failed, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -98,6 +105,32 @@ internal sealed class ExportRunQueue : IHostedService, IAsyncDisposable
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _slots.Dispose();
+    }
+
+    /// <summary>Removes the temporary files the dead host's writers left at the destinations of its runs.</summary>
+    private async Task RemoveAbandonedWritesAsync(IReadOnlyList<ExportRunRecord> failed, CancellationToken cancellationToken)
+    {
+        var destinations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var run in failed.Where(r => r.Kind == ExportFlowKind.Dataflow))
+        {
+            var dataflow = _options.Value.Dataflows.GetValueOrDefault(run.DataflowId)
+                ?? (await _store.GetDataflowAsync(run.DataflowId, cancellationToken).ConfigureAwait(false))?.Definition;
+            if (dataflow is not null && _options.Value.Destinations.ContainsKey(dataflow.Destination))
+            {
+                destinations.Add(dataflow.Destination);
+            }
+        }
+
+        // A live writer writes continuously; one untouched for a whole lease belongs to no one.
+        var untouchedSince = _time.GetUtcNow() - ExportStoreCore.RunLease;
+        foreach (var name in destinations)
+        {
+            if (_catalog.GetDestination(name) is IAbandonedWriteCleanup cleanup)
+            {
+                var removed = await cleanup.RemoveAbandonedWritesAsync(untouchedSince, cancellationToken).ConfigureAwait(false);
+                ExportsLog.AbandonedWritesRemoved(_logger, removed, name);
+            }
+        }
     }
 
     private async Task ExecuteAsync(ActiveRun run, Func<CancellationToken, Task<ExportPlan>> plan)

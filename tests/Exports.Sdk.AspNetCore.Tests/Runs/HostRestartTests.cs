@@ -36,20 +36,29 @@ public sealed class HostRestartTests : IDisposable
         var dead = new ExportRunRecord
         {
             RunId = "left-by-a-dead-host",
-            DataflowId = "churn-risk",
+            DataflowId = "demo",
             Status = ExportRunStatus.Running,
-            AudienceIds = ["churn-risk"],
+            AudienceIds = ["demo-audience"],
             ScheduledTime = DateTimeOffset.UtcNow,
             CreatedAt = DateTimeOffset.UtcNow,
             StartedAt = DateTimeOffset.UtcNow,
             Host = $"{Environment.MachineName}/{int.MaxValue}",
         };
         await store.SaveRunAsync(dead);
+        // And the temp file its writer was filling, untouched since it died; a recent one may be a live writer's.
+        var output = Path.Combine(_root, "output");
+        Directory.CreateDirectory(output);
+        var abandoned = Path.Combine(output, ".exports-tmp-0123456789abcdef");
+        var recent = Path.Combine(output, ".exports-tmp-fedcba9876543210");
+        await File.WriteAllTextAsync(abandoned, "half a part");
+        await File.WriteAllTextAsync(recent, "being written");
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow.AddMinutes(-10));
 
         await using var host = new ExportsWebFactory(_root);
         var run = (await host.Admin().GetJsonAsync("runs/left-by-a-dead-host")).Body!;
         run["status"]!.GetValue<string>().Should().Be("Failed");
         run["errors"]![0]!.GetValue<string>().Should().Contain($"its host {Environment.MachineName}/{int.MaxValue} stopped before the run ended");
         run["endedAt"].Should().NotBeNull();
+        host.OutputFiles().Should().Equal(".exports-tmp-fedcba9876543210");
     }
 }

@@ -65,6 +65,7 @@ public sealed class StartedRunTests
         var id = (await host.Manager.CreateAsync(Callers.Admin, ManagementHost.Dataflow())).Definition.Id;
         var done = await host.Manager.ExportNowAsync(Callers.Admin, id, ["vip"]);
         done.Status.Should().Be(ExportRunStatus.Succeeded);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
         await host.Manager.ExportNowAsync(Callers.Admin, id, ["churn"]);
 
         var page = await host.Manager.SearchRunsAsync(Callers.Admin, id, new RunQuery { Status = ExportRunStatus.Succeeded, Skip = 1, Take = 1 });

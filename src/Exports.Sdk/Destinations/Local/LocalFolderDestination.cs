@@ -6,7 +6,7 @@ namespace Exports.Sdk;
 /// Writes into a local folder. A file is written as a hidden temp file beside its final name and renamed on commit,
 /// so readers never see a partial file; paths can never leave the root.
 /// </summary>
-public sealed class LocalFolderDestination : IDestination
+public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanup
 {
     internal const string TempPrefix = ".exports-tmp-";
 
@@ -28,6 +28,38 @@ public sealed class LocalFolderDestination : IDestination
 
     /// <summary>The full path of the root folder.</summary>
     public string RootPath => _root;
+
+    /// <summary>Deletes the hidden temp files under the root that were last written before <paramref name="untouchedSince"/>.</summary>
+    /// <param name="untouchedSince">Temp files written to after this instant are kept.</param>
+    /// <param name="cancellationToken">Cancels the cleanup.</param>
+    /// <returns>How many temp files were deleted.</returns>
+    public ValueTask<int> RemoveAbandonedWritesAsync(DateTimeOffset untouchedSince, CancellationToken cancellationToken = default)
+    {
+        var removed = 0;
+        if (!Directory.Exists(_root))
+        {
+            return ValueTask.FromResult(removed);
+        }
+
+        foreach (var file in Directory.EnumerateFiles(_root, TempPrefix + "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                if (File.GetLastWriteTimeUtc(file) < untouchedSince.UtcDateTime)
+                {
+                    File.Delete(file);
+                    removed++;
+                }
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile, or still open by a writer: left for the next cleanup.
+            }
+        }
+
+        return ValueTask.FromResult(removed);
+    }
 
     /// <inheritdoc />
     public ValueTask<IDestinationWriter> OpenWriteAsync(string path, CancellationToken cancellationToken = default)
