@@ -31,12 +31,15 @@ internal static class RunEndpoints
             .WithSummary("Runs every dataflow whose schedule is on and that the caller may run; says which were skipped and why.");
         group.MapGet(ExportsApiRoutes.DataflowRuns, ListAsync)
             .WithSummary("A dataflow's runs, newest first, with metrics; filter by status, page with skip and take.")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet(ExportsApiRoutes.Run, GetAsync)
             .WithName(ExportsApiRoutes.GetRunName)
-            .WithSummary("One run: status, metrics (rows read, exported, skipped by reason, files, bytes, duration), errors, progress while it runs.");
+            .WithSummary("One run: status, metrics (rows read, exported, skipped by reason, files, bytes, duration), errors, progress while it runs.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost(ExportsApiRoutes.CancelRun, CancelAsync)
             .WithSummary("Cancels a queued or running run, on whichever host runs it; nothing is left at the destination.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 

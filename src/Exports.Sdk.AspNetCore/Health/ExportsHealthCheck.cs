@@ -28,7 +28,7 @@ internal sealed class ExportsHealthCheck(IExportsHealth health, ExportsHealthChe
             case Aspect.Runs:
                 var runs = report.Runs!;
                 var summary = $"{runs.Running} run(s) running, {runs.Queued} queued on this host.";
-                return report.Status == ExportsHealthStatus.Degraded && runs.OldestQueuedSince is { } since
+                return runs.IsStuck && runs.OldestQueuedSince is { } since
                     ? HealthCheckResult.Degraded($"{summary} The oldest has waited since {since:u}: the run queue looks stuck.")
                     : HealthCheckResult.Healthy(summary);
             default:

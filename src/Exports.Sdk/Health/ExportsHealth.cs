@@ -30,8 +30,9 @@ internal sealed class ExportsHealth(IDestinationCatalog catalog, IServiceProvide
 
         var records = activeRuns.Records;
         var queued = records.Where(r => r.Status == ExportRunStatus.Queued).ToList();
-        var runs = new RunQueueHealth(records.Count - queued.Count, queued.Count, queued.Count == 0 ? null : queued.Min(r => r.CreatedAt));
-        if (runs.OldestQueuedSince is { } since && now - since > StuckAfter && status == ExportsHealthStatus.Healthy)
+        DateTimeOffset? oldest = queued.Count == 0 ? null : queued.Min(r => r.CreatedAt);
+        var runs = new RunQueueHealth(records.Count - queued.Count, queued.Count, oldest) { IsStuck = oldest is { } since && now - since > StuckAfter };
+        if (runs.IsStuck && status == ExportsHealthStatus.Healthy)
         {
             status = ExportsHealthStatus.Degraded;
         }

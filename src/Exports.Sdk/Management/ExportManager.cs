@@ -181,13 +181,8 @@ internal sealed class ExportManager(
     public async Task<IReadOnlyList<ExportRunRecord>> RunAllAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default)
     {
         var (started, _) = await StartRunAllCoreAsync(caller, cancellationToken).ConfigureAwait(false);
-        var runs = new List<ExportRunRecord>();
-        foreach (var run in started)
-        {
-            runs.Add(await ExportRunQueue.WaitAsync(run, cancellationToken).ConfigureAwait(false));
-        }
-
-        return runs;
+        // The caller's token cancels every run started, and every one is waited for before a failure is rethrown.
+        return await Task.WhenAll(started.Select(run => ExportRunQueue.WaitAsync(run, cancellationToken))).ConfigureAwait(false);
     }
 
     public async Task<RunAllResult> StartRunAllAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default)
@@ -232,6 +227,12 @@ internal sealed class ExportManager(
             }
 
             total++;
+        }
+
+        if (dataflow is null && total == 0 && query.Status is null)
+        {
+            // Runs outlive a deleted dataflow; an id with neither is unknown.
+            throw new ExportNotFoundException($"There is no dataflow '{id}'.");
         }
 
         return new ExportPage<ExportRunRecord>(page, total);

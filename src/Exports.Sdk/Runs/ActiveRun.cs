@@ -129,8 +129,18 @@ internal sealed class ActiveRun : IProgress<ExportProgress>
     public async Task StopHeartbeatAsync()
     {
         await _stopHeartbeat.CancelAsync().ConfigureAwait(false);
-        await _heartbeat.ConfigureAwait(false);
+        try
+        {
+            await _heartbeat.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while a save was under way.
+        }
     }
+
+    /// <summary>Whether another host took the run over (or recorded it as ended): its final record is not this host's to write.</summary>
+    public bool ClaimLost { get; private set; }
 
     /// <summary>What ended the run early (a cancellation, a planning error), for callers that wait and rethrow it.</summary>
     public Exception? Failure { get; private set; }
@@ -153,6 +163,8 @@ internal sealed class ActiveRun : IProgress<ExportProgress>
                     var stored = await store.SaveRunProgressAsync(WithProgress(time.GetUtcNow()), _stopHeartbeat.Token).ConfigureAwait(false);
                     if (stored is null)
                     {
+                        // Not this host's record any more: stop, and write nothing over whoever holds it now.
+                        ClaimLost = true;
                         Cancel("The run lost its claim: another host recorded it as ended (this host had not renewed the claim in time).");
                         return;
                     }
@@ -162,8 +174,9 @@ internal sealed class ActiveRun : IProgress<ExportProgress>
                         Cancel(CancelRequested(stored.CancelRequestedBy), stored.CancelRequestedBy);
                     }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!_stopHeartbeat.IsCancellationRequested)
                 {
+                    // A store timeout too: the claim must keep being renewed, so the heartbeat goes on.
                     ExportsLog.RunProgressSaveFailed(logger, ex, RunId);
                 }
             }

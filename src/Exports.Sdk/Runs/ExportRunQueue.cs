@@ -51,13 +51,14 @@ internal sealed class ExportRunQueue : IHostedService, IAsyncDisposable
             run.Cancel(HostStopping);
         }
 
-        var task = Task.Run(() => ExecuteAsync(run, plan));
-        _executing[run.RunId] = task;
-        if (task.IsCompleted)
+        // Listed before it starts, so its removal always comes after and StopAsync always waits for it.
+        var listed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _executing[run.RunId] = Task.Run(async () =>
         {
-            // It ended before it was listed: its own removal came first.
-            _executing.TryRemove(new KeyValuePair<string, Task>(run.RunId, task));
-        }
+            await listed.Task.ConfigureAwait(false);
+            await ExecuteAsync(run, plan).ConfigureAwait(false);
+        });
+        listed.SetResult();
     }
 
     /// <summary>Waits for a run started here and returns its final record, rethrowing what ended it early (as a direct run would).</summary>
@@ -97,8 +98,12 @@ internal sealed class ExportRunQueue : IHostedService, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        _active.CancelAll(HostStopping);
-        await Task.WhenAll(_executing.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Runs claimed while stopping are cancelled as they are listed; wait until every one has recorded its end.
+        while (!_executing.IsEmpty)
+        {
+            _active.CancelAll(HostStopping);
+            await Task.WhenAll(_executing.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()

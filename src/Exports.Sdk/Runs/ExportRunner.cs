@@ -99,7 +99,9 @@ internal sealed class ExportRunner(
             throw new ExportRunInProgressException(record.DataflowId, claim.Conflicts);
         }
 
-        var run = new ActiveRun(record);
+        // The store chose the host name the claim is held under; the heartbeat and the final record must carry it.
+        var claimed = await store.GetRunAsync(record.DataflowId, record.RunId, cancellationToken).ConfigureAwait(false);
+        var run = new ActiveRun(record with { Host = claimed?.Host ?? record.Host });
         active.Add(run);
         run.StartHeartbeat(store, options.Value.Runs.ProgressInterval, timeProvider, _logger);
         return run;
@@ -151,11 +153,19 @@ internal sealed class ExportRunner(
             try
             {
                 // Recorded even when the caller gave up: the claim must be released.
-                await store.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
+                if (!run.ClaimLost)
+                {
+                    await store.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
                 ExportsLog.RunRecordFailed(_logger, ex, record.RunId, record.DataflowId);
+            }
+            finally
+            {
+                // Unrecorded or lost, it is not running here any more: a later claim may record it as interrupted.
+                ProcessRunClaims.Remove(record);
             }
 
             active.Remove(run);

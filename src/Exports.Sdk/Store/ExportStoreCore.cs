@@ -152,7 +152,7 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
         await using (locked.ConfigureAwait(false))
         {
             var stored = await ReadRunAsync(new StoreKey(StoreRecordKind.Run, run.DataflowId, run.RunId), cancellationToken).ConfigureAwait(false);
-            if (stored is not { IsActive: true } || (run.Host is not null && stored.Host != run.Host))
+            if (stored is not { IsActive: true } || stored.Host != (run.Host ?? CurrentHost))
             {
                 // Finished, or taken over after this host lost its lease: not this host's to write any more.
                 return null;

@@ -124,6 +124,9 @@ public sealed class RunEndpointTests : IAsyncLifetime
         (await _admin.GetJsonAsync("runs/nope")).Status.Should().Be(HttpStatusCode.NotFound);
         (await _admin.PostJsonAsync("runs/nope/cancel")).Status.Should().Be(HttpStatusCode.NotFound);
         (await _admin.PostJsonAsync("dataflows/nope/run")).Status.Should().Be(HttpStatusCode.NotFound);
+        var runsOfNothing = await _admin.GetJsonAsync("dataflows/nope/runs");
+        runsOfNothing.Status.Should().Be(HttpStatusCode.NotFound);
+        runsOfNothing.Body!["detail"]!.GetValue<string>().Should().Be("There is no dataflow 'nope'.");
     }
 
     [Fact]
