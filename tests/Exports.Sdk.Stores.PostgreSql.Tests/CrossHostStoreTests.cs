@@ -108,13 +108,14 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
     [Fact]
     public async Task FailAbandonedRunsAsync_RecordsRunsOfADeadHostFailed_OnceTheirLeaseExpired()
     {
-        var h1 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-1", RunLeaseDuration = TimeSpan.FromSeconds(1) }, ownsDataSource: true);
-        await using var h2 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-2", RunLeaseDuration = TimeSpan.FromSeconds(1) }, ownsDataSource: true);
+        // Leases long enough that a loaded machine renews them in time; the wait below outlasts one.
+        var h1 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-1", RunLeaseDuration = TimeSpan.FromSeconds(4) }, ownsDataSource: true);
+        await using var h2 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-2", RunLeaseDuration = TimeSpan.FromSeconds(4) }, ownsDataSource: true);
         (await h1.TryStartRunAsync(Run("r1"))).Started.Should().BeTrue();
         (await h2.FailAbandonedRunsAsync()).Should().BeEmpty("host-1 renews its lease");
 
         await h1.DisposeAsync(); // the host "dies"
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Task.Delay(TimeSpan.FromSeconds(5));
 
         var failed = await h2.FailAbandonedRunsAsync();
         failed.Should().ContainSingle().Which.RunId.Should().Be("r1");
