@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Exports.Sdk.AspNetCore;
@@ -75,7 +74,7 @@ internal static class DataflowEndpoints
         }
 
         ETagHeader.Set(http, created.ETag);
-        return TypedResults.Created(DataflowLocation(http, created.Definition.Id), created.Definition);
+        return TypedResults.Created(ApiLinks.Dataflow(http, created.Definition.Id), created.Definition);
     }
 
     private static async Task<Results<Ok<DataflowDefinition>, ProblemHttpResult>> GetAsync(string id, HttpContext http, ClaimsPrincipal user, IExportManager manager, CancellationToken cancellationToken)
@@ -150,11 +149,7 @@ internal static class DataflowEndpoints
             return ExportProblems.IfMatchRequired($"dataflow '{id}'");
         }
 
-        if (await manager.GetAsync(user, id, cancellationToken).ConfigureAwait(false) is null)
-        {
-            return ExportProblems.NotFound($"There is no dataflow '{id}'.");
-        }
-
+        // An unknown id is ExportNotFoundException from the manager: 404.
         await manager.DeleteAsync(user, id, etag, cancellationToken).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
@@ -164,23 +159,15 @@ internal static class DataflowEndpoints
         var request = await JsonBody.ReadAsync<DuplicateRequest>(http, $"the duplicate of dataflow '{id}'", optional: true).ConfigureAwait(false);
         var copy = await manager.DuplicateAsync(user, id, request?.Name, cancellationToken).ConfigureAwait(false);
         ETagHeader.Set(http, copy.ETag);
-        return TypedResults.Created(DataflowLocation(http, copy.Definition.Id), copy.Definition);
+        return TypedResults.Created(ApiLinks.Dataflow(http, copy.Definition.Id), copy.Definition);
     }
 
     private static async Task<Results<Ok<DataflowDefinition>, ProblemHttpResult>> UpdateAsync(
         HttpContext http, ClaimsPrincipal user, IExportManager manager, DataflowDefinition dataflow, string etag, CancellationToken cancellationToken)
     {
-        if (await manager.GetAsync(user, dataflow.Id, cancellationToken).ConfigureAwait(false) is null)
-        {
-            return ExportProblems.NotFound($"There is no dataflow '{dataflow.Id}'.");
-        }
-
+        // An unknown id is ExportNotFoundException from the manager: 404.
         var updated = await manager.UpdateAsync(user, dataflow, etag, cancellationToken).ConfigureAwait(false);
         ETagHeader.Set(http, updated.ETag);
         return TypedResults.Ok(updated.Definition);
     }
-
-    internal static string DataflowLocation(HttpContext http, string id) =>
-        http.RequestServices.GetRequiredService<LinkGenerator>().GetPathByName(http, ExportsApiRoutes.GetDataflowName, new { id })
-            ?? throw new InvalidOperationException("The exports API's dataflow route is not mapped.");
 }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Exports.Sdk.AspNetCore;
@@ -67,13 +66,13 @@ internal static class RunEndpoints
             return ExportProblems.Unprocessable(ex);
         }
 
-        return TypedResults.Accepted(RunLocation(http, run.RunId), run);
+        return TypedResults.Accepted(ApiLinks.Run(http, run.RunId), run);
     }
 
     private static async Task<Accepted<ExportRunRecord>> RunAsync(string id, HttpContext http, ClaimsPrincipal user, IExportManager manager, CancellationToken cancellationToken)
     {
         var run = await manager.StartRunAsync(user, id, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Accepted(RunLocation(http, run.RunId), run);
+        return TypedResults.Accepted(ApiLinks.Run(http, run.RunId), run);
     }
 
     private static async Task<Accepted<RunAllResult>> RunAllAsync(ClaimsPrincipal user, IExportManager manager, CancellationToken cancellationToken) =>
@@ -97,10 +96,6 @@ internal static class RunEndpoints
 
     private static async Task<Results<Accepted<ExportRunRecord>, ProblemHttpResult>> CancelAsync(string runId, HttpContext http, ClaimsPrincipal user, IExportManager manager, CancellationToken cancellationToken) =>
         await manager.CancelRunAsync(user, runId, cancellationToken).ConfigureAwait(false) is { } run
-            ? TypedResults.Accepted(RunLocation(http, runId), run)
+            ? TypedResults.Accepted(ApiLinks.Run(http, runId), run)
             : ExportProblems.NotFound($"There is no run '{runId}'.");
-
-    private static string RunLocation(HttpContext http, string runId) =>
-        http.RequestServices.GetRequiredService<LinkGenerator>().GetPathByName(http, ExportsApiRoutes.GetRunName, new { runId })
-            ?? throw new InvalidOperationException("The exports API's run route is not mapped.");
 }
