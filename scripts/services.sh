@@ -189,6 +189,16 @@ install_pg() {
     >"$LOGS/apt-pg-install.log" 2>&1 || { tail -20 "$LOGS/apt-pg-install.log" >&2; return 1; }
 }
 
+install_chromium() {
+  # The dashboard's browser tests drive Debian's Chromium with Playwright (no browser download).
+  if [ -x /usr/bin/chromium ]; then
+    return 0
+  fi
+  log "installing chromium (apt)"
+  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; } \
+    >"$LOGS/apt-chromium-install.log" 2>&1 || { tail -20 "$LOGS/apt-chromium-install.log" >&2; return 1; }
+}
+
 start_pg() {
   # The server refuses to run as root: the folder, the data and the log belong to the postgres user.
   mkdir -p "$PG"
@@ -263,7 +273,7 @@ start() {
   mkdir -p "$DIR" "$RUN" "$LOGS"
   # npm and apt are independent: install them side by side.
   install_npm & local npm_pid=$!
-  { install_sshd && install_pg; } || { wait $npm_pid || true; return 1; }
+  { install_sshd && install_pg && install_chromium; } || { wait $npm_pid || true; return 1; }
   wait $npm_pid || { log "npm install failed; see $LOGS/npm-install.log"; return 1; }
   write_fauxqs_launcher
   setup_sftp

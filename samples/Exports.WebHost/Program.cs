@@ -5,7 +5,7 @@ using Exports.WebHost.Seeding;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
-// dotnet run --project samples/Exports.WebHost   (listens on http://127.0.0.1:5080, see appsettings.json)
+// dotnet run --project samples/Exports.WebHost   (http://127.0.0.1:5080/sign-in, then the dashboard at /exports)
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddExports()
@@ -14,11 +14,12 @@ builder.Services.AddExports()
         .AddAudience("demo-audience", "Demo audience", builder.Configuration.GetValue("Demo:AudienceSize", 200_000))
         .AddAudience("newsletter", "Newsletter subscribers", 50_000)
         .AddAudience("churn-risk", "Churn risk", 5_000))
-    .AddHttpApi();
+    .AddHttpApi()
+    .AddDashboard();
 
 if (builder.Environment.IsDevelopment())
 {
-    // Trials and tests only: X-Demo-User / X-Demo-Role headers. A real host adds JWT bearer or cookies here.
+    // Trials and tests only: X-Demo-User / X-Demo-Role headers, or the /sign-in form's cookie. A real host adds JWT bearer or cookies here.
     builder.Services.AddAuthentication(DemoUserHandler.SchemeName)
         .AddScheme<AuthenticationSchemeOptions, DemoUserHandler>(DemoUserHandler.SchemeName, null);
 }
@@ -31,11 +32,17 @@ builder.Services.AddHostedService<DemoDataflowSeeder>();
 var app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAntiforgery();
 
 app.MapOpenApi();
 app.MapExportsApi("/exports/api");
+app.MapExportsDashboard("/exports");
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ExportsHealthChecksBuilderExtensions.LiveTag) });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ExportsHealthChecksBuilderExtensions.ReadyTag) });
+if (app.Environment.IsDevelopment())
+{
+    DemoSignIn.Map(app);
+}
 
 app.Run();
 

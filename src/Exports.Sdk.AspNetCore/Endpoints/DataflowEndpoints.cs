@@ -13,7 +13,7 @@ internal static class DataflowEndpoints
 {
     private const string JsonPatchContentType = "application/json-patch+json";
 
-    public static void Map(RouteGroupBuilder group)
+    public static void Map(RouteGroupBuilder group, bool named)
     {
         group.MapGet(ExportsApiRoutes.Dataflows, ListAsync)
             .WithSummary("Lists and searches dataflows (name, destination name or type), each with the caller's permission and its last run.")
@@ -24,7 +24,7 @@ internal static class DataflowEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet(ExportsApiRoutes.Dataflow, GetAsync)
-            .WithName(ExportsApiRoutes.GetDataflowName)
+            .WithNameIf(named, ExportsApiRoutes.GetDataflowName)
             .WithSummary("Returns one dataflow, with its ETag.");
         group.MapPut(ExportsApiRoutes.Dataflow, ReplaceAsync)
             .WithSummary("Replaces a dataflow; needs If-Match.")

@@ -13,7 +13,7 @@ namespace Exports.Sdk.AspNetCore;
 /// </summary>
 internal static class RunEndpoints
 {
-    public static void Map(RouteGroupBuilder group)
+    public static void Map(RouteGroupBuilder group, bool named)
     {
         group.MapPost(ExportsApiRoutes.ExportNow, ExportNowAsync)
             .WithSummary("Exports chosen audiences of a dataflow now (at most 80); answers at once with the run to follow.")
@@ -33,7 +33,7 @@ internal static class RunEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet(ExportsApiRoutes.Run, GetAsync)
-            .WithName(ExportsApiRoutes.GetRunName)
+            .WithNameIf(named, ExportsApiRoutes.GetRunName)
             .WithSummary("One run: status, metrics (rows read, exported, skipped by reason, files, bytes, duration), errors, progress while it runs.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost(ExportsApiRoutes.CancelRun, CancelAsync)

@@ -1,17 +1,18 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Exports.Sdk.AspNetCore;
 
-/// <summary><c>Location</c> paths to a dataflow or a run, under whatever prefix the host mapped the API at.</summary>
+/// <summary><c>Location</c> paths to a dataflow or a run, under whichever copy of the API answered the request.</summary>
 internal static class ApiLinks
 {
-    public static string Dataflow(HttpContext http, string id) => PathTo(http, ExportsApiRoutes.GetDataflowName, new { id });
+    public static string Dataflow(HttpContext http, string id) => PathTo(http, $"dataflows/{Uri.EscapeDataString(id)}");
 
-    public static string Run(HttpContext http, string runId) => PathTo(http, ExportsApiRoutes.GetRunName, new { runId });
+    public static string Run(HttpContext http, string runId) => PathTo(http, $"runs/{Uri.EscapeDataString(runId)}");
 
-    private static string PathTo(HttpContext http, string endpointName, object values) =>
-        http.RequestServices.GetRequiredService<LinkGenerator>().GetPathByName(http, endpointName, values)
-            ?? throw new InvalidOperationException($"The exports API's endpoint '{endpointName}' is not mapped.");
+    private static string PathTo(HttpContext http, string relative)
+    {
+        var group = http.GetEndpoint()?.Metadata.GetMetadata<ExportsApiGroup>()
+            ?? throw new InvalidOperationException("The request was not answered by the exports API.");
+        return $"{http.Request.PathBase}{group.Prefix.TrimEnd('/')}/{relative}";
+    }
 }

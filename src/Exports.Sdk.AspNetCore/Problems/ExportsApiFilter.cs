@@ -10,6 +10,9 @@ namespace Exports.Sdk.AspNetCore;
 /// </summary>
 internal sealed class ExportsApiFilter : IEndpointFilter
 {
+    /// <summary>Set in <c>HttpContext.Items</c> by a layer above (the dashboard in read-only mode): refuse changes.</summary>
+    public const string ReadOnlyItem = "Exports.ReadOnly";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -18,7 +21,8 @@ internal sealed class ExportsApiFilter : IEndpointFilter
             return ExportProblems.Unauthorized();
         }
 
-        if (!HttpMethods.IsGet(http.Request.Method) && http.RequestServices.GetRequiredService<IOptions<ExportsHttpApiOptions>>().Value.IsReadOnly)
+        if (!HttpMethods.IsGet(http.Request.Method) && !IsPreview(http)
+            && (http.RequestServices.GetRequiredService<IOptions<ExportsHttpApiOptions>>().Value.IsReadOnly || http.Items.ContainsKey(ReadOnlyItem)))
         {
             return ExportProblems.ReadOnly();
         }
@@ -32,4 +36,8 @@ internal sealed class ExportsApiFilter : IEndpointFilter
             return problem;
         }
     }
+
+    // The file-name preview is a POST that changes nothing.
+    private static bool IsPreview(HttpContext http) =>
+        http.Request.Path.Value?.EndsWith("/" + ExportsApiRoutes.FileNamePreview, StringComparison.Ordinal) == true;
 }

@@ -26,17 +26,33 @@ public static class ExportsApiEndpointRouteBuilderExtensions
             throw new InvalidOperationException("MapExportsApi needs services.AddExports().AddHttpApi() first.");
         }
 
+        return Map(endpoints, prefix, named: true);
+    }
+
+    /// <summary>
+    /// Maps the API's endpoints into a new group. The dashboard maps a second copy under its own prefix, unnamed (endpoint
+    /// names are unique per host) and with its own filters.
+    /// </summary>
+    /// <param name="endpoints">Where to map (the host, or the dashboard's group).</param>
+    /// <param name="prefix">The group's prefix, relative to <paramref name="endpoints"/>.</param>
+    /// <param name="named">Whether to name the endpoints links are made from (only one copy per host may).</param>
+    /// <param name="linkPrefix">The full path prefix for <c>Location</c> links; default <paramref name="prefix"/>.</param>
+    internal static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix, bool named, string? linkPrefix = null)
+    {
         var group = endpoints.MapGroup(prefix);
         group.WithTags(ExportsApiRoutes.Tag)
+            .WithMetadata(new ExportsApiGroup(linkPrefix ?? prefix))
             .AddEndpointFilter<ExportsApiFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
+        CallerEndpoints.Map(group);
         DestinationEndpoints.Map(group);
+        FileNameEndpoints.Map(group);
         SourceEndpoints.Map(group);
-        DataflowEndpoints.Map(group);
+        DataflowEndpoints.Map(group, named);
         ScheduleEndpoints.Map(group);
-        RunEndpoints.Map(group);
+        RunEndpoints.Map(group, named);
         return group;
     }
 }

@@ -23,6 +23,8 @@ internal static class ExportsApiRoutes
     public const string DataflowRuns = "dataflows/{id}/runs";
     public const string Run = "runs/{runId}";
     public const string CancelRun = "runs/{runId}/cancel";
+    public const string Caller = "me";
+    public const string FileNamePreview = "file-names/preview";
 
     /// <summary>Endpoint names, for <c>Location</c> headers.</summary>
     public const string GetDataflowName = "Exports.GetDataflow";

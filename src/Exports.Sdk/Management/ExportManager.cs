@@ -358,11 +358,47 @@ internal sealed class ExportManager(
             if (await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, destination, cancellationToken).ConfigureAwait(false))
             {
                 visible.Add(new DestinationSummary(destination.Name, destination.Type, providers.GetValueOrDefault(destination.Type, destination.Type),
-                    destination.FolderPath, destination.Output.Format.Name, destination.Output.Format.Compression));
+                    destination.FolderPath, destination.Output.Format.Name, destination.Output.Format.Compression)
+                {
+                    CanActivate = await policy.IsAllowedAsync(caller, ExportPermission.ActivateDestinations, destination, cancellationToken).ConfigureAwait(false),
+                    CanManage = await policy.IsAllowedAsync(caller, ExportPermission.ManageDestinations, destination, cancellationToken).ConfigureAwait(false),
+                });
             }
         }
 
         return visible;
+    }
+
+    public async Task<FileNamePreview> PreviewFileNameAsync(ClaimsPrincipal caller, FileNamePreviewRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.Destination) || TryGetDestination(request.Destination) is null)
+        {
+            throw new ExportValidationException($"Destination: '{request.Destination}' is not a configured destination.");
+        }
+
+        await RequireAsync(caller, ExportPermission.ViewDestinations, request.Destination, $"preview file names on destination '{request.Destination}'", cancellationToken).ConfigureAwait(false);
+        var problems = FileNameTemplate.Validate(request.Template);
+        if (problems.Count > 0)
+        {
+            throw new ExportValidationException([.. problems.Select(p => $"FileNameTemplate: {p}")]);
+        }
+
+        var target = ExportTarget.Resolve(catalog, services.GetServices<IExportFormat>(), request.Destination, request.Output);
+        var template = FileNameTemplate.Parse(request.Template);
+        var audienceId = string.IsNullOrWhiteSpace(request.AudienceId) ? "audience-id" : request.AudienceId;
+        var name = template.Render(new FileNameContext
+        {
+            DestinationName = target.Definition.Name,
+            DestinationId = target.Definition.EffectiveId,
+            SegmentId = audienceId,
+            SegmentName = request.AudienceName ?? audienceId,
+            OrganizationName = request.OrganizationName,
+            SandboxName = request.SandboxName,
+            Time = timeProvider.GetUtcNow(),
+        });
+        var compressed = target.Format.SupportsCompression && target.Output.Format.Compression == ExportCompression.Gzip;
+        return new FileNamePreview($"{name}.{target.Format.FileExtension}{(compressed ? ".gz" : "")}", template.IsStatic);
     }
 
     public async Task<ConnectionTestResult> TestDestinationAsync(ClaimsPrincipal caller, string destination, CancellationToken cancellationToken = default)

@@ -203,6 +203,17 @@ public interface IExportManager
     /// <returns>The destinations, by name.</returns>
     Task<IReadOnlyList<DestinationSummary>> ListDestinationsAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Renders a file-name template as a run starting now would (needs <see cref="ExportPermission.ViewDestinations"/> on the
+    /// destination), for a preview while the template is typed.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="request">The template, destination and audience.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The name with its extension.</returns>
+    /// <exception cref="ExportValidationException">The template or destination is invalid; every problem names the field (<c>FileNameTemplate</c>, <c>Destination</c>).</exception>
+    Task<FileNamePreview> PreviewFileNameAsync(ClaimsPrincipal caller, FileNamePreviewRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Tests a destination's connection (needs <see cref="ExportPermission.ManageDestinations"/>).</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="destination">The destination name.</param>

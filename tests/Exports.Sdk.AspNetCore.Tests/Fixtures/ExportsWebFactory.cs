@@ -1,6 +1,9 @@
+using System.Net;
 using System.Net.Http.Headers;
 using Exports.Sdk.Stores.PostgreSql;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,18 +21,38 @@ public sealed class ExportsWebFactory : WebApplicationFactory<Program>
     private readonly string _hostName;
     private readonly bool _ownsRoot;
 
-    public ExportsWebFactory(string? root = null, string? postgresConnectionString = null, string hostName = "web-test")
+    public ExportsWebFactory(string? root = null, string? postgresConnectionString = null, string hostName = "web-test", bool kestrel = false)
     {
+        if (kestrel)
+        {
+            // A real server on a free loopback port, for a real browser (the dashboard tests).
+            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        }
+
         _ownsRoot = root is null;
         Root = root ?? Path.Combine(Path.GetTempPath(), "exports-web-" + Guid.NewGuid().ToString("N"));
         _postgres = postgresConnectionString;
         _hostName = hostName;
         Directory.CreateDirectory(OutputPath);
+        Directory.CreateDirectory(PartnerPath);
     }
 
     public string Root { get; }
 
     public string OutputPath => Path.Combine(Root, "output");
+
+    /// <summary>The folder of the sample's second destination, <c>partner-folder</c>.</summary>
+    public string PartnerPath => Path.Combine(Root, "partner");
+
+    /// <summary>The real server's address (with <c>kestrel: true</c>), e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
+    }
 
     public HttpClient ClientAs(string user, string role)
     {
@@ -51,6 +74,7 @@ public sealed class ExportsWebFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("Exports:StorePath", Path.Combine(Root, "store"));
         builder.UseSetting("Exports:Destinations:demo-folder:Settings:path", OutputPath);
+        builder.UseSetting("Exports:Destinations:partner-folder:Settings:path", PartnerPath);
         builder.UseSetting("Exports:Runs:ProgressInterval", "00:00:00.2");
         builder.UseSetting("Demo:AudienceSize", "20000");
         builder.ConfigureTestServices(services =>

@@ -1,0 +1,61 @@
+// One run: status, times and who started it; live progress and Stop while it runs; then its files (name, rows, size,
+// SHA-256) per audience, the manifest and the errors.
+import { get, post, enc } from '../api.js';
+import { h, status, time, duration, number, bytes, statusBadge } from '../dom.js';
+
+export async function render(context, runId) {
+  const { main } = context;
+  let timer = null;
+  context.onLeave(() => clearTimeout(timer));
+  const view = h('div');
+  main.append(view);
+  await load();
+
+  async function load() {
+    clearTimeout(timer);
+    const run = await get(`runs/${enc(runId)}`);
+    view.replaceChildren(...draw(run));
+    if (run.isActive) timer = setTimeout(load, 1000);
+  }
+
+  function draw(run) {
+    const p = run.progress;
+    return [
+      h('p', {}, h('a', { href: `#/exports/${enc(run.dataflowId)}/runs` }, '← Dataflow runs')),
+      h('div', { class: 'toolbar' }, h('h1', {}, `Run ${run.runId}`), h('span', { class: 'spacer' }),
+        run.isActive && !context.caller.isReadOnly ? h('button', { type: 'button', class: 'danger', onclick: () => stop(run) }, 'Stop') : null),
+      h('div', { class: 'card' }, h('dl', { class: 'facts' },
+        h('dt', {}, 'Status'), h('dd', {}, statusBadge(run.status)),
+        h('dt', {}, 'Export'), h('dd', {}, run.dataflowId),
+        h('dt', {}, 'Audiences'), h('dd', {}, run.audienceIds.join(', ')),
+        h('dt', {}, 'Started'), h('dd', {}, time(run.startedAt ?? run.createdAt)),
+        h('dt', {}, 'Duration'), h('dd', {}, run.duration ? duration(run.duration) : duration(null, run.startedAt)),
+        h('dt', {}, 'Trigger'), h('dd', {}, `${run.trigger}${run.requestedBy ? ` by ${run.requestedBy}` : ''}`),
+        h('dt', {}, 'Rows received'), h('dd', {}, number(run.isActive && p ? p.rowsRead : run.rowsRead)),
+        h('dt', {}, 'Rows exported'), h('dd', {}, number(run.isActive && p ? p.rowsExported : run.rowsExported)),
+        h('dt', {}, 'Rows skipped'), h('dd', {}, number(run.rowsSkipped)),
+        h('dt', {}, 'Size'), h('dd', {}, bytes(run.isActive && p ? p.bytes : run.bytes)),
+        run.manifestPath ? [h('dt', {}, 'Manifest'), h('dd', { class: 'mono' }, run.manifestPath)] : null)),
+      ...run.entries.map((entry) => h('section', {},
+        h('h2', {}, `Audience ${entry.sourceId} `, statusBadge(entry.status)),
+        entry.error ? h('p', { class: 'alert' }, entry.error) : null,
+        Object.keys(entry.rowsSkipped ?? {}).length
+          ? h('p', { class: 'hint' }, 'Skipped: ', Object.entries(entry.rowsSkipped).map(([r, n]) => `${r} ${number(n)}`).join(', ')) : null,
+        h('div', { class: 'table-wrap' }, h('table', {},
+          h('caption', { class: 'visually-hidden' }, `Files of audience ${entry.sourceId}`),
+          h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', { class: 'num' }, 'Rows'), h('th', { class: 'num' }, 'Size'), h('th', {}, 'SHA-256'))),
+          h('tbody', {}, entry.files.length === 0 ? h('tr', {}, h('td', { colspan: 4 }, 'No files.')) : entry.files.map((f) => h('tr', {},
+            h('td', { class: 'mono' }, f.path || f.name), h('td', { class: 'num' }, number(f.rows)), h('td', { class: 'num' }, bytes(f.size)),
+            h('td', { class: 'mono' }, f.sha256)))))))),
+      run.errors.length ? [h('h2', {}, 'Errors'), h('ul', { class: 'errors' }, run.errors.map((e) => h('li', {}, e)))] : null,
+    ];
+  }
+
+  async function stop(run) {
+    try {
+      await post(`runs/${enc(run.runId)}/cancel`);
+      status('Stopping the run: nothing it wrote stays at the destination.');
+      await load();
+    } catch (error) { status(error.message, { error: true }); }
+  }
+}

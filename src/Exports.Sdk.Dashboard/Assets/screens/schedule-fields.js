@@ -1,0 +1,30 @@
+// The schedule fields the Schedule pane and the add/edit screen share: frequency, start date, end date, start time
+// (UTC) and trigger, each labelled; read() gives the API's schedule object, or null without a start date.
+import { h, field, select } from '../dom.js';
+import { frequencies } from './schedule-text.js';
+
+export function scheduleFields(schedule, { idPrefix } = {}) {
+  const s = schedule ?? { frequency: 'Daily', startDate: '', endDate: null, startTime: '00:00', trigger: 'Scheduled' };
+  const id = (name) => (idPrefix ? `${idPrefix}-${name}` : undefined);
+  const frequency = field('Frequency', select(frequencies, s.frequency, { id: id('frequency') }), { key: 'Frequency' });
+  const startDate = field('Start date', h('input', { type: 'date', id: id('start-date'), value: s.startDate ?? '' }), { key: 'StartDate' });
+  const endDate = field('End date', h('input', { type: 'date', id: id('end-date'), value: s.endDate ?? '' }), { key: 'EndDate' });
+  const startTime = field('Start time (UTC)', h('input', { type: 'time', id: id('start-time'), value: s.startTime ?? '00:00' }), { key: 'StartTime' });
+  const trigger = field('Trigger', select([['Scheduled', 'At the scheduled time'], ['AfterSegmentEvaluation', 'After audience evaluation']], s.trigger, { id: id('trigger') }), { key: 'Trigger' });
+  const element = h('div', { class: 'row' }, frequency, startDate, endDate, startTime, trigger);
+  return {
+    element,
+    fields: { frequency, startDate, endDate, startTime, trigger },
+    read() {
+      if (!startDate.control.value) return null;
+      return {
+        frequency: frequency.control.value,
+        startDate: startDate.control.value,
+        endDate: endDate.control.value || null,
+        startTime: startTime.control.value || '00:00',
+        trigger: trigger.control.value,
+      };
+    },
+    setDisabled(disabled) { for (const f of [frequency, startDate, endDate, startTime, trigger]) f.control.disabled = disabled; },
+  };
+}

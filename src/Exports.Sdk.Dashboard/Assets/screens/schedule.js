@@ -1,0 +1,56 @@
+// The Schedule pane, for one or several selected exports: "Schedule run" on or off and, for several, either keep
+// their individual schedules or define one new schedule for all. One request, all or nothing.
+import { post } from '../api.js';
+import { h, dialog, status } from '../dom.js';
+import { scheduleFields } from './schedule-fields.js';
+
+export async function openSchedulePane(items) {
+  const several = items.length > 1;
+  const first = items[0].dataflow;
+  const enabled = h('input', { type: 'checkbox', id: 'schedule-run', role: 'switch', checked: items.every((i) => i.dataflow.scheduleEnabled) });
+  const fields = scheduleFields(first.audiences.find((a) => a.schedule)?.schedule, { idPrefix: 'pane' });
+  const keep = h('input', { type: 'radio', name: 'schedule-mode', id: 'schedule-keep', value: 'keep', checked: true });
+  const replace = h('input', { type: 'radio', name: 'schedule-mode', id: 'schedule-replace', value: 'replace' });
+  const alert = h('p', { class: 'alert', role: 'alert' });
+  const sync = () => fields.setDisabled(several && keep.checked);
+  keep.addEventListener('change', sync);
+  replace.addEventListener('change', sync);
+  sync();
+
+  const body = h('div', {},
+    h('p', { class: 'hint' }, several ? `${items.length} exports selected: ${items.map((i) => i.dataflow.name || i.dataflow.id).join(', ')}.`
+      : `The schedule applies to every audience of '${first.name || first.id}'.`),
+    h('div', { class: 'field' }, h('label', {}, enabled, ' Schedule run')),
+    several ? h('fieldset', {}, h('legend', {}, 'Schedules'),
+      h('div', { class: 'checks' }, h('label', { for: 'schedule-keep' }, keep, 'Keep individual schedules'),
+        h('label', { for: 'schedule-replace' }, replace, 'Define new schedule for all selected exports'))) : null,
+    fields.element,
+    alert);
+
+  return dialog(several ? 'Schedule selected exports' : 'Schedule', body, [
+    { label: 'Cancel', value: false },
+    {
+      label: 'Save schedule', class: 'primary', value: true,
+      onclick: async () => {
+        const replacing = !several || replace.checked;
+        const schedule = replacing ? fields.read() : null;
+        fields.fields.startDate.set(replacing && !schedule ? 'Enter a start date.' : '');
+        if (replacing && !schedule) return false;
+        try {
+          await post('dataflows/schedules', {
+            dataflows: Object.fromEntries(items.map((i) => [i.dataflow.id, i.eTag])),
+            enabled: enabled.checked,
+            schedule,
+          });
+          status(several ? `Saved the schedule of ${items.length} exports.` : `Saved the schedule of '${first.name || first.id}'.`);
+          return true;
+        } catch (error) {
+          alert.textContent = error.status === 412
+            ? 'One of the selected exports was changed by someone else since this page was loaded; nothing was saved. Close, reload and try again.'
+            : error.errors.join(' ');
+          return false;
+        }
+      },
+    },
+  ]);
+}

@@ -1,0 +1,30 @@
+using Exports.Sdk.Dashboard;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Exports.Sdk;
+
+/// <summary>Adds the dashboard's services to <c>services.AddExports()</c>.</summary>
+public static class ExportsDashboardBuilderExtensions
+{
+    /// <summary>
+    /// Adds what <see cref="Microsoft.AspNetCore.Builder.ExportsDashboardEndpointRouteBuilderExtensions.MapExportsDashboard"/>
+    /// needs: the HTTP API it talks to and ASP.NET Core anti-forgery, which protects its changes against cross-site
+    /// requests. Safe to call more than once.
+    /// </summary>
+    /// <param name="builder">The exports builder.</param>
+    /// <returns>The builder.</returns>
+    public static IExportsBuilder AddDashboard(this IExportsBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!builder.Services.Any(s => s.ServiceType == typeof(Exports.Sdk.AspNetCore.HttpApiMarker)))
+        {
+            builder.AddHttpApi();
+        }
+
+        builder.Services.AddAntiforgery();
+        builder.Services.TryAddSingleton<DashboardMarker>();
+        builder.Services.TryAddSingleton<DashboardAssets>();
+        return builder;
+    }
+}
