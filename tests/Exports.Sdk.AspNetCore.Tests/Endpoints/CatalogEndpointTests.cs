@@ -31,9 +31,11 @@ public sealed class CatalogEndpointTests : IAsyncLifetime
     {
         var (status, body, _) = await _admin.GetJsonAsync("destinations");
         status.Should().Be(HttpStatusCode.OK);
-        var demo = body!.AsArray().Single()!;
-        demo["name"]!.GetValue<string>().Should().Be("demo-folder");
+        body!.AsArray().Select(d => d!["name"]!.GetValue<string>()).Should().Equal("demo-folder", "partner-folder");
+        var demo = body!.AsArray().First()!;
         demo.ToJsonString().Should().NotContain(_web.OutputPath, "settings are not returned");
+        demo["canActivate"]!.GetValue<bool>().Should().BeTrue();
+        demo["canManage"]!.GetValue<bool>().Should().BeTrue();
 
         var (testStatus, test, _) = await _admin.PostJsonAsync("destinations/demo-folder/test");
         testStatus.Should().Be(HttpStatusCode.OK);
