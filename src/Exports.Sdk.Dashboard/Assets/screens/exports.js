@@ -24,7 +24,7 @@ export async function render(context) {
       canAdd ? h('button', { type: 'button', onclick: runAll }, 'Run all') : null),
     h('div', { class: 'field' }, h('label', { for: 'search-exports' }, 'Search exports'), search),
     toolbar,
-    h('div', { class: 'table-wrap' }, h('table', {},
+    h('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Exports list', tabindex: 0 }, h('table', {},
       h('thead', {}, h('tr', {}, h('th', {}, h('span', { class: 'visually-hidden' }, 'Select')), h('th', {}, 'Name'), h('th', {}, 'Destination'),
         h('th', {}, 'Destination type'), h('th', {}, 'Schedule'), h('th', {}, 'Last run'), h('th', {}, 'Your permissions'))),
       body)),

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Exports.Sdk.Dashboard.Tests;
+
+/// <summary>The Schedule pane for several exports (keep or replace), and an edit saved over someone else's change.</summary>
+public sealed class ScheduleAndEditTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+{
+    private readonly Dashboard _dashboard = new(chromium);
+
+    public Task InitializeAsync() => _dashboard.InitializeAsync();
+
+    public Task DisposeAsync() => _dashboard.DisposeAsync();
+
+    [Fact]
+    public async Task BulkScheduleEdit_KeepsIndividualSchedules_OrReplacesThemAll()
+    {
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Weekly newsletter" }).CheckAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Churn risk (on demand)" }).CheckAsync();
+
+        // Keep: only the switch changes; each keeps its own schedule.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Schedule", Exact = true }).ClickAsync();
+        var pane = page.GetByRole(AriaRole.Dialog, new() { Name = "Schedule selected exports" });
+        await pane.GetByRole(AriaRole.Switch, new() { Name = "Schedule run" }).CheckAsync();
+        await Expect(pane.GetByLabel("Keep individual schedules")).ToBeCheckedAsync();
+        await Expect(pane.GetByLabel("Start date")).ToBeDisabledAsync();
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Save schedule" }).ClickAsync();
+        await Expect(pane).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the schedule of 2 exports.");
+        var weekly = await GetAsync("weekly-newsletter");
+        weekly["scheduleEnabled"]!.GetValue<bool>().Should().BeTrue();
+        weekly["audiences"]![0]!["schedule"]!["frequency"]!.GetValue<string>().Should().Be("Weekly");
+        (await GetAsync("churn-risk"))["scheduleEnabled"]!.GetValue<bool>().Should().BeTrue();
+
+        // Replace: one new schedule for every audience of both.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Schedule", Exact = true }).ClickAsync();
+        pane = page.GetByRole(AriaRole.Dialog, new() { Name = "Schedule selected exports" });
+        await pane.GetByLabel("Define new schedule for all selected exports").CheckAsync();
+        await pane.GetByLabel("Frequency").SelectOptionAsync("Daily");
+        await pane.GetByLabel("Start date").FillAsync("2026-02-01");
+        await pane.GetByLabel("Start time (UTC)").FillAsync("03:30");
+        await Dashboard.ScreenshotAsync(page, "schedule");
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Save schedule" }).ClickAsync();
+        await Expect(pane).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the schedule of 2 exports.");
+        foreach (var id in new[] { "weekly-newsletter", "churn-risk" })
+        {
+            var schedule = (await GetAsync(id))["audiences"]![0]!["schedule"]!;
+            (schedule["frequency"]!.GetValue<string>(), schedule["startDate"]!.GetValue<string>(), schedule["startTime"]!.GetValue<string>())
+                .Should().Be(("Daily", "2026-02-01", "03:30"), id);
+        }
+
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Daily from 2026-02-01 at 03:30 UTC" })).ToHaveCountAsync(2);
+    }
+
+    [Fact]
+    public async Task BulkScheduleEdit_WhenOneWasChangedMeanwhile_ChangesNothingAndSaysWhy()
+    {
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Weekly newsletter" }).CheckAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Churn risk (on demand)" }).CheckAsync();
+        await ChangeNameAsync("churn-risk", "Renamed by bea");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Schedule", Exact = true }).ClickAsync();
+        var pane = page.GetByRole(AriaRole.Dialog, new() { Name = "Schedule selected exports" });
+        await pane.GetByRole(AriaRole.Switch, new() { Name = "Schedule run" }).UncheckAsync();
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Save schedule" }).ClickAsync();
+        await Expect(pane.GetByRole(AriaRole.Alert)).ToContainTextAsync("changed by someone else");
+        (await GetAsync("weekly-newsletter"))["scheduleEnabled"]!.GetValue<bool>().Should().BeTrue("all or nothing");
+    }
+
+    [Fact]
+    public async Task StaleEdit_ShowsTheConflict_KeepsTheUsersInput_AndCanSaveOverIt()
+    {
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Weekly newsletter" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }).ClickAsync();
+        var name = page.GetByLabel("Name", new() { Exact = true });
+        await Expect(name).ToHaveValueAsync("Weekly newsletter");
+
+        await ChangeNameAsync("weekly-newsletter", "Changed by bea");
+        await name.FillAsync("Changed by ana");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Someone else changed this export" })).ToBeVisibleAsync();
+        await Expect(name).ToHaveValueAsync("Changed by ana");
+        (await GetAsync("weekly-newsletter"))["name"]!.GetValue<string>().Should().Be("Changed by bea", "nothing was saved over it");
+        await Dashboard.ScreenshotAsync(page, "edit-conflict");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save mine over theirs" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the export 'Changed by ana'");
+        (await GetAsync("weekly-newsletter"))["name"]!.GetValue<string>().Should().Be("Changed by ana");
+    }
+
+    [Fact]
+    public async Task InvalidEdit_ShowsEachErrorBesideItsField()
+    {
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GotoAsync("/exports#/exports/weekly-newsletter");
+        await page.GetByLabel("Start date").FillAsync("2026-03-01");
+        await page.GetByLabel("End date").FillAsync("2026-02-01");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.GetByText("Enter a name for the export.")).ToBeVisibleAsync();
+
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Weekly newsletter");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        var endDate = page.GetByLabel("End date");
+        await Expect(endDate).ToHaveAttributeAsync("aria-invalid", "true");
+        var errorId = await endDate.GetAttributeAsync("aria-describedby");
+        await Expect(page.Locator($"#{errorId}")).ToContainTextAsync("Schedule.EndDate '2026-02-01' must be after Schedule.StartDate '2026-03-01'");
+    }
+
+    private async Task<JsonNode> GetAsync(string id)
+    {
+        using var admin = _dashboard.ClientAs("ana", "Administrator");
+        return JsonNode.Parse(await admin.GetStringAsync($"/exports/api/dataflows/{id}"))!;
+    }
+
+    private async Task ChangeNameAsync(string id, string name)
+    {
+        using var bea = _dashboard.ClientAs("bea", "Administrator");
+        var read = await bea.GetAsync($"/exports/api/dataflows/{id}");
+        var body = JsonNode.Parse(await read.Content.ReadAsStringAsync())!;
+        body["name"] = name;
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/exports/api/dataflows/{id}") { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", read.Headers.ETag!.Tag);
+        (await bea.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+}
