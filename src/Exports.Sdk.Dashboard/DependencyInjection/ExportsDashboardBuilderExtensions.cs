@@ -1,6 +1,7 @@
 using Exports.Sdk.Dashboard;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Exports.Sdk;
 
@@ -13,10 +14,17 @@ public static class ExportsDashboardBuilderExtensions
     /// requests. Safe to call more than once.
     /// </summary>
     /// <param name="builder">The exports builder.</param>
+    /// <param name="configure">Sets the default options of every dashboard mapped without its own (authorization, read-only, title).</param>
     /// <returns>The builder.</returns>
-    public static IExportsBuilder AddDashboard(this IExportsBuilder builder)
+    public static IExportsBuilder AddDashboard(this IExportsBuilder builder, Action<ExportsDashboardOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<ExportsDashboardOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
         if (!builder.Services.Any(s => s.ServiceType == typeof(Exports.Sdk.AspNetCore.HttpApiMarker)))
         {
             builder.AddHttpApi();

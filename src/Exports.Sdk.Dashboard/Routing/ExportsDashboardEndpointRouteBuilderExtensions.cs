@@ -3,6 +3,7 @@ using Exports.Sdk.Dashboard;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -20,7 +21,7 @@ public static class ExportsDashboardEndpointRouteBuilderExtensions
     /// </summary>
     /// <param name="endpoints">The host's endpoints.</param>
     /// <param name="prefix">Where the dashboard lives; default <c>/exports</c>.</param>
-    /// <param name="options">Authorization, read-only mode, title; default <see cref="ExportsDashboardOptions"/>.</param>
+    /// <param name="options">Authorization, read-only mode, title; default those set by <c>AddDashboard(o => …)</c>.</param>
     /// <returns>The dashboard's route group, for the host's own conventions (e.g. <c>.RequireAuthorization()</c>).</returns>
     /// <exception cref="InvalidOperationException"><c>services.AddExports().AddDashboard()</c> was not called.</exception>
     public static RouteGroupBuilder MapExportsDashboard(this IEndpointRouteBuilder endpoints, string prefix = "/exports", ExportsDashboardOptions? options = null)
@@ -32,7 +33,7 @@ public static class ExportsDashboardEndpointRouteBuilderExtensions
             throw new InvalidOperationException("MapExportsDashboard needs services.AddExports().AddDashboard() first.");
         }
 
-        options ??= new ExportsDashboardOptions();
+        options ??= endpoints.ServiceProvider.GetRequiredService<IOptions<ExportsDashboardOptions>>().Value;
         var root = "/" + prefix.Trim('/');
         var group = endpoints.MapGroup(root);
         var links = root == "/" ? "" : root;
