@@ -100,3 +100,6 @@ export function duration(value, from, to) {
 export const statusBadge = (value) => h('span', { class: `badge ${value}` }, value === 'PartiallySucceeded' ? 'Partially succeeded' : value);
 
 export const flags = (value) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+/** Appends children, leaving out the null, undefined and false that conditional parts give. */
+export const append = (parent, ...children) => parent.append(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));

@@ -1,12 +1,12 @@
 // Destinations: the configured destinations the caller may see (never a setting: they may hold secrets) with "Test
 // connection", and the catalog of destination types with their settings and auth schemes.
 import { get, post, enc } from '../api.js';
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 
 export async function render(context) {
   const { main } = context;
   const [destinations, types] = await Promise.all([get('destinations'), get('destination-types')]);
-  main.append(
+  append(main,
     h('h1', {}, 'Destinations'),
     h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Name', 'Type', 'Folder', 'Format', 'Compression', 'Connection'].map((t) => h('th', {}, t)))),

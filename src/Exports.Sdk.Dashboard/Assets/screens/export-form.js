@@ -3,7 +3,7 @@
 // template (a preview rendered by the server as you type), export mode and schedule. Errors are shown beside their
 // field; saving over someone else's change shows the conflict and keeps what the user typed.
 import { get, post, put, send, enc } from '../api.js';
-import { h, field, select, status, uid, flags } from '../dom.js';
+import { h, append, field, select, status, uid, flags } from '../dom.js';
 import { scheduleFields } from './schedule-fields.js';
 import { exportTabs } from './tabs.js';
 
@@ -64,7 +64,7 @@ export async function render(context, id) {
       h('button', { type: 'button', onclick: () => context.go(isNew ? '#/exports' : `#/exports/${enc(id)}/runs`) }, editable ? 'Cancel' : 'Back'),
       editable ? h('button', { type: 'submit', class: 'primary' }, 'Save') : null));
 
-  main.append(
+  append(main,
     h('h1', {}, isNew ? 'Add export' : `${editable ? 'Edit' : 'View'} export: ${dataflow.name || dataflow.id}`),
     isNew ? null : exportTabs(id, 'settings', editable ? 'Edit' : 'View'),
     listed?.isReadOnly ? h('p', { class: 'hint' }, 'This export is declared in the host\'s configuration; change it there.') : null,

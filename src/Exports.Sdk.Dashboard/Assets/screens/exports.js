@@ -1,7 +1,7 @@
 // The Exports page: every export the caller may see, searchable; Add export, Run all, and for the selected exports
 // Edit (or View), Create duplicate, Schedule, Export file now, Run, Dataflow runs and Delete, as the caller may.
 import { get, post, del, enc } from '../api.js';
-import { h, confirm, status, time, statusBadge, flags } from '../dom.js';
+import { h, append, confirm, status, time, statusBadge, flags } from '../dom.js';
 import * as scheduleText from './schedule-text.js';
 import { openSchedulePane } from './schedule.js';
 import { openExportNow } from './export-now.js';
@@ -18,7 +18,7 @@ export async function render(context) {
   const count = h('p', { class: 'hint', 'aria-live': 'polite' });
   const canAdd = context.can('ActivateDestinations');
 
-  main.append(
+  append(main,
     h('div', { class: 'toolbar' }, h('h1', {}, 'Exports'), h('span', { class: 'spacer' }),
       canAdd ? h('button', { type: 'button', class: 'primary', onclick: () => context.go('#/exports/new') }, 'Add export') : null,
       canAdd ? h('button', { type: 'button', onclick: runAll }, 'Run all') : null),

@@ -1,7 +1,17 @@
 // One run: status, times and who started it; live progress and Stop while it runs; then its files (name, rows, size,
 // SHA-256) per audience, the manifest and the errors.
-import { get, post, enc } from '../api.js';
-import { h, status, time, duration, number, bytes, statusBadge } from '../dom.js';
+import { get, enc } from '../api.js';
+import { stopRun } from './stop-run.js';
+import { h, append, time, duration, number, bytes, statusBadge } from '../dom.js';
+
+const triggers = { OnDemand: 'On demand', RunAll: 'Run all', Scheduled: 'Schedule' };
+const names = new Map();
+
+/** The export's name (its id when it has been deleted), read once per page. */
+async function exportName(id) {
+  if (!names.has(id)) names.set(id, await get(`dataflows/${enc(id)}`).then((d) => d.name || d.id, () => id));
+  return names.get(id);
+}
 
 export async function render(context, runId) {
   const { main } = context;
@@ -14,23 +24,24 @@ export async function render(context, runId) {
   async function load() {
     clearTimeout(timer);
     const run = await get(`runs/${enc(runId)}`);
-    view.replaceChildren(...draw(run));
+    view.replaceChildren();
+    append(view, draw(run, await exportName(run.dataflowId)));
     if (run.isActive) timer = setTimeout(load, 1000);
   }
 
-  function draw(run) {
+  function draw(run, name) {
     const p = run.progress;
     return [
       h('p', {}, h('a', { href: `#/exports/${enc(run.dataflowId)}/runs` }, '← Dataflow runs')),
       h('div', { class: 'toolbar' }, h('h1', {}, `Run ${run.runId}`), h('span', { class: 'spacer' }),
-        run.isActive && !context.caller.isReadOnly ? h('button', { type: 'button', class: 'danger', onclick: () => stop(run) }, 'Stop') : null),
+        run.isActive && context.can('ActivateDestinations') ? h('button', { type: 'button', class: 'danger', onclick: async () => { await stopRun(run.runId); await load(); } }, 'Stop') : null),
       h('div', { class: 'card' }, h('dl', { class: 'facts' },
         h('dt', {}, 'Status'), h('dd', {}, statusBadge(run.status)),
-        h('dt', {}, 'Export'), h('dd', {}, run.dataflowId),
+        h('dt', {}, 'Export'), h('dd', {}, h('a', { href: `#/exports/${enc(run.dataflowId)}/runs` }, name)),
         h('dt', {}, 'Audiences'), h('dd', {}, run.audienceIds.join(', ')),
         h('dt', {}, 'Started'), h('dd', {}, time(run.startedAt ?? run.createdAt)),
         h('dt', {}, 'Duration'), h('dd', {}, run.duration ? duration(run.duration) : duration(null, run.startedAt)),
-        h('dt', {}, 'Trigger'), h('dd', {}, `${run.trigger}${run.requestedBy ? ` by ${run.requestedBy}` : ''}`),
+        h('dt', {}, 'Trigger'), h('dd', {}, `${triggers[run.trigger] ?? run.trigger}${run.requestedBy ? ` by ${run.requestedBy}` : ''}`),
         h('dt', {}, 'Rows received'), h('dd', {}, number(run.isActive && p ? p.rowsRead : run.rowsRead)),
         h('dt', {}, 'Rows exported'), h('dd', {}, number(run.isActive && p ? p.rowsExported : run.rowsExported)),
         h('dt', {}, 'Rows skipped'), h('dd', {}, number(run.rowsSkipped)),
@@ -51,11 +62,4 @@ export async function render(context, runId) {
     ];
   }
 
-  async function stop(run) {
-    try {
-      await post(`runs/${enc(run.runId)}/cancel`);
-      status('Stopping the run: nothing it wrote stays at the destination.');
-      await load();
-    } catch (error) { status(error.message, { error: true }); }
-  }
 }

@@ -1,14 +1,15 @@
 // The Dataflow runs tab of one export: runs newest first with status, start, duration and rows received / exported /
 // skipped (by reason), files and size. While a run is queued or running the list refreshes every second, its
 // progress shows live and it has a Stop button.
-import { get, post, enc } from '../api.js';
-import { h, status, time, duration, number, bytes, statusBadge, flags } from '../dom.js';
+import { get, enc } from '../api.js';
+import { stopRun } from './stop-run.js';
+import { h, append, time, duration, number, bytes, statusBadge, flags } from '../dom.js';
 import { exportTabs } from './tabs.js';
 import { openExportNow } from './export-now.js';
 
 export async function render(context, id) {
   const { main } = context;
-  const { data: dataflow } = { data: await get(`dataflows/${enc(id)}`) };
+  const dataflow = await get(`dataflows/${enc(id)}`);
   const listed = (await get(`dataflows?take=500&search=${enc(dataflow.name || dataflow.id)}`)).items.find((i) => i.dataflow.id === id);
   const permissions = flags(listed?.permissions);
   const canRun = !context.caller.isReadOnly && permissions.includes('Run');
@@ -16,7 +17,7 @@ export async function render(context, id) {
   const body = h('tbody');
   const summary = h('p', { class: 'hint', 'aria-live': 'polite' });
 
-  main.append(
+  append(main,
     h('div', { class: 'toolbar' }, h('h1', {}, dataflow.name || dataflow.id), h('span', { class: 'spacer' }),
       canRun ? h('button', { type: 'button', onclick: () => openExportNow(dataflow, { onStarted: load }) }, 'Export file now') : null),
     exportTabs(id, 'runs', canEdit ? 'Edit' : 'View'),
@@ -55,14 +56,7 @@ export async function render(context, id) {
       h('td', { class: 'num' }, number(run.rowsSkipped), skipped.length ? h('div', { class: 'hint' }, skipped.map(([r, n]) => `${r}: ${number(n)}`).join(', ')) : null),
       h('td', { class: 'num' }, number(live ? run.progress.filesCommitted : files)),
       h('td', { class: 'num' }, bytes(live ? run.progress.bytes : run.bytes)),
-      h('td', {}, run.isActive && canRun ? h('button', { type: 'button', class: 'danger', onclick: () => stop(run) }, 'Stop') : null));
+      h('td', {}, run.isActive && canRun ? h('button', { type: 'button', class: 'danger', onclick: async () => { await stopRun(run.runId); await load(); } }, 'Stop') : null));
   }
 
-  async function stop(run) {
-    try {
-      await post(`runs/${enc(run.runId)}/cancel`);
-      status('Stopping the run: nothing it wrote stays at the destination.');
-      await load();
-    } catch (error) { status(error.message, { error: true }); }
-  }
 }
