@@ -51,6 +51,8 @@ public sealed class PermissionsTests(Chromium chromium) : IClassFixture<Chromium
 
         // A new export may only go to a destination shared for edit.
         await page.GetByRole(AriaRole.Button, new() { Name = "Add export" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add export" })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Destination").Locator("option")).ToHaveCountAsync(2);
         var options = await page.GetByLabel("Destination").Locator("option").AllInnerTextsAsync();
         options.Should().Equal("Choose a destination", "partner-folder (Local folder)");
         await Expect(page.GetByLabel("Identity columns")).ToHaveCountAsync(0);

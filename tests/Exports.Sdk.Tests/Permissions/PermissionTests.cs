@@ -103,7 +103,12 @@ public class PermissionTests
         var denied = () => host.Manager.ListDestinationsAsync(Callers.Nobody);
 
         admin.Select(d => d.Name).Should().Equal("crm-drop", "partner-sftp", "secret-drop");
-        admin.Single(d => d.Name == "secret-drop").Should().Be(new DestinationSummary("secret-drop", InMemoryDestinationProvider.TypeName, new InMemoryDestinationProvider().Descriptor.DisplayName, null, "csv", ExportCompression.None));
+        admin.Single(d => d.Name == "secret-drop").Should().Be(new DestinationSummary("secret-drop", InMemoryDestinationProvider.TypeName, new InMemoryDestinationProvider().Descriptor.DisplayName, null, "csv", ExportCompression.None)
+        {
+            CanActivate = true,
+            CanManage = true,
+        });
+        carol.Should().OnlyContain(d => !d.CanManage, "contributors never manage destinations");
         admin.Select(d => d.ToString()).Should().NotContain(text => text.Contains("hunter2", StringComparison.Ordinal));
         carol.Select(d => d.Name).Should().Equal("crm-drop");
         await denied.Should().ThrowAsync<ExportAccessDeniedException>();
