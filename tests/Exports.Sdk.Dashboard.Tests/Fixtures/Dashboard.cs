@@ -28,6 +28,25 @@ public sealed class Dashboard(Chromium chromium) : IAsyncLifetime
         return client;
     }
 
+    /// <summary>Creates an export through the host's API as an administrator (<see cref="Api.Dataflow"/>, then <paramref name="edit"/>).</summary>
+    public async Task CreateExportAsync(string id, string source = "demo", string audience = "demo-audience", string destination = "demo-folder", Action<System.Text.Json.Nodes.JsonNode>? edit = null)
+    {
+        var json = System.Text.Json.JsonSerializer.SerializeToNode(Api.Dataflow(id, source, audience), System.Text.Json.JsonSerializerOptions.Web)!;
+        json["destination"] = destination;
+        edit?.Invoke(json);
+        using var admin = ClientAs("ana", "Administrator");
+        using var content = new StringContent(json.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        (await admin.PostAsync("/exports/api/dataflows", content)).StatusCode.Should().Be(System.Net.HttpStatusCode.Created);
+    }
+
+    /// <summary>On an export's page: "Export file now", keep the audiences offered, then "Yes".</summary>
+    public static async Task ExportFileNowAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Export file now" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Export file now" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Yes" }).ClickAsync();
+    }
+
     /// <summary>A new browser page signed in as the user, on the Exports page.</summary>
     public async Task<IPage> SignInAsync(string user, string role, int width = 1280, int height = 860)
     {

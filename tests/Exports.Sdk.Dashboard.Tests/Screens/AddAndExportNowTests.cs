@@ -84,16 +84,13 @@ public sealed class AddAndExportNowTests(Chromium chromium) : IClassFixture<Chro
     public async Task ExportFileNow_WhileARunIsInProgress_ShowsTheRefusalAsTheApiSaysIt()
     {
         using var admin = _dashboard.ClientAs("ana", "Administrator");
-        var created = await admin.PostAsync("/exports/api/dataflows", JsonContent(Api.Dataflow("slow", TrickleAudienceSource.Name, TrickleAudienceSource.AudienceId)));
-        created.StatusCode.Should().Be(HttpStatusCode.Created);
+        await _dashboard.CreateExportAsync("slow", TrickleAudienceSource.Name, TrickleAudienceSource.AudienceId);
         var started = await admin.PostAsync("/exports/api/dataflows/slow/export-now", JsonContent(new { audienceIds = new[] { TrickleAudienceSource.AudienceId } }));
         var runId = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["runId"]!.GetValue<string>();
 
         var page = await _dashboard.SignInAsync("ana", "Administrator");
         await page.GotoAsync("/exports#/exports/slow/runs");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Export file now" }).ClickAsync();
-        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Export file now" }).ClickAsync();
-        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Yes" }).ClickAsync();
+        await Dashboard.ExportFileNowAsync(page);
         await Expect(page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Alert)).ToContainTextAsync(runId);
 
         (await admin.PostAsync($"/exports/api/runs/{runId}/cancel", null)).StatusCode.Should().Be(HttpStatusCode.Accepted);

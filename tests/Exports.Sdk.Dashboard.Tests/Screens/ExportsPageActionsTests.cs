@@ -56,15 +56,11 @@ public sealed class ExportsPageActionsTests(Chromium chromium) : IClassFixture<C
     public async Task ExportFileNow_ForAnAudienceOutsideItsSchedule_ShowsSeed000sRefusal()
     {
         using var admin = _dashboard.ClientAs("ana", "Administrator");
-        var json = System.Text.Json.JsonSerializer.SerializeToNode(Api.Dataflow("ended"), System.Text.Json.JsonSerializerOptions.Web)!;
-        json["audiences"]![0]!["schedule"]!["endDate"] = "2026-01-02";
-        (await admin.PostAsync("/exports/api/dataflows", new StringContent(json.ToJsonString(), System.Text.Encoding.UTF8, "application/json"))).StatusCode.Should().Be(HttpStatusCode.Created);
+        await _dashboard.CreateExportAsync("ended", edit: json => json["audiences"]![0]!["schedule"]!["endDate"] = "2026-01-02");
 
         var page = await _dashboard.SignInAsync("ana", "Administrator");
         await page.GotoAsync("/exports#/exports/ended/runs");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Export file now" }).ClickAsync();
-        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Export file now" }).ClickAsync();
-        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Yes" }).ClickAsync();
+        await Dashboard.ExportFileNowAsync(page);
         var alert = page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Alert);
         await Expect(alert).ToContainTextAsync("demo-audience");
         await Expect(alert).ToContainTextAsync("schedule");

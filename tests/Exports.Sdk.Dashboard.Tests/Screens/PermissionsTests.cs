@@ -14,12 +14,7 @@ public sealed class PermissionsTests(Chromium chromium) : IClassFixture<Chromium
     {
         await _dashboard.InitializeAsync();
         // An export to partner-folder, which is shared with cleo to edit (demo-folder only to view).
-        using var admin = _dashboard.ClientAs("ana", "Administrator");
-        var body = Api.Dataflow("partner-weekly");
-        var json = System.Text.Json.JsonSerializer.SerializeToNode(body, System.Text.Json.JsonSerializerOptions.Web)!;
-        json["destination"] = "partner-folder";
-        json["name"] = "Partner weekly";
-        (await admin.PostAsync("/exports/api/dataflows", new StringContent(json.ToJsonString(), System.Text.Encoding.UTF8, "application/json"))).StatusCode.Should().Be(HttpStatusCode.Created);
+        await _dashboard.CreateExportAsync("partner-weekly", destination: "partner-folder", edit: json => json["name"] = "Partner weekly");
     }
 
     public Task DisposeAsync() => _dashboard.DisposeAsync();

@@ -16,16 +16,11 @@ public sealed class RunsAndDestinationsTests(Chromium chromium) : IClassFixture<
     [Fact]
     public async Task RunningExport_ShowsLiveProgress_IsStopped_AndLeavesNothingBehind()
     {
-        using var admin = _dashboard.ClientAs("ana", "Administrator");
-        var json = System.Text.Json.JsonSerializer.SerializeToNode(Api.Dataflow("endless", TrickleAudienceSource.Name, TrickleAudienceSource.AudienceId), System.Text.Json.JsonSerializerOptions.Web)!;
-        json["destination"] = "partner-folder";
-        (await admin.PostAsync("/exports/api/dataflows", new StringContent(json.ToJsonString(), System.Text.Encoding.UTF8, "application/json"))).StatusCode.Should().Be(HttpStatusCode.Created);
+        await _dashboard.CreateExportAsync("endless", TrickleAudienceSource.Name, TrickleAudienceSource.AudienceId, "partner-folder");
 
         var page = await _dashboard.SignInAsync("ana", "Administrator");
         await page.GotoAsync("/exports#/exports/endless/runs");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Export file now" }).ClickAsync();
-        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Export file now" }).ClickAsync();
-        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Yes" }).ClickAsync();
+        await Dashboard.ExportFileNowAsync(page);
 
         var row = page.Locator("tr[data-run]").First;
         await Expect(row).ToContainTextAsync("Running");
