@@ -123,6 +123,35 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<StoredDataflow>> UpdateDataflowsAsync(IReadOnlyList<DataflowUpdate> updates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                // Rows are locked in id order, so two bulk edits of overlapping sets queue up instead of deadlocking;
+                // a stale ETag anywhere rolls the whole transaction back.
+                var stored = new Dictionary<string, StoredDataflow>(StringComparer.Ordinal);
+                foreach (var update in updates.OrderBy(u => u.Dataflow.Id, StringComparer.Ordinal))
+                {
+                    var current = await RequireCurrentAsync(connection, update.Dataflow.Id, update.ETag, "update", cancellationToken).ConfigureAwait(false);
+                    var next = new StoredDataflow(update.Dataflow.Clone(), NewETag(), current.CreatedAt, _time.GetUtcNow());
+                    await ExecuteAsync(connection, $"UPDATE {_schema}.dataflows SET etag = @etag, record = @record, updated_at = @at WHERE id = @id", cancellationToken,
+                        ("id", next.Definition.Id), ("etag", next.ETag), ("record", Jsonb(JsonSerializer.Serialize(next, Json.StoredDataflow))), ("at", next.UpdatedAt)).ConfigureAwait(false);
+                    stored[next.Definition.Id] = next;
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return [.. updates.Select(u => stored[u.Dataflow.Id])];
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask DeleteDataflowAsync(string id, string etag, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);

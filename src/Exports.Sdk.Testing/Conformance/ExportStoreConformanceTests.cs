@@ -86,6 +86,51 @@ public abstract class ExportStoreConformanceTests : IAsyncLifetime
         Assert.NotEqual(created.ETag, updated.ETag);
     }
 
+    /// <summary>Several dataflows updated as one step: all are written with new ETags when every ETag is current.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task UpdateDataflowsAsync_AllCurrent_WritesEvery()
+    {
+        var a = await Store.CreateDataflowAsync(Dataflow("a")).ConfigureAwait(false);
+        var b = await Store.CreateDataflowAsync(Dataflow("b")).ConfigureAwait(false);
+        var newA = a.Definition.Clone();
+        newA.Name = "new a";
+        var newB = b.Definition.Clone();
+        newB.Name = "new b";
+
+        var stored = await Store.UpdateDataflowsAsync([new DataflowUpdate(newB, b.ETag), new DataflowUpdate(newA, a.ETag)]).ConfigureAwait(false);
+
+        Assert.Equal(["b", "a"], stored.Select(s => s.Definition.Id));
+        Assert.Equal("new a", (await Store.GetDataflowAsync("a").ConfigureAwait(false))!.Definition.Name);
+        Assert.Equal(stored[0].ETag, (await Store.GetDataflowAsync("b").ConfigureAwait(false))!.ETag);
+        Assert.NotEqual(b.ETag, stored[0].ETag);
+    }
+
+    /// <summary>One stale ETag among several: nothing is written, and the error names the dataflow.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task UpdateDataflowsAsync_OneStaleETag_WritesNone()
+    {
+        var a = await Store.CreateDataflowAsync(Dataflow("a")).ConfigureAwait(false);
+        var b = await Store.CreateDataflowAsync(Dataflow("b")).ConfigureAwait(false);
+        var otherB = b.Definition.Clone();
+        otherB.Name = "changed meanwhile";
+        var current = await Store.UpdateDataflowAsync(otherB, b.ETag).ConfigureAwait(false);
+        var newA = a.Definition.Clone();
+        newA.Name = "new a";
+        var newB = b.Definition.Clone();
+        newB.Name = "new b";
+
+        var error = await Assert.ThrowsAsync<ExportConcurrencyException>(async () =>
+            await Store.UpdateDataflowsAsync([new DataflowUpdate(newA, a.ETag), new DataflowUpdate(newB, b.ETag)]).ConfigureAwait(false)).ConfigureAwait(false);
+
+        Assert.Contains("'b'", error.Message, StringComparison.Ordinal);
+        var readA = await Store.GetDataflowAsync("a").ConfigureAwait(false);
+        Assert.Equal(a.ETag, readA!.ETag);
+        Assert.Equal(a.Definition.Name, readA.Definition.Name);
+        Assert.Equal(current.ETag, (await Store.GetDataflowAsync("b").ConfigureAwait(false))!.ETag);
+    }
+
     /// <summary>Of concurrent updates presenting the same ETag, exactly one succeeds.</summary>
     /// <returns>A task.</returns>
     [Fact]

@@ -157,13 +157,9 @@ internal sealed class ExportManager(
             throw new ExportValidationException(problems);
         }
 
-        var updated = new List<ManagedDataflow>();
-        foreach (var (dataflow, etag) in changes)
-        {
-            updated.Add(ToManaged(await store.UpdateDataflowAsync(dataflow, etag, cancellationToken).ConfigureAwait(false)));
-        }
-
-        return updated;
+        // One step in the store: a dataflow changed since the checks above makes the whole edit fail, none half-applied.
+        var stored = await store.UpdateDataflowsAsync([.. changes.Select(c => new DataflowUpdate(c.Dataflow, c.ETag))], cancellationToken).ConfigureAwait(false);
+        return [.. stored.Select(ToManaged)];
     }
 
     public async Task<ExportRunRecord> ExportNowAsync(ClaimsPrincipal caller, string id, IReadOnlyList<string> audienceIds, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default) =>

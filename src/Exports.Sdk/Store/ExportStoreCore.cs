@@ -64,6 +64,29 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
         }
     }
 
+    public async ValueTask<IReadOnlyList<StoredDataflow>> UpdateDataflowsAsync(IReadOnlyList<DataflowUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
+        await using (locked.ConfigureAwait(false))
+        {
+            // Every check before any write, under the one lock: a stale ETag anywhere writes nothing.
+            var stored = new List<StoredDataflow>(updates.Count);
+            foreach (var update in updates)
+            {
+                var current = await RequireCurrentAsync(update.Dataflow.Id, update.ETag, "update", cancellationToken).ConfigureAwait(false);
+                stored.Add(new StoredDataflow(update.Dataflow.Clone(), NewETag(), current.CreatedAt, timeProvider.GetUtcNow()));
+            }
+
+            foreach (var dataflow in stored)
+            {
+                await WriteDataflowAsync(dataflow, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return stored;
+        }
+    }
+
     public async ValueTask DeleteDataflowAsync(string id, string etag, CancellationToken cancellationToken)
     {
         var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);

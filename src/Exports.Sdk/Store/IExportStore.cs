@@ -37,6 +37,16 @@ public interface IExportStore
     /// <exception cref="ExportConcurrencyException">The ETag is stale or the dataflow is gone.</exception>
     ValueTask<StoredDataflow> UpdateDataflowAsync(DataflowDefinition dataflow, string etag, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Replaces several dataflows as one step: every ETag must still be current, else none is written (the bulk
+    /// schedule edit). A store holds its lock, or a transaction, across the checks and the writes.
+    /// </summary>
+    /// <param name="updates">The new versions, each with the ETag the caller read; ids are distinct.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored dataflows with their new ETags, in the order given.</returns>
+    /// <exception cref="ExportConcurrencyException">An ETag is stale or a dataflow is gone; nothing was written.</exception>
+    ValueTask<IReadOnlyList<StoredDataflow>> UpdateDataflowsAsync(IReadOnlyList<DataflowUpdate> updates, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a dataflow if its ETag is still current.</summary>
     /// <param name="id">The dataflow id.</param>
     /// <param name="etag">The ETag the caller read.</param>

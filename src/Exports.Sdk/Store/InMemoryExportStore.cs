@@ -23,6 +23,9 @@ public sealed class InMemoryExportStore : IExportStore
     public ValueTask<StoredDataflow> UpdateDataflowAsync(DataflowDefinition dataflow, string etag, CancellationToken cancellationToken = default) => _core.UpdateDataflowAsync(dataflow, etag, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredDataflow>> UpdateDataflowsAsync(IReadOnlyList<DataflowUpdate> updates, CancellationToken cancellationToken = default) => _core.UpdateDataflowsAsync(updates, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask DeleteDataflowAsync(string id, string etag, CancellationToken cancellationToken = default) => _core.DeleteDataflowAsync(id, etag, cancellationToken);
 
     /// <inheritdoc />

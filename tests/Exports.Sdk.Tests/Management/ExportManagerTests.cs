@@ -208,6 +208,33 @@ public class ExportManagerTests
     }
 
     [Fact]
+    public async Task EditSchedulesAsync_ADataflowChangedBetweenTheChecksAndTheWrites_LeavesEveryDataflowAsItWas()
+    {
+        // Issue 21, item 7: the checks passed, then another user saved B before the writes; A must not be half-applied.
+        var inner = new InMemoryExportStore();
+        await using var host = new ManagementHost(configure: b => b.Services.AddSingleton(InterleavingStore.Wrap(inner, async store =>
+        {
+            var b = (await store.GetDataflowAsync("B"))!;
+            var renamed = b.Definition.Clone();
+            renamed.Name = "renamed by bea";
+            await store.UpdateDataflowAsync(renamed, b.ETag);
+        })));
+        var a = await host.Manager.CreateAsync(Callers.Admin, Named(ManagementHost.Dataflow("A"), "A"));
+        var b = await host.Manager.CreateAsync(Callers.Admin, Named(ManagementHost.Dataflow("B"), "B"));
+
+        var act = () => host.Manager.EditSchedulesAsync(Callers.Admin, new BulkScheduleEdit
+        {
+            DataflowETags = new Dictionary<string, string> { ["A"] = a.ETag, ["B"] = b.ETag },
+            Enable = false,
+        });
+
+        (await act.Should().ThrowAsync<ExportConcurrencyException>()).Which.Message.Should().Contain("'B'");
+        var after = await host.Manager.GetAsync(Callers.Admin, "A");
+        after!.ETag.Should().Be(a.ETag, "nothing of the edit was written");
+        after.Definition.ScheduleEnabled.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task ConfiguredDataflow_IsListedReadOnly_AndCanBeRun()
     {
         await using var host = new ManagementHost(configure: b => b.AddDataflow("from-config", d =>
@@ -289,5 +316,11 @@ public class ExportManagerTests
         }
 
         return rows;
+    }
+
+    private static DataflowDefinition Named(DataflowDefinition dataflow, string id)
+    {
+        dataflow.Id = id;
+        return dataflow;
     }
 }
