@@ -11,6 +11,7 @@ internal static class FileNameEndpoints
 {
     public static void Map(RouteGroupBuilder group) =>
         group.MapPost(ExportsApiRoutes.FileNamePreview, PreviewAsync)
+            .WithMetadata(ChangesNothing.Instance)
             .WithSummary("Renders a file-name template on a destination as a run starting now would; 400 names each problem of the template. Changes nothing.")
             .Accepts<FileNamePreviewRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);

@@ -21,7 +21,7 @@ internal sealed class ExportsApiFilter : IEndpointFilter
             return ExportProblems.Unauthorized();
         }
 
-        if (!HttpMethods.IsGet(http.Request.Method) && !IsPreview(http)
+        if (!HttpMethods.IsGet(http.Request.Method) && http.GetEndpoint()?.Metadata.GetMetadata<ChangesNothing>() is null
             && (http.RequestServices.GetRequiredService<IOptions<ExportsHttpApiOptions>>().Value.IsReadOnly || http.Items.ContainsKey(ReadOnlyItem)))
         {
             return ExportProblems.ReadOnly();
@@ -36,8 +36,4 @@ internal sealed class ExportsApiFilter : IEndpointFilter
             return problem;
         }
     }
-
-    // The file-name preview is a POST that changes nothing.
-    private static bool IsPreview(HttpContext http) =>
-        http.Request.Path.Value?.EndsWith("/" + ExportsApiRoutes.FileNamePreview, StringComparison.Ordinal) == true;
 }

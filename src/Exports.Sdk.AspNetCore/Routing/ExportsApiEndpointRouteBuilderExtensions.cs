@@ -36,12 +36,11 @@ public static class ExportsApiEndpointRouteBuilderExtensions
     /// <param name="endpoints">Where to map (the host, or the dashboard's group).</param>
     /// <param name="prefix">The group's prefix, relative to <paramref name="endpoints"/>.</param>
     /// <param name="named">Whether to name the endpoints links are made from (only one copy per host may).</param>
-    /// <param name="linkPrefix">The full path prefix for <c>Location</c> links; default <paramref name="prefix"/>.</param>
-    internal static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix, bool named, string? linkPrefix = null)
+    internal static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix, bool named)
     {
         var group = endpoints.MapGroup(prefix);
         group.WithTags(ExportsApiRoutes.Tag)
-            .WithMetadata(new ExportsApiGroup(linkPrefix ?? prefix))
+            .WithMetadata(new ExportsApiGroup(named, prefix))
             .AddEndpointFilter<ExportsApiFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);

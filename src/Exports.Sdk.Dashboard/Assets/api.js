@@ -19,9 +19,14 @@ export async function send(method, path, body, { ifMatch } = {}) {
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers[token.dataset.header] = token.content;
   if (ifMatch) headers['If-Match'] = ifMatch;
-  const response = await fetch(`${base}/_api/${path}`, {
-    method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch(`${base}/_api/${path}`, {
+      method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new ApiError(0, { detail: `The server could not be reached (${error.message}). Check the connection and try again.` });
+  }
   const text = await response.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = { detail: text }; }

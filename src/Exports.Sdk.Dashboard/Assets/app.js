@@ -19,7 +19,7 @@ const routes = [
 ];
 
 const context = {
-  main,
+  main: null,
   caller: null,
   cleanups: [],
   /** Runs when the user leaves the screen (stops polling). */
@@ -34,7 +34,10 @@ const context = {
 
 let pendingMessage = null;
 
+let renders = 0;
+
 async function show() {
+  const generation = ++renders;
   context.cleanups.splice(0).forEach((fn) => fn());
   if (pendingMessage) status(pendingMessage); else clearStatus();
   pendingMessage = null;
@@ -43,13 +46,22 @@ async function show() {
   for (const link of document.querySelectorAll('[data-nav]')) {
     if (route && link.dataset.nav === route[1]) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
   }
-  main.replaceChildren();
-  if (!route) { main.append(h('h1', {}, 'Not found'), h('p', {}, 'There is no such screen. '), h('a', { href: '#/exports' }, 'Back to exports')); return; }
-  try {
-    await route[2](route[0].exec(hash));
-  } catch (error) {
-    main.append(h('p', { class: 'alert', role: 'alert' }, error instanceof ApiError ? error.message : `Something went wrong: ${error.message}`));
+  // A screen builds into its own container, shown only if the user has not moved on while it loaded; until then the
+  // previous screen is gone, so nothing stale can be clicked.
+  main.replaceChildren(h('p', { class: 'hint' }, 'Loading…'));
+  const screen = h('div');
+  context.main = screen;
+  if (!route) {
+    screen.append(h('h1', {}, 'Not found'), h('p', {}, 'There is no such screen. '), h('a', { href: '#/exports' }, 'Back to exports'));
+  } else {
+    try {
+      await route[2](route[0].exec(hash));
+    } catch (error) {
+      screen.append(h('p', { class: 'alert', role: 'alert' }, error instanceof ApiError ? error.message : `Something went wrong: ${error.message}`));
+    }
   }
+  if (generation !== renders) return;
+  main.replaceChildren(screen);
   main.focus({ preventScroll: true });
 }
 

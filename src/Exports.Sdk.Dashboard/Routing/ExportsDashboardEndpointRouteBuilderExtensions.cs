@@ -1,5 +1,6 @@
 using Exports.Sdk.AspNetCore;
 using Exports.Sdk.Dashboard;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,13 +35,18 @@ public static class ExportsDashboardEndpointRouteBuilderExtensions
         }
 
         options ??= endpoints.ServiceProvider.GetRequiredService<IOptions<ExportsDashboardOptions>>().Value;
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<AntiforgeryOptions>>().Value.HeaderName is null)
+        {
+            // The screens send the token in a header; without a header name every change would be refused.
+            throw new InvalidOperationException("MapExportsDashboard needs AntiforgeryOptions.HeaderName: the dashboard sends its anti-forgery token in that header.");
+        }
+
         var root = "/" + prefix.Trim('/');
         var group = endpoints.MapGroup(root);
-        var links = root == "/" ? "" : root;
         group.ExcludeFromDescription().AddEndpointFilter(new DashboardAccessFilter(options));
 
-        DashboardPage.Map(group, root, options);
-        ExportsApiEndpointRouteBuilderExtensions.Map(group, ApiPath, named: false, linkPrefix: $"{links}/{ApiPath}");
+        DashboardPage.Map(group, options);
+        ExportsApiEndpointRouteBuilderExtensions.Map(group, ApiPath, named: false);
         return group;
     }
 }

@@ -18,21 +18,22 @@ internal static class DashboardPage
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
 
-    public static void Map(RouteGroupBuilder group, string root, ExportsDashboardOptions options)
+    public static void Map(RouteGroupBuilder group, ExportsDashboardOptions options)
     {
-        group.MapGet("", (HttpContext http, DashboardAssets assets) => Page(http, assets, root, options));
+        group.MapGet("", (HttpContext http, DashboardAssets assets) => Page(http, assets, options));
         group.MapGet("assets/{**path}", (string path, HttpContext http, DashboardAssets assets) => Asset(path, http, assets));
     }
 
-    private static ContentHttpResult Page(HttpContext http, DashboardAssets assets, string root, ExportsDashboardOptions options)
+    private static ContentHttpResult Page(HttpContext http, DashboardAssets assets, ExportsDashboardOptions options)
     {
         var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
-        var basePath = http.Request.PathBase + (root == "/" ? "" : root);
+        // The page is the group's root: its own path (with PathBase and any outer group) is the base of assets and API.
+        var basePath = (http.Request.PathBase + http.Request.Path).Value!.TrimEnd('/');
         var html = Encoding.UTF8.GetString(assets.Find("index.html")!.Content)
             .Replace("%BASE%", Html(basePath), StringComparison.Ordinal)
             .Replace("%TITLE%", Html(options.Title), StringComparison.Ordinal)
             .Replace("%APP_PATH%", Html(options.AppPath ?? ""), StringComparison.Ordinal)
-            .Replace("%TOKEN_HEADER%", Html(tokens.HeaderName ?? "RequestVerificationToken"), StringComparison.Ordinal)
+            .Replace("%TOKEN_HEADER%", Html(tokens.HeaderName!), StringComparison.Ordinal)
             .Replace("%TOKEN%", Html(tokens.RequestToken ?? ""), StringComparison.Ordinal);
         Secure(http.Response);
         http.Response.Headers.CacheControl = "no-store";

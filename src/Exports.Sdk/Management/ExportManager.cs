@@ -368,12 +368,13 @@ internal sealed class ExportManager(
     public async Task<FileNamePreview> PreviewFileNameAsync(ClaimsPrincipal caller, FileNamePreviewRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrWhiteSpace(request.Destination) || TryGetDestination(request.Destination) is null)
+        // An unknown destination and one the caller may not see get the same answer, so names cannot be probed.
+        if (string.IsNullOrWhiteSpace(request.Destination) || TryGetDestination(request.Destination) is not { } destination
+            || !await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, destination, cancellationToken).ConfigureAwait(false))
         {
-            throw new ExportValidationException($"Destination: '{request.Destination}' is not a configured destination.");
+            throw new ExportValidationException($"Destination: '{request.Destination}' is not a destination you may use.");
         }
 
-        await RequireAsync(caller, ExportPermission.ViewDestinations, request.Destination, $"preview file names on destination '{request.Destination}'", cancellationToken).ConfigureAwait(false);
         var problems = FileNameTemplate.Validate(request.Template);
         if (problems.Count > 0)
         {

@@ -63,6 +63,11 @@ public sealed class CallerAndPreviewEndpointTests : IAsyncLifetime
         var (unknown, problem, _) = await _web.Admin().PostJsonAsync("file-names/preview", new { destination = "nowhere", template = "%DESTINATION_NAME%_%SEGMENT_ID%" });
         unknown.Should().Be(HttpStatusCode.BadRequest);
         problem!["detail"]!.GetValue<string>().Should().Contain("Destination: 'nowhere'");
+
+        // A destination the caller may not see answers the same, so its name cannot be probed.
+        var (hidden, hiddenProblem, _) = await _web.ClientAs("cora", "Contributor").PostJsonAsync("file-names/preview", new { destination = "demo-folder", template = "%DESTINATION_NAME%_%SEGMENT_ID%" });
+        hidden.Should().Be(HttpStatusCode.BadRequest);
+        hiddenProblem!["detail"]!.GetValue<string>().Should().Be("Destination: 'demo-folder' is not a destination you may use.");
     }
 
     [Fact]

@@ -47,7 +47,8 @@ public sealed class DashboardAccessTests : IAsyncLifetime
         var asset = await client.GetAsync("/exports/assets/screens/exports.js");
         asset.Content.Headers.ContentType!.MediaType.Should().Be("text/javascript");
         (await asset.Content.ReadAsStringAsync()).Should().Contain("Search exports");
-        (await client.GetAsync("/exports/assets/../Exports.Sdk.dll")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await client.GetAsync("/exports/assets/nothing.js")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await client.GetAsync("/exports/assets/index.html")).StatusCode.Should().Be(HttpStatusCode.NotFound, "the page is served only with its token");
     }
 
     [Fact]
@@ -58,11 +59,17 @@ public sealed class DashboardAccessTests : IAsyncLifetime
         var forged = await client.PostAsync("/exports/_api/dataflows/churn-risk/run", null);
         forged.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await forged.Content.ReadAsStringAsync()).Should().Contain("anti-forgery");
+
+        // As a page on another site would send it: the browser has the dashboard's cookie, but the page has no token.
+        var html = await client.GetStringAsync("/exports");
+        (await client.PostAsync("/exports/_api/dataflows/churn-risk/run", null)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await client.DeleteAsync("/exports/_api/dataflows/churn-risk")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await client.PutAsync("/exports/_api/dataflows/churn-risk", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var runs = JsonNode.Parse(await client.GetStringAsync("/exports/_api/dataflows/churn-risk/runs"))!;
         runs["totalCount"]!.GetValue<int>().Should().Be(0);
+        JsonNode.Parse(await client.GetStringAsync("/exports/_api/dataflows/churn-risk"))!["name"]!.GetValue<string>().Should().Be("Churn risk (on demand)");
 
         // With the page's token (and its cookie), the same request is accepted.
-        var html = await client.GetStringAsync("/exports");
         var token = Regex.Match(html, "name=\"exports-antiforgery\" content=\"([^\"]+)\" data-header=\"([^\"]+)\"");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/exports/_api/dataflows/churn-risk/run");
         request.Headers.Add(token.Groups[2].Value, token.Groups[1].Value);

@@ -58,6 +58,24 @@ public sealed class ScheduleAndEditTests(Chromium chromium) : IClassFixture<Chro
     }
 
     [Fact]
+    public async Task SchedulePane_ForOneExport_SwitchesItOff_KeepingItsSchedule()
+    {
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Weekly newsletter" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Schedule", Exact = true }).ClickAsync();
+        var pane = page.GetByRole(AriaRole.Dialog, new() { Name = "Schedule" });
+        await Expect(pane.GetByLabel("Frequency")).ToHaveValueAsync("Weekly");
+        await pane.GetByRole(AriaRole.Switch, new() { Name = "Schedule run" }).UncheckAsync();
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Save schedule" }).ClickAsync();
+        await Expect(pane).ToHaveCountAsync(0);
+
+        var weekly = await GetAsync("weekly-newsletter");
+        weekly["scheduleEnabled"]!.GetValue<bool>().Should().BeFalse();
+        weekly["audiences"]![0]!["schedule"]!["frequency"]!.GetValue<string>().Should().Be("Weekly");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Weekly newsletter" })).ToContainTextAsync("Off");
+    }
+
+    [Fact]
     public async Task BulkScheduleEdit_WhenOneWasChangedMeanwhile_ChangesNothingAndSaysWhy()
     {
         var page = await _dashboard.SignInAsync("ana", "Administrator");

@@ -19,7 +19,7 @@ export async function render(context, id) {
     const response = await send('GET', `dataflows/${enc(id)}`);
     dataflow = response.data;
     etag = response.etag;
-    listed = (await get(`dataflows?take=500&search=${enc(dataflow.name || dataflow.id)}`)).items.find((i) => i.dataflow.id === id);
+    listed = (await get(`dataflows?search=${enc(dataflow.name || dataflow.id)}`)).items.find((i) => i.dataflow.id === id);
   }
   const editable = !caller.isReadOnly && (isNew ? caller.permissions.includes('ActivateDestinations')
     : flags(listed?.permissions).includes('Edit') && !listed?.isReadOnly);
@@ -95,7 +95,7 @@ export async function render(context, id) {
     mandatoryBox.replaceChildren(...chosen.map((n) => h('label', {}, h('input', { type: 'checkbox', value: n, checked: dataflow.mandatoryAttributes.includes(n),
       onchange: () => { dataflow.mandatoryAttributes = checked(mandatoryBox); } }), n)));
     dedupBox.replaceChildren(...chosen.map((n) => h('label', {}, h('input', { type: 'checkbox', value: n, checked: dedup.includes(n),
-      onchange: () => { const keys = checked(dedupBox); dataflow.deduplication = keys.length ? { attributes: keys } : null; } }), n)));
+      onchange: () => { dataflow.deduplication = dedupKey(); } }), n)));
   }
 
   function addAudience(audience) {
@@ -128,6 +128,7 @@ export async function render(context, id) {
           const { data } = await post('file-names/preview', {
             destination: destination.control.value, template: template.control.value,
             audienceId: pick.control.value || null, audienceName: chosen?.name ?? null,
+            output: dataflow.output ?? null, organizationName: dataflow.organizationName ?? null, sandboxName: dataflow.sandboxName ?? null,
           });
           preview.replaceChildren('Preview: ', h('code', {}, data.fileName), data.isStatic ? ' (the same name every run)' : '');
           template.set('');
@@ -159,11 +160,18 @@ export async function render(context, id) {
       destination: destination.control.value,
       attributes: checked(attributesBox),
       mandatoryAttributes: checked(mandatoryBox),
-      deduplication: checked(dedupBox).length ? { attributes: checked(dedupBox) } : null,
+      deduplication: dedupKey(),
       identityNamespaces: identity ? identity.control.value.split(',').map((s) => s.trim()).filter(Boolean) : dataflow.identityNamespaces,
       scheduleEnabled: scheduleRun.checked,
       audiences: audienceBlocks.map((b) => b.read()),
     };
+  }
+
+  /** The key from the boxes, keeping an identity namespace the form does not edit. */
+  function dedupKey() {
+    const attributes = checked(dedupBox);
+    const namespace = dataflow.deduplication?.identityNamespace ?? null;
+    return attributes.length || namespace ? { ...dataflow.deduplication, attributes } : null;
   }
 
   function clearErrors() {

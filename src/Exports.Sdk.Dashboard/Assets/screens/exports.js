@@ -35,7 +35,7 @@ export async function render(context) {
   await load();
 
   async function load() {
-    const page = await get(`dataflows?take=500${query ? `&search=${enc(query)}` : ''}`);
+    const page = await get(`dataflows${query ? `?search=${enc(query)}` : ''}`);
     items = page.items;
     for (const id of [...selected]) if (!items.some((i) => i.dataflow.id === id)) selected.delete(id);
     draw();

@@ -2,42 +2,55 @@
 // SHA-256) per audience, the manifest and the errors.
 import { get, enc } from '../api.js';
 import { stopRun } from './stop-run.js';
-import { h, append, time, duration, number, bytes, statusBadge } from '../dom.js';
+import { h, append, status, flags, time, duration, number, bytes, statusBadge } from '../dom.js';
 
 const triggers = { OnDemand: 'On demand', RunAll: 'Run all', Scheduled: 'Schedule' };
 const names = new Map();
 
-/** The export's name (its id when it has been deleted), read once per page. */
-async function exportName(id) {
-  if (!names.has(id)) names.set(id, await get(`dataflows/${enc(id)}`).then((d) => d.name || d.id, () => id));
+/** The export's name and whether the caller may run it (its id and false once it is deleted), read once per page. */
+async function exportInfo(id) {
+  if (!names.has(id)) {
+    names.set(id, await get(`dataflows/${enc(id)}`).then(async (d) => {
+      const listed = (await get(`dataflows?search=${enc(d.name || d.id)}`)).items.find((i) => i.dataflow.id === id);
+      return { name: d.name || d.id, canRun: flags(listed?.permissions).includes('Run') };
+    }, () => ({ name: id, canRun: false })));
+  }
   return names.get(id);
 }
 
 export async function render(context, runId) {
   const { main } = context;
   let timer = null;
-  context.onLeave(() => clearTimeout(timer));
+  let left = false;
+  context.onLeave(() => { left = true; clearTimeout(timer); });
   const view = h('div');
   main.append(view);
   await load();
 
   async function load() {
     clearTimeout(timer);
-    const run = await get(`runs/${enc(runId)}`);
+    let run;
+    try {
+      run = await get(`runs/${enc(runId)}`);
+    } catch (error) {
+      if (!left) status(`The run could not be refreshed: ${error.message}`, { error: true });
+      return;
+    }
+    if (left) return;
     view.replaceChildren();
-    append(view, draw(run, await exportName(run.dataflowId)));
+    append(view, draw(run, await exportInfo(run.dataflowId)));
     if (run.isActive) timer = setTimeout(load, 1000);
   }
 
-  function draw(run, name) {
+  function draw(run, info) {
     const p = run.progress;
     return [
       h('p', {}, h('a', { href: `#/exports/${enc(run.dataflowId)}/runs` }, '← Dataflow runs')),
       h('div', { class: 'toolbar' }, h('h1', {}, `Run ${run.runId}`), h('span', { class: 'spacer' }),
-        run.isActive && context.can('ActivateDestinations') ? h('button', { type: 'button', class: 'danger', onclick: async () => { await stopRun(run.runId); await load(); } }, 'Stop') : null),
+        run.isActive && info.canRun && !context.caller.isReadOnly ? h('button', { type: 'button', class: 'danger', onclick: async () => { await stopRun(run.runId); await load(); } }, 'Stop') : null),
       h('div', { class: 'card' }, h('dl', { class: 'facts' },
         h('dt', {}, 'Status'), h('dd', {}, statusBadge(run.status)),
-        h('dt', {}, 'Export'), h('dd', {}, h('a', { href: `#/exports/${enc(run.dataflowId)}/runs` }, name)),
+        h('dt', {}, 'Export'), h('dd', {}, h('a', { href: `#/exports/${enc(run.dataflowId)}/runs` }, info.name)),
         h('dt', {}, 'Audiences'), h('dd', {}, run.audienceIds.join(', ')),
         h('dt', {}, 'Started'), h('dd', {}, time(run.startedAt ?? run.createdAt)),
         h('dt', {}, 'Duration'), h('dd', {}, run.duration ? duration(run.duration) : duration(null, run.startedAt)),

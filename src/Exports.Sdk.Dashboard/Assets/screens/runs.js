@@ -3,14 +3,14 @@
 // progress shows live and it has a Stop button.
 import { get, enc } from '../api.js';
 import { stopRun } from './stop-run.js';
-import { h, append, time, duration, number, bytes, statusBadge, flags } from '../dom.js';
+import { h, append, status, time, duration, number, bytes, statusBadge, flags } from '../dom.js';
 import { exportTabs } from './tabs.js';
 import { openExportNow } from './export-now.js';
 
 export async function render(context, id) {
   const { main } = context;
   const dataflow = await get(`dataflows/${enc(id)}`);
-  const listed = (await get(`dataflows?take=500&search=${enc(dataflow.name || dataflow.id)}`)).items.find((i) => i.dataflow.id === id);
+  const listed = (await get(`dataflows?search=${enc(dataflow.name || dataflow.id)}`)).items.find((i) => i.dataflow.id === id);
   const permissions = flags(listed?.permissions);
   const canRun = !context.caller.isReadOnly && permissions.includes('Run');
   const canEdit = !context.caller.isReadOnly && permissions.includes('Edit') && !listed?.isReadOnly;
@@ -29,12 +29,20 @@ export async function render(context, id) {
     summary);
 
   let timer = null;
-  context.onLeave(() => clearTimeout(timer));
+  let left = false;
+  context.onLeave(() => { left = true; clearTimeout(timer); });
   await load();
 
   async function load() {
     clearTimeout(timer);
-    const page = await get(`dataflows/${enc(id)}/runs?take=100`);
+    let page;
+    try {
+      page = await get(`dataflows/${enc(id)}/runs`);
+    } catch (error) {
+      if (!left) status(`The runs could not be refreshed: ${error.message}`, { error: true });
+      return;
+    }
+    if (left) return;
     body.replaceChildren(...page.items.map(row));
     summary.textContent = page.totalCount === 0 ? 'No runs yet.' : `${page.totalCount} run${page.totalCount === 1 ? '' : 's'}`;
     if (page.items.some((r) => r.isActive)) timer = setTimeout(load, 1000);

@@ -12,6 +12,9 @@ export async function openSchedulePane(items) {
   const keep = h('input', { type: 'radio', name: 'schedule-mode', id: 'schedule-keep', value: 'keep', checked: true });
   const replace = h('input', { type: 'radio', name: 'schedule-mode', id: 'schedule-replace', value: 'replace' });
   const alert = h('p', { class: 'alert', role: 'alert' });
+  let edited = false;
+  fields.element.addEventListener('input', () => { edited = true; });
+  fields.element.addEventListener('change', () => { edited = true; });
   const sync = () => fields.setDisabled(several && keep.checked);
   keep.addEventListener('change', sync);
   replace.addEventListener('change', sync);
@@ -19,7 +22,7 @@ export async function openSchedulePane(items) {
 
   const body = h('div', {},
     h('p', { class: 'hint' }, several ? `${items.length} exports selected: ${items.map((i) => i.dataflow.name || i.dataflow.id).join(', ')}.`
-      : `The schedule applies to every audience of '${first.name || first.id}'.`),
+      : `A changed schedule applies to every audience of '${first.name || first.id}'.`),
     h('div', { class: 'field' }, h('label', {}, enabled, ' Schedule run')),
     several ? h('fieldset', {}, h('legend', {}, 'Schedules'),
       h('div', { class: 'checks' }, h('label', { for: 'schedule-keep' }, keep, 'Keep individual schedules'),
@@ -32,7 +35,8 @@ export async function openSchedulePane(items) {
     {
       label: 'Save schedule', class: 'primary', value: true,
       onclick: async () => {
-        const replacing = !several || replace.checked;
+        // One export: only a changed field replaces its audiences' schedules; the switch alone keeps them.
+        const replacing = several ? replace.checked : edited;
         const schedule = replacing ? fields.read() : null;
         fields.fields.startDate.set(replacing && !schedule ? 'Enter a start date.' : '');
         if (replacing && !schedule) return false;
