@@ -69,6 +69,9 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
     }
 
     /// <summary>The folder of a run: <c>&lt;folder&gt;/&lt;datasetId&gt;/exportTime=YYYYMMDDHHMM</c> (UTC).</summary>
+    /// <summary>The longest dataset id, in UTF-8 bytes: with "-" + run id + extension it still fits a 255-byte file name.</summary>
+    internal const int MaxDatasetIdBytes = 200;
+
     internal static string GetFolderPath(string? destinationFolder, string datasetId, DateTimeOffset scheduledTime) =>
         DestinationPath.Combine(destinationFolder, FileNameSanitizer.Sanitize(datasetId) + "/exportTime="
             + scheduledTime.UtcDateTime.ToString(ExportTimeFormat, CultureInfo.InvariantCulture));
@@ -85,6 +88,12 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
         if (string.IsNullOrEmpty(export.DatasetId))
         {
             problems.Add($"{where}: DatasetId is required.");
+        }
+        else if (System.Text.Encoding.UTF8.GetByteCount(export.DatasetId) > MaxDatasetIdBytes)
+        {
+            // It names a folder and starts every file name (with the 32-character run id and the extension): refused
+            // here, before anything runs, instead of failing with the file system's "name too long".
+            problems.Add($"{where}: DatasetId is {System.Text.Encoding.UTF8.GetByteCount(export.DatasetId)} bytes long; at most {MaxDatasetIdBytes}, since it names the export's folder and starts each file name.");
         }
 
         IDatasetSource? source = null;

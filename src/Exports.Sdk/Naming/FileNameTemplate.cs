@@ -99,6 +99,8 @@ public sealed class FileNameTemplate : IFileNameTemplate
 
     private static FileNameTemplate? TryParse(string? template, out List<string> errors)
     {
+        // Messages show the template with control characters escaped: a newline in it must not split the message.
+        var shown = Shown(template);
         errors = [];
         if (string.IsNullOrWhiteSpace(template))
         {
@@ -116,7 +118,7 @@ public sealed class FileNameTemplate : IFileNameTemplate
             {
                 if (FileNameSanitizer.IsForbidden(c))
                 {
-                    errors.Add($"The file name template '{template}' has the character '{Printable(c)}' at position {i + 1}, which is not allowed in file names.");
+                    errors.Add($"The file name template '{shown}' has the character '{Printable(c)}' at position {i + 1}, which is not allowed in file names.");
                 }
 
                 text.Append(c);
@@ -127,7 +129,7 @@ public sealed class FileNameTemplate : IFileNameTemplate
             var end = template.IndexOf('%', i + 1);
             if (end < 0)
             {
-                errors.Add($"The file name template '{template}' has a '%' at position {i + 1} that is not closed.");
+                errors.Add($"The file name template '{shown}' has a '%' at position {i + 1} that is not closed.");
                 break;
             }
 
@@ -164,7 +166,7 @@ public sealed class FileNameTemplate : IFileNameTemplate
             };
             if (kind is null)
             {
-                errors.Add($"The file name template '{template}' has the unknown placeholder '%{name}%'; use one of " +
+                errors.Add($"The file name template '{shown}' has the unknown placeholder '%{Shown(name)}%'; use one of " +
                     string.Join(", ", Placeholders.Select(p => $"%{p}%")) + ".");
                 continue;
             }
@@ -179,19 +181,19 @@ public sealed class FileNameTemplate : IFileNameTemplate
 
         if (!parts.Exists(p => p.Kind == PartKind.DestinationName))
         {
-            errors.Add($"The file name template '{template}' must contain %DESTINATION_NAME%.");
+            errors.Add($"The file name template '{shown}' must contain %DESTINATION_NAME%.");
         }
 
         if (!parts.Exists(p => p.Kind == PartKind.SegmentId))
         {
-            errors.Add($"The file name template '{template}' must contain %SEGMENT_ID%.");
+            errors.Add($"The file name template '{shown}' must contain %SEGMENT_ID%.");
         }
 
         var hasDateTime = parts.Exists(p => p.Kind == PartKind.DateTime);
         var hasTimestamp = parts.Exists(p => p.Kind == PartKind.Timestamp);
         if (hasDateTime && hasTimestamp)
         {
-            errors.Add($"The file name template '{template}' uses both %DATETIME(…)% and %TIMESTAMP%; choose one.");
+            errors.Add($"The file name template '{shown}' uses both %DATETIME(…)% and %TIMESTAMP%; choose one.");
         }
 
         if (template.Length > FileNameSanitizer.MaxLength)
@@ -207,7 +209,7 @@ public sealed class FileNameTemplate : IFileNameTemplate
     {
         if (pattern.Length == 0)
         {
-            errors.Add($"The file name template '{template}' has an empty %DATETIME()% pattern; use e.g. %DATETIME(YYYYMMdd_HHmmss)%.");
+            errors.Add($"The file name template '{Shown(template)}' has an empty %DATETIME()% pattern; use e.g. %DATETIME(YYYYMMdd_HHmmss)%.");
             return null;
         }
 
@@ -235,7 +237,7 @@ public sealed class FileNameTemplate : IFileNameTemplate
             }
             else
             {
-                errors.Add($"The file name template '{template}' has '{rest[0]}' at position {i + 1} of the %DATETIME({pattern})% pattern; " +
+                errors.Add($"The file name template '{Shown(template)}' has '{rest[0]}' at position {i + 1} of the %DATETIME({Shown(pattern)})% pattern; " +
                     "use YYYY, MM, dd, HH, mm, ss and the separators _ - .");
                 return null;
             }
@@ -292,6 +294,8 @@ public sealed class FileNameTemplate : IFileNameTemplate
     }
 
     private static bool IsValue(PartKind kind) => kind is not (PartKind.Text or PartKind.DateTime or PartKind.Timestamp);
+
+    private static string Shown(string? text) => text is null ? "" : string.Concat(text.Select(Printable));
 
     private static string Printable(char c) => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString();
 

@@ -41,6 +41,18 @@ public sealed class FileNameTemplateTests
     };
 
     [Fact]
+    public void Validate_TemplateWithControlCharacters_ShowsThemEscaped_SoNoMessageIsSplit()
+    {
+        // Issue 21, item 12: a newline in the template used to be printed as it is, splitting the message in two.
+        var errors = FileNameTemplate.Validate("%DESTINATION_NAME%\n%SEGMENT_ID%\r%NO\tPE%");
+
+        errors.Should().NotBeEmpty();
+        errors.Should().OnlyContain(e => !e.Any(char.IsControl));
+        errors.Should().Contain(e => e.Contains("%DESTINATION_NAME%\\u000a%SEGMENT_ID%\\u000d", StringComparison.Ordinal));
+        errors.Should().Contain(e => e.Contains("'%NO\\u0009PE%'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Render_Default_RendersDestinationSegmentAndUtcDateTime()
     {
         FileNameTemplate.Parse(FileNameTemplate.Default).Render(Context).Should().Be("partner-sftp_seg-7_20260304_050607");

@@ -187,6 +187,22 @@ public sealed class DatasetExportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RunAsync_DatasetIdTooLongForAFileName_IsRefusedBeforeAnythingRuns()
+    {
+        // Issue 21, item 12: a 300-character dataset id used to fail late, with the file system's "name too long".
+        var id = new string('d', 300);
+        _source.AddDataset(id, Schema, Events(1, 3));
+        var export = Export();
+        export.DatasetId = id;
+
+        var act = () => Runner().RunAsync(export, new DatasetRunRequest());
+
+        var error = await act.Should().ThrowAsync<ExportValidationException>();
+        error.Which.Errors.Should().ContainSingle().Which.Should().Be("Dataset export 'events-export': DatasetId is 300 bytes long; at most 200, since it names the export's folder and starts each file name.");
+        Files().Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task RunAsync_UnknownSourceAndDestination_ThrowsListingBoth()
     {
         var act = () => Runner().RunAsync(new DatasetExportDefinition { Id = "x", Source = "nope", Destination = "nowhere", DatasetId = "d" }, new DatasetRunRequest());
