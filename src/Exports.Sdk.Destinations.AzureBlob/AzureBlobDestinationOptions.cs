@@ -173,8 +173,24 @@ public sealed class AzureBlobDestinationOptions : IValidatableObject
         var keys = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(part => part.Split('=', 2)[0])
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return (keys.Contains("AccountName") && keys.Contains("AccountKey"))
+        var shaped = (keys.Contains("AccountName") && keys.Contains("AccountKey"))
             || (keys.Contains("BlobEndpoint") && keys.Contains("SharedAccessSignature"))
             || keys.Contains("UseDevelopmentStorage");
+        if (!shaped)
+        {
+            return false;
+        }
+
+        try
+        {
+            // The client parses it (and decodes the account key) without a request: a malformed one is refused at
+            // start-up instead of crashing the first run.
+            _ = new BlobServiceClient(value);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

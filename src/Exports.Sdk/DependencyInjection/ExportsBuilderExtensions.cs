@@ -132,6 +132,8 @@ public static class ExportsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
+        // The check comes first: the binder would drop a destination whose value does not convert.
+        builder.Services.AddSingleton<IConfigureOptions<ExportsOptions>>(new ExportsConfigurationCheck(section));
         builder.Services.Configure<ExportsOptions>(section);
         return builder;
     }

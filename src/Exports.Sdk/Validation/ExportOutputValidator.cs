@@ -34,6 +34,11 @@ internal static class ExportOutputValidator
             yield return $"{where}: Output.MaxRowsPerFile must be at least 1, not {output.MaxRowsPerFile}.";
         }
 
+        if (output.Format.MaxDegreeOfParallelism < 0)
+        {
+            yield return $"{where}: Output.Format.MaxDegreeOfParallelism must be 0 (every core) or more, not {output.Format.MaxDegreeOfParallelism}.";
+        }
+
         if (output.MaxBytesPerFile is < 4096)
         {
             yield return $"{where}: Output.MaxBytesPerFile must be at least 4096, not {output.MaxBytesPerFile}.";

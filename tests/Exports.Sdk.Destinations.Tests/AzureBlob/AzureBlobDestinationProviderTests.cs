@@ -36,6 +36,21 @@ public class AzureBlobDestinationProviderTests
             .And.NotContain(AccountKey).And.NotContain(Signature);
     }
 
+    [Theory]
+    [InlineData("AccountName=dev;AccountKey=not-base64!!;EndpointSuffix=core.windows.net")]
+    [InlineData("BlobEndpoint=not a url;SharedAccessSignature=sv=2025-01-05&sig=abc")]
+    public void Validate_MalformedConnectionString_IsRefusedAtStartUp_NotAtTheFirstRun(string connectionString)
+    {
+        // Issue 21, item 11: these passed validation and then crashed the run with an unhandled exception.
+        var definition = new DestinationDefinition { Name = "blob", Type = "azure-blob" };
+        definition.Settings["connectionString"] = connectionString;
+        definition.Settings["container"] = "landing";
+
+        var problems = new AzureBlobDestinationProvider().Validate(definition);
+
+        problems.Should().ContainSingle().Which.Should().Contain("'connectionString' is not a storage connection string").And.NotContain("not-base64").And.NotContain("sig=abc");
+    }
+
     [Fact]
     public void SasUrl_NamesTheContainer_AndOptionsRoundTrip()
     {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Exports.Sdk.Testing;
 using Exports.Sdk.Tests.Fixtures;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -156,6 +157,40 @@ public sealed class ExportsServiceCollectionExtensionsTests
         Validate(provider).Failures.Should().ContainSingle(f =>
             f.Contains("Destination 'x'", StringComparison.Ordinal) && f.Contains($"FolderPath '{folder}' is not allowed", StringComparison.Ordinal)
             && f.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    // Issue 21, item 11: each used to be reported as "Destination 'demo-folder' is not a configured destination",
+    // or ignored (a misspelt key, a negative parallelism).
+    [InlineData("Destinations:demo-folder:Output:Format:Compression", "Zip", "Exports:Destinations:demo-folder:Output:Format:Compression is 'Zip', which is not one of None, Gzip.")]
+    [InlineData("Destinations:demo-folder:Output:MaxRowsPerFile", "abc", "Exports:Destinations:demo-folder:Output:MaxRowsPerFile is 'abc', which is not a whole number.")]
+    [InlineData("Destinations:demo-folder:Output:Format:Csv:Header", "maybe", "Exports:Destinations:demo-folder:Output:Format:Csv:Header is 'maybe', which is not true or false.")]
+    [InlineData("Destinations:demo-folder:Output:Format:Csv:Encoding", "Latin1", "Exports:Destinations:demo-folder:Output:Format:Csv:Encoding is 'Latin1', which is not one of Utf8, Utf16.")]
+    [InlineData("Destinations:demo-folder:Output:Format:Csv:Delimiter", "tab", "Exports:Destinations:demo-folder:Output:Format:Csv:Delimiter is 'tab', which is not a single character.")]
+    [InlineData("Destinations:demo-folder:Output:MaxRowPerFile", "5", "Exports:Destinations:demo-folder:Output:MaxRowPerFile is not a known setting; did you mean Exports:Destinations:demo-folder:Output:MaxRowsPerFile?")]
+    [InlineData("Destinations:demo-folder:Settings:pathh", "x", "Destination 'demo-folder': setting 'pathh' is not known; known settings: path.")]
+    [InlineData("Destinations:demo-folder:Output:Format:MaxDegreeOfParallelism", "-3", "Destination 'demo-folder': Output.Format.MaxDegreeOfParallelism must be 0 (every core) or more, not -3.")]
+    [InlineData("Runs:MaxConcurentRuns", "4", "Exports:Runs:MaxConcurentRuns is not a known setting; did you mean Exports:Runs:MaxConcurrentRuns?")]
+    [InlineData("Dataflows:demo:Audiences:0:Schedule:StartDate", "tomorrow", "Exports:Dataflows:demo:Audiences:0:Schedule:StartDate is 'tomorrow', which is not a date such as 2026-01-31.")]
+    public void Configuration_BadKeyOrValue_IsRefusedAtStartUp_NamingTheKeyTheValueAndWhatIsAllowed(string key, string value, string expected)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Exports:Destinations:demo-folder:Type"] = "local",
+            ["Exports:Destinations:demo-folder:Settings:path"] = "/tmp/unused-exports-folder",
+            ["Exports:Dataflows:demo:Source"] = "crm",
+            ["Exports:Dataflows:demo:Destination"] = "demo-folder",
+            ["Exports:Dataflows:demo:Attributes:0"] = "person.email",
+            ["Exports:Dataflows:demo:Audiences:0:AudienceId"] = "vip",
+            ["Exports:" + key] = value,
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddExports().BindConfiguration(configuration.GetSection(ExportsOptions.SectionName))
+            .AddAudienceSource("crm", new InMemoryAudienceSource());
+        using var provider = services.BuildServiceProvider();
+
+        Validate(provider).Failures.Should().Equal(expected);
     }
 
     [Fact]

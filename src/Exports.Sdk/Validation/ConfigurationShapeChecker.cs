@@ -1,0 +1,182 @@
+using System.Collections;
+using System.ComponentModel;
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// Reads the <c>Exports</c> configuration section against the options types before it is bound, and names every key
+/// that is unknown (with the nearest known one) and every value that cannot be converted (with what is allowed). The
+/// configuration binder alone drops a destination whose value does not convert, and ignores a misspelt key.
+/// </summary>
+internal static class ConfigurationShapeChecker
+{
+    public static List<string> Check(IConfiguration section, Type type, string path)
+    {
+        var problems = new List<string>();
+        CheckObject(section, type, path, problems);
+        return problems;
+    }
+
+    private static void CheckObject(IConfiguration section, Type type, string path, List<string> problems)
+    {
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.SetMethod?.IsPublic == true && p.GetIndexParameters().Length == 0)
+            .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var child in section.GetChildren())
+        {
+            var at = $"{path}:{child.Key}";
+            if (!properties.TryGetValue(child.Key, out var property))
+            {
+                var nearest = Nearest(child.Key, properties.Keys);
+                problems.Add(nearest is null
+                    ? $"{at} is not a known setting; known here: {string.Join(", ", properties.Keys.Order(StringComparer.Ordinal))}."
+                    : $"{at} is not a known setting; did you mean {path}:{nearest}?");
+                continue;
+            }
+
+            CheckValue(child, property.PropertyType, at, problems);
+        }
+    }
+
+    private static void CheckValue(IConfigurationSection section, Type type, string at, List<string> problems)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        if (target == typeof(string))
+        {
+            return;
+        }
+
+        if (IsSimple(target))
+        {
+            if (section.Value is null)
+            {
+                if (section.GetChildren().Any())
+                {
+                    problems.Add($"{at} has nested keys; it takes a single value ({Allowed(target)}).");
+                }
+
+                return;
+            }
+
+            if (!Converts(section.Value, target))
+            {
+                problems.Add($"{at} is '{section.Value}', which is not {Allowed(target)}.");
+            }
+
+            return;
+        }
+
+        if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        {
+            var valueType = target.GetGenericArguments()[1];
+            if (valueType == typeof(string))
+            {
+                // Free-form settings (a destination's, a format's): their owner checks the keys it knows.
+                return;
+            }
+
+            foreach (var entry in section.GetChildren())
+            {
+                CheckValue(entry, valueType, $"{at}:{entry.Key}", problems);
+            }
+
+            return;
+        }
+
+        if (target.IsGenericType && typeof(IEnumerable).IsAssignableFrom(target))
+        {
+            var element = target.GetGenericArguments()[0];
+            foreach (var entry in section.GetChildren())
+            {
+                CheckValue(entry, element, $"{at}:{entry.Key}", problems);
+            }
+
+            return;
+        }
+
+        if (section.Value is { Length: > 0 } && !section.GetChildren().Any())
+        {
+            problems.Add($"{at} is '{section.Value}', but it is a section with its own keys.");
+            return;
+        }
+
+        CheckObject(section, target, at, problems);
+    }
+
+    private static bool IsSimple(Type type) =>
+        type.IsPrimitive || type.IsEnum || type == typeof(decimal) || type == typeof(TimeSpan) || type == typeof(DateOnly)
+        || type == typeof(TimeOnly) || type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(Uri);
+
+    private static bool Converts(string value, Type type)
+    {
+        if (type.IsEnum)
+        {
+            // Names only: the binder would also take a number, which says nothing to a reader.
+            return Enum.GetNames(type).Contains(value.Trim(), StringComparer.OrdinalIgnoreCase);
+        }
+
+        try
+        {
+            return TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value) is not null;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static string Allowed(Type type) => type switch
+    {
+        _ when type.IsEnum => $"one of {string.Join(", ", Enum.GetNames(type))}",
+        _ when type == typeof(bool) => "true or false",
+        _ when type == typeof(char) => "a single character",
+        _ when type == typeof(int) || type == typeof(long) || type == typeof(short) => "a whole number",
+        _ when type == typeof(double) || type == typeof(float) || type == typeof(decimal) => "a number",
+        _ when type == typeof(TimeSpan) => "a duration such as 00:00:30",
+        _ when type == typeof(DateOnly) => "a date such as 2026-01-31",
+        _ when type == typeof(TimeOnly) => "a time of day such as 06:30",
+        _ => $"a valid {type.Name}",
+    };
+
+    private static string? Nearest(string key, IEnumerable<string> known)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in known)
+        {
+            var distance = Distance(key.ToUpperInvariant(), candidate.ToUpperInvariant());
+            if (distance < bestDistance)
+            {
+                (best, bestDistance) = (candidate, distance);
+            }
+        }
+
+        return bestDistance <= Math.Max(2, key.Length / 4) ? best : null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}
