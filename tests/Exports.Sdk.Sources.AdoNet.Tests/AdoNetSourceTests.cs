@@ -58,6 +58,43 @@ public sealed class AdoNetSourceTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AudienceExport_IdentityNamespaces_AreReadFromIdentityMapColumns()
+    {
+        // Issue 21, item 4: the ADO.NET source ignored IdentityNamespaces ("returned no column 'identityMap.email'").
+        var dataflow = Dataflow(["person.name.firstName"]);
+        dataflow.IdentityNamespaces = ["email"];
+        var sql = MembersSql.Replace("p.email AS \"person.email\"", "p.email AS \"identityMap.email\"", StringComparison.Ordinal);
+
+        var result = await Runner(o => o.MembersSql = sql).RunAsync(dataflow, new ExportRunRequest());
+
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
+        File.ReadAllLines(Path.Combine(_root, result.Files.Single().Path)).Should().Equal(
+            "person.name.firstName,identityMap.email,segmentMembership.status,segmentMembership.lastQualificationTime",
+            "Ana,ana@example.com,realized,2026-01-01T10:00:00.000Z",
+            "\"Bo, \"\"the\"\" Builder\",bo@example.com,realized,2026-01-02T10:00:00.000Z");
+    }
+
+    [Fact]
+    public async Task AudienceExport_Deduplicated_ReadsMembersNewestFirst_AndKeepsTheNewestOfEachKey()
+    {
+        // Issue 21, item 4: the member query orders by profile id (oldest first); deduplication needs newest first,
+        // which the source now asks of the database instead of failing the run.
+        _db.Execute("""
+            INSERT INTO profiles VALUES (4, 'dora@example.com', 'Dora', 'PT', 7, NULL, '2026-01-04 10:00:00');
+            INSERT INTO segment_members VALUES ('vip', 4, 'realized', '2026-01-04 10:00:00');
+            """);
+        var dataflow = Dataflow(["person.email", "homeAddress.countryCode"]);
+        dataflow.Deduplication = new DeduplicationKey { Attributes = ["homeAddress.countryCode"] };
+
+        var result = await Runner(o => o.MembersSql = MembersSql).RunAsync(dataflow, new ExportRunRequest());
+
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
+        File.ReadAllLines(Path.Combine(_root, result.Files.Single().Path)).Skip(1).Should().Equal(
+            "dora@example.com,PT,realized,2026-01-04T10:00:00.000Z",
+            "bo@example.com,SE,realized,2026-01-02T10:00:00.000Z");
+    }
+
+    [Fact]
     public async Task ListAudiences_ReadsIdsNamesAndDescriptions()
     {
         var source = new AdoNetSource("crm", Options(o => o.MembersSql = MembersSql));

@@ -133,28 +133,35 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, ID
         var connection = _connect();
         await using (connection.ConfigureAwait(false))
         {
+            if (request.NewestFirst)
+            {
+                sql = await NewestFirstAsync(connection, sql, parameters, where, cancellationToken).ConfigureAwait(false);
+            }
+
             var reader = await ExecuteAsync(connection, sql, parameters, CommandBehavior.SingleResult, where, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var columns = new List<(string Name, int Ordinal)>();
                 var missing = new List<string>();
-                foreach (var attribute in request.Attributes)
+                // Identity columns come as identityMap.<namespace>, like attributes named by their path.
+                foreach (var name in request.Attributes.Concat(request.IdentityNamespaces.Select(AudienceColumns.Identity)))
                 {
-                    if (Ordinal(reader, attribute) is { } ordinal)
+                    if (Ordinal(reader, name) is { } ordinal)
                     {
-                        columns.Add((attribute, ordinal));
+                        columns.Add((name, ordinal));
                     }
                     else
                     {
-                        missing.Add(attribute);
+                        missing.Add(name);
                     }
                 }
 
                 if (missing.Count > 0)
                 {
                     throw new ExportException(
-                        $"The query of {where} returned no column {string.Join(", ", missing.Select(m => $"'{m}'"))} for the requested attributes; " +
-                        $"it returned {string.Join(", ", Enumerable.Range(0, reader.FieldCount).Select(i => $"'{reader.GetName(i)}'"))}. Name the columns as the attribute paths.");
+                        $"The query of {where} returned no column {string.Join(", ", missing.Select(m => $"'{m}'"))} for the requested attributes and identities; " +
+                        $"it returned {string.Join(", ", Enumerable.Range(0, reader.FieldCount).Select(i => $"'{reader.GetName(i)}'"))}. " +
+                        $"Name the columns as the attribute paths, and identity columns {AudienceColumns.IdentityPrefix}<namespace>.");
                 }
 
                 var status = Ordinal(reader, _options.StatusColumn);
@@ -196,6 +203,30 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, ID
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Deduplication keeps the newest profile of a key, so it needs the members newest first: the member query is
+    /// wrapped to order by its status-time column, when it has one (without it there is no time to order by, and every
+    /// member counts as equally recent).
+    /// </summary>
+    private async Task<string> NewestFirstAsync(DbConnection connection, string sql, List<(string, object)> parameters, string where, CancellationToken cancellationToken)
+    {
+        bool hasTime;
+        var schema = await ExecuteAsync(connection, sql, parameters, CommandBehavior.SchemaOnly, where, cancellationToken).ConfigureAwait(false);
+        await using (schema.ConfigureAwait(false))
+        {
+            hasTime = Ordinal(schema, _options.StatusTimeColumn) is not null;
+        }
+
+        if (!hasTime)
+        {
+            return sql;
+        }
+
+        var quoted = DbProviderFactories.GetFactory(connection)?.CreateCommandBuilder()?.QuoteIdentifier(_options.StatusTimeColumn)
+            ?? $"\"{_options.StatusTimeColumn.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        return $"SELECT * FROM ({sql.Trim().TrimEnd(';')}) exports_members ORDER BY {quoted} DESC";
     }
 
     /// <summary>The columns <see cref="AdoNetSourceOptions.MembersSql"/> returns (described by the provider, not read), without the membership status columns.</summary>
@@ -304,7 +335,12 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, ID
     {
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (connection.State != ConnectionState.Open)
+            {
+                // A second query on the same connection (the newest-first schema look-up, then the rows) reuses it.
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var command = connection.CreateCommand();
             command.CommandText = sql;
             if (_options.CommandTimeoutSeconds is { } timeout)
