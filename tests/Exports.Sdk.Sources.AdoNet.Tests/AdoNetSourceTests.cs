@@ -95,6 +95,23 @@ public sealed class AdoNetSourceTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task EvaluationState_IsTheDatabasesOwnLastEvaluatedAt()
+    {
+        // Issue 21, item 5: the source read last_evaluated_at but did not report it to the scheduler.
+        _db.Execute("ALTER TABLE segments ADD COLUMN evaluated_at TEXT; UPDATE segments SET evaluated_at = '2026-06-15 05:40:00' WHERE id = 'vip';");
+        var source = new AdoNetSource("crm", Options(o =>
+        {
+            o.MembersSql = MembersSql;
+            o.ListAudiencesSql = "SELECT id, name, description, evaluated_at AS last_evaluated_at FROM segments ORDER BY id";
+        }));
+
+        var status = source;
+        (await status.GetEvaluationStateAsync("vip")).Should().Be(new AudienceEvaluationState(false, new DateTimeOffset(2026, 6, 15, 5, 40, 0, TimeSpan.Zero)));
+        (await status.GetEvaluationStateAsync("lapsed")).LastEvaluatedAt.Should().BeNull();
+        (await status.GetEvaluationStateAsync("nowhere")).LastEvaluatedAt.Should().BeNull();
+    }
+
+    [Fact]
     public async Task ListAudiences_ReadsIdsNamesAndDescriptions()
     {
         var source = new AdoNetSource("crm", Options(o => o.MembersSql = MembersSql));

@@ -11,7 +11,7 @@ namespace Exports.Sdk.Sources.AdoNet;
 /// Column types come from the provider (<see cref="DbDataReader.GetFieldType"/>) unless declared in
 /// <see cref="AdoNetSourceOptions.ColumnTypes"/>; a column of a type an export cannot hold fails with its name.
 /// </summary>
-public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IDatasetSource
+public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IAudienceEvaluationStatus, IDatasetSource
 {
     private readonly AdoNetSourceOptions _options;
     private readonly Func<DbConnection> _connect;
@@ -109,6 +109,27 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, ID
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The audience's evaluation time from the database's own clock (<c>last_evaluated_at</c> of
+    /// <see cref="AdoNetSourceOptions.ListAudiencesSql"/>), so "after audience evaluation" schedules follow the data
+    /// without a pushed signal. Never refreshing: the query sees committed rows only.
+    /// </summary>
+    /// <param name="audienceId">The audience id.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The state; no evaluation time when the audience is not listed or the query has no such column.</returns>
+    public async ValueTask<AudienceEvaluationState> GetEvaluationStateAsync(string audienceId, CancellationToken cancellationToken = default)
+    {
+        await foreach (var audience in ListAudiencesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (audience.Id == audienceId)
+            {
+                return new AudienceEvaluationState(false, audience.LastEvaluatedAt);
+            }
+        }
+
+        return new AudienceEvaluationState(false, null);
     }
 
     /// <inheritdoc />

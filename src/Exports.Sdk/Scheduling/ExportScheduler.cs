@@ -54,11 +54,26 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask NotifyAudienceEvaluatedAsync(string source, string audienceId, DateTimeOffset evaluatedAt, CancellationToken cancellationToken = default)
+    public async ValueTask NotifyAudienceEvaluatedAsync(string source, string audienceId, DateTimeOffset evaluatedAt, CancellationToken cancellationToken = default)
     {
         _evaluations.AddOrUpdate((source, audienceId), evaluatedAt, (_, previous) => evaluatedAt > previous ? evaluatedAt : previous);
+
+        // Saved with every dataflow that exports this audience, so a restart before the slot runs does not lose it.
+        foreach (var dataflow in await LoadDataflowsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (dataflow.Source != source || dataflow.Audiences.Find(a => a.AudienceId == audienceId) is not { } audience)
+            {
+                continue;
+            }
+
+            var state = await _store.GetAudienceStateAsync(dataflow.Id, audienceId, cancellationToken).ConfigureAwait(false);
+            if (state?.LastEvaluatedAt is not { } previous || evaluatedAt > previous)
+            {
+                await _store.SaveAudienceStateAsync((state ?? NewState(dataflow, audience)) with { LastEvaluatedAt = evaluatedAt }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         _wake.Release();
-        return ValueTask.CompletedTask;
     }
 
     public async ValueTask<IReadOnlyList<ScheduledRun>> GetUpcomingAsync(DateTimeOffset until, CancellationToken cancellationToken = default)

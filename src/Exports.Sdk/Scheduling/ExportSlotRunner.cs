@@ -16,7 +16,10 @@ internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, 
 
         if (audience.Schedule?.Trigger == ScheduleTrigger.AfterSegmentEvaluation)
         {
-            var evaluatedAt = signalledEvaluation;
+            // The latest of: the signal held in memory, the one saved in the store (it survives a restart), and the
+            // source's own evaluation time.
+            var saved = (await store.GetAudienceStateAsync(dataflow.Id, audience.AudienceId, cancellationToken).ConfigureAwait(false))?.LastEvaluatedAt;
+            var evaluatedAt = Latest(signalledEvaluation, saved);
             if (status?.LastEvaluatedAt is { } pulled && (evaluatedAt is null || pulled > evaluatedAt))
             {
                 evaluatedAt = pulled;
@@ -32,6 +35,8 @@ internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, 
 
         return status is { IsRefreshing: true } ? SlotReadiness.WaitingForRefresh : SlotReadiness.Ready;
     }
+
+    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);
 
     public async Task<ExportRunRecord> RunSlotAsync(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, CancellationToken cancellationToken = default)
     {
@@ -55,10 +60,10 @@ internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, 
         if (record.Status == ExportRunStatus.Succeeded)
         {
             // Files and manifest are committed: only now may the watermark move.
-            await store.SaveAudienceStateAsync(new AudienceExportState
+            // Read again: an evaluation signal saved while the run ran must survive this write.
+            var latest = await store.GetAudienceStateAsync(dataflow.Id, audience.AudienceId, CancellationToken.None).ConfigureAwait(false);
+            await store.SaveAudienceStateAsync((latest ?? new AudienceExportState { DataflowId = dataflow.Id, AudienceId = audience.AudienceId }) with
             {
-                DataflowId = dataflow.Id,
-                AudienceId = audience.AudienceId,
                 Watermark = incremental ? readStart : state?.Watermark,
                 LastSuccessfulRunId = runId,
                 LastCompletedSlot = slot,

@@ -20,4 +20,10 @@ public sealed record AudienceExportState
 
     /// <summary>The scheduled time of the last schedule occurrence that completed (run or deliberately skipped).</summary>
     public DateTimeOffset? LastCompletedSlot { get; init; }
+
+    /// <summary>
+    /// The latest "audience evaluated" signal pushed for this audience (<see cref="IExportScheduler.NotifyAudienceEvaluatedAsync"/>),
+    /// kept here so that a restart between the signal and the slot does not lose it.
+    /// </summary>
+    public DateTimeOffset? LastEvaluatedAt { get; init; }
 }

@@ -38,6 +38,29 @@ public sealed class ExportSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task AfterSegmentEvaluation_SignalPushedBeforeARestart_IsNotLost()
+    {
+        // Issue 21, item 5: pushed signals were kept in memory only; the restarted host waited for ever.
+        string id;
+        await using (var first = Host(ScheduleTrigger.AfterSegmentEvaluation, fileStore: true))
+        {
+            id = await CreateAsync(first, ScheduleTrigger.AfterSegmentEvaluation);
+            await CompleteSlotAsync(first, id, Day1.AddDays(-1));
+            first.Clock.SetUtcNow(Day1.AddMinutes(40));
+            await Scheduler(first).NotifyAudienceEvaluatedAsync(ManagementHost.Source, "vip", Day1.AddMinutes(35));
+        }
+
+        await using var second = Host(ScheduleTrigger.AfterSegmentEvaluation, fileStore: true, clock: new FakeTimeProvider(Day1.AddMinutes(41)));
+        await TickAsync(second);
+        await TickAsync(second);
+
+        var run = (await RunsAsync(second, id)).Should().ContainSingle().Which;
+        run.Status.Should().Be(ExportRunStatus.Succeeded);
+        run.ScheduledTime.Should().Be(Day1);
+        (await second.Store.GetAudienceStateAsync(id, "vip"))!.LastEvaluatedAt.Should().Be(Day1.AddMinutes(35), "the run's own save keeps the signal");
+    }
+
+    [Fact]
     public async Task ScheduledRun_DueWhileTheSourceRefreshes_WaitsThenRunsOnce()
     {
         var source = new RefreshingAudienceSource(ManagementHost.DefaultSource()) { IsRefreshing = true };
