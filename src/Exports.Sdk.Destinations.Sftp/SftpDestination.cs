@@ -23,6 +23,9 @@ internal sealed class SftpDestination : IDestination, IDisposable
     private readonly ILogger _logger;
     private readonly string _root;
 
+    // Learned on first use: servers other than OpenSSH (e.g. ProFTPD's mod_sftp) may lack posix-rename@openssh.com.
+    private volatile bool _noPosixRename;
+
     public SftpDestination(string name, SftpDestinationOptions options, TimeProvider timeProvider, ILogger logger)
     {
         Name = name;
@@ -136,7 +139,7 @@ internal sealed class SftpDestination : IDestination, IDisposable
             }, cancellationToken).ConfigureAwait(false);
             await Map("write", probe, () => connection.Client.UploadFileAsync(new MemoryStream([]), probe, canOverride: false, uploadProgress: null, cancellationToken)).ConfigureAwait(false);
             step = "rename";
-            await Map("rename", probe, () => Task.Run(() => connection.Client.RenameFile(probe, renamed, isPosix: true), cancellationToken)).ConfigureAwait(false);
+            await Map("rename", probe, () => RenameOverAsync(connection, probe, renamed, cancellationToken)).ConfigureAwait(false);
             step = "delete";
             await Map("delete", renamed, () => connection.Client.DeleteFileAsync(renamed, cancellationToken)).ConfigureAwait(false);
             return ConnectionTestResult.Success($"{where}: connected (host key verified), wrote, renamed and deleted a probe file.");
@@ -162,20 +165,70 @@ internal sealed class SftpDestination : IDestination, IDisposable
         var first = true;
         await _resilience.ExecuteAsync("rename", path, async ct =>
         {
-            // SSH.NET offers posix-rename only synchronously; it is one round trip, bounded by the operation timeout.
             if (first || connection.Client.IsConnected)
             {
                 first = false;
-                await Task.Run(() => connection.Client.RenameFile(tempPath, remotePath, isPosix: true), ct).ConfigureAwait(false);
+                await RenameOverAsync(connection, tempPath, remotePath, ct).ConfigureAwait(false);
             }
             else
             {
                 using var fresh = await _connector.ConnectAsync(ct).ConfigureAwait(false);
-                await Task.Run(() => fresh.Client.RenameFile(tempPath, remotePath, isPosix: true), ct).ConfigureAwait(false);
+                await RenameOverAsync(fresh, tempPath, remotePath, ct).ConfigureAwait(false);
             }
 
             return true;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Renames a file over another. With posix-rename@openssh.com it is one atomic step that replaces the target.
+    /// Without it (the server does not offer the extension), a standard rename; a server that refuses to rename onto an
+    /// existing file gets the old one removed first, so the final name is briefly absent but never holds a partial file.
+    /// </summary>
+    private async Task RenameOverAsync(SftpConnection connection, string from, string to, CancellationToken cancellationToken)
+    {
+        if (!_noPosixRename)
+        {
+            try
+            {
+                // SSH.NET offers posix-rename only synchronously; it is one round trip, bounded by the operation timeout.
+                await Task.Run(() => connection.Client.RenameFile(from, to, isPosix: true), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (NotSupportedException)
+            {
+                _noPosixRename = true;
+                SftpLog.PosixRenameUnsupported(_logger, Name, _options.Host, _options.Port);
+            }
+        }
+
+        try
+        {
+            await connection.Client.RenameFileAsync(from, to, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (SftpException)
+        {
+            if (!await ExistsAsync(connection, to, cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
+        }
+
+        await connection.Client.DeleteFileAsync(to, cancellationToken).ConfigureAwait(false);
+        await connection.Client.RenameFileAsync(from, to, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> ExistsAsync(SftpConnection connection, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connection.Client.ExistsAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SftpException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Deletes an abandoned temp file (best effort: a later upload of the same name removes what is left).</summary>

@@ -36,4 +36,8 @@ internal static partial class SftpLog
     [LoggerMessage(EventId = 2207, EventName = "SftpStaleTempRemoved", Level = LogLevel.Information,
         Message = "Destination {Destination}: removed {TempPath}, left by an earlier failed upload of {Path}")]
     public static partial void StaleTempRemoved(ILogger logger, string destination, string tempPath, string path);
+
+    [LoggerMessage(EventId = 2208, EventName = "SftpPosixRenameUnsupported", Level = LogLevel.Information,
+        Message = "Destination '{Destination}': {Host}:{Port} does not offer posix-rename@openssh.com; files are published with a standard rename, removing an older file of the same name first.")]
+    public static partial void PosixRenameUnsupported(ILogger logger, string destination, string host, int port);
 }

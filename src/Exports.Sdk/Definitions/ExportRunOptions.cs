@@ -11,4 +11,11 @@ public sealed class ExportRunOptions
     /// cancellation asked for on another host. Between 100 ms and 30 s; default 2 s.
     /// </summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The most distinct deduplication keys one audience of a run may hold in memory (about 32 bytes each, so the
+    /// default 5,000,000 is about 160 MB). A deduplicated audience with more distinct keys fails with an error naming
+    /// the export and this limit, rather than growing without bound. At least 1; default 5,000,000.
+    /// </summary>
+    public long MaxDeduplicationKeys { get; set; } = 5_000_000;
 }

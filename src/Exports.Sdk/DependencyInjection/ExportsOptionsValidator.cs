@@ -27,6 +27,11 @@ internal sealed class ExportsOptionsValidator(
             }
         }
 
+        if (options.Runs.MaxDeduplicationKeys < 1)
+        {
+            problems.Add($"Exports:Runs:MaxDeduplicationKeys is {options.Runs.MaxDeduplicationKeys}; it must be at least 1.");
+        }
+
         if (options.Runs.MaxConcurrentRuns < 1)
         {
             problems.Add($"Exports:Runs:MaxConcurrentRuns is {options.Runs.MaxConcurrentRuns}; it must be at least 1.");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Exports.Sdk;
@@ -22,6 +23,7 @@ internal sealed class AudiencePlanner(IDestinationCatalog catalog, IEnumerable<I
         var runId = request.RunId ?? RunIds.New(timeProvider);
         var scheduledTime = request.ScheduledTime ?? timeProvider.GetUtcNow();
         var outputNames = dataflow.OutputColumnNames();
+        var maxKeys = services.GetService<IOptions<ExportsOptions>>()?.Value.Runs.MaxDeduplicationKeys ?? new ExportRunOptions().MaxDeduplicationKeys;
         OutputColumn[] defaultColumns = [.. outputNames.Select((name, i) => new OutputColumn(
             name, name == AudienceColumns.MembershipStatusTime ? ExportColumnType.Timestamp : ExportColumnType.String, i))];
         return new ExportPlan
@@ -63,7 +65,7 @@ internal sealed class AudiencePlanner(IDestinationCatalog catalog, IEnumerable<I
                     }),
                     ReadAsync = ct => source.ReadMembersAsync(readRequest, ct),
                     MapColumns = schema => OutputColumnMapper.Map(schema, outputNames, exportName, dataflow.Source),
-                    CreateSelector = schema => new RowFilter(dataflow, schema, exportName),
+                    CreateSelector = schema => new RowFilter(dataflow, schema, exportName, maxKeys),
                     ColumnsWhenEmptyAsync = _ => ValueTask.FromResult<OutputColumn[]?>(defaultColumns),
                 };
             })],

@@ -18,10 +18,12 @@ internal sealed class RowFilter : IRowSelector
     private readonly HashSet<UInt128> _seenKeys = [];
     private readonly XxHash128 _hash = new();
     private readonly long[] _skipCounts;
+    private readonly long _maxKeys;
     private long _previousStatusTicks = long.MaxValue;
 
-    public RowFilter(DataflowDefinition dataflow, ExportSchema schema, string exportName)
+    public RowFilter(DataflowDefinition dataflow, ExportSchema schema, string exportName, long maxKeys = long.MaxValue)
     {
+        _maxKeys = maxKeys;
         _exportName = exportName;
         _sourceName = dataflow.Source;
         _mandatory = [.. dataflow.MandatoryAttributes.Select(name => (Ordinal(schema, name), $"missing mandatory attribute '{name}'"))];
@@ -104,6 +106,14 @@ internal sealed class RowFilter : IRowSelector
 
         if (_seenKeys.Add(_hash.GetCurrentHashAsUInt128()))
         {
+            if (_seenKeys.Count > _maxKeys)
+            {
+                // A bound, not a spill: past it the run fails (nothing is published) instead of exhausting memory.
+                throw new ExportException(
+                    $"{_exportName}: deduplication has met more than {_maxKeys.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} distinct keys, the limit of Exports:Runs:MaxDeduplicationKeys " +
+                    "(about 32 bytes each in memory). Raise the limit, or deduplicate in the source.");
+            }
+
             return false;
         }
 

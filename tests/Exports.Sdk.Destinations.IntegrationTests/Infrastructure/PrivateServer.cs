@@ -76,6 +76,26 @@ public sealed class PrivateServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>A second ProFTPD mod_sftp (no posix-rename) for the shared test user, in the foreground.</summary>
+    public static async Task<PrivateServer> StartProftpdAsync()
+    {
+        var services = TestServices.Current;
+        var port = BlackHoleServer.ClosedPort();
+        var folder = Directory.CreateTempSubdirectory("exports-proftpd-").FullName;
+        string[] own = ["Port", "PidFile", "ScoreboardFile", "DelayTable", "SystemLog", "SFTPLog"];
+        var config = File.ReadAllLines(Path.Combine(services["PROFTPD_DIR"], "proftpd.conf"))
+            .Select(line => own.FirstOrDefault(key => line.StartsWith(key + " ", StringComparison.Ordinal)) is { } key
+                ? key == "Port" ? $"Port {port}" : $"{key} {folder}/{key.ToLowerInvariant()}"
+                : line);
+        var configPath = Path.Combine(folder, "proftpd.conf");
+        await File.WriteAllLinesAsync(configPath, config);
+        // -n: stay in the foreground, so this process is the listener and the sessions are its children.
+        var start = new ProcessStartInfo(services["PROFTPD"], ["-n", "-c", configPath]);
+        var server = new PrivateServer(port, start, SshReadyAsync, [folder]);
+        await server.StartAsync();
+        return server;
+    }
+
     /// <summary>Kills the server and everything it started (SIGKILL: no clean shutdown), like a crash.</summary>
     public async Task KillAsync()
     {

@@ -39,6 +39,11 @@ public sealed class TestServices
 
     public IReadOnlyList<string> SftpAltHostFingerprints => this["SFTP_ALT_HOST_FINGERPRINTS"].Split(',');
 
+    /// <summary>The ProFTPD mod_sftp server (no posix-rename): same user and home as the sshd.</summary>
+    public int ProftpdPort => int.Parse(this["PROFTPD_SFTP_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+
+    public IReadOnlyList<string> ProftpdHostFingerprints => this["PROFTPD_HOST_FINGERPRINTS"].Split(',');
+
     private static TestServices Load()
     {
         var file = Environment.GetEnvironmentVariable("EXPORTS_SERVICES_ENV");

@@ -1,3 +1,4 @@
+using Exports.Sdk.Destinations.IntegrationTests.Infrastructure;
 using Exports.Sdk.Destinations.Sftp;
 using Exports.Sdk.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,15 +6,21 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Exports.Sdk.Destinations.IntegrationTests.Sftp;
 
 /// <summary>The destination conformance suite against the private OpenSSH sshd; the raw listing shows hidden temp files.</summary>
-public sealed class SftpConformanceTests : DestinationConformanceTests
+public class SftpConformanceTests : DestinationConformanceTests
 {
     private string _folder = "";
 
+    /// <summary>The server's port; the shared sshd here.</summary>
+    protected virtual int Port => TestServices.Current.SftpPort;
+
+    /// <summary>The server's host-key fingerprints.</summary>
+    protected virtual IReadOnlyList<string> Fingerprints => TestServices.Current.SftpHostFingerprints;
+
     protected override async ValueTask<IDestination> CreateDestinationAsync()
     {
-        _folder = await SftpTestStore.CreateFolderAsync("conformance-" + Guid.NewGuid().ToString("N"));
+        _folder = await SftpTestStore.CreateFolderAsync("conformance-" + Guid.NewGuid().ToString("N"), Port);
         var definition = new DestinationDefinition { Name = "sftp-conformance", Type = SftpDestinationProvider.TypeName };
-        DestinationSettingsBinder.Write(SftpTestStore.Options(_folder), definition.Settings);
+        DestinationSettingsBinder.Write(SftpTestStore.Options(_folder, Port, Fingerprints), definition.Settings);
         var provider = new SftpDestinationProvider();
         provider.Validate(definition).Should().BeEmpty();
         return provider.Create(definition, new ServiceCollection().BuildServiceProvider());

@@ -5,15 +5,18 @@ namespace Exports.Sdk.Destinations.IntegrationTests.Sftp;
 
 public sealed class SftpFaultTests
 {
-    [Fact]
-    public async Task RunAsync_ServerKilledMidUpload_FailsWithNothingVisible_AndRerunPublishesTheFilesOnce()
+    [Theory]
+    [InlineData("sshd")]
+    [InlineData("proftpd")]
+    public async Task RunAsync_ServerKilledMidUpload_FailsWithNothingVisible_AndRerunPublishesTheFilesOnce(string kind)
     {
-        await using var server = await PrivateServer.StartSshdAsync();
+        var proftpd = kind == "proftpd";
+        await using var server = proftpd ? await PrivateServer.StartProftpdAsync() : await PrivateServer.StartSshdAsync();
         var folder = await SftpTestStore.CreateFolderAsync("fault-" + Guid.NewGuid().ToString("N"), server.Port);
         var local = SftpTestStore.LocalPath(folder);
         await using var app = ExportHarness.Create(b => b.AddSftpDestination(ExportHarness.DestinationName, sftp =>
         {
-            var o = SftpTestStore.Options(folder, server.Port);
+            var o = SftpTestStore.Options(folder, server.Port, proftpd ? TestServices.Current.ProftpdHostFingerprints : null);
             (sftp.Host, sftp.Port, sftp.Username, sftp.Password, sftp.RemotePath) = (o.Host, o.Port, o.Username, o.Password, o.RemotePath);
             (sftp.ConnectTimeout, sftp.OperationTimeout, sftp.MaxRetryAttempts, sftp.RetryDelay) = (TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5), 2, TimeSpan.FromMilliseconds(200));
             foreach (var fingerprint in o.HostKeyFingerprints)

@@ -22,7 +22,7 @@ public static class SftpTestStore
     public static string LocalPath(string remoteFolder) => Path.Combine(TestServices.Current.SftpHome, remoteFolder);
 
     /// <summary>Password options pinned to the shared server's host keys, with short timeouts and fast retries.</summary>
-    public static SftpDestinationOptions Options(string remotePath, int? port = null)
+    public static SftpDestinationOptions Options(string remotePath, int? port = null, IReadOnlyList<string>? fingerprints = null)
     {
         var services = TestServices.Current;
         var options = new SftpDestinationOptions
@@ -37,7 +37,7 @@ public static class SftpTestStore
             MaxRetryAttempts = 2,
             RetryDelay = TimeSpan.FromMilliseconds(100),
         };
-        foreach (var fingerprint in services.SftpHostFingerprints)
+        foreach (var fingerprint in fingerprints ?? services.SftpHostFingerprints)
         {
             options.HostKeyFingerprints.Add(fingerprint);
         }
