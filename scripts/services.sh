@@ -227,7 +227,8 @@ LoadModule mod_sftp.c
 SystemLog $LOGS/proftpd.log
 TransferLog none
 RequireValidShell off
-AllowOverwrite on
+# No overwriting: a rename onto an existing file is refused, as on many partner servers.
+AllowOverwrite off
 AuthOrder mod_auth_unix.c
 MaxInstances 100
 SFTPEngine on

@@ -207,16 +207,20 @@ internal sealed class SftpDestination : IDestination, IDisposable
             await connection.Client.RenameFileAsync(from, to, cancellationToken).ConfigureAwait(false);
             return;
         }
-        catch (SftpException)
+        catch (SftpException ex) when (ex is not SftpPathNotFoundException and not SftpPermissionDeniedException)
         {
-            if (!await ExistsAsync(connection, to, cancellationToken).ConfigureAwait(false))
+            // Only "the target exists" is worked around: the new file must be there (a retried rename that already
+            // happened finds it gone) and the old one too; anything else is the error it is.
+            if (!await ExistsAsync(connection, from, cancellationToken).ConfigureAwait(false)
+                || !await ExistsAsync(connection, to, cancellationToken).ConfigureAwait(false))
             {
                 throw;
             }
         }
 
-        await connection.Client.DeleteFileAsync(to, cancellationToken).ConfigureAwait(false);
-        await connection.Client.RenameFileAsync(from, to, cancellationToken).ConfigureAwait(false);
+        // Not cancellable once the old file is gone: the name must not stay empty.
+        await connection.Client.DeleteFileAsync(to, CancellationToken.None).ConfigureAwait(false);
+        await connection.Client.RenameFileAsync(from, to, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static async Task<bool> ExistsAsync(SftpConnection connection, string path, CancellationToken cancellationToken)

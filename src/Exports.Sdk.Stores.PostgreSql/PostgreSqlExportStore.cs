@@ -126,6 +126,11 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
     public async ValueTask<IReadOnlyList<StoredDataflow>> UpdateDataflowsAsync(IReadOnlyList<DataflowUpdate> updates, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(updates);
+        if (updates.GroupBy(u => u.Dataflow.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"Dataflow '{twice.Key}' is listed more than once.", nameof(updates));
+        }
+
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))

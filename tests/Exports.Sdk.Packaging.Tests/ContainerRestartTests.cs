@@ -19,6 +19,11 @@ public sealed class ContainerRestartTests : IDisposable
     {
         using (var first = Start(audienceSize: 200_000_000))
         {
+            // Drained so that a full pipe never stalls it.
+            first.OutputDataReceived += (_, _) => { };
+            first.ErrorDataReceived += (_, _) => { };
+            first.BeginOutputReadLine();
+            first.BeginErrorReadLine();
             // Wait until the run is recorded as running in the file store, then kill the whole namespace (PID 1 dies).
             await WaitUntilAsync(() => Runs().Any(r => r["status"]?.GetValue<string>() == "Running"), TimeSpan.FromSeconds(60), first);
             first.Kill(entireProcessTree: true);
@@ -30,8 +35,10 @@ public sealed class ContainerRestartTests : IDisposable
         dead["host"]!.GetValue<string>().Should().StartWith("exports-box");
 
         using var second = Start(audienceSize: 1_000);
-        var output = await second.StandardOutput.ReadToEndAsync() + await second.StandardError.ReadToEndAsync();
+        var stdout = second.StandardOutput.ReadToEndAsync();
+        var stderr = second.StandardError.ReadToEndAsync();
         await second.WaitForExitAsync();
+        var output = await stdout + await stderr;
 
         second.ExitCode.Should().Be(0, output);
         output.Should().Contain("Succeeded").And.NotContain("already in progress");

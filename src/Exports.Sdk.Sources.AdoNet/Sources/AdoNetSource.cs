@@ -233,21 +233,23 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
     /// </summary>
     private async Task<string> NewestFirstAsync(DbConnection connection, string sql, List<(string, object)> parameters, string where, CancellationToken cancellationToken)
     {
-        bool hasTime;
+        string? column = null;
         var schema = await ExecuteAsync(connection, sql, parameters, CommandBehavior.SchemaOnly, where, cancellationToken).ConfigureAwait(false);
         await using (schema.ConfigureAwait(false))
         {
-            hasTime = Ordinal(schema, _options.StatusTimeColumn) is not null;
+            // The name as the query spells it: a quoted identifier is matched exactly.
+            column = Ordinal(schema, _options.StatusTimeColumn) is { } ordinal ? schema.GetName(ordinal) : null;
         }
 
-        if (!hasTime)
+        if (column is null)
         {
             return sql;
         }
 
-        var quoted = DbProviderFactories.GetFactory(connection)?.CreateCommandBuilder()?.QuoteIdentifier(_options.StatusTimeColumn)
-            ?? $"\"{_options.StatusTimeColumn.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-        return $"SELECT * FROM ({sql.Trim().TrimEnd(';')}) exports_members ORDER BY {quoted} DESC";
+        var quoted = DbProviderFactories.GetFactory(connection)?.CreateCommandBuilder()?.QuoteIdentifier(column)
+            ?? $"\"{column.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        // The newline keeps a trailing "-- comment" of the query from swallowing the closing parenthesis.
+        return $"SELECT * FROM (\n{sql.Trim().TrimEnd(';')}\n) exports_members ORDER BY {quoted} DESC";
     }
 
     /// <summary>The columns <see cref="AdoNetSourceOptions.MembersSql"/> returns (described by the provider, not read), without the membership status columns.</summary>

@@ -13,8 +13,8 @@ public sealed class ExportRunOptions
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// The most distinct deduplication keys one audience of a run may hold in memory (about 32 bytes each, so the
-    /// default 5,000,000 is about 160 MB). A deduplicated audience with more distinct keys fails with an error naming
+    /// The most distinct deduplication keys one audience of a run may hold in memory (at least 32 bytes each, up to
+    /// twice that while the set grows, so the default 5,000,000 is 160 to 320 MB). A deduplicated audience with more distinct keys fails with an error naming
     /// the export and this limit, rather than growing without bound. At least 1; default 5,000,000.
     /// </summary>
     public long MaxDeduplicationKeys { get; set; } = 5_000_000;

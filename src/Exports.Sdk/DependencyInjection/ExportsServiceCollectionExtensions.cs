@@ -39,6 +39,7 @@ public static class ExportsServiceCollectionExtensions
         services.TryAddSingleton<IExportStore>(sp => new FileExportStore(
             sp.GetRequiredService<IOptions<ExportsOptions>>().Value.StorePath, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IExportAuthorizationPolicy, RoleExportAuthorizationPolicy>();
+        services.TryAddSingleton<AudienceStateGate>();
         services.TryAddSingleton<IExportSlotRunner, ExportSlotRunner>();
         services.TryAddSingleton<IExportManager, ExportManager>();
         services.TryAddSingleton<IExportsHealth, ExportsHealth>();

@@ -68,10 +68,10 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
         };
     }
 
-    /// <summary>The folder of a run: <c>&lt;folder&gt;/&lt;datasetId&gt;/exportTime=YYYYMMDDHHMM</c> (UTC).</summary>
     /// <summary>The longest dataset id, in UTF-8 bytes: with "-" + run id + extension it still fits a 255-byte file name.</summary>
     internal const int MaxDatasetIdBytes = 200;
 
+    /// <summary>The folder of a run: <c>&lt;folder&gt;/&lt;datasetId&gt;/exportTime=YYYYMMDDHHMM</c> (UTC).</summary>
     internal static string GetFolderPath(string? destinationFolder, string datasetId, DateTimeOffset scheduledTime) =>
         DestinationPath.Combine(destinationFolder, FileNameSanitizer.Sanitize(datasetId) + "/exportTime="
             + scheduledTime.UtcDateTime.ToString(ExportTimeFormat, CultureInfo.InvariantCulture));

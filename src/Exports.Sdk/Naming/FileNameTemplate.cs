@@ -297,7 +297,9 @@ public sealed class FileNameTemplate : IFileNameTemplate
 
     private static string Shown(string? text) => text is null ? "" : string.Concat(text.Select(Printable));
 
-    private static string Printable(char c) => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString();
+    private static string Printable(char c) =>
+        char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+            ? $"\\u{(int)c:x4}" : c.ToString();
 
     private readonly record struct Part(PartKind Kind, string Text);
 }

@@ -22,6 +22,7 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<(string Source, string Audience), DateTimeOffset> _evaluations = new();
+    private readonly AudienceStateGate _states;
     private readonly ConcurrentDictionary<(string Dataflow, string Audience), (DateTimeOffset Slot, Task Run)> _running = new();
     private readonly ConcurrentDictionary<(string Dataflow, string Audience), DateTimeOffset> _retryAfter = new();
     private readonly ConcurrentDictionary<(string Dataflow, string Audience, DateTimeOffset Slot, string Decision), byte> _announced = new();
@@ -36,9 +37,11 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
         IOptions<ExportsOptions> exports,
         IOptions<ExportSchedulerOptions> options,
         IExportSlotRunner slots,
+        AudienceStateGate states,
         TimeProvider time,
         ILogger<ExportScheduler> logger)
     {
+        _states = states;
         _store = store;
         _exports = exports;
         _options = options.Value;
@@ -61,16 +64,13 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
         // Saved with every dataflow that exports this audience, so a restart before the slot runs does not lose it.
         foreach (var dataflow in await LoadDataflowsAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (dataflow.Source != source || dataflow.Audiences.Find(a => a.AudienceId == audienceId) is not { } audience)
+            if (dataflow.Source != source || !dataflow.Audiences.Exists(a => a.AudienceId == audienceId))
             {
                 continue;
             }
 
-            var state = await _store.GetAudienceStateAsync(dataflow.Id, audienceId, cancellationToken).ConfigureAwait(false);
-            if (state?.LastEvaluatedAt is not { } previous || evaluatedAt > previous)
-            {
-                await _store.SaveAudienceStateAsync((state ?? NewState(dataflow, audience)) with { LastEvaluatedAt = evaluatedAt }, cancellationToken).ConfigureAwait(false);
-            }
+            await _states.UpdateAsync(dataflow.Id, audienceId, state =>
+                state.LastEvaluatedAt is { } previous && previous >= evaluatedAt ? null : state with { LastEvaluatedAt = evaluatedAt }, cancellationToken).ConfigureAwait(false);
         }
 
         _wake.Release();
@@ -253,7 +253,7 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
         var late = now - slot > _options.MisfireThreshold;
         if (late && _options.MissedRuns == MissedRunPolicy.Skip)
         {
-            await _store.SaveAudienceStateAsync((state ?? NewState(dataflow, audience)) with { LastCompletedSlot = slot }, cancellationToken).ConfigureAwait(false);
+            await _states.UpdateAsync(dataflow.Id, audience.AudienceId, current => current with { LastCompletedSlot = slot }, cancellationToken).ConfigureAwait(false);
             ExportsLog.SlotSkippedMissed(_logger, dataflow.Id, audience.AudienceId, slot);
             Count("skipped", dataflow.Id);
             return null;
@@ -367,9 +367,6 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
 
         return dataflows;
     }
-
-    private static AudienceExportState NewState(DataflowDefinition dataflow, AudienceActivation audience) =>
-        new() { DataflowId = dataflow.Id, AudienceId = audience.AudienceId };
 
     /// <summary>Logs each decision once per occurrence, not once per tick.</summary>
     private bool Announce((string Dataflow, string Audience) key, DateTimeOffset slot, string decision) =>

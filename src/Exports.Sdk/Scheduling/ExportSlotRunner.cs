@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Exports.Sdk;
 
 /// <summary>The slot rules shared by the in-process scheduler and clustered schedulers.</summary>
-internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, IServiceProvider services, TimeProvider time) : IExportSlotRunner
+internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, AudienceStateGate states, IServiceProvider services, TimeProvider time) : IExportSlotRunner
 {
     public async ValueTask<SlotReadiness> CheckReadinessAsync(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, DateTimeOffset? signalledEvaluation, CancellationToken cancellationToken = default)
     {
@@ -60,9 +60,8 @@ internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, 
         if (record.Status == ExportRunStatus.Succeeded)
         {
             // Files and manifest are committed: only now may the watermark move.
-            // Read again: an evaluation signal saved while the run ran must survive this write.
-            var latest = await store.GetAudienceStateAsync(dataflow.Id, audience.AudienceId, CancellationToken.None).ConfigureAwait(false);
-            await store.SaveAudienceStateAsync((latest ?? new AudienceExportState { DataflowId = dataflow.Id, AudienceId = audience.AudienceId }) with
+            // Read again under the gate: an evaluation signal saved while the run ran must survive this write.
+            await states.UpdateAsync(dataflow.Id, audience.AudienceId, latest => latest with
             {
                 Watermark = incremental ? readStart : state?.Watermark,
                 LastSuccessfulRunId = runId,

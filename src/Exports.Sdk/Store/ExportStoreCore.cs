@@ -67,6 +67,11 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
     public async ValueTask<IReadOnlyList<StoredDataflow>> UpdateDataflowsAsync(IReadOnlyList<DataflowUpdate> updates, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updates);
+        if (updates.GroupBy(u => u.Dataflow.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"Dataflow '{twice.Key}' is listed more than once.", nameof(updates));
+        }
+
         var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
         await using (locked.ConfigureAwait(false))
         {

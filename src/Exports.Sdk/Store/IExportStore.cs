@@ -45,6 +45,7 @@ public interface IExportStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The stored dataflows with their new ETags, in the order given.</returns>
     /// <exception cref="ExportConcurrencyException">An ETag is stale or a dataflow is gone; nothing was written.</exception>
+    /// <exception cref="ArgumentException">A dataflow is listed twice.</exception>
     ValueTask<IReadOnlyList<StoredDataflow>> UpdateDataflowsAsync(IReadOnlyList<DataflowUpdate> updates, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a dataflow if its ETag is still current.</summary>

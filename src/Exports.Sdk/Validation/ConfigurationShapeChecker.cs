@@ -61,6 +61,12 @@ internal static class ConfigurationShapeChecker
                 return;
             }
 
+            if (section.Value.Length == 0 && Nullable.GetUnderlyingType(type) is not null)
+            {
+                // JSON null and an empty environment variable bind to null.
+                return;
+            }
+
             if (!Converts(section.Value, target))
             {
                 problems.Add($"{at} is '{section.Value}', which is not {Allowed(target)}.");

@@ -45,6 +45,10 @@ public sealed class SftpFaultTests
             manifest.ExportResults.Sum(f => f.Rows).Should().Be(FaultExport.Members);
             SftpTestStore.ListRaw(local).Order(StringComparer.Ordinal)
                 .Should().Equal(manifest.ExportResults.Select(f => f.SinkPath).Append(rerun.ManifestPath!).Order(StringComparer.Ordinal), "each file exists once and the stale temp file is gone");
+            if (proftpd)
+            {
+                app.Logs.AllText.Should().Contain("does not offer posix-rename@openssh.com", "this server takes the fallback");
+            }
         }
         finally
         {

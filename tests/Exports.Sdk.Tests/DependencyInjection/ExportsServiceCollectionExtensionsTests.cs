@@ -194,6 +194,24 @@ public sealed class ExportsServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void Configuration_EmptyValueOfANullableSetting_IsNull_NotAnError()
+    {
+        // JSON null and an empty environment variable arrive as "": the binder reads them as null, and so does the check.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Exports:Destinations:drop:Type"] = "local",
+            ["Exports:Destinations:drop:Settings:path"] = "/tmp/unused-exports-folder",
+            ["Exports:Destinations:drop:Output:MaxBytesPerFile"] = "",
+            ["Exports:Destinations:drop:Output:Format:Csv:ByteOrderMark"] = "",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddExports().BindConfiguration(configuration.GetSection(ExportsOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IOptions<ExportsOptions>>().Value.Destinations["drop"].Output.MaxBytesPerFile.Should().BeNull();
+    }
+
+    [Fact]
     public void OptionsValue_FolderPathWithTrailingSlash_IsAccepted()
     {
         var services = new ServiceCollection();
