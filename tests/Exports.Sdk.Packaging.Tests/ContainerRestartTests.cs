@@ -7,6 +7,7 @@ namespace Exports.Sdk.Packaging.Tests;
 /// Issue 21, item 2, as a container sees it: the QuickStart runs as PID 1 of its own PID namespace with a fixed host
 /// name, is killed with SIGKILL in the middle of an export, and is started again, again as PID 1 on the same host name.
 /// The restarted process must not be refused with "already in progress": it runs, and the dead run is recorded failed.
+/// Item 10 too: the parts the dead run had published are removed, so the folder holds only the new run's files.
 /// </summary>
 [Collection(nameof(PackagingTests))]
 public sealed class ContainerRestartTests : IDisposable
@@ -24,14 +25,16 @@ public sealed class ContainerRestartTests : IDisposable
             first.ErrorDataReceived += (_, _) => { };
             first.BeginOutputReadLine();
             first.BeginErrorReadLine();
-            // Wait until the run is recorded as running in the file store, then kill the whole namespace (PID 1 dies).
-            await WaitUntilAsync(() => Runs().Any(r => r["status"]?.GetValue<string>() == "Running"), TimeSpan.FromSeconds(60), first);
+            // Wait until the run has published parts (each recorded before its commit), then kill the whole namespace.
+            await WaitUntilAsync(() => Runs().Any(r => r["status"]?.GetValue<string>() == "Running" && r["leftoverFiles"]?.AsArray().Count >= 2)
+                && VisibleFiles().Count >= 1, TimeSpan.FromSeconds(60), first);
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
         }
 
         var dead = Runs().Should().ContainSingle().Which;
         dead["status"]!.GetValue<string>().Should().Be("Running", "a killed process records nothing");
+        VisibleFiles().Should().NotBeEmpty("the killed run had published parts");
         dead["host"]!.GetValue<string>().Should().StartWith("exports-box");
 
         using var second = Start(audienceSize: 1_000);
@@ -47,7 +50,17 @@ public sealed class ContainerRestartTests : IDisposable
         var failed = runs.Single(r => r["runId"]!.GetValue<string>() == dead["runId"]!.GetValue<string>());
         failed["status"]!.GetValue<string>().Should().Be("Failed");
         string.Join(" ", failed["errors"]!.AsArray().Select(e => e!.GetValue<string>())).Should().Contain("exports-box");
-        runs.Should().ContainSingle(r => r["status"]!.GetValue<string>() == "Succeeded");
+        var good = runs.Should().ContainSingle(r => r["status"]!.GetValue<string>() == "Succeeded").Which;
+        failed["leftoverFiles"]!.AsArray().Should().BeEmpty("the new run removed what the dead one left");
+        var delivered = good["entries"]!.AsArray().SelectMany(e => e!["files"]!.AsArray()).Select(f => f!["path"]!.GetValue<string>()).Append(good["manifestPath"]!.GetValue<string>());
+        VisibleFiles().Should().BeEquivalentTo(delivered, "only the new run's files and manifest are at the destination");
+    }
+
+    /// <summary>The destination folder's files a partner would pick up (not the hidden temp files).</summary>
+    private List<string> VisibleFiles()
+    {
+        var folder = Path.Combine(_root, "out");
+        return Directory.Exists(folder) ? [.. Directory.EnumerateFiles(folder).Select(f => Path.GetFileName(f)).Where(n => !n.StartsWith('.'))] : [];
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -61,6 +74,7 @@ public sealed class ContainerRestartTests : IDisposable
             "--pid", "--fork", "--uts", "--mount-proc", "sh", "-c", "hostname exports-box && exec dotnet \"$0\" \"$@\"",
             Path.Combine(Output, "Exports.QuickStart.dll"),
             $"--QuickStart:AudienceSize={audienceSize}",
+            "--Exports:Destinations:demo-folder:Output:MaxRowsPerFile=50000",
             $"--Exports:StorePath={Path.Combine(_root, "store")}",
             $"--Exports:Destinations:demo-folder:Settings:path={Path.Combine(_root, "out")}",
         })

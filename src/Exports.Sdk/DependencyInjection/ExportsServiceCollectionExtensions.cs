@@ -40,6 +40,7 @@ public static class ExportsServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ExportsOptions>>().Value.StorePath, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IExportAuthorizationPolicy, RoleExportAuthorizationPolicy>();
         services.TryAddSingleton<AudienceStateGate>();
+        services.TryAddSingleton<LeftoverCleanup>();
         services.TryAddSingleton<IExportSlotRunner, ExportSlotRunner>();
         services.TryAddSingleton<IExportManager, ExportManager>();
         services.TryAddSingleton<IExportsHealth, ExportsHealth>();

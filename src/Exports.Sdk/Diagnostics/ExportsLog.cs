@@ -61,6 +61,14 @@ internal static partial class ExportsLog
         Message = "Removed {Count} temporary file(s) a stopped host left at destination {Destination}")]
     public static partial void AbandonedWritesRemoved(ILogger logger, int count, string destination);
 
+    [LoggerMessage(EventId = 1014, EventName = "LeftoverFilesRemoved", Level = LogLevel.Information,
+        Message = "Removed {Count} file(s) that run {RunId} of {FlowId} left at destination '{Destination}' when it failed or its host died")]
+    public static partial void LeftoverFilesRemoved(ILogger logger, int count, string runId, string flowId, string destination);
+
+    [LoggerMessage(EventId = 1015, EventName = "LeftoverFileRemovalFailed", Level = LogLevel.Warning,
+        Message = "Could not remove '{Path}', left at destination '{Destination}' by run {RunId}; the next attempt tries again")]
+    public static partial void LeftoverFileRemovalFailed(ILogger logger, Exception exception, string path, string destination, string runId);
+
     [LoggerMessage(EventId = 1200, EventName = "SlotDue", Level = LogLevel.Debug,
         Message = "Dataflow {DataflowId}, audience {AudienceId}: occurrence {Slot:o} is due")]
     public static partial void SlotDue(ILogger logger, string dataflowId, string audienceId, DateTimeOffset slot);

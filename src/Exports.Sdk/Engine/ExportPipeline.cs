@@ -220,11 +220,12 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
     private PartitionedFileWriter CreateWriter(RunState run, ExportEntryPlan entry, OutputColumn[] columns)
     {
         var definition = run.Plan.Target.Definition;
+        var journal = run.Progress as IRunJournal;
         var writer = run.Plan.Target.CreateWriter(columns, entry.ExportName, entry.FolderPath, entry.BaseName, entry.SourceId, file =>
         {
             run.CommittedColumns ??= columns;
             ExportsLog.FileCommitted(_logger, run.Plan.RunId, file.Path, file.Rows, file.Size, entry.SourceId, definition.Name);
-        });
+        }, journal is null ? null : path => journal.BeforeCommitAsync(definition.Name, path));
         run.Writers.Add((entry.SourceId, writer));
         return writer;
     }
@@ -253,10 +254,15 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
             return;
         }
 
-        foreach (var failure in await writer.RollbackAsync().ConfigureAwait(false))
+        var attempted = writer.CommittedFiles.Select(f => f.Path).ToList();
+        var left = await writer.RollbackAsync().ConfigureAwait(false);
+        foreach (var (_, error) in left)
         {
-            ExportsLog.RollbackFailed(_logger, failure, run.Plan.RunId, sourceId, run.Plan.Target.Definition.Name);
+            ExportsLog.RollbackFailed(_logger, error, run.Plan.RunId, sourceId, run.Plan.Target.Definition.Name);
         }
+
+        // What could not be removed stays recorded, for the next run or host start to remove.
+        (run.Progress as IRunJournal)?.RolledBack(attempted, [.. left.Select(l => l.Path)]);
 
         await writer.DisposeAsync().ConfigureAwait(false);
         run.Writers.RemoveAll(w => ReferenceEquals(w.Writer, writer));

@@ -27,7 +27,7 @@ internal sealed record ExportTarget(DestinationDefinition Definition, ExportOutp
     };
 
     /// <summary>Opens a partitioned writer into a folder with the destination's settings.</summary>
-    public PartitionedFileWriter CreateWriter(OutputColumn[] columns, string exportName, string? folderPath, string baseName, string sourceId, Action<ExportedFile> onCommitted) =>
+    public PartitionedFileWriter CreateWriter(OutputColumn[] columns, string exportName, string? folderPath, string baseName, string sourceId, Action<ExportedFile> onCommitted, Func<string, ValueTask>? beforeCommit = null) =>
         new(new PartitionedFileWriterOptions
         {
             Destination = Destination,
@@ -42,6 +42,7 @@ internal sealed record ExportTarget(DestinationDefinition Definition, ExportOutp
             MaxBytesPerFile = Output.MaxBytesPerFile,
             SourceId = sourceId,
             OnFileCommitted = onCommitted,
+            BeforeCommit = beforeCommit,
         });
 
     /// <summary>Builds the manifest of a run's committed files.</summary>

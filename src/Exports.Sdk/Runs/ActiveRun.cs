@@ -8,7 +8,7 @@ namespace Exports.Sdk;
 /// picks up a cancellation asked for on another host.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Token sources without timers hold nothing to dispose, and waiters may still cancel after the run ended.")]
-internal sealed class ActiveRun : IProgress<ExportProgress>
+internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ExportProgress> _entries = new(StringComparer.Ordinal);
@@ -20,6 +20,9 @@ internal sealed class ActiveRun : IProgress<ExportProgress>
     private string? _lastSource;
     private string? _cancelReason;
     private Task _heartbeat = Task.CompletedTask;
+    private IExportStore? _journalStore;
+    private TimeProvider? _journalTime;
+    private ILogger? _journalLogger;
 
     public ActiveRun(ExportRunRecord record) => _record = record;
 
@@ -122,8 +125,34 @@ internal sealed class ActiveRun : IProgress<ExportProgress>
         }
     }
 
-    public void StartHeartbeat(IExportStore store, TimeSpan interval, TimeProvider time, ILogger logger) =>
+    public async ValueTask BeforeCommitAsync(string destination, string path)
+    {
+        Update(r => r with { Destination = destination, LeftoverFiles = [.. r.LeftoverFiles, path] });
+        if (_journalStore is not { } store)
+        {
+            return;
+        }
+
+        try
+        {
+            // Written ahead of the commit: a host killed right after it still leaves the path on record.
+            await store.SaveRunProgressAsync(WithProgress(_journalTime!.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The next progress save records it; a store hiccup does not fail the export.
+            ExportsLog.RunProgressSaveFailed(_journalLogger!, ex, RunId);
+        }
+    }
+
+    public void RolledBack(IReadOnlyList<string> attempted, IReadOnlyList<string> left) =>
+        Update(r => r with { LeftoverFiles = [.. r.LeftoverFiles.Where(p => !attempted.Contains(p, StringComparer.Ordinal) || left.Contains(p, StringComparer.Ordinal))] });
+
+    public void StartHeartbeat(IExportStore store, TimeSpan interval, TimeProvider time, ILogger logger)
+    {
+        (_journalStore, _journalTime, _journalLogger) = (store, time, logger);
         _heartbeat = HeartbeatAsync(store, interval, time, logger);
+    }
 
     /// <summary>Stops the heartbeat before the final record is written, so no progress save overwrites it.</summary>
     public async Task StopHeartbeatAsync()

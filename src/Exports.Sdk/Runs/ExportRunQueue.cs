@@ -21,6 +21,7 @@ internal sealed class ExportRunQueue : IHostedService, IAsyncDisposable
     private readonly ExportRunner _runner;
     private readonly ActiveRuns _active;
     private readonly IExportStore _store;
+    private readonly LeftoverCleanup _leftovers;
     private readonly IDestinationCatalog _catalog;
     private readonly IOptions<ExportsOptions> _options;
     private readonly TimeProvider _time;
@@ -29,8 +30,9 @@ internal sealed class ExportRunQueue : IHostedService, IAsyncDisposable
     private readonly ConcurrentDictionary<string, Task> _executing = new(StringComparer.Ordinal);
     private volatile bool _stopping;
 
-    public ExportRunQueue(ExportRunner runner, ActiveRuns active, IExportStore store, IDestinationCatalog catalog, IOptions<ExportsOptions> options, TimeProvider time, ILogger<ExportRunQueue>? logger = null)
+    public ExportRunQueue(ExportRunner runner, ActiveRuns active, IExportStore store, IDestinationCatalog catalog, IOptions<ExportsOptions> options, TimeProvider time, LeftoverCleanup leftovers, ILogger<ExportRunQueue>? logger = null)
     {
+        _leftovers = leftovers;
         _runner = runner;
         _active = active;
         _store = store;
@@ -93,6 +95,20 @@ internal sealed class ExportRunQueue : IHostedService, IAsyncDisposable
             // The host still starts: the next claim on those audiences frees them as well.
             ExportsLog.AbandonedRunsCheckFailed(_logger, ex);
         }
+
+        // In the background: a destination that is still away must not hold up the host's start; each run of an
+        // export cleans up after its own earlier runs anyway.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _leftovers.CleanAllAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                ExportsLog.AbandonedRunsCheckFailed(_logger, ex);
+            }
+        }, CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

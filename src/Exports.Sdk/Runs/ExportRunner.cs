@@ -15,6 +15,7 @@ internal sealed class ExportRunner(
     AudiencePlanner planner,
     ExportPipeline pipeline,
     ActiveRuns active,
+    LeftoverCleanup leftovers,
     IOptions<ExportsOptions> options,
     TimeProvider timeProvider,
     ILogger<ExportRunner>? logger = null) : IExportRunner
@@ -93,6 +94,16 @@ internal sealed class ExportRunner(
     internal async Task<ActiveRun> ClaimAsync(ExportRunRecord record, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            // What earlier runs of this export left (a server that was away, a host that died) goes first.
+            await leftovers.CleanAsync(record.DataflowId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ExportsLog.AbandonedRunsCheckFailed(_logger, ex);
+        }
+
         var claim = await store.TryStartRunAsync(record, cancellationToken).ConfigureAwait(false);
         if (!claim.Started)
         {
@@ -128,6 +139,9 @@ internal sealed class ExportRunner(
 
             var result = await pipeline.RunAsync(await plan(linked.Token).ConfigureAwait(false), run, linked.Token).ConfigureAwait(false);
             record = run.Record.Complete(result);
+            // The files the run delivered (or kept on purpose) are not left over; what its rollback could not remove is.
+            var delivered = result.Entries.SelectMany(e => e.Files).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+            record = record with { LeftoverFiles = [.. record.LeftoverFiles.Where(p => !delivered.Contains(p))] };
             return (record, result);
         }
         catch (OperationCanceledException ex)

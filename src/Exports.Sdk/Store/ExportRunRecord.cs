@@ -81,6 +81,19 @@ public sealed record ExportRunRecord
     /// <summary>Whether the run is queued or running.</summary>
     public bool IsActive => Status is ExportRunStatus.Queued or ExportRunStatus.Running;
 
+    /// <summary>
+    /// The destination the run writes its files to (null before its first file).
+    /// </summary>
+    public string? Destination { get; init; }
+
+    /// <summary>
+    /// While the run is active: every data file it has published or is publishing, recorded before each commit. Once
+    /// it has ended without success: those still at the destination (a rollback that could not reach the server, or a
+    /// host that died mid-run). The next run of the same export, or the next start of a host, removes them; empty
+    /// after a success.
+    /// </summary>
+    public IReadOnlyList<string> LeftoverFiles { get; init; } = [];
+
     /// <summary>The record of a finished run.</summary>
     /// <param name="result">The run's result.</param>
     /// <returns>The updated record.</returns>

@@ -91,10 +91,10 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Aborts the open part and deletes the committed parts (best effort; failures are returned).</summary>
-    public async ValueTask<IReadOnlyList<Exception>> RollbackAsync()
+    /// <summary>Aborts the open part and deletes the committed parts (best effort; the parts left and why are returned).</summary>
+    public async ValueTask<IReadOnlyList<(string Path, Exception Error)>> RollbackAsync()
     {
-        var failures = new List<Exception>();
+        var failures = new List<(string, Exception)>();
         await AbortCurrentAsync().ConfigureAwait(false);
         foreach (var file in _committed)
         {
@@ -105,7 +105,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                failures.Add(ex);
+                failures.Add((file.Path, ex));
             }
         }
 
@@ -295,6 +295,11 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
             await part.Checksum.FlushAsync(cancellationToken).ConfigureAwait(false);
             var file = new ExportedFile(part.Path, part.Name, part.Checksum.BytesWritten, part.Rows, part.Checksum.GetSha256(), part.Number, _options.SourceId);
+            if (_options.BeforeCommit is { } beforeCommit)
+            {
+                await beforeCommit(part.Path).ConfigureAwait(false);
+            }
+
             await part.Writer.CommitAsync(cancellationToken).ConfigureAwait(false);
             part.Committed = true;
             part.Activity?.SetTag("file.rows", file.Rows);

@@ -31,4 +31,7 @@ internal sealed record PartitionedFileWriterOptions
     public required string SourceId { get; init; }
 
     public Action<ExportedFile>? OnFileCommitted { get; init; }
+
+    /// <summary>Awaited before each part is committed, with its path: the run records it first, so a crash cannot hide it.</summary>
+    public Func<string, ValueTask>? BeforeCommit { get; init; }
 }

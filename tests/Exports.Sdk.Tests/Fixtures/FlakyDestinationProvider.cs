@@ -18,6 +18,14 @@ internal sealed class FlakyDestinationProvider : IDestinationProvider
 
     public bool FailManifests { get; set; }
 
+    /// <summary>Data files after this many opened ones fail (a server that goes away mid-export).</summary>
+    public int? FailDataFilesAfter { get; set; }
+
+    /// <summary>Deletes fail: the server is away, so a rollback cannot remove what it committed.</summary>
+    public bool FailDeletes { get; set; }
+
+    private int _dataFilesOpened;
+
     public IReadOnlyList<string> Validate(DestinationDefinition definition) => [];
 
     public IDestination Create(DestinationDefinition definition, IServiceProvider services) =>
@@ -30,7 +38,8 @@ internal sealed class FlakyDestinationProvider : IDestinationProvider
         public ValueTask<IDestinationWriter> OpenWriteAsync(string path, CancellationToken cancellationToken = default)
         {
             var isManifest = Path.GetFileName(path).StartsWith("manifest-", StringComparison.Ordinal);
-            if ((isManifest && owner.FailManifests) || (!isManifest && owner.FailDataFiles))
+            var afterLimit = !isManifest && owner.FailDataFilesAfter is { } limit && Interlocked.Increment(ref owner._dataFilesOpened) > limit;
+            if ((isManifest && owner.FailManifests) || (!isManifest && owner.FailDataFiles) || afterLimit)
             {
                 throw new DestinationException($"Destination '{Name}': the store is down (simulated).", isTransient: true);
             }
@@ -40,7 +49,10 @@ internal sealed class FlakyDestinationProvider : IDestinationProvider
 
         public IAsyncEnumerable<DestinationFile> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
 
-        public ValueTask DeleteAsync(string path, CancellationToken cancellationToken = default) => inner.DeleteAsync(path, cancellationToken);
+        public ValueTask DeleteAsync(string path, CancellationToken cancellationToken = default) =>
+            owner.FailDeletes
+                ? throw new DestinationException($"Destination '{Name}': the store is down (simulated); '{path}' was not deleted.", isTransient: true)
+                : inner.DeleteAsync(path, cancellationToken);
 
         public ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default) => inner.TestConnectionAsync(cancellationToken);
     }

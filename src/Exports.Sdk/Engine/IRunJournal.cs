@@ -1,0 +1,14 @@
+namespace Exports.Sdk;
+
+/// <summary>
+/// What a run has put at its destination, kept in its record as it goes (issue: nothing a failed or dead run left may
+/// stay unknown). The pipeline reports each part before committing it and what its rollback removed.
+/// </summary>
+internal interface IRunJournal
+{
+    /// <summary>Records a part about to be committed, in the store, before the commit.</summary>
+    ValueTask BeforeCommitAsync(string destination, string path);
+
+    /// <summary>A rollback removed <paramref name="attempted"/> except <paramref name="left"/>.</summary>
+    void RolledBack(IReadOnlyList<string> attempted, IReadOnlyList<string> left);
+}

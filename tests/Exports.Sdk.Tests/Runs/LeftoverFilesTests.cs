@@ -1,0 +1,91 @@
+using Exports.Sdk.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Exports.Sdk.Tests.Runs;
+
+/// <summary>
+/// Issue 21, item 9: a run that fails while its storage server is away cannot remove the parts it committed. What it
+/// left is recorded with the run, and removed by the next run of the export once the server is back, so a partner
+/// never keeps a part of a failed run.
+/// </summary>
+public sealed class LeftoverFilesTests : IDisposable
+{
+    private readonly string _drop = Directory.CreateTempSubdirectory("exports-leftover-drop-").FullName;
+    private readonly string _store = Directory.CreateTempSubdirectory("exports-leftover-store-").FullName;
+    private readonly FlakyDestinationProvider _flaky = new();
+
+    [Fact]
+    public async Task FailedRunWhoseRollbackCouldNotReachTheServer_LeavesARecord_AndTheNextRunRemovesWhatItLeft()
+    {
+        await using var provider = Build();
+        var dataflow = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("crm");
+        var runner = provider.GetRequiredService<IExportRunner>();
+        var store = provider.GetRequiredService<IExportStore>();
+
+        // The server goes away after the first part: the second part fails, and so does the rollback's delete.
+        _flaky.FailDataFilesAfter = 1;
+        _flaky.FailDeletes = true;
+        var failed = await runner.RunAsync(dataflow, new ExportRunRequest());
+
+        failed.Status.Should().Be(ExportRunStatus.Failed);
+        var record = await store.GetRunAsync("crm", failed.RunId);
+        var left = record!.LeftoverFiles.Should().ContainSingle().Which;
+        record.Destination.Should().Be("drop");
+        File.Exists(Path.Combine(_drop, left)).Should().BeTrue("the server was away: the part is still there");
+
+        // The server is back: the next run of the export first removes what the failed one left.
+        (_flaky.FailDataFilesAfter, _flaky.FailDeletes) = (null, false);
+        var next = await runner.RunAsync(dataflow, new ExportRunRequest());
+
+        next.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", next.Errors));
+        (await store.GetRunAsync("crm", failed.RunId))!.LeftoverFiles.Should().BeEmpty();
+        (await store.GetRunAsync("crm", next.RunId))!.LeftoverFiles.Should().BeEmpty("a successful run leaves nothing over");
+        Directory.EnumerateFiles(_drop).Select(Path.GetFileName).Order(StringComparer.Ordinal)
+            .Should().Equal(next.Files.Select(f => f.Path).Append(next.ManifestPath!).Order(StringComparer.Ordinal), "only the good run's files and manifest remain");
+    }
+
+    [Fact]
+    public async Task FailedRunWhoseRollbackSucceeded_LeavesNothingOnRecord()
+    {
+        await using var provider = Build();
+        var dataflow = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("crm");
+        _flaky.FailDataFilesAfter = 1;
+
+        var failed = await provider.GetRequiredService<IExportRunner>().RunAsync(dataflow, new ExportRunRequest());
+
+        failed.Status.Should().Be(ExportRunStatus.Failed);
+        (await provider.GetRequiredService<IExportStore>().GetRunAsync("crm", failed.RunId))!.LeftoverFiles.Should().BeEmpty();
+        Directory.EnumerateFiles(_drop).Should().BeEmpty();
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(_drop, recursive: true);
+        Directory.Delete(_store, recursive: true);
+    }
+
+    private ServiceProvider Build()
+    {
+        var members = Enumerable.Range(0, 30).Select(i => new AudienceMember(
+            new Dictionary<string, object?> { ["person.email"] = $"p{i}@example.com" }, MembershipStatus.Realized, new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero)));
+        var services = new ServiceCollection().AddLogging();
+        services.AddExports()
+            .UseFileExportStore(_store)
+            .AddDestinationProvider(_flaky)
+            .AddDestination("drop", FlakyDestinationProvider.TypeName, d =>
+            {
+                d.Settings["path"] = _drop;
+                d.Output.MaxRowsPerFile = 10;
+            })
+            .AddAudienceSource("src", new InMemoryAudienceSource().AddAudience(new AudienceInfo("vip", "VIP"), members))
+            .AddDataflow("crm", d =>
+            {
+                d.Source = "src";
+                d.Destination = "drop";
+                d.Attributes = ["person.email"];
+                d.Audiences = [new AudienceActivation { AudienceId = "vip" }];
+            });
+        return services.BuildServiceProvider();
+    }
+}
