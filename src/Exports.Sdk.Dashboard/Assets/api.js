@@ -3,8 +3,6 @@
 const base = document.querySelector('meta[name="exports-base"]').content;
 const token = document.querySelector('meta[name="exports-antiforgery"]');
 
-export const dashboardBase = base;
-
 export class ApiError extends Error {
   constructor(status, problem) {
     super(problem?.detail || problem?.title || `The server answered ${status}.`);

@@ -65,6 +65,10 @@ internal static partial class ExportsLog
         Message = "Removed {Count} file(s) that run {RunId} of {FlowId} left at destination '{Destination}' when it failed or its host died")]
     public static partial void LeftoverFilesRemoved(ILogger logger, int count, string runId, string flowId, string destination);
 
+    [LoggerMessage(EventId = 1016, EventName = "LeftoverCleanupFailed", Level = LogLevel.Warning,
+        Message = "Looking for files that earlier runs left at their destinations failed; the next run or host start tries again")]
+    public static partial void LeftoverCleanupFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1015, EventName = "LeftoverFileRemovalFailed", Level = LogLevel.Warning,
         Message = "Could not remove '{Path}', left at destination '{Destination}' by run {RunId}; the next attempt tries again")]
     public static partial void LeftoverFileRemovalFailed(ILogger logger, Exception exception, string path, string destination, string runId);

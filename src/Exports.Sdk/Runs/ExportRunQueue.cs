@@ -106,7 +106,7 @@ internal sealed class ExportRunQueue : IHostedService, IAsyncDisposable
             }
             catch (Exception ex)
             {
-                ExportsLog.AbandonedRunsCheckFailed(_logger, ex);
+                ExportsLog.LeftoverCleanupFailed(_logger, ex);
             }
         }, CancellationToken.None);
     }

@@ -101,7 +101,7 @@ internal sealed class ExportRunner(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            ExportsLog.AbandonedRunsCheckFailed(_logger, ex);
+            ExportsLog.LeftoverCleanupFailed(_logger, ex);
         }
 
         var claim = await store.TryStartRunAsync(record, cancellationToken).ConfigureAwait(false);
