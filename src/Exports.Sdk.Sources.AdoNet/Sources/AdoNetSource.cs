@@ -197,10 +197,17 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
                     columns.Add((AudienceColumns.MembershipStatusTime, t));
                 }
 
+                // The change time @since is compared with, when the query names it: incremental watermarks come from it.
+                if (Ordinal(reader, AudienceColumns.ChangeTime) is { } changeTime && !request.Attributes.Contains(AudienceColumns.ChangeTime, StringComparer.OrdinalIgnoreCase))
+                {
+                    columns.Add((AudienceColumns.ChangeTime, changeTime));
+                }
+
                 var overrides = new Dictionary<string, ExportColumnType>(_options.ColumnTypes, StringComparer.OrdinalIgnoreCase)
                 {
                     [AudienceColumns.MembershipStatus] = ExportColumnType.String,
                     [AudienceColumns.MembershipStatusTime] = ExportColumnType.Timestamp,
+                    [AudienceColumns.ChangeTime] = ExportColumnType.Timestamp,
                 };
                 var plan = DbBatchReader.Plan(reader, columns, overrides, where);
                 List<ExportColumn> extras = [];
@@ -276,7 +283,8 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
 
         foreach (var column in schema)
         {
-            if (!column.Name.Equals(_options.StatusColumn, StringComparison.OrdinalIgnoreCase) && !column.Name.Equals(_options.StatusTimeColumn, StringComparison.OrdinalIgnoreCase))
+            if (!column.Name.Equals(_options.StatusColumn, StringComparison.OrdinalIgnoreCase) && !column.Name.Equals(_options.StatusTimeColumn, StringComparison.OrdinalIgnoreCase)
+                && !column.Name.Equals(AudienceColumns.ChangeTime, StringComparison.OrdinalIgnoreCase))
             {
                 yield return column;
             }

@@ -11,6 +11,14 @@ public static class AudienceColumns
     /// <summary>The time the membership status last changed (<see cref="ExportColumnType.Timestamp"/>).</summary>
     public const string MembershipStatusTime = "segmentMembership.lastQualificationTime";
 
+    /// <summary>
+    /// Optional (<see cref="ExportColumnType.Timestamp"/>): when the profile's membership or attributes last changed, on
+    /// the source's own clock, the value <see cref="AudienceReadRequest.ChangedSince"/> is compared with. Incremental
+    /// exports take their watermark from the newest value read; without this column, from
+    /// <see cref="MembershipStatusTime"/>. It is not exported unless asked for.
+    /// </summary>
+    public const string ChangeTime = "exports.changeTime";
+
     /// <summary>The exported text of <see cref="Sdk.MembershipStatus.Realized"/>.</summary>
     public const string Realized = "realized";
 

@@ -32,6 +32,11 @@ internal sealed class ExportsOptionsValidator(
             problems.Add($"Exports:Runs:MaxDeduplicationKeys is {options.Runs.MaxDeduplicationKeys}; it must be at least 1.");
         }
 
+        if (options.Runs.IncrementalOverlap < TimeSpan.Zero)
+        {
+            problems.Add($"Exports:Runs:IncrementalOverlap is {options.Runs.IncrementalOverlap}; it must be zero or more.");
+        }
+
         if (options.Runs.MaxConcurrentRuns < 1)
         {
             problems.Add($"Exports:Runs:MaxConcurrentRuns is {options.Runs.MaxConcurrentRuns}; it must be at least 1.");

@@ -9,8 +9,12 @@ namespace Exports.Sdk;
 /// </summary>
 internal sealed class AudiencePlanner(IDestinationCatalog catalog, IEnumerable<IExportFormat> formats, IServiceProvider services, TimeProvider timeProvider)
 {
+    /// <param name="dataflow">The dataflow.</param>
+    /// <param name="request">What to run; its <see cref="ExportRunRequest.ChangedSince"/> reads incrementally without an overlap.</param>
+    /// <param name="windows">Per audience, the scheduler's incremental window (watermark and overlap from the store).</param>
+    /// <param name="cancellationToken">Cancels the planning.</param>
     /// <exception cref="ExportValidationException">The dataflow names an unknown destination, format, source or audience, or a bad template.</exception>
-    public async Task<ExportPlan> PlanAsync(DataflowDefinition dataflow, ExportRunRequest request, CancellationToken cancellationToken)
+    public async Task<ExportPlan> PlanAsync(DataflowDefinition dataflow, ExportRunRequest request, IReadOnlyDictionary<string, IncrementalWindow>? windows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataflow);
         ArgumentNullException.ThrowIfNull(request);
@@ -41,11 +45,13 @@ internal sealed class AudiencePlanner(IDestinationCatalog catalog, IEnumerable<I
             {
                 var exportName = $"Dataflow '{dataflow.Id}', audience '{audience.AudienceId}'";
                 var name = names.GetValueOrDefault(audience.AudienceId);
+                var window = windows?.GetValueOrDefault(audience.AudienceId)
+                    ?? (request.ChangedSince is { } since && since.TryGetValue(audience.AudienceId, out var changedSince) ? new IncrementalWindow(changedSince, TimeSpan.Zero) : null);
                 var readRequest = new AudienceReadRequest(audience.AudienceId, dataflow.Attributes)
                 {
                     IdentityNamespaces = dataflow.IdentityNamespaces,
                     NewestFirst = dataflow.Deduplication is not null,
-                    ChangedSince = request.ChangedSince is { } since && since.TryGetValue(audience.AudienceId, out var changedSince) ? changedSince : null,
+                    ChangedSince = window?.Since,
                 };
                 return new ExportEntryPlan
                 {
@@ -65,7 +71,8 @@ internal sealed class AudiencePlanner(IDestinationCatalog catalog, IEnumerable<I
                     }),
                     ReadAsync = ct => source.ReadMembersAsync(readRequest, ct),
                     MapColumns = schema => OutputColumnMapper.Map(schema, outputNames, exportName, dataflow.Source),
-                    CreateSelector = schema => new RowFilter(dataflow, schema, exportName, maxKeys),
+                    CreateSelector = schema => new RowFilter(dataflow, schema, exportName, maxKeys, window),
+                    Since = window?.Since is { } from ? DatasetWatermark.FromTimestamp(from) : null,
                     ColumnsWhenEmptyAsync = _ => ValueTask.FromResult<OutputColumn[]?>(defaultColumns),
                 };
             })],

@@ -6,7 +6,8 @@ namespace Exports.Sdk;
 /// <summary>
 /// The dataflow's row rules, applied per batch without allocating per row: skip profiles missing a mandatory attribute
 /// (counted by reason), drop duplicates of the deduplication key (the source delivers newest first, so the first seen
-/// is the most recently qualified), and check that order.
+/// is the most recently qualified), and check that order. In an incremental read it also follows the change times
+/// (<see cref="ChangeTracker"/>): the newest one read, and the re-read changes the previous run already exported.
 /// </summary>
 internal sealed class RowFilter : IRowSelector
 {
@@ -17,11 +18,14 @@ internal sealed class RowFilter : IRowSelector
     private readonly string _sourceName;
     private readonly HashSet<UInt128> _seenKeys = [];
     private readonly XxHash128 _hash = new();
+    private readonly ChangeTracker? _changes;
+    private readonly int[] _changeOrdinals;
+    private readonly int _changeTimeOrdinal;
     private readonly long[] _skipCounts;
     private readonly long _maxKeys;
     private long _previousStatusTicks = long.MaxValue;
 
-    public RowFilter(DataflowDefinition dataflow, ExportSchema schema, string exportName, long maxKeys = long.MaxValue)
+    public RowFilter(DataflowDefinition dataflow, ExportSchema schema, string exportName, long maxKeys = long.MaxValue, IncrementalWindow? window = null)
     {
         _maxKeys = maxKeys;
         _exportName = exportName;
@@ -30,14 +34,32 @@ internal sealed class RowFilter : IRowSelector
         _skipCounts = new long[_mandatory.Length];
         _keyOrdinals = dataflow.Deduplication is { } key ? [.. key.ColumnNames().Select(name => Ordinal(schema, name))] : [];
         _statusTimeOrdinal = _keyOrdinals.Length > 0 ? Ordinal(schema, AudienceColumns.MembershipStatusTime) : -1;
+        _changes = window?.StartRead();
+        _changeTimeOrdinal = _changes is null ? -1
+            : schema.IndexOf(AudienceColumns.ChangeTime) is >= 0 and var changeTime ? changeTime : Ordinal(schema, AudienceColumns.MembershipStatusTime);
+        // A change is the export's key at a change time; without a key, the whole row at that time.
+        _changeOrdinals = _changes is null ? [] : _keyOrdinals.Length > 0 ? _keyOrdinals : [.. Enumerable.Range(0, schema.Count).Where(i => i != _changeTimeOrdinal)];
     }
 
     public long Duplicates { get; private set; }
 
-    public DatasetWatermark? NextWatermark => null;
+    /// <summary>In an incremental read, the newest change time read; otherwise null.</summary>
+    public DatasetWatermark? NextWatermark =>
+        _changes?.MaxTicks is { } ticks ? DatasetWatermark.FromTimestamp(new DateTimeOffset(ticks, TimeSpan.Zero)) : null;
 
-    public IReadOnlyDictionary<string, long> Skipped =>
-        _mandatory.Select((m, i) => (m.Reason, Count: _skipCounts[i])).Where(x => x.Count > 0).ToDictionary(x => x.Reason, x => x.Count);
+    public IReadOnlyDictionary<string, long> Skipped
+    {
+        get
+        {
+            var skipped = _mandatory.Select((m, i) => (m.Reason, Count: _skipCounts[i])).Where(x => x.Count > 0).ToDictionary(x => x.Reason, x => x.Count);
+            if (_changes is { ExportedBefore: > 0 } changes)
+            {
+                skipped["exported by the previous run (re-read in the incremental overlap)"] = changes.ExportedBefore;
+            }
+
+            return skipped;
+        }
+    }
 
     /// <summary>Writes the indexes of the rows to export into <paramref name="selection"/> and returns how many.</summary>
     public int Select(RowBatch batch, int[] selection)
@@ -45,7 +67,15 @@ internal sealed class RowFilter : IRowSelector
         var count = 0;
         for (var row = 0; row < batch.Count; row++)
         {
-            if (IsMissingMandatory(batch, row) || IsDuplicate(batch, row))
+            var timed = _changes is not null && !batch.IsNull(row, _changeTimeOrdinal);
+            var ticks = timed ? batch.GetTimestampTicks(row, _changeTimeOrdinal) : 0;
+            if (timed)
+            {
+                _changes!.Observe(ticks);
+            }
+
+            // Deduplication first, so a re-read newest row still hides the older rows of its key.
+            if (IsMissingMandatory(batch, row) || IsDuplicate(batch, row) || (timed && IsExportedBefore(batch, row, ticks)))
             {
                 continue;
             }
@@ -54,6 +84,47 @@ internal sealed class RowFilter : IRowSelector
         }
 
         return count;
+    }
+
+    private bool IsExportedBefore(RowBatch batch, int row, long ticks)
+    {
+        var changes = _changes!;
+        var known = changes.MayBeReRead(ticks);
+        var recent = changes.IsRecent(ticks);
+        if (!known && !recent)
+        {
+            return false;
+        }
+
+        var fingerprint = Fingerprint(batch, row, ticks);
+        if (known && changes.WasExportedBefore(fingerprint))
+        {
+            return true;
+        }
+
+        if (recent)
+        {
+            changes.Remember(fingerprint, ticks);
+        }
+
+        return false;
+    }
+
+    private UInt128 Fingerprint(RowBatch batch, int row, long ticks)
+    {
+        _hash.Reset();
+        foreach (var ordinal in _changeOrdinals)
+        {
+            var isNull = batch.IsNull(row, ordinal);
+            _hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<bool>(ref isNull)));
+            if (!isNull)
+            {
+                AppendValue(batch, row, ordinal);
+            }
+        }
+
+        _hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<long>(ref ticks)));
+        return _hash.GetCurrentHashAsUInt128();
     }
 
     private bool IsMissingMandatory(RowBatch batch, int row)

@@ -57,7 +57,7 @@ internal sealed class ExportRunner(
             RunId = record.RunId,
             ScheduledTime = record.ScheduledTime,
             ChangedSince = start.ChangedSince,
-        }, ct);
+        }, start.Windows, ct);
 
     /// <summary>A run's record as it starts: one run-id generator for every kind of run.</summary>
     internal ExportRunRecord NewRecord(ExportFlowKind kind, string flowId, IReadOnlyList<string> entryIds, ExportRunTrigger trigger, string? runId, DateTimeOffset? scheduledTime, string? requestedBy, bool queued = false)

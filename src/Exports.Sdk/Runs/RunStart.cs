@@ -13,5 +13,8 @@ internal sealed record RunStart
 
     public IReadOnlyDictionary<string, DateTimeOffset>? ChangedSince { get; init; }
 
+    /// <summary>Per audience, the scheduler's incremental window; it takes precedence over <see cref="ChangedSince"/>.</summary>
+    public IReadOnlyDictionary<string, IncrementalWindow>? Windows { get; init; }
+
     public string? RequestedBy { get; init; }
 }

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Exports.Sdk;
 
 /// <summary>The slot rules shared by the in-process scheduler and clustered schedulers.</summary>
-internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, AudienceStateGate states, IServiceProvider services, TimeProvider time) : IExportSlotRunner
+internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, AudienceStateGate states, IServiceProvider services, IOptions<ExportsOptions> options) : IExportSlotRunner
 {
     public async ValueTask<SlotReadiness> CheckReadinessAsync(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, DateTimeOffset? signalledEvaluation, CancellationToken cancellationToken = default)
     {
@@ -45,25 +46,27 @@ internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, 
         var runId = SlotRunId.For(dataflow.Id, audience.AudienceId, slot);
         var state = await store.GetAudienceStateAsync(dataflow.Id, audience.AudienceId, cancellationToken).ConfigureAwait(false);
         var incremental = audience.Mode == ExportMode.FirstFullThenIncremental;
-        var since = incremental ? state?.Watermark : null;
-        // Changes from this instant on belong to the next run; taken before reading so none falls in between.
-        var readStart = time.GetUtcNow();
+        // The watermark comes from the source's own change times, never this host's clock; the next run re-reads an
+        // overlap before it (late commits) and drops the changes this one exported there.
+        var window = incremental ? new IncrementalWindow(state?.Watermark, options.Value.Runs.IncrementalOverlap, state?.RecentChanges) : null;
         var record = await runner.RunAsync(dataflow, new RunStart
         {
             AudienceIds = [audience.AudienceId],
             Trigger = ExportRunTrigger.Scheduled,
             RunId = runId,
             ScheduledTime = slot,
-            ChangedSince = since is { } s ? new Dictionary<string, DateTimeOffset> { [audience.AudienceId] = s } : null,
+            Windows = window is null ? null : new Dictionary<string, IncrementalWindow> { [audience.AudienceId] = window },
         }, null, cancellationToken).ConfigureAwait(false);
 
         if (record.Status == ExportRunStatus.Succeeded)
         {
             // Files and manifest are committed: only now may the watermark move.
             // Read again under the gate: an evaluation signal saved while the run ran must survive this write.
+            var (next, recent) = window?.Next() ?? (state?.Watermark, state?.RecentChanges);
             await states.UpdateAsync(dataflow.Id, audience.AudienceId, latest => latest with
             {
-                Watermark = incremental ? readStart : state?.Watermark,
+                Watermark = next,
+                RecentChanges = recent,
                 LastSuccessfulRunId = runId,
                 LastCompletedSlot = slot,
             }, CancellationToken.None).ConfigureAwait(false);

@@ -94,6 +94,7 @@ public sealed class InMemoryAudienceSource : IAudienceSource, IAudienceAttribute
         var columns = names.Select(a => new ExportColumn(a, InferType(selected, a))).ToList();
         columns.Add(new ExportColumn(AudienceColumns.MembershipStatus, ExportColumnType.String));
         columns.Add(new ExportColumn(AudienceColumns.MembershipStatusTime, ExportColumnType.Timestamp));
+        columns.Add(new ExportColumn(AudienceColumns.ChangeTime, ExportColumnType.Timestamp));
         var schema = new ExportSchema(columns);
         var statusColumn = names.Length;
         var batch = new RowBatch(schema, Math.Max(1, request.BatchSize));
@@ -114,6 +115,7 @@ public sealed class InMemoryAudienceSource : IAudienceSource, IAudienceAttribute
 
             batch.SetString(row, statusColumn, AudienceColumns.ToText(member.Status));
             batch.SetTimestamp(row, statusColumn + 1, member.StatusTime);
+            batch.SetTimestamp(row, statusColumn + 2, member.ChangedAt);
             if (batch.IsFull)
             {
                 yield return batch;

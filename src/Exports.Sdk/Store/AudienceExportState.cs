@@ -10,10 +10,17 @@ public sealed record AudienceExportState
     public required string AudienceId { get; init; }
 
     /// <summary>
-    /// For incremental exports: changes at or after this instant are still to be exported. Advanced only after a run's
-    /// files and manifest are all committed.
+    /// For incremental exports: the next run reads changes at or after this instant, by the source's own change times
+    /// (<see cref="AudienceColumns.MembershipStatusTime"/>): the newest change exported less
+    /// <see cref="ExportRunOptions.IncrementalOverlap"/>. Advanced only after a run's files and manifest are all committed.
     /// </summary>
     public DateTimeOffset? Watermark { get; init; }
+
+    /// <summary>
+    /// For incremental exports: the changes exported at or after <see cref="Watermark"/> (an opaque digest of their keys
+    /// and change times), so the next run, which reads them again, exports each change once.
+    /// </summary>
+    public string? RecentChanges { get; init; }
 
     /// <summary>The last run that succeeded for this audience.</summary>
     public string? LastSuccessfulRunId { get; init; }

@@ -36,8 +36,10 @@ public sealed record ExportEntryResult
     /// <summary>
     /// Dataset exports with a watermark column: the watermark to pass as <see cref="DatasetRunRequest.Since"/> next
     /// time. After a success the largest watermark value exported (or the previous one when no newer row was found);
-    /// after a failure the previous one, unchanged. Null for audiences, for exports without a watermark column, and after
-    /// a full run that found no row with a watermark.
+    /// after a failure the previous one, unchanged. Null for exports without a watermark column, and after a full run
+    /// that found no row with a watermark. For an audience read incrementally: the newest change time read (the source's
+    /// <see cref="AudienceColumns.ChangeTime"/>, else <see cref="AudienceColumns.MembershipStatusTime"/>), to pass back
+    /// as <see cref="ExportRunRequest.ChangedSince"/>; null for a full read.
     /// </summary>
     public DatasetWatermark? Watermark { get; init; }
 

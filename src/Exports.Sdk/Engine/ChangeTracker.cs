@@ -1,0 +1,90 @@
+namespace Exports.Sdk;
+
+/// <summary>
+/// Follows one incremental read row by row: the newest change time seen, the re-read rows the previous run already
+/// exported, and the exported changes close enough to the newest to be re-read next time. No allocation per row.
+/// </summary>
+internal sealed class ChangeTracker
+{
+    private readonly ChangeFingerprints _previous;
+    private readonly long _overlapTicks;
+    private readonly Dictionary<UInt128, long> _exported = [];
+    private long _newest = long.MinValue;
+    private int _pruneAt = 4096;
+    private long _floor = long.MinValue;
+
+    public ChangeTracker(IncrementalWindow window)
+    {
+        _previous = window.Previous;
+        _overlapTicks = window.Overlap.Ticks;
+    }
+
+    /// <summary>The newest change time read (UTC ticks), or null when no row carried one.</summary>
+    public long? MaxTicks => _newest == long.MinValue ? null : _newest;
+
+    /// <summary>Rows dropped because the previous run exported the same change.</summary>
+    public long ExportedBefore { get; private set; }
+
+    public IEnumerable<KeyValuePair<UInt128, long>> Exported => _exported;
+
+    /// <summary>Changes older than this (UTC ticks) were not all remembered: the next run must not start before it.</summary>
+    public long Floor => _floor;
+
+    /// <summary>Counts a row's change time towards the newest (every row read, exported or not).</summary>
+    public void Observe(long ticks)
+    {
+        if (ticks > _newest)
+        {
+            _newest = ticks;
+        }
+    }
+
+    /// <summary>Whether the previous run can have exported a change of this time (only then is the row hashed).</summary>
+    public bool MayBeReRead(long ticks) => ticks >= _previous.MinTicks && ticks <= _previous.MaxTicks;
+
+    /// <summary>Whether the previous run exported this change; counted when it did.</summary>
+    public bool WasExportedBefore(UInt128 fingerprint)
+    {
+        if (_previous.Contains(fingerprint))
+        {
+            ExportedBefore++;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether an exported change of this time may fall into the next run's overlap.</summary>
+    public bool IsRecent(long ticks) => ticks >= _newest - _overlapTicks && ticks >= _floor;
+
+    /// <summary>Remembers an exported recent change.</summary>
+    public void Remember(UInt128 fingerprint, long ticks)
+    {
+        _exported[fingerprint] = ticks;
+        if (_exported.Count >= _pruneAt)
+        {
+            // Rows in no particular order: forget what the newest change has since left behind.
+            foreach (var (key, value) in _exported)
+            {
+                if (value < _newest - _overlapTicks)
+                {
+                    _exported.Remove(key);
+                }
+            }
+
+            if (_exported.Count > 2 * ChangeFingerprints.MaxEntries)
+            {
+                // Bounded memory: keep the newest changes that fit, and start the next run no earlier than them.
+                var (kept, from) = ChangeFingerprints.Keep(_exported, _floor);
+                _floor = from;
+                _exported.Clear();
+                foreach (var (key, value) in kept.Entries)
+                {
+                    _exported[key] = value;
+                }
+            }
+
+            _pruneAt = Math.Max(4096, _exported.Count * 2);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace Exports.Sdk;
+
+/// <summary>
+/// One audience's incremental read: where it starts (the source's own change times, never the host's clock), the
+/// changes the previous run exported from the overlap it re-reads, and, once read, where the next run starts.
+/// </summary>
+internal sealed class IncrementalWindow
+{
+    private ChangeTracker? _tracker;
+
+    /// <param name="since">Read changes at or after this instant; null for the full backfill.</param>
+    /// <param name="overlap">How far before the newest change read the next run starts again.</param>
+    /// <param name="recentChanges">What the previous run remembered of its overlap (<see cref="ChangeFingerprints"/>).</param>
+    public IncrementalWindow(DateTimeOffset? since, TimeSpan overlap, string? recentChanges = null)
+    {
+        Since = since;
+        Overlap = overlap;
+        Previous = since is null ? ChangeFingerprints.Empty : ChangeFingerprints.Decode(recentChanges);
+    }
+
+    public DateTimeOffset? Since { get; }
+
+    public TimeSpan Overlap { get; }
+
+    public ChangeFingerprints Previous { get; }
+
+    /// <summary>Starts reading (again, when an entry is retried): what is tracked from here on decides the next window.</summary>
+    public ChangeTracker StartRead()
+    {
+        _tracker = new ChangeTracker(this);
+        return _tracker;
+    }
+
+    /// <summary>
+    /// Where the next run starts and what it must not export again: the newest change read less the overlap, and the
+    /// exported changes from there on. Unchanged when no row carried a change time.
+    /// </summary>
+    public (DateTimeOffset? Since, string? RecentChanges) Next()
+    {
+        if (_tracker?.MaxTicks is not { } newest)
+        {
+            return (Since, Previous.Encode());
+        }
+
+        newest = Math.Max(newest, Previous.MaxTicks);
+        var cutoff = Math.Max(Math.Max(DateTimeOffset.MinValue.UtcTicks, newest - Overlap.Ticks), _tracker.Floor);
+        var (kept, keptFrom) = ChangeFingerprints.Keep(Previous.Entries.Concat(_tracker.Exported), cutoff);
+        var next = new DateTimeOffset(Math.Min(keptFrom, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);
+        return (Since is { } since && since > next ? since : next, kept.Encode());
+    }
+}
