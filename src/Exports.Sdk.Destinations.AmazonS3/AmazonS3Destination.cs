@@ -10,7 +10,7 @@ namespace Exports.Sdk.Destinations.AmazonS3;
 /// when completed; listing, deletion and the connection test use single requests. Every request has a timeout and is
 /// retried on transient failures.
 /// </summary>
-internal sealed class AmazonS3Destination : IDestination
+internal sealed class AmazonS3Destination : IDestination, IDestinationMove
 {
     private const string ProbePrefix = ".exports-probe-";
     private readonly AmazonS3DestinationOptions _options;
@@ -73,6 +73,19 @@ internal sealed class AmazonS3Destination : IDestination
         var key = KeyOf(path);
         await _resilience.ExecuteAsync(AmazonS3Operation.DeleteObject, key,
             ct => Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A server-side copy (the target is replaced in one step; objects up to 5 GB), then the source is deleted.</summary>
+    public async ValueTask MoveAsync(string sourcePath, string targetPath, CancellationToken cancellationToken = default)
+    {
+        DestinationPath.Validate(sourcePath, Name);
+        DestinationPath.Validate(targetPath, Name);
+        var from = KeyOf(sourcePath);
+        var to = KeyOf(targetPath);
+        await _resilience.ExecuteAsync(AmazonS3Operation.CopyObject, to,
+            ct => Client.CopyObjectAsync(new CopyObjectRequest { SourceBucket = Bucket, SourceKey = from, DestinationBucket = Bucket, DestinationKey = to }, ct), cancellationToken).ConfigureAwait(false);
+        await _resilience.ExecuteAsync(AmazonS3Operation.DeleteObject, from,
+            ct => Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = from }, ct), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default)

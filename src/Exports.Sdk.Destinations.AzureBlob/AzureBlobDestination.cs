@@ -13,7 +13,7 @@ namespace Exports.Sdk.Destinations.AzureBlob;
 /// block list is committed; listing, deletion and the connection test use single requests. Every request has a timeout
 /// and is retried on transient failures.
 /// </summary>
-internal sealed class AzureBlobDestination : IDestination
+internal sealed class AzureBlobDestination : IDestination, IDestinationMove
 {
     private const string ProbePrefix = ".exports-probe-";
     private readonly AzureBlobDestinationOptions _options;
@@ -90,6 +90,22 @@ internal sealed class AzureBlobDestination : IDestination
         var blobName = BlobNameOf(path);
         await _resilience.ExecuteAsync(AzureBlobOperation.DeleteBlob, blobName,
             ct => Container.GetBlobClient(blobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A server-side copy within the account (the target is replaced in one step), then the source is deleted.</summary>
+    public async ValueTask MoveAsync(string sourcePath, string targetPath, CancellationToken cancellationToken = default)
+    {
+        DestinationPath.Validate(sourcePath, Name);
+        DestinationPath.Validate(targetPath, Name);
+        var from = Container.GetBlobClient(BlobNameOf(sourcePath));
+        var to = Container.GetBlobClient(BlobNameOf(targetPath));
+        await _resilience.ExecuteAsync(AzureBlobOperation.CopyBlob, to.Name, async ct =>
+        {
+            var copy = await to.StartCopyFromUriAsync(from.Uri, cancellationToken: ct).ConfigureAwait(false);
+            return await copy.WaitForCompletionAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        await _resilience.ExecuteAsync(AzureBlobOperation.DeleteBlob, from.Name,
+            ct => from.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default)

@@ -11,7 +11,7 @@ namespace Exports.Sdk.Destinations.Sftp;
 /// into place on commit; connecting and single requests (rename, list, delete) have timeouts and are retried on
 /// transient failures. A file upload itself is not retried: it fails the file, and the run's retry writes it again.
 /// </summary>
-internal sealed class SftpDestination : IDestination, IDisposable
+internal sealed class SftpDestination : IDestination, IDestinationMove, IDisposable
 {
     /// <summary>Temp files are hidden and never end with the real extension, so pickup patterns such as <c>*.csv</c> skip them.</summary>
     internal const string TempPrefix = ".exports-tmp-";
@@ -108,6 +108,20 @@ internal sealed class SftpDestination : IDestination, IDisposable
                 // Already gone.
             }
 
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A rename over the target (atomic with posix-rename@openssh.com; see <see cref="RenameOverAsync"/>).</summary>
+    public async ValueTask MoveAsync(string sourcePath, string targetPath, CancellationToken cancellationToken = default)
+    {
+        DestinationPath.Validate(sourcePath, Name);
+        DestinationPath.Validate(targetPath, Name);
+        await _resilience.ExecuteAsync("rename", targetPath, async ct =>
+        {
+            using var connection = await _connector.ConnectAsync(ct).ConfigureAwait(false);
+            await EnsureFoldersAsync(connection, targetPath, ct).ConfigureAwait(false);
+            await RenameOverAsync(connection, RemotePathOf(sourcePath), RemotePathOf(targetPath), ct).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
     }

@@ -14,12 +14,13 @@ namespace Exports.Sdk.Testing;
 /// commit leaves nothing (no file, no temp file) and keeps a previous file of that name; a commit replaces a previous
 /// file; names with spaces and non-ASCII characters; an empty file; a file spanning several parts or blocks
 /// (<see cref="LargeFileSize"/>); cancellation during a write leaves nothing; listing by prefix; deletion; the
-/// connection test; a large file's bytes reach the store before its commit. Writes come in irregular chunk sizes, and the
+/// connection test; a large file's bytes reach the store before its commit; moving a file over another
+/// (<see cref="IDestinationMove"/>); an export with fixed file names replacing its whole set, never half of it. Writes come in irregular chunk sizes, and the
 /// stream's length, position and seeking are never used. <see cref="DestinationProviderConformanceTests"/> checks the
 /// provider: registration, validation and creation.
 /// </remarks>
 [SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Test names read Method_Scenario_Expected.")]
-public abstract class DestinationConformanceTests : IAsyncLifetime
+public abstract partial class DestinationConformanceTests : IAsyncLifetime
 {
     private static readonly int[] ChunkSizes = [1, 7, 8191, 65536, 3, 1 << 20, 100_003];
     private IDestination? _destination;

@@ -7,7 +7,7 @@ namespace Exports.Sdk.Testing;
 /// A destination that keeps committed files in memory. It records how many writers were opened and aborted, so tests
 /// can check that nothing was left half-written.
 /// </summary>
-public sealed class InMemoryDestination : IDestination
+public sealed class InMemoryDestination : IDestination, IDestinationMove
 {
     private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MemoryStream> _pending = new(StringComparer.Ordinal);
@@ -63,6 +63,20 @@ public sealed class InMemoryDestination : IDestination
     public ValueTask DeleteAsync(string path, CancellationToken cancellationToken = default)
     {
         _files.TryRemove(path, out _);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask MoveAsync(string sourcePath, string targetPath, CancellationToken cancellationToken = default)
+    {
+        DestinationPath.Validate(sourcePath, Name);
+        DestinationPath.Validate(targetPath, Name);
+        if (!_files.TryRemove(sourcePath, out var bytes))
+        {
+            throw new DestinationException($"Destination '{Name}': cannot move '{sourcePath}': there is no such file.", isTransient: false);
+        }
+
+        _files[targetPath] = bytes;
         return ValueTask.CompletedTask;
     }
 

@@ -21,6 +21,14 @@ internal static partial class ExportsLog
         Message = "Run {RunId}: could not remove a file of {SourceId} from {Destination}")]
     public static partial void RollbackFailed(ILogger logger, Exception exception, string runId, string sourceId, string destination);
 
+    [LoggerMessage(EventId = 1017, EventName = "PublishFailed", Level = LogLevel.Error,
+        Message = "Run {RunId}: the staged files of {SourceId} could not be published under their fixed names at {Destination}")]
+    public static partial void PublishFailed(ILogger logger, Exception exception, string runId, string sourceId, string destination);
+
+    [LoggerMessage(EventId = 1018, EventName = "LatestFailed", Level = LogLevel.Warning,
+        Message = "Run {RunId}: the latest copy of the manifest, {Path}, could not be written to {Destination}; it still names the previous run")]
+    public static partial void LatestFailed(ILogger logger, Exception exception, string runId, string path, string destination);
+
     [LoggerMessage(EventId = 1004, EventName = "ManifestWritten", Level = LogLevel.Information,
         Message = "Run {RunId}: manifest {Path} lists {FileCount} file(s)")]
     public static partial void ManifestWritten(ILogger logger, string runId, string path, int fileCount);

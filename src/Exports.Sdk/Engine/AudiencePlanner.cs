@@ -26,6 +26,8 @@ internal sealed class AudiencePlanner(IDestinationCatalog catalog, IEnumerable<I
 
         var runId = request.RunId ?? RunIds.New(timeProvider);
         var scheduledTime = request.ScheduledTime ?? timeProvider.GetUtcNow();
+        // Fixed names are staged under run-scoped names; a retried slot (same run id) replaces its own staged parts.
+        var stagingTag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(runId)))[..12];
         var outputNames = dataflow.OutputColumnNames();
         var maxKeys = services.GetService<IOptions<ExportsOptions>>()?.Value.Runs.MaxDeduplicationKeys ?? new ExportRunOptions().MaxDeduplicationKeys;
         OutputColumn[] defaultColumns = [.. outputNames.Select((name, i) => new OutputColumn(
@@ -39,6 +41,7 @@ internal sealed class AudiencePlanner(IDestinationCatalog catalog, IEnumerable<I
             ScheduledTime = scheduledTime,
             Target = target,
             ManifestFolder = target.Definition.FolderPath,
+            LatestFolder = target.Definition.FolderPath,
             DefaultColumns = defaultColumns,
             ToManifestFile = f => ExportTarget.ToManifestFile(f) with { AudienceId = f.SourceId },
             Entries = [.. audiences.Select(audience =>
@@ -58,7 +61,11 @@ internal sealed class AudiencePlanner(IDestinationCatalog catalog, IEnumerable<I
                     SourceId = audience.AudienceId,
                     ExportName = exportName,
                     FolderPath = target.Definition.FolderPath,
-                    Problem = name is null ? $"the source '{dataflow.Source}' does not list this audience." : null,
+                    Problem = name is null ? $"the source '{dataflow.Source}' does not list this audience."
+                        : audience.Template.IsStatic && target.Destination is not IDestinationMove
+                            ? $"its file names have no date or time part, so each run replaces the previous files, which destination '{target.Definition.Name}' (type '{target.Definition.Type}') cannot do safely: it cannot move files (IDestinationMove). Add %DATETIME(...)% to the FileNameTemplate."
+                            : null,
+                    StagingTag = audience.Template.IsStatic ? stagingTag : null,
                     BaseName = name is null ? "" : audience.Template.Render(new FileNameContext
                     {
                         DestinationName = target.Definition.Name,

@@ -46,6 +46,7 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
             ScheduledTime = scheduledTime,
             Target = target,
             ManifestFolder = folder,
+            LatestFolder = DestinationPath.Combine(target.Definition.FolderPath, FileNameSanitizer.Sanitize(export.DatasetId)),
             DefaultColumns = [],
             AllOrNothing = true,
             ToManifestFile = f => ExportTarget.ToManifestFile(f) with { DatasetId = f.SourceId },

@@ -18,6 +18,12 @@ internal sealed class ExportEntryPlan
     /// <summary>The file name before the part number and extension.</summary>
     public required string BaseName { get; init; }
 
+    /// <summary>
+    /// Set when the file name has no date or time part: the parts are staged under names with this run-scoped tag and
+    /// published over the fixed names once the run's files and manifest are committed.
+    /// </summary>
+    public string? StagingTag { get; init; }
+
     /// <summary>A problem found while planning (e.g. the source does not list the audience): the entry fails unread.</summary>
     public string? Problem { get; init; }
 

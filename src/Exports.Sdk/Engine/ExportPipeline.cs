@@ -58,6 +58,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
         }
 
         string? manifestPath = null;
+        ExportManifest? manifest = null;
         var files = entries.SelectMany(r => r.Files).ToList();
         if (status != ExportRunStatus.Failed && plan.Target.Output.WriteManifest
             && (files.Count > 0 || plan.Target.Output.EmptyExport == EmptyExportBehavior.ManifestOnly))
@@ -65,7 +66,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
             var path = DestinationPath.Combine(plan.ManifestFolder, ManifestWriter.GetFileName(destination.EffectiveId, plan.RunId));
             try
             {
-                var manifest = plan.Target.CreateManifest(plan.RunId, plan.ScheduledTime, plan.FlowId, run.ManifestColumns,
+                manifest = plan.Target.CreateManifest(plan.RunId, plan.ScheduledTime, plan.FlowId, run.ManifestColumns,
                     files.Select(plan.ToManifestFile), timeProvider.GetUtcNow());
                 await ManifestWriter.WriteAsync(plan.Target.Destination, path, manifest, cancellationToken).ConfigureAwait(false);
                 manifestPath = path;
@@ -91,6 +92,16 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
 
                 // Otherwise the data files stay: without a manifest partners will not load them, and a retry replaces them.
             }
+        }
+
+        if (status != ExportRunStatus.Failed)
+        {
+            status = await PublishAsync(run, entries, errors, status).ConfigureAwait(false);
+        }
+
+        if (status == ExportRunStatus.Succeeded && manifest is not null && plan.Target.Output.WriteLatest)
+        {
+            await WriteLatestAsync(plan, manifest).ConfigureAwait(false);
         }
 
         var endedAt = timeProvider.GetUtcNow();
@@ -217,6 +228,53 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
         }
     }
 
+    /// <summary>
+    /// Fixed names: moves each entry's staged parts over the names the partner reads and removes stale parts, once the
+    /// files and the manifest are committed. Not cancellable: a set half published would mix two runs.
+    /// </summary>
+    private async Task<ExportRunStatus> PublishAsync(RunState run, List<ExportEntryResult> entries, List<string> errors, ExportRunStatus status)
+    {
+        foreach (var (sourceId, writer) in run.Writers.ToList())
+        {
+            var staged = writer.WrittenPaths.ToList();
+            try
+            {
+                await writer.PublishAsync(CancellationToken.None).ConfigureAwait(false);
+                (run.Progress as IRunJournal)?.Published(staged);
+            }
+            catch (Exception ex)
+            {
+                var destination = run.Plan.Target.Definition.Name;
+                ExportsLog.PublishFailed(_logger, ex, run.Plan.RunId, sourceId, destination);
+                var error = $"{run.Plan.Entries.First(e => e.SourceId == sourceId).ExportName}: the files could not be published under their fixed names at destination '{destination}': {ex.Message}";
+                errors.Add(error);
+                var index = entries.FindIndex(e => e.SourceId == sourceId);
+                entries[index] = entries[index] with { Status = ExportRunStatus.Failed, RowsExported = 0, Files = [], Error = error };
+                await RollbackAsync(run, writer, sourceId).ConfigureAwait(false);
+                status = entries.Any(e => e.Status == ExportRunStatus.Succeeded) && !run.Plan.AllOrNothing ? ExportRunStatus.PartiallySucceeded : ExportRunStatus.Failed;
+            }
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// The copy of a successful run's manifest at a fixed path, written last so it only ever names a complete set. Not
+    /// cancellable (the run is delivered); a failure leaves the previous copy and is logged, the run stays delivered.
+    /// </summary>
+    private async Task WriteLatestAsync(ExportPlan plan, ExportManifest manifest)
+    {
+        var path = DestinationPath.Combine(plan.LatestFolder, "latest/" + FileNameSanitizer.Fit(FileNameSanitizer.Sanitize(plan.FlowId), ".json") + ".json");
+        try
+        {
+            await ManifestWriter.WriteAsync(plan.Target.Destination, path, manifest, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            ExportsLog.LatestFailed(_logger, ex, plan.RunId, path, plan.Target.Definition.Name);
+        }
+    }
+
     private PartitionedFileWriter CreateWriter(RunState run, ExportEntryPlan entry, OutputColumn[] columns)
     {
         var definition = run.Plan.Target.Definition;
@@ -225,7 +283,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
         {
             run.CommittedColumns ??= columns;
             ExportsLog.FileCommitted(_logger, run.Plan.RunId, file.Path, file.Rows, file.Size, entry.SourceId, definition.Name);
-        }, journal is null ? null : path => journal.BeforeCommitAsync(definition.Name, path));
+        }, journal is null ? null : path => journal.BeforeCommitAsync(definition.Name, path), entry.StagingTag);
         run.Writers.Add((entry.SourceId, writer));
         return writer;
     }
@@ -254,7 +312,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
             return;
         }
 
-        var attempted = writer.CommittedFiles.Select(f => f.Path).ToList();
+        var attempted = writer.WrittenPaths.ToList();
         var left = await writer.RollbackAsync().ConfigureAwait(false);
         foreach (var (_, error) in left)
         {

@@ -38,4 +38,7 @@ internal sealed class ExportPlan
 
     /// <summary>Turns a committed file into its manifest entry (with its audience or dataset id).</summary>
     public required Func<ExportedFile, ManifestFile> ToManifestFile { get; init; }
+
+    /// <summary>The folder of the <c>latest/</c> manifest copy (<see cref="ExportOutputOptions.WriteLatest"/>).</summary>
+    public required string? LatestFolder { get; init; }
 }

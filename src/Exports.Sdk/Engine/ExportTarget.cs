@@ -27,7 +27,7 @@ internal sealed record ExportTarget(DestinationDefinition Definition, ExportOutp
     };
 
     /// <summary>Opens a partitioned writer into a folder with the destination's settings.</summary>
-    public PartitionedFileWriter CreateWriter(OutputColumn[] columns, string exportName, string? folderPath, string baseName, string sourceId, Action<ExportedFile> onCommitted, Func<string, ValueTask>? beforeCommit = null) =>
+    public PartitionedFileWriter CreateWriter(OutputColumn[] columns, string exportName, string? folderPath, string baseName, string sourceId, Action<ExportedFile> onCommitted, Func<string, ValueTask>? beforeCommit = null, string? stagingTag = null) =>
         new(new PartitionedFileWriterOptions
         {
             Destination = Destination,
@@ -43,6 +43,7 @@ internal sealed record ExportTarget(DestinationDefinition Definition, ExportOutp
             SourceId = sourceId,
             OnFileCommitted = onCommitted,
             BeforeCommit = beforeCommit,
+            StagingTag = stagingTag,
         });
 
     /// <summary>Builds the manifest of a run's committed files.</summary>

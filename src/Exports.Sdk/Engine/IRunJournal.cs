@@ -11,4 +11,7 @@ internal interface IRunJournal
 
     /// <summary>A rollback removed <paramref name="attempted"/> except <paramref name="left"/>.</summary>
     void RolledBack(IReadOnlyList<string> attempted, IReadOnlyList<string> left);
+
+    /// <summary>Staged files moved over their fixed names: they are delivered, no longer left over.</summary>
+    void Published(IReadOnlyList<string> staged);
 }

@@ -148,6 +148,9 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
     public void RolledBack(IReadOnlyList<string> attempted, IReadOnlyList<string> left) =>
         Update(r => r with { LeftoverFiles = [.. r.LeftoverFiles.Where(p => !attempted.Contains(p, StringComparer.Ordinal) || left.Contains(p, StringComparer.Ordinal))] });
 
+    public void Published(IReadOnlyList<string> staged) =>
+        Update(r => r with { LeftoverFiles = [.. r.LeftoverFiles.Where(p => !staged.Contains(p, StringComparer.Ordinal))] });
+
     public void StartHeartbeat(IExportStore store, TimeSpan interval, TimeProvider time, ILogger logger)
     {
         (_journalStore, _journalTime, _journalLogger) = (store, time, logger);

@@ -4,6 +4,7 @@ namespace Exports.Sdk;
 /// Streams rows into numbered parts (<c>name.csv</c>, <c>name_2.csv</c>, …): format → optional gzip → checksum →
 /// destination writer. A part is committed only when complete; <see cref="RollbackAsync"/> aborts the open part and
 /// deletes the committed ones, so a failed export leaves nothing behind. Memory does not depend on the row count.
+/// With fixed file names the parts are staged under run-scoped names and published as a set (<see cref="PublishAsync"/>).
 /// </summary>
 internal sealed class PartitionedFileWriter : IAsyncDisposable
 {
@@ -28,6 +29,8 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
     private readonly PartitionedFileWriterOptions _options;
     private readonly List<ExportedFile> _committed = [];
+    private readonly List<string> _written = [];
+    private bool _published;
     private Part? _current;
     private long _committedBytes;
     private double _bytesPerRow;
@@ -96,23 +99,96 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
     {
         var failures = new List<(string, Exception)>();
         await AbortCurrentAsync().ConfigureAwait(false);
-        foreach (var file in _committed)
+        // Published files replaced the previous set: removing them would leave the fixed names empty.
+        foreach (var path in _published ? [] : _written)
         {
             try
             {
                 // Not cancellable: the rollback must finish even when the run was cancelled.
-                await _options.Destination.DeleteAsync(file.Path, CancellationToken.None).ConfigureAwait(false);
+                await _options.Destination.DeleteAsync(path, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                failures.Add((file.Path, ex));
+                failures.Add((path, ex));
             }
         }
 
         _committed.Clear();
+        _written.Clear();
         _committedBytes = 0;
         return failures;
     }
+
+    /// <summary>The paths the parts were written to: their final paths, or the staged ones with fixed names.</summary>
+    public IReadOnlyList<string> WrittenPaths => _written;
+
+    /// <summary>
+    /// Fixed names: moves every staged part over its final name, then removes the parts of an earlier run beyond this
+    /// run's last one (<c>name_3.csv</c> after a run of two parts). Nothing to do without staging.
+    /// </summary>
+    /// <exception cref="DestinationException">A move or a listing failed.</exception>
+    public async ValueTask PublishAsync(CancellationToken cancellationToken)
+    {
+        if (_options.StagingTag is null || _published)
+        {
+            return;
+        }
+
+        var mover = (IDestinationMove)_options.Destination;
+        for (var i = 0; i < _committed.Count; i++)
+        {
+            await mover.MoveAsync(_written[i], _committed[i].Path, cancellationToken).ConfigureAwait(false);
+        }
+
+        _published = true;
+        var current = _committed.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var folder = _options.FolderPath is { Length: > 0 } f ? f.TrimEnd('/') + "/" : "";
+        var stale = new List<string>();
+        await foreach (var file in _options.Destination.ListAsync(folder + PartName(1)[..1], cancellationToken).ConfigureAwait(false))
+        {
+            if (!current.Contains(file.Path) && file.Path.StartsWith(folder, StringComparison.Ordinal) && IsPartName(file.Path[folder.Length..]))
+            {
+                stale.Add(file.Path);
+            }
+        }
+
+        foreach (var path in stale)
+        {
+            await _options.Destination.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private string Extension => "." + _options.Format.FileExtension + (_options.Compression == ExportCompression.Gzip ? ".gz" : "");
+
+    /// <summary>Whether a file name is one of this export's part names (<c>name.csv</c>, <c>name_2.csv</c>, …).</summary>
+    private bool IsPartName(string name)
+    {
+        var extension = Extension;
+        if (name.Contains('/', StringComparison.Ordinal) || !name.EndsWith(extension, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (name == FileNameSanitizer.Fit(_options.BaseName, extension) + extension)
+        {
+            return true;
+        }
+
+        var underscore = name.LastIndexOf('_');
+        return underscore > 0
+            && int.TryParse(name.AsSpan(underscore + 1, name.Length - extension.Length - underscore - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && number > 1
+            && name == PartName(number);
+    }
+
+    private string PartName(int number)
+    {
+        var suffix = (number > 1 ? "_" + number.ToString(System.Globalization.CultureInfo.InvariantCulture) : "") + Extension;
+        return FileNameSanitizer.Fit(_options.BaseName, suffix + StagingDecoration) + suffix;
+    }
+
+    /// <summary>What staging adds around a name (<c>.</c> before, <c>.&lt;tag&gt;.staged</c> after), kept within the name limit.</summary>
+    private string StagingDecoration => _options.StagingTag is { } tag ? $"..{tag}.staged" : "";
 
     public ValueTask DisposeAsync() => AbortCurrentAsync();
 
@@ -231,11 +307,10 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
     private async ValueTask<Part> OpenPartAsync(int number, CancellationToken cancellationToken)
     {
         var o = _options;
-        var extension = "." + o.Format.FileExtension + (o.Compression == ExportCompression.Gzip ? ".gz" : "");
-        var suffix = (number > 1 ? "_" + number.ToString(System.Globalization.CultureInfo.InvariantCulture) : "") + extension;
-        var name = FileNameSanitizer.Fit(o.BaseName, suffix) + suffix;
+        var name = PartName(number);
         var path = DestinationPath.Combine(o.FolderPath, name);
         DestinationPath.Validate(path, o.Destination.Name);
+        var writtenPath = o.StagingTag is { } tag ? DestinationPath.Combine(o.FolderPath, "." + name + "." + tag + ".staged") : path;
 
         var activity = ExportsTelemetry.ActivitySource.StartActivity("exports.file");
         activity?.SetTag("file.path", path);
@@ -244,7 +319,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         IDestinationWriter writer;
         try
         {
-            writer = await o.Destination.OpenWriteAsync(path, cancellationToken).ConfigureAwait(false);
+            writer = await o.Destination.OpenWriteAsync(writtenPath, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -266,7 +341,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             }
 
             var format = o.Format.CreateWriter(output, o.FormatContext);
-            return new Part(number, path, name, writer, checksum, gzip, format) { Activity = activity };
+            return new Part(number, path, name, writer, checksum, gzip, format) { Activity = activity, WrittenPath = writtenPath };
         }
         catch
         {
@@ -297,7 +372,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             var file = new ExportedFile(part.Path, part.Name, part.Checksum.BytesWritten, part.Rows, part.Checksum.GetSha256(), part.Number, _options.SourceId);
             if (_options.BeforeCommit is { } beforeCommit)
             {
-                await beforeCommit(part.Path).ConfigureAwait(false);
+                await beforeCommit(part.WrittenPath).ConfigureAwait(false);
             }
 
             await part.Writer.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -305,6 +380,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             part.Activity?.SetTag("file.rows", file.Rows);
             part.Activity?.SetTag("file.bytes", file.Size);
             _committed.Add(file);
+            _written.Add(part.WrittenPath);
             _committedBytes += file.Size;
             _options.OnFileCommitted?.Invoke(file);
         }
@@ -350,6 +426,9 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         public string Path { get; } = path;
 
         public string Name { get; } = name;
+
+        /// <summary>Where the part is written: <see cref="Path"/>, or its staged name.</summary>
+        public required string WrittenPath { get; init; }
 
         public IDestinationWriter Writer { get; } = writer;
 

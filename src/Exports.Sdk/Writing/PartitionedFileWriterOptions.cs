@@ -32,6 +32,12 @@ internal sealed record PartitionedFileWriterOptions
 
     public Action<ExportedFile>? OnFileCommitted { get; init; }
 
+    /// <summary>
+    /// Set for fixed file names: each part is written under a hidden run-scoped name (<c>.name.csv.&lt;tag&gt;.staged</c>)
+    /// and moved over its final name by <see cref="PartitionedFileWriter.PublishAsync"/>.
+    /// </summary>
+    public string? StagingTag { get; init; }
+
     /// <summary>Awaited before each part is committed, with its path: the run records it first, so a crash cannot hide it.</summary>
     public Func<string, ValueTask>? BeforeCommit { get; init; }
 }

@@ -22,6 +22,14 @@ public sealed class ExportOutputOptions
     /// <summary>Whether to write <c>manifest-&lt;destinationId&gt;-&lt;runId&gt;.json</c> after the data files. Default true.</summary>
     public bool WriteManifest { get; set; } = true;
 
+    /// <summary>
+    /// Whether to also write each successful run's manifest to one fixed path, <c>latest/&lt;export id&gt;.json</c> (in the
+    /// destination's folder; for datasets in the dataset's folder), after the files and the dated manifest: partners
+    /// that always read one path find there the newest complete set and its checksums. Needs <see cref="WriteManifest"/>.
+    /// Default false.
+    /// </summary>
+    public bool WriteLatest { get; set; }
+
     /// <summary>What to write for an audience or dataset with no rows. Default <see cref="EmptyExportBehavior.HeaderOnlyFile"/>.</summary>
     public EmptyExportBehavior EmptyExport { get; set; } = EmptyExportBehavior.HeaderOnlyFile;
 

@@ -6,7 +6,7 @@ namespace Exports.Sdk;
 /// Writes into a local folder. A file is written as a hidden temp file beside its final name and renamed on commit,
 /// so readers never see a partial file; paths can never leave the root.
 /// </summary>
-public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanup
+public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanup, IDestinationMove
 {
     internal const string TempPrefix = ".exports-tmp-";
 
@@ -140,6 +140,26 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
         {
             return ConnectionTestResult.Failure($"Destination '{Name}': cannot write into '{_root}': {ex.Message}");
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A rename, which replaces the target in one step.</remarks>
+    public ValueTask MoveAsync(string sourcePath, string targetPath, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var source = Resolve(sourcePath);
+        var target = Resolve(targetPath);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(source, target, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DestinationException($"Destination '{Name}': cannot move '{sourcePath}' to '{targetPath}': {ex.Message}", isTransient: false, ex);
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Maps a relative path into the root, refusing anything that would leave it.</summary>
