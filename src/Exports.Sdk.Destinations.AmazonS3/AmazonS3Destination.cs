@@ -10,7 +10,7 @@ namespace Exports.Sdk.Destinations.AmazonS3;
 /// when completed; listing, deletion and the connection test use single requests. Every request has a timeout and is
 /// retried on transient failures.
 /// </summary>
-internal sealed class AmazonS3Destination : IDestination, IDestinationMove
+internal sealed class AmazonS3Destination : IDestination, IDestinationMove, IPendingWriteCleanup
 {
     private const string ProbePrefix = ".exports-probe-";
     private readonly AmazonS3DestinationOptions _options;
@@ -173,24 +173,44 @@ internal sealed class AmazonS3Destination : IDestination, IDestinationMove
             }, ct), cancellationToken).ConfigureAwait(false);
     }
 
-    internal async ValueTask AbortMultipartUploadAsync(string key, string uploadId)
+    /// <summary>Aborts an upload; false when the server could not be reached (the caller keeps the id on record).</summary>
+    internal async ValueTask<bool> AbortMultipartUploadAsync(string key, string uploadId)
     {
         try
         {
             // Not cancellable: an abort must run even when the export was cancelled; the request timeout bounds it.
-            await _resilience.ExecuteAsync(AmazonS3Operation.AbortMultipartUpload, key,
-                ct => Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = key, UploadId = uploadId }, ct),
-                CancellationToken.None).ConfigureAwait(false);
-            AmazonS3Log.Aborted(_logger, Name, key, uploadId);
-        }
-        catch (DestinationException ex) when (ex.InnerException is AmazonS3Exception { ErrorCode: "NoSuchUpload" })
-        {
-            AmazonS3Log.Aborted(_logger, Name, key, uploadId);
+            await AbortAsync(key, uploadId, CancellationToken.None).ConfigureAwait(false);
+            return true;
         }
         catch (DestinationException ex)
         {
             AmazonS3Log.AbortFailed(_logger, ex, Name, uploadId, key);
+            return false;
         }
+    }
+
+    /// <summary>Aborts the multipart upload a failed or dead run left open (its id is the token).</summary>
+    public async ValueTask RemovePendingWriteAsync(string path, string pendingToken, CancellationToken cancellationToken = default)
+    {
+        DestinationPath.Validate(path, Name);
+        ArgumentException.ThrowIfNullOrEmpty(pendingToken);
+        await AbortAsync(KeyOf(path), pendingToken, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask AbortAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _resilience.ExecuteAsync(AmazonS3Operation.AbortMultipartUpload, key,
+                ct => Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = key, UploadId = uploadId }, ct),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (DestinationException ex) when (ex.InnerException is AmazonS3Exception { ErrorCode: "NoSuchUpload" })
+        {
+            // Already gone.
+        }
+
+        AmazonS3Log.Aborted(_logger, Name, key, uploadId);
     }
 
     internal void LogCommitted(string key, long bytes, int parts) => AmazonS3Log.Committed(_logger, Name, key, bytes, parts);

@@ -11,7 +11,7 @@ namespace Exports.Sdk.Destinations.Sftp;
 /// into place on commit; connecting and single requests (rename, list, delete) have timeouts and are retried on
 /// transient failures. A file upload itself is not retried: it fails the file, and the run's retry writes it again.
 /// </summary>
-internal sealed class SftpDestination : IDestination, IDestinationMove, IDisposable
+internal sealed class SftpDestination : IDestination, IDestinationMove, IPendingWriteCleanup, IDisposable
 {
     /// <summary>Temp files are hidden and never end with the real extension, so pickup patterns such as <c>*.csv</c> skip them.</summary>
     internal const string TempPrefix = ".exports-tmp-";
@@ -249,8 +249,37 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IDisposa
         }
     }
 
-    /// <summary>Deletes an abandoned temp file (best effort: a later upload of the same name removes what is left).</summary>
-    internal async ValueTask DeleteTempAsync(SftpConnection connection, string tempPath, string path)
+    /// <summary>Deletes the temp file a failed or dead run left beside <paramref name="path"/> (the token is its name).</summary>
+    public async ValueTask RemovePendingWriteAsync(string path, string pendingToken, CancellationToken cancellationToken = default)
+    {
+        DestinationPath.Validate(path, Name);
+        // Only a temp file of this destination, in the path's own folder, ever.
+        if (!pendingToken.StartsWith(TempPrefix, StringComparison.Ordinal) || pendingToken.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{pendingToken}' is not a temp file of destination '{Name}'.", nameof(pendingToken));
+        }
+
+        var remotePath = RemotePathOf(path);
+        var slash = remotePath.LastIndexOf('/');
+        var tempPath = (slash < 0 ? "" : remotePath[..(slash + 1)]) + pendingToken;
+        await _resilience.ExecuteAsync("delete temp", path, async ct =>
+        {
+            using var connection = await _connector.ConnectAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await connection.Client.DeleteFileAsync(tempPath, ct).ConfigureAwait(false);
+            }
+            catch (SftpPathNotFoundException)
+            {
+                // Already gone.
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes an abandoned temp file (best effort: false when it could not, and the run keeps it on record).</summary>
+    internal async ValueTask<bool> DeleteTempAsync(SftpConnection connection, string tempPath, string path)
     {
         try
         {
@@ -277,10 +306,12 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IDisposa
                 return true;
             }, CancellationToken.None).ConfigureAwait(false);
             SftpLog.Aborted(_logger, Name, path, tempPath);
+            return true;
         }
         catch (DestinationException ex)
         {
             SftpLog.TempCleanupFailed(_logger, ex, Name, tempPath, path);
+            return false;
         }
     }
 

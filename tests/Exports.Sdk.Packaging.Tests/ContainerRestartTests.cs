@@ -7,7 +7,8 @@ namespace Exports.Sdk.Packaging.Tests;
 /// Issue 21, item 2, as a container sees it: the QuickStart runs as PID 1 of its own PID namespace with a fixed host
 /// name, is killed with SIGKILL in the middle of an export, and is started again, again as PID 1 on the same host name.
 /// The restarted process must not be refused with "already in progress": it runs, and the dead run is recorded failed.
-/// Item 10 too: the parts the dead run had published are removed, so the folder holds only the new run's files.
+/// Item 10 too: the parts the dead run had published, and the temp file of the part it was writing (however young), are
+/// removed, so the folder holds only the new run's files.
 /// </summary>
 [Collection(nameof(PackagingTests))]
 public sealed class ContainerRestartTests : IDisposable
@@ -26,7 +27,7 @@ public sealed class ContainerRestartTests : IDisposable
             first.BeginOutputReadLine();
             first.BeginErrorReadLine();
             // Wait until the run has published parts (each recorded before its commit), then kill the whole namespace.
-            await WaitUntilAsync(() => Runs().Any(r => r["status"]?.GetValue<string>() == "Running" && r["leftoverFiles"]?.AsArray().Count >= 2)
+            await WaitUntilAsync(() => Runs().Any(r => r["status"]?.GetValue<string>() == "Running" && r["leftoverFiles"]?.AsArray().Count >= 2 && r["leftoverWrites"]?.AsArray().Count >= 1)
                 && VisibleFiles().Count >= 1, TimeSpan.FromSeconds(60), first);
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
@@ -35,6 +36,7 @@ public sealed class ContainerRestartTests : IDisposable
         var dead = Runs().Should().ContainSingle().Which;
         dead["status"]!.GetValue<string>().Should().Be("Running", "a killed process records nothing");
         VisibleFiles().Should().NotBeEmpty("the killed run had published parts");
+        TempFiles().Should().NotBeEmpty("the killed run was writing a part");
         dead["host"]!.GetValue<string>().Should().StartWith("exports-box");
 
         using var second = Start(audienceSize: 1_000);
@@ -52,6 +54,8 @@ public sealed class ContainerRestartTests : IDisposable
         string.Join(" ", failed["errors"]!.AsArray().Select(e => e!.GetValue<string>())).Should().Contain("exports-box");
         var good = runs.Should().ContainSingle(r => r["status"]!.GetValue<string>() == "Succeeded").Which;
         failed["leftoverFiles"]!.AsArray().Should().BeEmpty("the new run removed what the dead one left");
+        failed["leftoverWrites"]!.AsArray().Should().BeEmpty("the dead run's temp file was removed too");
+        TempFiles().Should().BeEmpty("the temp file is removed at once, not after a lease");
         var delivered = good["entries"]!.AsArray().SelectMany(e => e!["files"]!.AsArray()).Select(f => f!["path"]!.GetValue<string>()).Append(good["manifestPath"]!.GetValue<string>());
         VisibleFiles().Should().BeEquivalentTo(delivered, "only the new run's files and manifest are at the destination");
     }
@@ -61,6 +65,13 @@ public sealed class ContainerRestartTests : IDisposable
     {
         var folder = Path.Combine(_root, "out");
         return Directory.Exists(folder) ? [.. Directory.EnumerateFiles(folder).Select(f => Path.GetFileName(f)).Where(n => !n.StartsWith('.'))] : [];
+    }
+
+    /// <summary>The hidden temp files of parts being written.</summary>
+    private List<string> TempFiles()
+    {
+        var folder = Path.Combine(_root, "out");
+        return Directory.Exists(folder) ? [.. Directory.EnumerateFiles(folder, ".exports-tmp-*")] : [];
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

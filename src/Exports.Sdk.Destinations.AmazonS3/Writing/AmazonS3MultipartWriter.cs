@@ -7,12 +7,16 @@ namespace Exports.Sdk.Destinations.AmazonS3;
 /// The multipart upload starts with the first full part; the commit completes it — the object appears at once, whole.
 /// A file smaller than one part is sent as one PutObject at commit. Disposing without commit aborts the upload.
 /// </summary>
-internal sealed class AmazonS3MultipartWriter(AmazonS3Destination owner, string key, int partSize) : BufferedPartWriter(key, partSize)
+internal sealed class AmazonS3MultipartWriter(AmazonS3Destination owner, string key, int partSize) : BufferedPartWriter(key, partSize), IPendingWrite
 {
     private readonly List<PartETag> _parts = [];
+    private bool _settled;
 
     /// <summary>The multipart upload id once the first part went out (for tests and logs).</summary>
     internal string? UploadId { get; private set; }
+
+    /// <summary>The upload id while the upload is open: one that could not be aborted is recorded and aborted later.</summary>
+    public string? PendingToken => _settled ? null : UploadId;
 
     protected override async ValueTask StartAsync(CancellationToken cancellationToken) =>
         UploadId = await owner.CreateMultipartUploadAsync(FilePath, cancellationToken).ConfigureAwait(false);
@@ -34,6 +38,7 @@ internal sealed class AmazonS3MultipartWriter(AmazonS3Destination owner, string 
             }
 
             await owner.CompleteMultipartUploadAsync(FilePath, UploadId, [.. _parts.OrderBy(p => p.PartNumber)], cancellationToken).ConfigureAwait(false);
+            _settled = true;
         }
 
         owner.LogCommitted(FilePath, BytesWritten, Math.Max(1, _parts.Count));
@@ -43,7 +48,7 @@ internal sealed class AmazonS3MultipartWriter(AmazonS3Destination owner, string 
     {
         if (UploadId is not null)
         {
-            await owner.AbortMultipartUploadAsync(FilePath, UploadId).ConfigureAwait(false);
+            _settled = await owner.AbortMultipartUploadAsync(FilePath, UploadId).ConfigureAwait(false);
         }
     }
 }

@@ -6,8 +6,10 @@ namespace Exports.Sdk.Destinations.Sftp;
 /// asked for). The commit renames it into place with the atomic, replacing <c>posix-rename@openssh.com</c>, so readers
 /// never see a partial file. Disposing without commit stops the upload and deletes the temp file.
 /// </summary>
-internal sealed class SftpFileWriter : StreamingUploadWriter
+internal sealed class SftpFileWriter : StreamingUploadWriter, IPendingWrite
 {
+    private bool _settled;
+
     private readonly SftpDestination _owner;
     private readonly SftpConnection _connection;
     private readonly string _path;
@@ -27,16 +29,20 @@ internal sealed class SftpFileWriter : StreamingUploadWriter
     /// <summary>The remote temp file (for tests and logs).</summary>
     internal string TempPath { get; }
 
+    /// <summary>The temp file's name until it is renamed into place or deleted.</summary>
+    public string? PendingToken => _settled ? null : TempPath[(TempPath.LastIndexOf('/') + 1)..];
+
     protected override Task UploadAsync(Stream input, CancellationToken cancellationToken) =>
         _connection.Client.UploadFileAsync(input, TempPath, canOverride: false, uploadProgress: null, cancellationToken);
 
     protected override async ValueTask PublishAsync(CancellationToken cancellationToken)
     {
         await _owner.PublishAsync(_connection, TempPath, _remotePath, _path, cancellationToken).ConfigureAwait(false);
+        _settled = true;
         _owner.LogCommitted(_path, BytesWritten, TempPath);
     }
 
-    protected override ValueTask AbortAsync() => _owner.DeleteTempAsync(_connection, TempPath, _path);
+    protected override async ValueTask AbortAsync() => _settled = await _owner.DeleteTempAsync(_connection, TempPath, _path).ConfigureAwait(false);
 
     protected override ValueTask ReleaseAsync()
     {

@@ -283,7 +283,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
         {
             run.CommittedColumns ??= columns;
             ExportsLog.FileCommitted(_logger, run.Plan.RunId, file.Path, file.Rows, file.Size, entry.SourceId, definition.Name);
-        }, journal is null ? null : path => journal.BeforeCommitAsync(definition.Name, path), entry.StagingTag);
+        }, journal, entry.StagingTag);
         run.Writers.Add((entry.SourceId, writer));
         return writer;
     }

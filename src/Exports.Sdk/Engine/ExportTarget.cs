@@ -27,7 +27,7 @@ internal sealed record ExportTarget(DestinationDefinition Definition, ExportOutp
     };
 
     /// <summary>Opens a partitioned writer into a folder with the destination's settings.</summary>
-    public PartitionedFileWriter CreateWriter(OutputColumn[] columns, string exportName, string? folderPath, string baseName, string sourceId, Action<ExportedFile> onCommitted, Func<string, ValueTask>? beforeCommit = null, string? stagingTag = null) =>
+    public PartitionedFileWriter CreateWriter(OutputColumn[] columns, string exportName, string? folderPath, string baseName, string sourceId, Action<ExportedFile> onCommitted, IRunJournal? journal = null, string? stagingTag = null) =>
         new(new PartitionedFileWriterOptions
         {
             Destination = Destination,
@@ -42,7 +42,9 @@ internal sealed record ExportTarget(DestinationDefinition Definition, ExportOutp
             MaxBytesPerFile = Output.MaxBytesPerFile,
             SourceId = sourceId,
             OnFileCommitted = onCommitted,
-            BeforeCommit = beforeCommit,
+            BeforeCommit = journal is null ? null : path => journal.BeforeCommitAsync(Definition.Name, path),
+            OnPending = journal is null ? null : (path, token) => journal.PendingAsync(Definition.Name, path, token),
+            OnSettled = journal is null ? null : journal.Settled,
             StagingTag = stagingTag,
         });
 

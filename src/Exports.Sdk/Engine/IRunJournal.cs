@@ -14,4 +14,10 @@ internal interface IRunJournal
 
     /// <summary>Staged files moved over their fixed names: they are delivered, no longer left over.</summary>
     void Published(IReadOnlyList<string> staged);
+
+    /// <summary>Records, in the store, uncommitted data a writer now holds at the destination.</summary>
+    ValueTask PendingAsync(string destination, string path, string token);
+
+    /// <summary>The writer of <paramref name="path"/> committed or removed its uncommitted data.</summary>
+    void Settled(string path);
 }

@@ -125,9 +125,23 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
         }
     }
 
-    public async ValueTask BeforeCommitAsync(string destination, string path)
+    public ValueTask BeforeCommitAsync(string destination, string path)
     {
         Update(r => r with { Destination = destination, LeftoverFiles = [.. r.LeftoverFiles, path] });
+        return SaveJournalAsync();
+    }
+
+    public ValueTask PendingAsync(string destination, string path, string token)
+    {
+        Update(r => r with { Destination = destination, LeftoverWrites = [.. r.LeftoverWrites, new LeftoverWrite(path, token)] });
+        return SaveJournalAsync();
+    }
+
+    public void Settled(string path) =>
+        Update(r => r with { LeftoverWrites = [.. r.LeftoverWrites.Where(w => w.Path != path)] });
+
+    private async ValueTask SaveJournalAsync()
+    {
         if (_journalStore is not { } store)
         {
             return;
@@ -135,7 +149,7 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
 
         try
         {
-            // Written ahead of the commit: a host killed right after it still leaves the path on record.
+            // Written ahead: a host killed right after the commit or the upload's start still leaves it on record.
             await store.SaveRunProgressAsync(WithProgress(_journalTime!.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -81,9 +81,10 @@ internal sealed class ExportRunQueue : IHostedService, IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        IReadOnlyList<ExportRunRecord> failed = [];
         try
         {
-            var failed = await _store.FailAbandonedRunsAsync(cancellationToken).ConfigureAwait(false);
+            failed = await _store.FailAbandonedRunsAsync(cancellationToken).ConfigureAwait(false);
             if (failed.Count > 0)
             {
                 ExportsLog.AbandonedRunsFailed(_logger, failed.Count, string.Join(", ", failed.Select(r => r.RunId)));
@@ -102,7 +103,7 @@ internal sealed class ExportRunQueue : IHostedService, IAsyncDisposable
         {
             try
             {
-                await _leftovers.CleanAllAsync(CancellationToken.None).ConfigureAwait(false);
+                await _leftovers.CleanAllAsync(failed.Select(r => r.DataflowId), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

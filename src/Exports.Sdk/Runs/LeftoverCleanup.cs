@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Exports.Sdk;
 
 /// <summary>
-/// Removes what ended runs left at their destination (<see cref="ExportRunRecord.LeftoverFiles"/>): parts a rollback
-/// could not delete because the server was away, and parts of a run whose host died. Runs before each run of the same
+/// Removes what ended runs left at their destination (<see cref="ExportRunRecord.LeftoverFiles"/> and
+/// <see cref="ExportRunRecord.LeftoverWrites"/>): parts a rollback could not delete and uploads or temp files an abort
+/// could not remove because the server was away, and all of those of a run whose host died. Runs before each run of the same
 /// export and when a host starts, so a partner never keeps a part of a failed run once the server is back.
 /// </summary>
 internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog catalog, IOptions<ExportsOptions> options, ILogger<LeftoverCleanup>? logger = null)
@@ -19,7 +20,7 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
         var dirty = new List<ExportRunRecord>();
         await foreach (var run in store.ListRunsAsync(flowId, cancellationToken).ConfigureAwait(false))
         {
-            if (!run.IsActive && run.LeftoverFiles.Count > 0 && run.Destination is not null)
+            if (!run.IsActive && (run.LeftoverFiles.Count > 0 || run.LeftoverWrites.Count > 0) && run.Destination is not null)
             {
                 dirty.Add(run);
             }
@@ -52,18 +53,38 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
                 }
             }
 
-            await store.SaveRunAsync(run with { LeftoverFiles = left }, cancellationToken).ConfigureAwait(false);
-            if (left.Count < run.LeftoverFiles.Count)
+            var writesLeft = new List<LeftoverWrite>();
+            foreach (var write in run.LeftoverWrites)
             {
-                ExportsLog.LeftoverFilesRemoved(_logger, run.LeftoverFiles.Count - left.Count, run.RunId, run.DataflowId, run.Destination!);
+                try
+                {
+                    // A destination that cannot remove pending data has nothing more to try: the entry goes.
+                    if (destination is IPendingWriteCleanup cleanup)
+                    {
+                        await cleanup.RemovePendingWriteAsync(write.Path, write.Token, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    ExportsLog.LeftoverFileRemovalFailed(_logger, ex, write.Path, run.Destination!, run.RunId);
+                    writesLeft.Add(write);
+                }
+            }
+
+            await store.SaveRunAsync(run with { LeftoverFiles = left, LeftoverWrites = writesLeft }, cancellationToken).ConfigureAwait(false);
+            var removed = run.LeftoverFiles.Count - left.Count + run.LeftoverWrites.Count - writesLeft.Count;
+            if (removed > 0)
+            {
+                ExportsLog.LeftoverFilesRemoved(_logger, removed, run.RunId, run.DataflowId, run.Destination!);
             }
         }
     }
 
-    /// <summary>Cleans up after the ended runs of every export this host knows (configured and stored).</summary>
-    public async Task CleanAllAsync(CancellationToken cancellationToken)
+    /// <summary>Cleans up after the ended runs of every export this host knows (configured and stored), and of <paramref name="more"/>.</summary>
+    public async Task CleanAllAsync(IEnumerable<string> more, CancellationToken cancellationToken)
     {
-        var ids = new HashSet<string>(options.Value.Dataflows.Keys, StringComparer.Ordinal);
+        // The exports of runs a dead host left (dataset exports among them, which are not stored) come in more.
+        var ids = new HashSet<string>(options.Value.Dataflows.Keys.Concat(more), StringComparer.Ordinal);
         await foreach (var stored in store.ListDataflowsAsync(cancellationToken).ConfigureAwait(false))
         {
             ids.Add(stored.Definition.Id);

@@ -94,6 +94,13 @@ public sealed record ExportRunRecord
     /// </summary>
     public IReadOnlyList<string> LeftoverFiles { get; init; } = [];
 
+    /// <summary>
+    /// Uncommitted data (temp files, multipart uploads) the run's writers hold or left: recorded when a writer first
+    /// holds some, dropped when it commits or aborts. What stays after the run ended is removed with
+    /// <see cref="LeftoverFiles"/>, through the destination's <see cref="IPendingWriteCleanup"/>.
+    /// </summary>
+    public IReadOnlyList<LeftoverWrite> LeftoverWrites { get; init; } = [];
+
     /// <summary>The record of a finished run.</summary>
     /// <param name="result">The run's result.</param>
     /// <returns>The updated record.</returns>

@@ -69,6 +69,11 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             }
 
             await part.Format.WriteAsync(batch, rows.Slice(offset, take), cancellationToken).ConfigureAwait(false);
+            if (!part.PendingRecorded && _options.OnPending is not null && part.Writer is IPendingWrite { PendingToken: not null })
+            {
+                await RecordPendingAsync(part).ConfigureAwait(false);
+            }
+
             part.Rows += take;
             RowsWritten += take;
             offset += take;
@@ -377,6 +382,11 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
             await part.Writer.CommitAsync(cancellationToken).ConfigureAwait(false);
             part.Committed = true;
+            if (part.PendingRecorded)
+            {
+                _options.OnSettled?.Invoke(part.WrittenPath);
+            }
+
             part.Activity?.SetTag("file.rows", file.Rows);
             part.Activity?.SetTag("file.bytes", file.Size);
             _committed.Add(file);
@@ -409,6 +419,19 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         {
             // Disposing an uncommitted writer aborts it (temp file deleted, upload aborted).
             await part.Writer.DisposeAsync().ConfigureAwait(false);
+            if (!part.Committed && part.Writer is IPendingWrite pending && _options.OnPending is not null)
+            {
+                // An abort that could not reach the server keeps its token: it stays on record for later.
+                if (pending.PendingToken is not null)
+                {
+                    await RecordPendingAsync(part).ConfigureAwait(false);
+                }
+                else if (part.PendingRecorded)
+                {
+                    _options.OnSettled?.Invoke(part.WrittenPath);
+                }
+            }
+
             part.Checksum.Dispose();
             if (!part.Committed)
             {
@@ -417,6 +440,17 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
             part.Activity?.Dispose();
         }
+    }
+
+    private async ValueTask RecordPendingAsync(Part part)
+    {
+        if (part.PendingRecorded || part.Writer is not IPendingWrite { PendingToken: { } token })
+        {
+            return;
+        }
+
+        part.PendingRecorded = true;
+        await _options.OnPending!(part.WrittenPath, token).ConfigureAwait(false);
     }
 
     private sealed class Part(int number, string path, string name, IDestinationWriter writer, ChecksumStream checksum, BlockGzipStream? gzip, IFormatWriter format)
@@ -446,6 +480,9 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         public long MeasuredRows { get; set; }
 
         public bool Committed { get; set; }
+
+        /// <summary>Whether the writer's uncommitted data was reported (<see cref="IPendingWrite"/>).</summary>
+        public bool PendingRecorded { get; set; }
 
         public System.Diagnostics.Activity? Activity { get; init; }
     }

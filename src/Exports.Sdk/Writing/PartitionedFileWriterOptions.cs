@@ -38,6 +38,12 @@ internal sealed record PartitionedFileWriterOptions
     /// </summary>
     public string? StagingTag { get; init; }
 
+    /// <summary>Awaited when a part's writer first holds uncommitted data at the destination (<see cref="IPendingWrite"/>).</summary>
+    public Func<string, string, ValueTask>? OnPending { get; init; }
+
+    /// <summary>Called when a part's writer that reported pending data committed or removed it.</summary>
+    public Action<string>? OnSettled { get; init; }
+
     /// <summary>Awaited before each part is committed, with its path: the run records it first, so a crash cannot hide it.</summary>
     public Func<string, ValueTask>? BeforeCommit { get; init; }
 }

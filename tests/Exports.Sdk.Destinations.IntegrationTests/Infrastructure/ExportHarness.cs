@@ -25,6 +25,9 @@ public sealed class ExportHarness : IAsyncDisposable
 
     public IDestination Destination => _provider.GetRequiredService<IDestinationCatalog>().GetDestination(DestinationName);
 
+    /// <summary>The run records (with what a failed run left).</summary>
+    public IExportStore Store => _provider.GetRequiredService<IExportStore>();
+
     public DestinationDefinition Definition => _provider.GetRequiredService<IDestinationCatalog>().GetDefinition(DestinationName);
 
     /// <summary>Builds the application.</summary>

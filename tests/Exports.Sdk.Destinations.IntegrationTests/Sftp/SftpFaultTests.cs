@@ -38,13 +38,17 @@ public sealed class SftpFaultTests
             // The server was gone, so a hidden temp file may remain; nothing a reader lists or picks up.
             (await ListAsync(app.Destination)).Should().BeEmpty();
             SftpTestStore.ListRaw(local).Should().OnlyContain(name => name.StartsWith(".exports-tmp-", StringComparison.Ordinal));
+            (await app.Store.GetRunAsync("flow", failed.RunId))!.LeftoverWrites.Select(w => w.Token)
+                .Should().BeEquivalentTo(SftpTestStore.ListRaw(local), "the temp file the abort could not delete is on record");
 
-            var rerun = await app.RunAsync(FaultExport.Request);
+            // Another slot, other file names: only the record can lead the next run to the old temp file.
+            var rerun = await app.RunAsync(FaultExport.Request with { RunId = "fault-run-0002", ScheduledTime = FaultExport.Request.ScheduledTime!.Value.AddDays(1) });
 
             var manifest = await ExportVerifier.VerifyAsync(rerun, path => Task.FromResult<Stream>(File.OpenRead(Path.Combine(local, path))));
             manifest.ExportResults.Sum(f => f.Rows).Should().Be(FaultExport.Members);
             SftpTestStore.ListRaw(local).Order(StringComparer.Ordinal)
                 .Should().Equal(manifest.ExportResults.Select(f => f.SinkPath).Append(rerun.ManifestPath!).Order(StringComparer.Ordinal), "each file exists once and the stale temp file is gone");
+            (await app.Store.GetRunAsync("flow", failed.RunId))!.LeftoverWrites.Should().BeEmpty();
             if (proftpd)
             {
                 app.Logs.AllText.Should().Contain("does not offer posix-rename@openssh.com", "this server takes the fallback");

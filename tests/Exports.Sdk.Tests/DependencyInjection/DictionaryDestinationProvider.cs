@@ -38,7 +38,7 @@ public sealed class DictionaryDestinationProvider(DictionaryStore store) : IDest
         new DictionaryDestination(definition.Name, definition.Settings["container"]!, store);
 }
 
-public sealed class DictionaryDestination(string name, string container, DictionaryStore store) : IDestination
+public sealed class DictionaryDestination(string name, string container, DictionaryStore store) : IDestination, IDestinationMove
 {
     public string Name => name;
 
@@ -64,6 +64,17 @@ public sealed class DictionaryDestination(string name, string container, Diction
     public ValueTask DeleteAsync(string path, CancellationToken cancellationToken = default)
     {
         store.Files.TryRemove(container + "/" + path, out _);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask MoveAsync(string sourcePath, string targetPath, CancellationToken cancellationToken = default)
+    {
+        // One assignment replaces the target: readers see the old bytes or the new ones.
+        if (store.Files.TryRemove(container + "/" + sourcePath, out var bytes))
+        {
+            store.Files[container + "/" + targetPath] = bytes;
+        }
+
         return ValueTask.CompletedTask;
     }
 

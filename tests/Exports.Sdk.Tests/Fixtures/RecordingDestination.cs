@@ -4,10 +4,14 @@ using System.Runtime.CompilerServices;
 namespace Exports.Sdk.Tests.Fixtures;
 
 /// <summary>
-/// Wraps a destination, records every open, commit, abort and delete in order, and can fail a chosen open or commit.
+/// Wraps a destination, records every open, commit, abort, delete and move in order, and can fail a chosen open or commit.
 /// </summary>
-internal sealed class RecordingDestination(IDestination inner) : IDestination
+internal sealed class RecordingDestination(IDestination inner) : IDestination, IDestinationMove
 {
+    /// <summary>The name a fixed-name part is staged under in run <c>run1</c> (<see cref="ExportScenario.RunId"/>).</summary>
+    public static string Staged(string name, string runId = "run1") =>
+        $".{name}.{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(runId)))[..12]}.staged";
+
     private readonly ConcurrentQueue<string> _events = new();
     private int _opens;
     private int _commits;
@@ -51,6 +55,12 @@ internal sealed class RecordingDestination(IDestination inner) : IDestination
     {
         _events.Enqueue("delete " + path);
         return inner.DeleteAsync(path, cancellationToken);
+    }
+
+    public ValueTask MoveAsync(string sourcePath, string targetPath, CancellationToken cancellationToken = default)
+    {
+        _events.Enqueue($"move {sourcePath} {targetPath}");
+        return ((IDestinationMove)inner).MoveAsync(sourcePath, targetPath, cancellationToken);
     }
 
     public ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default) =>

@@ -1,3 +1,4 @@
+using static Exports.Sdk.Tests.Fixtures.RecordingDestination;
 using Exports.Sdk.Tests.Fixtures;
 
 namespace Exports.Sdk.Tests.Runs;
@@ -55,16 +56,16 @@ public sealed class ExportRunnerFailureTests : IDisposable
 
         result.Status.Should().Be(ExportRunStatus.Failed);
         result.Entries[0].Error.Should().Contain("Dataflow 'flow'").And.Contain("audience 'seg'")
-            .And.Contain($"simulated outage opening 'dest_seg_3{extension}'");
+            .And.Contain($"simulated outage opening '{Staged($"dest_seg_3{extension}")}'");
         _folder.ListAllFiles().Should().BeEmpty();
         recorder!.Events.Should().Equal(
-            $"open dest_seg{extension}",
-            $"commit dest_seg{extension}",
-            $"open dest_seg_2{extension}",
-            $"commit dest_seg_2{extension}",
-            $"open dest_seg_3{extension}",
-            $"delete dest_seg{extension}",
-            $"delete dest_seg_2{extension}");
+            "open " + Staged($"dest_seg{extension}"),
+            "commit " + Staged($"dest_seg{extension}"),
+            "open " + Staged($"dest_seg_2{extension}"),
+            "commit " + Staged($"dest_seg_2{extension}"),
+            "open " + Staged($"dest_seg_3{extension}"),
+            "delete " + Staged($"dest_seg{extension}"),
+            "delete " + Staged($"dest_seg_2{extension}"));
     }
 
     [Theory]
@@ -79,12 +80,12 @@ public sealed class ExportRunnerFailureTests : IDisposable
 
         result.Status.Should().Be(ExportRunStatus.Failed);
         result.Entries[0].Error.Should().Contain("Dataflow 'flow'").And.Contain("audience 'seg'")
-            .And.Contain($"simulated outage committing 'dest_seg_3{extension}'");
+            .And.Contain($"simulated outage committing '{Staged($"dest_seg_3{extension}")}'");
         result.Entries[0].Files.Should().BeEmpty();
         _folder.ListAllFiles().Should().BeEmpty("the third part's temp file is removed and the first two parts are deleted");
-        recorder!.Events.Should().ContainInOrder($"open dest_seg_3{extension}", $"abort dest_seg_3{extension}")
-            .And.Contain($"delete dest_seg{extension}")
-            .And.Contain($"delete dest_seg_2{extension}")
+        recorder!.Events.Should().ContainInOrder("open " + Staged($"dest_seg_3{extension}"), "abort " + Staged($"dest_seg_3{extension}"))
+            .And.Contain("delete " + Staged($"dest_seg{extension}"))
+            .And.Contain("delete " + Staged($"dest_seg_2{extension}"))
             .And.NotContain(e => e.Contains("manifest", StringComparison.Ordinal));
     }
 
@@ -108,9 +109,9 @@ public sealed class ExportRunnerFailureTests : IDisposable
 
         result.Status.Should().Be(ExportRunStatus.PartiallySucceeded);
         result.Entries.Select(a => a.Status).Should().Equal(ExportRunStatus.Succeeded, ExportRunStatus.Failed);
-        result.Entries[1].Error.Should().Contain("audience 'b'").And.Contain("simulated outage committing 'dest_b_2.csv'");
+        result.Entries[1].Error.Should().Contain("audience 'b'").And.Contain($"simulated outage committing '{Staged("dest_b_2.csv")}'");
         _folder.ListAllFiles().Should().BeEquivalentTo(["dest_a.csv", "dest_a_2.csv", "manifest-dest-run1.json"]);
-        recorder!.Events.Should().Contain("delete dest_b.csv");
+        recorder!.Events.Should().Contain("delete " + Staged("dest_b.csv"));
     }
 
     [Theory]

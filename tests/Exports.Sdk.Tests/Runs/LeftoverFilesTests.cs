@@ -1,5 +1,6 @@
 using Exports.Sdk.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Exports.Sdk.Tests.Runs;
@@ -7,7 +8,8 @@ namespace Exports.Sdk.Tests.Runs;
 /// <summary>
 /// Issue 21, item 9: a run that fails while its storage server is away cannot remove the parts it committed. What it
 /// left is recorded with the run, and removed by the next run of the export once the server is back, so a partner
-/// never keeps a part of a failed run.
+/// never keeps a part of a failed run. Item 10: what a dead host's run left, dataset exports included, goes when a host
+/// starts.
 /// </summary>
 public sealed class LeftoverFilesTests : IDisposable
 {
@@ -57,6 +59,55 @@ public sealed class LeftoverFilesTests : IDisposable
         failed.Status.Should().Be(ExportRunStatus.Failed);
         (await provider.GetRequiredService<IExportStore>().GetRunAsync("crm", failed.RunId))!.LeftoverFiles.Should().BeEmpty();
         Directory.EnumerateFiles(_drop).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task DeadDatasetExportRun_WhatItLeftIsRemovedWhenAHostStarts()
+    {
+        // What a host killed mid-run of a dataset export left: a committed part and a temp file, both on record.
+        Directory.CreateDirectory(Path.Combine(_drop, "orders"));
+        await File.WriteAllTextAsync(Path.Combine(_drop, "orders", "orders-run9.csv"), "id\n1\n");
+        await File.WriteAllTextAsync(Path.Combine(_drop, "orders", ".exports-tmp-0123456789abcdef"), "id\n2\n");
+        await new FileExportStore(_store).SaveRunAsync(new ExportRunRecord
+        {
+            RunId = "run9",
+            DataflowId = "orders-export",
+            Kind = ExportFlowKind.DatasetExport,
+            Status = ExportRunStatus.Running,
+            AudienceIds = ["orders"],
+            ScheduledTime = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero),
+            CreatedAt = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero),
+            Host = ExportStoreCore.CurrentHost,
+            Destination = "local",
+            LeftoverFiles = ["orders/orders-run9.csv"],
+            LeftoverWrites = [new LeftoverWrite("orders/orders-run9_2.csv", ".exports-tmp-0123456789abcdef")],
+        });
+        var services = new ServiceCollection().AddLogging();
+        services.AddExports().UseFileExportStore(_store).AddLocalFolderDestination("local", _drop);
+        await using var provider = services.BuildServiceProvider();
+
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        // Dataset exports are not stored, so only the dead run itself can name this export to the clean-up.
+        var store = provider.GetRequiredService<IExportStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Directory.EnumerateFiles(Path.Combine(_drop, "orders"), "*", new EnumerationOptions { AttributesToSkip = 0 }).Any() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Directory.EnumerateFiles(Path.Combine(_drop, "orders"), "*", new EnumerationOptions { AttributesToSkip = 0 }).Should().BeEmpty();
+        var dead = await store.GetRunAsync("orders-export", "run9");
+        dead!.Status.Should().Be(ExportRunStatus.Failed);
+        dead.LeftoverFiles.Should().BeEmpty();
+        dead.LeftoverWrites.Should().BeEmpty();
+        foreach (var hosted in provider.GetServices<IHostedService>().Reverse())
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
     }
 
     public void Dispose()

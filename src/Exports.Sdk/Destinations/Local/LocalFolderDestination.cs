@@ -6,7 +6,7 @@ namespace Exports.Sdk;
 /// Writes into a local folder. A file is written as a hidden temp file beside its final name and renamed on commit,
 /// so readers never see a partial file; paths can never leave the root.
 /// </summary>
-public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanup, IDestinationMove
+public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanup, IDestinationMove, IPendingWriteCleanup
 {
     internal const string TempPrefix = ".exports-tmp-";
 
@@ -162,6 +162,33 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
+    /// <remarks>Deletes the temp file the token names, beside <paramref name="path"/>.</remarks>
+    public ValueTask RemovePendingWriteAsync(string path, string pendingToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pendingToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        // Only a temp file of this destination, in the path's own folder, ever.
+        if (!pendingToken.StartsWith(TempPrefix, StringComparison.Ordinal) || pendingToken.IndexOfAny(['/', '\\']) >= 0)
+        {
+            throw new ArgumentException($"'{pendingToken}' is not a temp file of destination '{Name}'.", nameof(pendingToken));
+        }
+
+        try
+        {
+            File.Delete(Path.Combine(Path.GetDirectoryName(Resolve(path))!, pendingToken));
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DestinationException($"Destination '{Name}': cannot delete the temp file of '{path}': {ex.Message}", isTransient: false, ex);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Maps a relative path into the root, refusing anything that would leave it.</summary>
     internal string Resolve(string path)
     {
@@ -175,12 +202,15 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
         return fullPath;
     }
 
-    private sealed class Writer(LocalFolderDestination owner, LocalFileStream stream, string tempPath, string finalPath) : IDestinationWriter
+    private sealed class Writer(LocalFolderDestination owner, LocalFileStream stream, string tempPath, string finalPath) : IDestinationWriter, IPendingWrite
     {
         private bool _committed;
         private bool _disposed;
+        private bool _tempDeleted;
 
         public Stream Stream => stream;
+
+        public string? PendingToken => _committed || _tempDeleted ? null : Path.GetFileName(tempPath);
 
         public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
         {
@@ -214,6 +244,7 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
                 try
                 {
                     File.Delete(tempPath);
+                    _tempDeleted = true;
                 }
                 catch (IOException)
                 {
