@@ -174,6 +174,78 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
     }
 
     /// <inheritdoc />
+    public async ValueTask<StoredDestination?> GetDestinationAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var json = await ScalarAsync<string>($"SELECT record::text FROM {_schema}.destinations WHERE name = @name", cancellationToken, ("name", name.ToLowerInvariant())).ConfigureAwait(false);
+        return json is null ? null : JsonSerializer.Deserialize(json, Json.StoredDestination);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredDestination> ListDestinationsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var json in await ListAsync($"SELECT record::text FROM {_schema}.destinations ORDER BY name COLLATE \"C\"", cancellationToken).ConfigureAwait(false))
+        {
+            yield return JsonSerializer.Deserialize(json, Json.StoredDestination)!;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StoredDestination> CreateDestinationAsync(DestinationDefinition destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentException.ThrowIfNullOrEmpty(destination.Name);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var stored = new StoredDestination(destination.Clone(), NewETag(), now, now);
+        // Names compare case-insensitively, as configured destinations do.
+        var inserted = await ExecuteAsync(
+            $"INSERT INTO {_schema}.destinations (name, etag, record, created_at, updated_at) VALUES (@name, @etag, @record, @at, @at) ON CONFLICT (name) DO NOTHING",
+            cancellationToken, ("name", destination.Name.ToLowerInvariant()), ("etag", stored.ETag), ("record", Jsonb(JsonSerializer.Serialize(stored, Json.StoredDestination))), ("at", now)).ConfigureAwait(false);
+        return inserted == 1 ? stored : throw new ExportConcurrencyException($"A destination named '{destination.Name}' already exists.");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StoredDestination> UpdateDestinationAsync(DestinationDefinition destination, string etag, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var current = await RequireCurrentDestinationAsync(connection, destination.Name, etag, "update", cancellationToken).ConfigureAwait(false);
+                var stored = new StoredDestination(destination.Clone(), NewETag(), current.CreatedAt, _time.GetUtcNow());
+                await ExecuteAsync(connection, $"UPDATE {_schema}.destinations SET etag = @etag, record = @record, updated_at = @at WHERE name = @name", cancellationToken,
+                    ("name", destination.Name.ToLowerInvariant()), ("etag", stored.ETag), ("record", Jsonb(JsonSerializer.Serialize(stored, Json.StoredDestination))), ("at", stored.UpdatedAt)).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return stored;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeleteDestinationAsync(string name, string etag, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await RequireCurrentDestinationAsync(connection, name, etag, "delete", cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, $"DELETE FROM {_schema}.destinations WHERE name = @name", cancellationToken, ("name", name.ToLowerInvariant())).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask<RunStartResult> TryStartRunAsync(ExportRunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -418,6 +490,23 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
             if (!string.Equals(current.ETag, etag, StringComparison.Ordinal))
             {
                 throw new ExportConcurrencyException($"Cannot {operation} dataflow '{id}': it was changed by someone else (ETag '{etag}' is stale; the current one is '{current.ETag}'). Read it again and retry.");
+            }
+
+            return current;
+        }
+    }
+
+    private async Task<StoredDestination> RequireCurrentDestinationAsync(NpgsqlConnection connection, string name, string etag, string operation, CancellationToken cancellationToken)
+    {
+        var command = Command(connection, $"SELECT record::text FROM {_schema}.destinations WHERE name = @name FOR UPDATE", ("name", name.ToLowerInvariant()));
+        await using (command.ConfigureAwait(false))
+        {
+            var json = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string
+                ?? throw new ExportConcurrencyException($"Cannot {operation} destination '{name}': it does not exist (it may have been deleted).");
+            var current = JsonSerializer.Deserialize(json, Json.StoredDestination)!;
+            if (!string.Equals(current.ETag, etag, StringComparison.Ordinal))
+            {
+                throw new ExportConcurrencyException($"Cannot {operation} destination '{name}': it was changed by someone else (ETag '{etag}' is stale; the current one is '{current.ETag}'). Read it again and retry.");
             }
 
             return current;

@@ -40,5 +40,19 @@ internal static class StoreSchema
         new(2, "Look runs up by id alone (runs/{runId} of the HTTP API)", """
             CREATE INDEX IF NOT EXISTS runs_by_id ON {schema}.runs (run_id);
             """),
+        new(3, "Destinations created at run time (secret settings protected), and the shared Data Protection key ring", """
+            CREATE TABLE IF NOT EXISTS {schema}.destinations (
+                name        text PRIMARY KEY,
+                etag        text NOT NULL,
+                record      jsonb NOT NULL,
+                created_at  timestamptz NOT NULL,
+                updated_at  timestamptz NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS {schema}.data_protection_keys (
+                name        text PRIMARY KEY,
+                xml         text NOT NULL,
+                created_at  timestamptz NOT NULL
+            );
+            """),
     ];
 }

@@ -6,6 +6,7 @@ namespace Exports.Sdk.Stores.PostgreSql;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StoredDataflow))]
+[JsonSerializable(typeof(StoredDestination))]
 [JsonSerializable(typeof(ExportRunRecord))]
 [JsonSerializable(typeof(AudienceExportState))]
 internal sealed partial class PostgreSqlStoreJsonContext : JsonSerializerContext

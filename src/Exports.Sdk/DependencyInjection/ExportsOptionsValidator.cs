@@ -14,7 +14,7 @@ internal sealed class ExportsOptionsValidator(
         var problems = new List<string>();
         foreach (var destination in options.Destinations.Values)
         {
-            problems.AddRange(ValidateDestination(destination, providers, formats));
+            problems.AddRange(DestinationValidator.Validate(destination, providers, formats));
         }
 
         var isKeyed = services.GetService<IServiceProviderIsKeyedService>();
@@ -49,34 +49,6 @@ internal sealed class ExportsOptionsValidator(
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
-
-    internal static IEnumerable<string> ValidateDestination(
-        DestinationDefinition destination, IEnumerable<IDestinationProvider> providers, IEnumerable<IExportFormat> formats)
-    {
-        var where = $"Destination '{destination.Name}'";
-        var provider = providers.FirstOrDefault(p => string.Equals(p.Descriptor.Type, destination.Type, StringComparison.OrdinalIgnoreCase));
-        if (provider is null)
-        {
-            yield return $"{where}: Type '{destination.Type}' has no registered provider; registered: {string.Join(", ", providers.Select(p => p.Descriptor.Type))}.";
-        }
-        else
-        {
-            foreach (var problem in provider.Validate(destination))
-            {
-                yield return problem;
-            }
-        }
-
-        if (!string.IsNullOrEmpty(destination.FolderPath) && DestinationPath.Check(destination.FolderPath.TrimEnd('/')) is { } pathProblem)
-        {
-            yield return $"{where}: FolderPath '{destination.FolderPath}' is not allowed: {pathProblem}.";
-        }
-
-        foreach (var problem in ExportOutputValidator.Validate(where, destination.Output, formats))
-        {
-            yield return problem;
-        }
     }
 
     private static IEnumerable<string> ValidateDataflow(DataflowDefinition dataflow, ExportsOptions options, IServiceProviderIsKeyedService? isKeyed) =>

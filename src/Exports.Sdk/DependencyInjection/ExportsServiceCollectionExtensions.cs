@@ -27,7 +27,10 @@ public static class ExportsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ExportsOptions>, ExportsOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExportsOptions>, ExportsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IDestinationCatalog, DestinationCatalog>();
+        services.TryAddSingleton<DestinationSecrets>();
+        services.TryAddSingleton<DestinationCatalog>();
+        services.TryAddSingleton<IDestinationCatalog>(sp => sp.GetRequiredService<DestinationCatalog>());
+        services.TryAddSingleton<IDestinationManager, DestinationManager>();
         services.TryAddSingleton<AudiencePlanner>();
         services.TryAddSingleton<DatasetPlanner>();
         services.TryAddSingleton<ExportPipeline>();

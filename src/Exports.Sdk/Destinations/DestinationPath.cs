@@ -73,6 +73,6 @@ public static class DestinationPath
         return null;
     }
 
-    private static string Printable(string? path) =>
+    internal static string Printable(string? path) =>
         path is null ? "" : new string([.. path.Select(c => char.IsControl(c) ? '?' : c)]);
 }

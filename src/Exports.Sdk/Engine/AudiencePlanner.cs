@@ -18,7 +18,7 @@ internal sealed class AudiencePlanner(IDestinationCatalog catalog, IEnumerable<I
     {
         ArgumentNullException.ThrowIfNull(dataflow);
         ArgumentNullException.ThrowIfNull(request);
-        var target = ExportTarget.Resolve(catalog, formats, dataflow.Destination, dataflow.Output);
+        var target = await ExportTarget.ResolveAsync(catalog, formats, dataflow.Destination, dataflow.Output, cancellationToken).ConfigureAwait(false);
         var source = services.GetKeyedService<IAudienceSource>(dataflow.Source)
             ?? throw new ExportValidationException($"Dataflow '{dataflow.Id}': Source '{dataflow.Source}' is not a registered audience source.");
         var audiences = Audiences(dataflow, request);

@@ -15,11 +15,11 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
     internal const string ExportTimeFormat = "yyyyMMddHHmm";
 
     /// <exception cref="ExportValidationException">The export names an unknown source, destination or format, or is incomplete.</exception>
-    public ExportPlan Plan(DatasetExportDefinition export, DatasetRunRequest request)
+    public async Task<ExportPlan> PlanAsync(DatasetExportDefinition export, DatasetRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(export);
         ArgumentNullException.ThrowIfNull(request);
-        var (target, source) = Resolve(export, request);
+        var (target, source) = await ResolveAsync(export, request, cancellationToken).ConfigureAwait(false);
         var runId = request.RunId ?? RunIds.New(timeProvider);
         var scheduledTime = request.ScheduledTime ?? timeProvider.GetUtcNow();
         var folder = GetFolderPath(target.Definition.FolderPath, export.DatasetId, scheduledTime);
@@ -77,7 +77,7 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
         DestinationPath.Combine(destinationFolder, FileNameSanitizer.Sanitize(datasetId) + "/exportTime="
             + scheduledTime.UtcDateTime.ToString(ExportTimeFormat, CultureInfo.InvariantCulture));
 
-    private (ExportTarget Target, IDatasetSource Source) Resolve(DatasetExportDefinition export, DatasetRunRequest request)
+    private async Task<(ExportTarget Target, IDatasetSource Source)> ResolveAsync(DatasetExportDefinition export, DatasetRunRequest request, CancellationToken cancellationToken)
     {
         var where = $"Dataset export '{export.Id}'";
         var problems = new List<string>();
@@ -119,7 +119,7 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
         {
             try
             {
-                target = ExportTarget.Resolve(catalog, formats, export.Destination, export.Output);
+                target = await ExportTarget.ResolveAsync(catalog, formats, export.Destination, export.Output, cancellationToken).ConfigureAwait(false);
             }
             catch (ExportValidationException ex)
             {

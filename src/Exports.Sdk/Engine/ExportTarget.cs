@@ -6,12 +6,16 @@ namespace Exports.Sdk;
 /// </summary>
 internal sealed record ExportTarget(DestinationDefinition Definition, ExportOutputOptions Output, IDestination Destination, IExportFormat Format)
 {
-    /// <summary>Finds a destination and the registered format of the export's output (its own, else the destination's).</summary>
+    /// <summary>
+    /// Finds a destination (declared, or created at run time: its current version) and the registered format of the
+    /// export's output (its own, else the destination's).
+    /// </summary>
     /// <exception cref="ExportValidationException">The destination or format is unknown.</exception>
-    public static ExportTarget Resolve(IDestinationCatalog catalog, IEnumerable<IExportFormat> formats, string destinationName, ExportOutputOptions? output)
+    public static async ValueTask<ExportTarget> ResolveAsync(IDestinationCatalog catalog, IEnumerable<IExportFormat> formats, string destinationName, ExportOutputOptions? output, CancellationToken cancellationToken)
     {
-        var definition = catalog.GetDefinition(destinationName);
-        var destination = catalog.GetDestination(destinationName);
+        var definition = await catalog.FindDefinitionAsync(destinationName, cancellationToken).ConfigureAwait(false)
+            ?? throw new ExportValidationException($"There is no destination '{destinationName}'.");
+        var destination = await catalog.GetDestinationAsync(destinationName, cancellationToken).ConfigureAwait(false);
         output ??= definition.Output;
         var format = formats.FirstOrDefault(f => string.Equals(f.Name, output.Format.Name, StringComparison.OrdinalIgnoreCase))
             ?? throw new ExportValidationException($"Destination '{definition.Name}': Output.Format.Name '{output.Format.Name}' is not a registered format.");

@@ -31,13 +31,13 @@ internal sealed class ExportManager(
         }
 
         await RequireChangeAsync(caller, copy, $"create dataflow '{copy.Id}'", cancellationToken).ConfigureAwait(false);
-        Validate(copy);
+        await ValidateAsync(copy, cancellationToken).ConfigureAwait(false);
         if (options.Value.Dataflows.ContainsKey(copy.Id))
         {
             throw new ExportConcurrencyException($"A dataflow with the id '{copy.Id}' is declared in configuration.");
         }
 
-        return ToManaged(await store.CreateDataflowAsync(copy, cancellationToken).ConfigureAwait(false));
+        return await ToManagedAsync(await store.CreateDataflowAsync(copy, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ManagedDataflow?> GetAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
@@ -62,10 +62,11 @@ internal sealed class ExportManager(
         CheckPage(query.Skip, query.Take, "dataflows");
         await RequireAsync(caller, ExportPermission.ViewDestinations, null, "list dataflows", cancellationToken).ConfigureAwait(false);
         var visible = new List<ManagedDataflow>();
+        var destinations = await DestinationsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var dataflow in await AllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (Matches(dataflow, query.Search)
-                && await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, TryGetDestination(dataflow.Definition.Destination), cancellationToken).ConfigureAwait(false))
+                && await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, destinations.GetValueOrDefault(dataflow.Definition.Destination), cancellationToken).ConfigureAwait(false))
             {
                 visible.Add(dataflow);
             }
@@ -87,8 +88,8 @@ internal sealed class ExportManager(
         var current = await RequireStoredAsync(dataflow.Id, "update", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, current.Definition, $"update dataflow '{dataflow.Id}'", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, dataflow, $"update dataflow '{dataflow.Id}'", cancellationToken).ConfigureAwait(false);
-        Validate(dataflow);
-        return ToManaged(await store.UpdateDataflowAsync(dataflow, etag, cancellationToken).ConfigureAwait(false));
+        await ValidateAsync(dataflow, cancellationToken).ConfigureAwait(false);
+        return await ToManagedAsync(await store.UpdateDataflowAsync(dataflow, etag, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ManagedDataflow> DuplicateAsync(ClaimsPrincipal caller, string id, string? newName = null, CancellationToken cancellationToken = default)
@@ -117,7 +118,7 @@ internal sealed class ExportManager(
         await RequireChangeAsync(caller, current.Definition, $"switch the schedule of dataflow '{id}'", cancellationToken).ConfigureAwait(false);
         var changed = current.Definition.Clone();
         changed.ScheduleEnabled = enabled;
-        return ToManaged(await store.UpdateDataflowAsync(changed, etag, cancellationToken).ConfigureAwait(false));
+        return await ToManagedAsync(await store.UpdateDataflowAsync(changed, etag, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<ManagedDataflow>> EditSchedulesAsync(ClaimsPrincipal caller, BulkScheduleEdit edit, CancellationToken cancellationToken = default)
@@ -159,7 +160,8 @@ internal sealed class ExportManager(
 
         // One step in the store: a dataflow changed since the checks above makes the whole edit fail, none half-applied.
         var stored = await store.UpdateDataflowsAsync([.. changes.Select(c => new DataflowUpdate(c.Dataflow, c.ETag))], cancellationToken).ConfigureAwait(false);
-        return [.. stored.Select(ToManaged)];
+        var types = await DestinationsAsync(cancellationToken).ConfigureAwait(false);
+        return [.. stored.Select(s => ToManaged(s, types.GetValueOrDefault(s.Definition.Destination)?.Type))];
     }
 
     public async Task<ExportRunRecord> ExportNowAsync(ClaimsPrincipal caller, string id, IReadOnlyList<string> audienceIds, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default) =>
@@ -349,7 +351,7 @@ internal sealed class ExportManager(
         await RequireAsync(caller, ExportPermission.ViewDestinations, null, "list destinations", cancellationToken).ConfigureAwait(false);
         var providers = catalog.Providers.ToDictionary(p => p.Type, p => p.DisplayName, StringComparer.OrdinalIgnoreCase);
         var visible = new List<DestinationSummary>();
-        foreach (var destination in options.Value.Destinations.Values.OrderBy(d => d.Name, StringComparer.OrdinalIgnoreCase))
+        foreach (var destination in (await DestinationsAsync(cancellationToken).ConfigureAwait(false)).Values.OrderBy(d => d.Name, StringComparer.OrdinalIgnoreCase))
         {
             if (await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, destination, cancellationToken).ConfigureAwait(false))
             {
@@ -369,7 +371,7 @@ internal sealed class ExportManager(
     {
         ArgumentNullException.ThrowIfNull(request);
         // An unknown destination and one the caller may not see get the same answer, so names cannot be probed.
-        if (string.IsNullOrWhiteSpace(request.Destination) || TryGetDestination(request.Destination) is not { } destination
+        if (string.IsNullOrWhiteSpace(request.Destination) || await catalog.FindDefinitionAsync(request.Destination, cancellationToken).ConfigureAwait(false) is not { } destination
             || !await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, destination, cancellationToken).ConfigureAwait(false))
         {
             throw new ExportValidationException($"Destination: '{request.Destination}' is not a destination you may use.");
@@ -381,7 +383,7 @@ internal sealed class ExportManager(
             throw new ExportValidationException([.. problems.Select(p => $"FileNameTemplate: {p}")]);
         }
 
-        var target = ExportTarget.Resolve(catalog, services.GetServices<IExportFormat>(), request.Destination, request.Output);
+        var target = await ExportTarget.ResolveAsync(catalog, services.GetServices<IExportFormat>(), request.Destination, request.Output, cancellationToken).ConfigureAwait(false);
         var template = FileNameTemplate.Parse(request.Template);
         var audienceId = string.IsNullOrWhiteSpace(request.AudienceId) ? "audience-id" : request.AudienceId;
         var name = template.Render(new FileNameContext
@@ -401,7 +403,7 @@ internal sealed class ExportManager(
     public async Task<ConnectionTestResult> TestDestinationAsync(ClaimsPrincipal caller, string destination, CancellationToken cancellationToken = default)
     {
         await RequireAsync(caller, ExportPermission.ManageDestinations, destination, $"test destination '{destination}'", cancellationToken).ConfigureAwait(false);
-        return await catalog.GetDestination(destination).TestConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await (await catalog.GetDestinationAsync(destination, cancellationToken).ConfigureAwait(false)).TestConnectionAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ActiveRun> StartExportNowCoreAsync(ClaimsPrincipal caller, string id, IReadOnlyList<string> audienceIds, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
@@ -559,13 +561,15 @@ internal sealed class ExportManager(
             .Any(text => text?.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase) == true);
     }
 
-    private void Validate(DataflowDefinition dataflow)
+    private async Task ValidateAsync(DataflowDefinition dataflow, CancellationToken cancellationToken)
     {
         var isKeyed = services.GetService<IServiceProviderIsKeyedService>();
+        // Declared destinations and those created at run time alike.
+        var destinationExists = !string.IsNullOrEmpty(dataflow.Destination) && await catalog.FindDefinitionAsync(dataflow.Destination, cancellationToken).ConfigureAwait(false) is not null;
         var problems = DataflowValidator.Validate(
             dataflow,
             isKeyed is null ? null : source => isKeyed.IsKeyedService(typeof(IAudienceSource), source),
-            name => options.Value.Destinations.ContainsKey(name));
+            name => destinationExists && string.Equals(name, dataflow.Destination, StringComparison.OrdinalIgnoreCase));
         if (problems.Count > 0)
         {
             throw new ExportValidationException(problems);
@@ -574,10 +578,11 @@ internal sealed class ExportManager(
 
     private async Task<IReadOnlyList<ManagedDataflow>> AllAsync(CancellationToken cancellationToken)
     {
-        var all = options.Value.Dataflows.Values.Select(FromConfiguration).ToList();
+        var destinations = await DestinationsAsync(cancellationToken).ConfigureAwait(false);
+        var all = options.Value.Dataflows.Values.Select(d => FromConfiguration(d, destinations.GetValueOrDefault(d.Destination)?.Type)).ToList();
         await foreach (var stored in store.ListDataflowsAsync(cancellationToken).ConfigureAwait(false))
         {
-            all.Add(ToManaged(stored));
+            all.Add(ToManaged(stored, destinations.GetValueOrDefault(stored.Definition.Destination)?.Type));
         }
 
         return all;
@@ -587,11 +592,11 @@ internal sealed class ExportManager(
     {
         if (options.Value.Dataflows.TryGetValue(id, out var configured))
         {
-            return FromConfiguration(configured);
+            return FromConfiguration(configured, (await catalog.FindDefinitionAsync(configured.Destination, cancellationToken).ConfigureAwait(false))?.Type);
         }
 
         var stored = await store.GetDataflowAsync(id, cancellationToken).ConfigureAwait(false);
-        return stored is null ? null : ToManaged(stored);
+        return stored is null ? null : await ToManagedAsync(stored, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ManagedDataflow> RequireAsync(string id, CancellationToken cancellationToken) =>
@@ -605,32 +610,44 @@ internal sealed class ExportManager(
             : found;
     }
 
-    private ManagedDataflow ToManaged(StoredDataflow stored) => new()
+    private async Task<ManagedDataflow> ToManagedAsync(StoredDataflow stored, CancellationToken cancellationToken) =>
+        ToManaged(stored, (await catalog.FindDefinitionAsync(stored.Definition.Destination, cancellationToken).ConfigureAwait(false))?.Type);
+
+    /// <summary>Every destination, declared and created at run time, by name (for types and permission checks).</summary>
+    private async Task<Dictionary<string, DestinationDefinition>> DestinationsAsync(CancellationToken cancellationToken)
+    {
+        var all = new Dictionary<string, DestinationDefinition>(options.Value.Destinations, StringComparer.OrdinalIgnoreCase);
+        await foreach (var stored in store.ListDestinationsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            all.TryAdd(stored.Definition.Name, stored.Definition);
+        }
+
+        return all;
+    }
+
+    private static ManagedDataflow ToManaged(StoredDataflow stored, string? destinationType) => new()
     {
         Definition = stored.Definition.Clone(),
         ETag = stored.ETag,
         CreatedAt = stored.CreatedAt,
         UpdatedAt = stored.UpdatedAt,
-        DestinationType = TryGetDestination(stored.Definition.Destination)?.Type ?? "",
+        DestinationType = destinationType ?? "",
     };
 
-    private ManagedDataflow FromConfiguration(DataflowDefinition dataflow) => new()
+    private static ManagedDataflow FromConfiguration(DataflowDefinition dataflow, string? destinationType) => new()
     {
         Definition = dataflow.Clone(),
         // Configuration changes only with a restart; a content hash is a stable token for it.
         ETag = "config-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             JsonSerializer.SerializeToUtf8Bytes(dataflow, ExportStoreJsonContext.Default.DataflowDefinition)))[..16],
         IsReadOnly = true,
-        DestinationType = TryGetDestination(dataflow.Destination)?.Type ?? "",
+        DestinationType = destinationType ?? "",
     };
-
-    private DestinationDefinition? TryGetDestination(string name) =>
-        options.Value.Destinations.TryGetValue(name, out var destination) ? destination : null;
 
     private async Task RequireAsync(ClaimsPrincipal caller, ExportPermission permission, string? destination, string operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var definition = destination is null ? null : TryGetDestination(destination);
+        var definition = destination is null ? null : await catalog.FindDefinitionAsync(destination, cancellationToken).ConfigureAwait(false);
         if (!await policy.IsAllowedAsync(caller, permission, definition, cancellationToken).ConfigureAwait(false))
         {
             throw new ExportAccessDeniedException(caller.Identity?.Name ?? "(anonymous)", permission, operation, destination);
@@ -651,7 +668,7 @@ internal sealed class ExportManager(
 
     private async Task<bool> MayRunAsync(ClaimsPrincipal caller, DataflowDefinition dataflow, CancellationToken cancellationToken)
     {
-        var destination = TryGetDestination(dataflow.Destination);
+        var destination = await catalog.FindDefinitionAsync(dataflow.Destination, cancellationToken).ConfigureAwait(false);
         foreach (var permission in NeededToActivate(dataflow))
         {
             if (!await policy.IsAllowedAsync(caller, permission, destination, cancellationToken).ConfigureAwait(false))

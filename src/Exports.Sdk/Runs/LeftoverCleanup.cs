@@ -31,7 +31,7 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
             IDestination destination;
             try
             {
-                destination = catalog.GetDestination(run.Destination!);
+                destination = await catalog.GetDestinationAsync(run.Destination!, cancellationToken).ConfigureAwait(false);
             }
             catch (ExportValidationException)
             {

@@ -102,6 +102,84 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
         }
     }
 
+    public async ValueTask<StoredDestination?> GetDestinationAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var bytes = await backend.ReadAsync(DestinationKey(name), cancellationToken).ConfigureAwait(false);
+        return bytes is null ? null : JsonSerializer.Deserialize(bytes, Json.StoredDestination);
+    }
+
+    public async IAsyncEnumerable<StoredDestination> ListDestinationsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var key in await backend.ListAsync(StoreRecordKind.Destination, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (await backend.ReadAsync(key, cancellationToken).ConfigureAwait(false) is { } bytes)
+            {
+                yield return JsonSerializer.Deserialize(bytes, Json.StoredDestination)!;
+            }
+        }
+    }
+
+    public async ValueTask<StoredDestination> CreateDestinationAsync(DestinationDefinition destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentException.ThrowIfNullOrEmpty(destination.Name);
+        var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
+        await using (locked.ConfigureAwait(false))
+        {
+            if (await GetDestinationAsync(destination.Name, cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                throw new ExportConcurrencyException($"A destination named '{existing.Definition.Name}' already exists.");
+            }
+
+            var now = timeProvider.GetUtcNow();
+            var stored = new StoredDestination(destination.Clone(), NewETag(), now, now);
+            await WriteDestinationAsync(stored, cancellationToken).ConfigureAwait(false);
+            return stored;
+        }
+    }
+
+    public async ValueTask<StoredDestination> UpdateDestinationAsync(DestinationDefinition destination, string etag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
+        await using (locked.ConfigureAwait(false))
+        {
+            var current = await RequireCurrentDestinationAsync(destination.Name, etag, "update", cancellationToken).ConfigureAwait(false);
+            var stored = new StoredDestination(destination.Clone(), NewETag(), current.CreatedAt, timeProvider.GetUtcNow());
+            await WriteDestinationAsync(stored, cancellationToken).ConfigureAwait(false);
+            return stored;
+        }
+    }
+
+    public async ValueTask DeleteDestinationAsync(string name, string etag, CancellationToken cancellationToken)
+    {
+        var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
+        await using (locked.ConfigureAwait(false))
+        {
+            await RequireCurrentDestinationAsync(name, etag, "delete", cancellationToken).ConfigureAwait(false);
+            await backend.DeleteAsync(DestinationKey(name), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Names compare case-insensitively, as configured destinations do.</summary>
+    private static StoreKey DestinationKey(string name) => new(StoreRecordKind.Destination, name.ToLowerInvariant());
+
+    private async ValueTask<StoredDestination> RequireCurrentDestinationAsync(string name, string etag, string operation, CancellationToken cancellationToken)
+    {
+        var current = await GetDestinationAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new ExportConcurrencyException($"Cannot {operation} destination '{name}': it does not exist (it may have been deleted).");
+        if (!string.Equals(current.ETag, etag, StringComparison.Ordinal))
+        {
+            throw new ExportConcurrencyException($"Cannot {operation} destination '{name}': it was changed by someone else (ETag '{etag}' is stale; the current one is '{current.ETag}'). Read it again and retry.");
+        }
+
+        return current;
+    }
+
+    private ValueTask WriteDestinationAsync(StoredDestination stored, CancellationToken cancellationToken) =>
+        backend.WriteAsync(DestinationKey(stored.Definition.Name), JsonSerializer.SerializeToUtf8Bytes(stored, Json.StoredDestination), cancellationToken);
+
     public async ValueTask<RunStartResult> TryStartRunAsync(ExportRunRecord run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);

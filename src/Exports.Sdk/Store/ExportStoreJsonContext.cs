@@ -6,9 +6,11 @@ namespace Exports.Sdk;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
 [JsonSerializable(typeof(StoredDataflow))]
+[JsonSerializable(typeof(StoredDestination))]
 [JsonSerializable(typeof(ExportRunRecord))]
 [JsonSerializable(typeof(AudienceExportState))]
 [JsonSerializable(typeof(DataflowDefinition))]
+[JsonSerializable(typeof(DestinationDefinition))]
 internal sealed partial class ExportStoreJsonContext : JsonSerializerContext
 {
 }

@@ -42,6 +42,21 @@ public sealed class FileExportStore : IExportStore
     public ValueTask DeleteDataflowAsync(string id, string etag, CancellationToken cancellationToken = default) => _core.DeleteDataflowAsync(id, etag, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<StoredDestination?> GetDestinationAsync(string name, CancellationToken cancellationToken = default) => _core.GetDestinationAsync(name, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<StoredDestination> ListDestinationsAsync(CancellationToken cancellationToken = default) => _core.ListDestinationsAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<StoredDestination> CreateDestinationAsync(DestinationDefinition destination, CancellationToken cancellationToken = default) => _core.CreateDestinationAsync(destination, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<StoredDestination> UpdateDestinationAsync(DestinationDefinition destination, string etag, CancellationToken cancellationToken = default) => _core.UpdateDestinationAsync(destination, etag, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DeleteDestinationAsync(string name, string etag, CancellationToken cancellationToken = default) => _core.DeleteDestinationAsync(name, etag, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<RunStartResult> TryStartRunAsync(ExportRunRecord run, CancellationToken cancellationToken = default) => _core.TryStartRunAsync(run, cancellationToken);
 
     /// <inheritdoc />

@@ -96,9 +96,9 @@ internal sealed class FileStoreBackend : IStoreBackend
     public ValueTask<IReadOnlyList<StoreKey>> ListAsync(StoreRecordKind kind, string? dataflowId, CancellationToken cancellationToken)
     {
         var keys = new List<StoreKey>();
-        if (kind == StoreRecordKind.Dataflow)
+        if (IsTopLevel(kind))
         {
-            foreach (var file in Files(Path.Combine(_root, "dataflows")))
+            foreach (var file in Files(Path.Combine(_root, FolderOf(kind))))
             {
                 keys.Add(new StoreKey(kind, Decode(Path.GetFileNameWithoutExtension(file))));
             }
@@ -129,12 +129,16 @@ internal sealed class FileStoreBackend : IStoreBackend
     private static string FolderOf(StoreRecordKind kind) => kind switch
     {
         StoreRecordKind.Dataflow => "dataflows",
+        StoreRecordKind.Destination => "destinations",
         StoreRecordKind.Run => "runs",
         _ => "state",
     };
 
-    private string PathOf(StoreKey key) => key.Kind == StoreRecordKind.Dataflow
-        ? Path.Combine(_root, "dataflows", Encode(key.DataflowId) + ".json")
+    /// <summary>Dataflows and destinations are one file each in their folder; runs and states are grouped by dataflow.</summary>
+    private static bool IsTopLevel(StoreRecordKind kind) => kind is StoreRecordKind.Dataflow or StoreRecordKind.Destination;
+
+    private string PathOf(StoreKey key) => IsTopLevel(key.Kind)
+        ? Path.Combine(_root, FolderOf(key.Kind), Encode(key.DataflowId) + ".json")
         : Path.Combine(_root, FolderOf(key.Kind), Encode(key.DataflowId), Encode(key.ItemId!) + ".json");
 
     /// <summary>Ids may hold any character; file names get letters, digits, '-' and '_' and ~XX escapes for the rest.</summary>

@@ -56,6 +56,40 @@ public interface IExportStore
     /// <exception cref="ExportConcurrencyException">The ETag is stale or the dataflow is gone.</exception>
     ValueTask DeleteDataflowAsync(string id, string etag, CancellationToken cancellationToken = default);
 
+    /// <summary>Gets a destination created at run time (names compare case-insensitively), or null.</summary>
+    /// <param name="name">The destination's name.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The stored destination, its secret settings protected as they were saved.</returns>
+    ValueTask<StoredDestination?> GetDestinationAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the destinations created at run time.</summary>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The stored destinations.</returns>
+    IAsyncEnumerable<StoredDestination> ListDestinationsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new destination (its secret settings already protected by the caller).</summary>
+    /// <param name="destination">The destination.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The stored destination with its first ETag.</returns>
+    /// <exception cref="ExportConcurrencyException">A destination of that name exists.</exception>
+    ValueTask<StoredDestination> CreateDestinationAsync(DestinationDefinition destination, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a destination, if <paramref name="etag"/> is still current.</summary>
+    /// <param name="destination">The new definition (same name).</param>
+    /// <param name="etag">The ETag read with the version being replaced.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The stored destination with its new ETag.</returns>
+    /// <exception cref="ExportConcurrencyException">The destination is gone or was changed since.</exception>
+    ValueTask<StoredDestination> UpdateDestinationAsync(DestinationDefinition destination, string etag, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a destination, if <paramref name="etag"/> is still current.</summary>
+    /// <param name="name">The destination's name.</param>
+    /// <param name="etag">The ETag read with the version being deleted.</param>
+    /// <param name="cancellationToken">Cancels the deletion.</param>
+    /// <returns>A task.</returns>
+    /// <exception cref="ExportConcurrencyException">The destination is gone or was changed since.</exception>
+    ValueTask DeleteDestinationAsync(string name, string etag, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Atomically records a run as running unless one of its audiences is already in an active run of the same dataflow.
     /// </summary>

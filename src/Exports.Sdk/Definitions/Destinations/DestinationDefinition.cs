@@ -39,6 +39,17 @@ public sealed class DestinationDefinition
     /// <summary>The id used in manifest names.</summary>
     public string EffectiveId => string.IsNullOrEmpty(Id) ? Name : Id;
 
+    /// <summary>Returns a deep copy.</summary>
+    /// <returns>The copy.</returns>
+    public DestinationDefinition Clone()
+    {
+        var copy = (DestinationDefinition)MemberwiseClone();
+        copy.Settings = new Dictionary<string, string?>(Settings, StringComparer.OrdinalIgnoreCase);
+        copy.Output = Output.Clone();
+        copy.SharedWith = new Dictionary<string, DestinationAccess>(SharedWith, StringComparer.OrdinalIgnoreCase);
+        return copy;
+    }
+
     /// <summary>Returns the name and type only; settings may hold secrets.</summary>
     /// <returns>A description without settings.</returns>
     public override string ToString() => $"Destination '{Name}' ({Type})";

@@ -1,0 +1,252 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Exports.Sdk;
+
+/// <summary>The destinations half of the management API: permissions, validation, protected secrets, the store.</summary>
+internal sealed class DestinationManager(
+    IExportStore store,
+    IExportAuthorizationPolicy policy,
+    DestinationCatalog catalog,
+    DestinationSecrets secrets,
+    IEnumerable<IDestinationProvider> providers,
+    IEnumerable<IExportFormat> formats,
+    IOptionsMonitor<ExportsOptions> options) : IDestinationManager
+{
+    /// <summary>The longest destination name: it appears in manifest names and messages.</summary>
+    private const int MaxNameLength = 100;
+
+    public async Task<IReadOnlyList<ManagedDestination>> ListAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default)
+    {
+        await RequireAsync(caller, ExportPermission.ViewDestinations, null, "list destinations", cancellationToken).ConfigureAwait(false);
+        var all = options.CurrentValue.Destinations.Values.Select(d => (Definition: d, Stored: (StoredDestination?)null)).ToList();
+        await foreach (var stored in store.ListDestinationsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            all.Add((stored.Definition, stored));
+        }
+
+        var visible = new List<ManagedDestination>();
+        foreach (var (definition, stored) in all.OrderBy(d => d.Definition.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            if (await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, definition, cancellationToken).ConfigureAwait(false))
+            {
+                visible.Add(await ToManagedAsync(caller, definition, stored, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return visible;
+    }
+
+    public async Task<ManagedDestination?> GetAsync(ClaimsPrincipal caller, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var (definition, stored) = await FindAsync(name, cancellationToken).ConfigureAwait(false);
+        if (definition is null)
+        {
+            return null;
+        }
+
+        await RequireAsync(caller, ExportPermission.ViewDestinations, definition, $"view destination '{definition.Name}'", cancellationToken).ConfigureAwait(false);
+        return await ToManagedAsync(caller, definition, stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ManagedDestination> CreateAsync(ClaimsPrincipal caller, DestinationDefinition destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var input = Normalized(destination);
+        await RequireAsync(caller, ExportPermission.ManageDestinations, input, $"create destination '{input.Name}'", cancellationToken).ConfigureAwait(false);
+        Validate(input, NameProblems(input.Name));
+        if (options.CurrentValue.Destinations.ContainsKey(input.Name))
+        {
+            throw new ExportConcurrencyException($"A destination named '{input.Name}' is declared in configuration.");
+        }
+
+        var stored = await store.CreateDestinationAsync(secrets.Protect(input), cancellationToken).ConfigureAwait(false);
+        return await ToManagedAsync(caller, stored.Definition, stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ManagedDestination> UpdateAsync(ClaimsPrincipal caller, DestinationDefinition destination, string etag, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentException.ThrowIfNullOrEmpty(etag);
+        var input = Normalized(destination);
+        var current = await RequireStoredAsync(input.Name, "update", cancellationToken).ConfigureAwait(false);
+        await RequireAsync(caller, ExportPermission.ManageDestinations, current.Definition, $"update destination '{input.Name}'", cancellationToken).ConfigureAwait(false);
+        // The name is the key: it keeps the stored spelling.
+        input.Name = current.Definition.Name;
+        var clear = secrets.Merge(input, string.Equals(input.Type, current.Definition.Type, StringComparison.OrdinalIgnoreCase) ? current.Definition : null);
+        Validate(clear, []);
+        var stored = await store.UpdateDestinationAsync(secrets.Protect(clear), etag, cancellationToken).ConfigureAwait(false);
+        return await ToManagedAsync(caller, stored.Definition, stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ManagedDestination> ShareAsync(ClaimsPrincipal caller, string name, string contributor, DestinationAccess? access, string etag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(etag);
+        if (string.IsNullOrWhiteSpace(contributor))
+        {
+            throw new ExportValidationException($"Destination '{name}': Contributor is required.");
+        }
+
+        var current = await RequireStoredAsync(name, "share", cancellationToken).ConfigureAwait(false);
+        await RequireAsync(caller, ExportPermission.ManageDestinations, current.Definition, $"share destination '{current.Definition.Name}'", cancellationToken).ConfigureAwait(false);
+        var changed = current.Definition.Clone();
+        if (access is { } granted)
+        {
+            changed.SharedWith[contributor.Trim()] = granted;
+        }
+        else
+        {
+            changed.SharedWith.Remove(contributor.Trim());
+        }
+
+        // The stored secrets stay as they are (already protected).
+        var stored = await store.UpdateDestinationAsync(changed, etag, cancellationToken).ConfigureAwait(false);
+        return await ToManagedAsync(caller, stored.Definition, stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(ClaimsPrincipal caller, string name, string etag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(etag);
+        var current = await RequireStoredAsync(name, "delete", cancellationToken).ConfigureAwait(false);
+        await RequireAsync(caller, ExportPermission.ManageDestinations, current.Definition, $"delete destination '{current.Definition.Name}'", cancellationToken).ConfigureAwait(false);
+        var users = await UsersAsync(current.Definition.Name, cancellationToken).ConfigureAwait(false);
+        if (users.Count > 0)
+        {
+            throw new ExportValidationException(
+                $"Destination '{current.Definition.Name}' cannot be deleted: {(users.Count == 1 ? "export" : "exports")} {string.Join(", ", users.Select(u => $"'{u}'"))} {(users.Count == 1 ? "uses" : "use")} it. Delete them or move them to another destination first.");
+        }
+
+        await store.DeleteDestinationAsync(current.Definition.Name, etag, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ConnectionTestResult> TestAsync(ClaimsPrincipal caller, DestinationDefinition destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var input = Normalized(destination);
+        var stored = string.IsNullOrEmpty(input.Name) ? null : await store.GetDestinationAsync(input.Name, cancellationToken).ConfigureAwait(false);
+        await RequireAsync(caller, ExportPermission.ManageDestinations, stored?.Definition ?? input, $"test destination '{input.Name}'", cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(input.Name))
+        {
+            // Not saved, so any name does: it only appears in the test's messages.
+            input.Name = "new-destination";
+        }
+
+        var clear = secrets.Merge(input, stored is not null && string.Equals(input.Type, stored.Definition.Type, StringComparison.OrdinalIgnoreCase) ? stored.Definition : null);
+        Validate(clear, []);
+        var tested = catalog.CreateUnstored(clear);
+        try
+        {
+            return await tested.TestConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            (tested as IDisposable)?.Dispose();
+        }
+    }
+
+    private static DestinationDefinition Normalized(DestinationDefinition destination)
+    {
+        var copy = destination.Clone();
+        copy.Name = copy.Name?.Trim() ?? "";
+        copy.Type = copy.Type?.Trim() ?? "";
+        return copy;
+    }
+
+    private static List<string> NameProblems(string name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return ["Destination: Name is required."];
+        }
+
+        return name.Length > MaxNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? [$"Destination '{DestinationPath.Printable(name)}': Name must be 1 to {MaxNameLength} letters, digits, '-', '_' or '.'."]
+            : [];
+    }
+
+    /// <summary>Every problem at once: the name, the type and its settings (from the provider's catalog entry), the folder and the output.</summary>
+    private void Validate(DestinationDefinition clear, List<string> problems)
+    {
+        problems.AddRange(DestinationValidator.Validate(clear, providers, formats));
+        foreach (var (contributor, _) in clear.SharedWith.Where(s => string.IsNullOrWhiteSpace(s.Key)))
+        {
+            problems.Add($"Destination '{clear.Name}': SharedWith has an empty contributor name '{contributor}'.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ExportValidationException(problems);
+        }
+    }
+
+    /// <summary>The exports (declared and stored dataflows) whose destination this is.</summary>
+    private async Task<List<string>> UsersAsync(string name, CancellationToken cancellationToken)
+    {
+        var users = options.CurrentValue.Dataflows.Values.Where(d => string.Equals(d.Destination, name, StringComparison.OrdinalIgnoreCase)).Select(d => d.Id).ToList();
+        await foreach (var stored in store.ListDataflowsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (string.Equals(stored.Definition.Destination, name, StringComparison.OrdinalIgnoreCase))
+            {
+                users.Add(stored.Definition.Id);
+            }
+        }
+
+        return [.. users.Order(StringComparer.Ordinal)];
+    }
+
+    private async Task<(DestinationDefinition? Definition, StoredDestination? Stored)> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        if (options.CurrentValue.Destinations.TryGetValue(name, out var configured))
+        {
+            return (configured, null);
+        }
+
+        var stored = await store.GetDestinationAsync(name, cancellationToken).ConfigureAwait(false);
+        return (stored?.Definition, stored);
+    }
+
+    private async Task<StoredDestination> RequireStoredAsync(string name, string operation, CancellationToken cancellationToken)
+    {
+        if (options.CurrentValue.Destinations.TryGetValue(name, out var configured))
+        {
+            throw new ExportValidationException($"Cannot {operation} destination '{configured.Name}': it is declared in code or configuration; change it there.");
+        }
+
+        return await store.GetDestinationAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new ExportNotFoundException($"There is no destination '{name}'.");
+    }
+
+    private async Task RequireAsync(ClaimsPrincipal caller, ExportPermission permission, DestinationDefinition? destination, string operation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!await policy.IsAllowedAsync(caller, permission, destination, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ExportAccessDeniedException(caller.Identity?.Name ?? "(anonymous)", permission, operation, destination?.Name);
+        }
+    }
+
+    private async Task<ManagedDestination> ToManagedAsync(ClaimsPrincipal caller, DestinationDefinition definition, StoredDestination? stored, CancellationToken cancellationToken)
+    {
+        var (settings, secretState) = secrets.Mask(definition);
+        return new ManagedDestination
+        {
+            Name = definition.Name,
+            Type = definition.Type,
+            Id = definition.Id,
+            Settings = settings,
+            Secrets = secretState,
+            FolderPath = definition.FolderPath,
+            Output = definition.Output.Clone(),
+            SharedWith = new Dictionary<string, DestinationAccess>(definition.SharedWith, StringComparer.OrdinalIgnoreCase),
+            // Declared ones change only with configuration: a content hash is a stable token for them.
+            ETag = stored?.ETag ?? "config-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+                JsonSerializer.SerializeToUtf8Bytes(definition, ExportStoreJsonContext.Default.DestinationDefinition)))[..16],
+            IsReadOnly = stored is null,
+            CreatedAt = stored?.CreatedAt,
+            UpdatedAt = stored?.UpdatedAt,
+            CanManage = stored is not null && await policy.IsAllowedAsync(caller, ExportPermission.ManageDestinations, definition, cancellationToken).ConfigureAwait(false),
+        };
+    }
+}

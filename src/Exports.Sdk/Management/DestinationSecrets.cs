@@ -1,0 +1,125 @@
+namespace Exports.Sdk;
+
+/// <summary>
+/// The secret settings of destinations created at run time: which settings are secret (from the provider's catalog
+/// entry), protecting them before they are stored, keeping a stored one when an update leaves it out, unprotecting
+/// them to create the destination, and reading them back only as "set" or "not set".
+/// </summary>
+internal sealed class DestinationSecrets(IEnumerable<IDestinationProvider> providers, ISecretProtector? protector = null)
+{
+    /// <summary>Marks a stored value as protected text, never a secret in clear.</summary>
+    private const string Prefix = "protected:";
+
+    private readonly IDestinationProvider[] _providers = [.. providers];
+
+    /// <summary>The names of the secret settings of a destination type.</summary>
+    public IReadOnlySet<string> SecretNames(string type) =>
+        _providers.FirstOrDefault(p => string.Equals(p.Descriptor.Type, type, StringComparison.OrdinalIgnoreCase)) is { } provider
+            ? provider.Descriptor.Settings.Where(s => s.IsSecret).Select(s => s.Name).ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The clear settings to validate, test or create with: the given ones, with each secret the input leaves out taken
+    /// from <paramref name="stored"/> (unprotected).
+    /// </summary>
+    public DestinationDefinition Merge(DestinationDefinition input, DestinationDefinition? stored)
+    {
+        var merged = input.Clone();
+        if (stored is null)
+        {
+            return merged;
+        }
+
+        foreach (var name in SecretNames(input.Type))
+        {
+            if (string.IsNullOrEmpty(merged.Settings.GetValueOrDefault(name)) && stored.Settings.GetValueOrDefault(name) is { Length: > 0 } kept)
+            {
+                merged.Settings[name] = Reveal(kept, stored.Name, name);
+            }
+        }
+
+        return merged;
+    }
+
+    /// <summary>The definition to store: every secret setting protected, empty ones dropped.</summary>
+    /// <exception cref="ExportValidationException">A secret is set and no <see cref="ISecretProtector"/> is registered.</exception>
+    public DestinationDefinition Protect(DestinationDefinition clear)
+    {
+        var stored = clear.Clone();
+        foreach (var name in SecretNames(clear.Type))
+        {
+            if (stored.Settings.GetValueOrDefault(name) is not { Length: > 0 } secret)
+            {
+                stored.Settings.Remove(name);
+                continue;
+            }
+
+            if (protector is null)
+            {
+                throw new ExportValidationException(
+                    $"Destination '{clear.Name}': Settings:{name} is a secret, and no secret protector is registered to store it encrypted. " +
+                    "Call AddExports().ProtectSecretsWithDataProtection() (package Exports.Sdk.DataProtection).");
+            }
+
+            stored.Settings[name] = Prefix + protector.Protect(secret);
+        }
+
+        return stored;
+    }
+
+    /// <summary>The definition to create the destination from: every stored secret back in clear.</summary>
+    public DestinationDefinition Unprotect(DestinationDefinition stored)
+    {
+        var clear = stored.Clone();
+        foreach (var (name, value) in stored.Settings)
+        {
+            if (value is { Length: > 0 } && value.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                clear.Settings[name] = Reveal(value, stored.Name, name);
+            }
+        }
+
+        return clear;
+    }
+
+    /// <summary>What a read shows: the settings without the secrets, and for each secret setting whether it is set.</summary>
+    public (Dictionary<string, string?> Settings, Dictionary<string, bool> Secrets) Mask(DestinationDefinition definition)
+    {
+        var secretNames = SecretNames(definition.Type);
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in definition.Settings)
+        {
+            // A value that is protected text is a secret whatever the catalog says (e.g. a provider since removed).
+            if (!secretNames.Contains(name) && value?.StartsWith(Prefix, StringComparison.Ordinal) != true)
+            {
+                settings[name] = value;
+            }
+        }
+
+        var secrets = secretNames.ToDictionary(name => name, name => definition.Settings.GetValueOrDefault(name) is { Length: > 0 }, StringComparer.OrdinalIgnoreCase);
+        return (settings, secrets);
+    }
+
+    private string Reveal(string value, string destination, string setting)
+    {
+        if (!value.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        if (protector is null)
+        {
+            throw new ExportValidationException($"Destination '{destination}': Settings:{setting} is stored encrypted, and no secret protector is registered to read it.");
+        }
+
+        try
+        {
+            return protector.Unprotect(value[Prefix.Length..]);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            // The key ring differs (another host without the shared keys, or keys lost): say so, never the text.
+            throw new ExportValidationException($"Destination '{destination}': Settings:{setting} cannot be decrypted on this host ({ex.GetType().Name}): its key ring does not hold the key it was protected with. Share the key ring between hosts (docs/destinations/managing.md).");
+        }
+    }
+}
