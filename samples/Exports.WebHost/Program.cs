@@ -3,6 +3,7 @@ using Exports.Sdk.Testing;
 using Exports.WebHost.Authentication;
 using Exports.WebHost.Seeding;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 // dotnet run --project samples/Exports.WebHost   (http://127.0.0.1:5080/sign-in, then the dashboard at /exports)
@@ -14,6 +15,11 @@ builder.Services.AddExports()
         .AddAudience("demo-audience", "Demo audience", builder.Configuration.GetValue("Demo:AudienceSize", 200_000))
         .AddAudience("newsletter", "Newsletter subscribers", 50_000)
         .AddAudience("churn-risk", "Churn risk", 5_000))
+    // Destinations of these types can also be created while the host runs (API, dashboard), secrets stored encrypted.
+    .AddAmazonS3Destinations()
+    .AddAzureBlobDestinations()
+    .AddSftpDestinations()
+    .ProtectSecretsWithDataProtection(keys => keys.SetApplicationName("Exports.WebHost"))
     .AddHttpApi()
     .AddDashboard();
 

@@ -4,12 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Exports.Sdk.AspNetCore;
 
-/// <summary><c>Location</c> paths to a dataflow or a run, under whichever copy of the API answered the request.</summary>
+/// <summary><c>Location</c> paths to a dataflow, a run or a destination, under whichever copy of the API answered the request.</summary>
 internal static class ApiLinks
 {
     public static string Dataflow(HttpContext http, string id) => PathTo(http, ExportsApiRoutes.GetDataflowName, new { id }, $"dataflows/{Uri.EscapeDataString(id)}");
 
     public static string Run(HttpContext http, string runId) => PathTo(http, ExportsApiRoutes.GetRunName, new { runId }, $"runs/{Uri.EscapeDataString(runId)}");
+
+    public static string Destination(HttpContext http, string name) => PathTo(http, ExportsApiRoutes.GetDestinationName, new { name }, $"destinations/{Uri.EscapeDataString(name)}");
 
     private static string PathTo(HttpContext http, string endpointName, object values, string relative)
     {

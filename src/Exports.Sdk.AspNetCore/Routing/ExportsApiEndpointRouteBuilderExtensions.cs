@@ -46,7 +46,7 @@ public static class ExportsApiEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         CallerEndpoints.Map(group);
-        DestinationEndpoints.Map(group);
+        DestinationEndpoints.Map(group, named);
         FileNameEndpoints.Map(group);
         SourceEndpoints.Map(group);
         DataflowEndpoints.Map(group, named);

@@ -8,7 +8,10 @@ internal static class ExportsApiRoutes
 {
     public const string DestinationTypes = "destination-types";
     public const string Destinations = "destinations";
+    public const string Destination = "destinations/{name}";
+    public const string DestinationShare = "destinations/{name}/shares/{contributor}";
     public const string TestDestination = "destinations/{name}/test";
+    public const string TestNewDestination = "destinations/test";
     public const string Sources = "sources";
     public const string SourceAudiences = "sources/{name}/audiences";
     public const string SourceAttributes = "sources/{name}/attributes";
@@ -29,6 +32,7 @@ internal static class ExportsApiRoutes
     /// <summary>Endpoint names, for <c>Location</c> headers.</summary>
     public const string GetDataflowName = "Exports.GetDataflow";
     public const string GetRunName = "Exports.GetRun";
+    public const string GetDestinationName = "Exports.GetDestination";
 
     /// <summary>The OpenAPI tag of every endpoint.</summary>
     public const string Tag = "Exports";

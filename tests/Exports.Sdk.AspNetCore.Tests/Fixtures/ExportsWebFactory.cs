@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Exports.Sdk.Stores.PostgreSql;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -21,8 +22,11 @@ public sealed class ExportsWebFactory : WebApplicationFactory<Program>
     private readonly string _hostName;
     private readonly bool _ownsRoot;
 
-    public ExportsWebFactory(string? root = null, string? postgresConnectionString = null, string hostName = "web-test", bool kestrel = false)
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    public ExportsWebFactory(string? root = null, string? postgresConnectionString = null, string hostName = "web-test", bool kestrel = false, Action<IServiceCollection>? configureServices = null)
     {
+        _configureServices = configureServices;
         if (kestrel)
         {
             // A real server on a free loopback port, for a real browser (the dashboard tests).
@@ -88,6 +92,12 @@ public sealed class ExportsWebFactory : WebApplicationFactory<Program>
                     o.RunLeaseDuration = TimeSpan.FromSeconds(5);
                 });
             }
+
+            // Each test's own key ring (hosts of one cluster share theirs through the database).
+            exports.ProtectSecretsWithDataProtection(keys => _ = _postgres is not null
+                ? keys.PersistKeysToExportsPostgreSql(_postgres)
+                : keys.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Root, "keys"))));
+            _configureServices?.Invoke(services);
         });
     }
 

@@ -1,0 +1,104 @@
+using System.Net;
+
+namespace Exports.Sdk.AspNetCore.Tests.Destinations;
+
+/// <summary>
+/// Issue 16: the rules of destinations managed at run time, over HTTP: a used destination cannot be deleted, sharing
+/// decides which contributors may use one, changes need the current ETag, and declared destinations are read-only.
+/// </summary>
+public sealed class DestinationManagementTests : IAsyncLifetime
+{
+    private ExportsWebFactory _web = null!;
+    private HttpClient _admin = null!;
+
+    public Task InitializeAsync()
+    {
+        _web = new ExportsWebFactory();
+        _admin = _web.Admin();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _web.DisposeAsync();
+
+    [Fact]
+    public async Task Delete_WhileAnExportUsesIt_IsRefusedNamingTheExport_AndAfterwardsSucceeds()
+    {
+        await CreateLocalAsync("in-use");
+        (await _admin.PostJsonAsync("dataflows", Dataflow("uses-it", "in-use"))).Status.Should().Be(HttpStatusCode.Created);
+        var etag = (await _admin.GetJsonAsync("destinations/in-use")).Response.ETag();
+
+        var (status, body, _) = await _admin.SendAsync(HttpMethod.Delete, "destinations/in-use", ifMatch: etag);
+
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body!["detail"]!.GetValue<string>().Should().Contain("Destination 'in-use' cannot be deleted").And.Contain("'uses-it'");
+        (await _admin.GetJsonAsync("destinations/in-use")).Status.Should().Be(HttpStatusCode.OK, "nothing was deleted");
+
+        var dataflowTag = (await _admin.GetJsonAsync("dataflows/uses-it")).Response.ETag();
+        (await _admin.SendAsync(HttpMethod.Delete, "dataflows/uses-it", ifMatch: dataflowTag)).Status.Should().Be(HttpStatusCode.NoContent);
+        (await _admin.SendAsync(HttpMethod.Delete, "destinations/in-use", ifMatch: etag)).Status.Should().Be(HttpStatusCode.NoContent);
+        (await _admin.GetJsonAsync("destinations/in-use")).Status.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task AContributor_CanUseADestinationSharedWithThem_AndNotAnUnsharedOne()
+    {
+        await CreateLocalAsync("shared-drop");
+        await CreateLocalAsync("private-drop");
+        var etag = (await _admin.GetJsonAsync("destinations/shared-drop")).Response.ETag();
+        var (shared, sharedBody, _) = await _admin.SendAsync(HttpMethod.Put, "destinations/shared-drop/shares/dana", new { access = "Edit" }, ifMatch: etag);
+        shared.Should().Be(HttpStatusCode.OK, sharedBody?.ToJsonString());
+        sharedBody!["sharedWith"]!["dana"]!.GetValue<string>().Should().Be("Edit");
+        var dana = _web.ClientAs("dana", "Contributor");
+
+        var visible = (await dana.GetJsonAsync("destinations")).Body!.AsArray().Select(d => d!["name"]!.GetValue<string>());
+        var onShared = await dana.PostJsonAsync("dataflows", Dataflow("dana-shared", "shared-drop"));
+        var onPrivate = await dana.PostJsonAsync("dataflows", Dataflow("dana-private", "private-drop"));
+
+        visible.Should().Contain("shared-drop").And.NotContain("private-drop");
+        onShared.Status.Should().Be(HttpStatusCode.Created, onShared.Body?.ToJsonString());
+        onPrivate.Status.Should().Be(HttpStatusCode.Forbidden);
+        onPrivate.Body!["detail"]!.GetValue<string>().Should().Contain("private-drop");
+        (await dana.GetJsonAsync("destinations/private-drop")).Status.Should().Be(HttpStatusCode.Forbidden);
+        (await dana.PostJsonAsync("destinations", new { name = "dana-own", type = "local", settings = new { path = Path.Combine(_web.Root, "dana") } }))
+            .Status.Should().Be(HttpStatusCode.Forbidden, "a contributor does not manage destinations");
+    }
+
+    [Fact]
+    public async Task Update_WithAStaleETag_IsRefused_AndDeclaredDestinationsAreReadOnly()
+    {
+        await CreateLocalAsync("edited");
+        var stale = (await _admin.GetJsonAsync("destinations/edited")).Response.ETag();
+        (await _admin.SendAsync(HttpMethod.Put, "destinations/edited", Local("edited", "a"), ifMatch: stale)).Status.Should().Be(HttpStatusCode.OK);
+
+        var (status, _, _) = await _admin.SendAsync(HttpMethod.Put, "destinations/edited", Local("edited", "b"), ifMatch: stale);
+        var (noIfMatch, _, _) = await _admin.SendAsync(HttpMethod.Put, "destinations/edited", Local("edited", "b"));
+        var (declared, declaredBody, _) = await _admin.GetJsonAsync("destinations/demo-folder");
+        var (changeDeclared, changeBody, _) = await _admin.SendAsync(HttpMethod.Put, "destinations/demo-folder", Local("demo-folder", "c"), ifMatch: declaredBody!["eTag"]!.GetValue<string>());
+        var (clash, _, _) = await _admin.PostJsonAsync("destinations", Local("EDITED", "d"));
+
+        status.Should().Be(HttpStatusCode.PreconditionFailed);
+        noIfMatch.Should().Be((HttpStatusCode)428);
+        declared.Should().Be(HttpStatusCode.OK);
+        declaredBody["isReadOnly"]!.GetValue<bool>().Should().BeTrue();
+        changeDeclared.Should().Be(HttpStatusCode.BadRequest);
+        changeBody!["detail"]!.GetValue<string>().Should().Contain("declared in code or configuration");
+        clash.Should().Be(HttpStatusCode.Conflict, "names compare case-insensitively");
+    }
+
+    private object Local(string name, string folder) => new { name, type = "local", settings = new { path = Path.Combine(_web.Root, folder) } };
+
+    private async Task CreateLocalAsync(string name)
+    {
+        var (status, body, _) = await _admin.PostJsonAsync("destinations", Local(name, name));
+        status.Should().Be(HttpStatusCode.Created, body?.ToJsonString());
+    }
+
+    private static object Dataflow(string id, string destination) => new
+    {
+        id,
+        source = "demo",
+        destination,
+        attributes = new[] { "profileId", "person.email" },
+        audiences = new[] { new { audienceId = "demo-audience", fileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%_%DATETIME(YYYYMMdd_HHmmss)%" } },
+    };
+}
