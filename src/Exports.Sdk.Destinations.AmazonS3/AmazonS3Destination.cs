@@ -90,33 +90,63 @@ internal sealed class AmazonS3Destination : IDestination, IDestinationMove, IPen
 
     public async ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default)
     {
-        // Least privilege: a tiny probe proves s3:PutObject, deleting it proves s3:DeleteObject (needed to roll back a
-        // failed run), and a one-key listing proves s3:ListBucket (needed to list exports). Nothing is left behind.
+        // Least privilege, leaving nothing behind: a multipart upload of one tiny part, aborted, proves what exports
+        // need (s3:PutObject, single and multipart, and s3:AbortMultipartUpload). Deleting a key that does not exist and
+        // a one-key listing then tell whether s3:DeleteObject and s3:ListBucket are granted too: a write-only bucket
+        // policy passes, with what it lacks named.
         var key = _keyPrefix + ProbePrefix + Guid.NewGuid().ToString("N");
         var where = $"Destination '{Name}' (bucket '{Bucket}')";
-        var step = AmazonS3Operation.PutObject;
+        var step = AmazonS3Operation.CreateMultipartUpload;
         try
         {
+            var upload = await _resilience.ExecuteAsync(step, key,
+                ct => Client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = key }, ct), cancellationToken).ConfigureAwait(false);
+            step = AmazonS3Operation.UploadPart;
             await _resilience.ExecuteAsync(step, key,
-                ct => Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, InputStream = new MemoryStream([]) }, ct), cancellationToken).ConfigureAwait(false);
-            step = AmazonS3Operation.DeleteObject;
+                ct => Client.UploadPartAsync(new UploadPartRequest { BucketName = Bucket, Key = key, UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream("probe"u8.ToArray()) }, ct), cancellationToken).ConfigureAwait(false);
+            step = AmazonS3Operation.AbortMultipartUpload;
             await _resilience.ExecuteAsync(step, key,
-                ct => Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, ct), cancellationToken).ConfigureAwait(false);
-            step = AmazonS3Operation.ListObjects;
-            await _resilience.ExecuteAsync(step, _keyPrefix,
-                ct => Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = _keyPrefix, MaxKeys = 1 }, ct), cancellationToken).ConfigureAwait(false);
-            return ConnectionTestResult.Success($"{where}: wrote and deleted a probe object and listed keys (s3:PutObject, s3:DeleteObject, s3:ListBucket).");
+                ct => Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = key, UploadId = upload.UploadId }, ct), cancellationToken).ConfigureAwait(false);
         }
-        catch (DestinationException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.Forbidden } or AmazonS3Exception { ErrorCode: "AccessDenied" })
+        catch (DestinationException ex) when (IsDenied(ex))
         {
-            var leftover = step == AmazonS3Operation.DeleteObject ? $" The probe object '{key}' could not be removed." : "";
+            var leftover = step == AmazonS3Operation.AbortMultipartUpload ? $" The probe upload of '{key}' could not be aborted." : "";
             return ConnectionTestResult.Failure($"{where}: {step.Name} was denied: the credentials lack {step.Permission}.{leftover}", step.Permission);
         }
         catch (DestinationException ex)
         {
             return ConnectionTestResult.Failure(ex.Message);
         }
+
+        var missing = new List<string>();
+        foreach (var (operation, probe) in new (AmazonS3Operation, Func<CancellationToken, Task>)[]
+        {
+            (AmazonS3Operation.DeleteObject, ct => Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, ct)),
+            (AmazonS3Operation.ListObjects, ct => Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = _keyPrefix, MaxKeys = 1 }, ct)),
+        })
+        {
+            try
+            {
+                await _resilience.ExecuteAsync(operation, key, async ct => { await probe(ct).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DestinationException ex) when (IsDenied(ex))
+            {
+                missing.Add(operation.Permission);
+            }
+            catch (DestinationException ex)
+            {
+                return ConnectionTestResult.Failure(ex.Message);
+            }
+        }
+
+        return missing.Count == 0
+            ? ConnectionTestResult.Success($"{where}: uploaded and aborted a probe (s3:PutObject, s3:AbortMultipartUpload), deleted and listed keys (s3:DeleteObject, s3:ListBucket).")
+            : ConnectionTestResult.Success($"{where}: uploaded and aborted a probe (s3:PutObject, s3:AbortMultipartUpload), so exports can be written. Not granted: {string.Join(", ", missing)}: " +
+                "a failed run's parts cannot be removed (they stay on record until then), and fixed file names, which replace a set, cannot be used.") with { MissingPermission = string.Join(", ", missing) };
     }
+
+    private static bool IsDenied(DestinationException exception) =>
+        exception.InnerException is AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.Forbidden } or AmazonS3Exception { ErrorCode: "AccessDenied" };
 
     internal async ValueTask<string> CreateMultipartUploadAsync(string key, CancellationToken cancellationToken)
     {

@@ -156,7 +156,12 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
             await Map("rename", probe, () => RenameOverAsync(connection, probe, renamed, cancellationToken)).ConfigureAwait(false);
             step = "delete";
             await Map("delete", renamed, () => connection.Client.DeleteFileAsync(renamed, cancellationToken)).ConfigureAwait(false);
-            return ConnectionTestResult.Success($"{where}: connected (host key verified), wrote, renamed and deleted a probe file.");
+            // Listing is not needed to export: a write-only drop folder passes, and the missing right is named.
+            var canList = await CanListAsync(connection, cancellationToken).ConfigureAwait(false);
+            var listing = canList
+                ? " and listed the folder"
+                : "; listing the folder is not permitted (a write-only folder): exports work, but fixed file names (which replace a set) and listing exports do not";
+            return ConnectionTestResult.Success($"{where}: connected (host key verified), wrote, renamed and deleted a probe file{listing}.") with { MissingPermission = canList ? null : "list" };
         }
         catch (DestinationException ex) when (ex.InnerException is SftpPermissionDeniedException)
         {
@@ -170,6 +175,24 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
         finally
         {
             connection?.Dispose();
+        }
+    }
+
+    private async Task<bool> CanListAsync(SftpConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var entries = connection.Client.ListDirectoryAsync(_root.Length == 0 ? "." : _root, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using (entries.ConfigureAwait(false))
+            {
+                await entries.MoveNextAsync().ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (SftpPermissionDeniedException)
+        {
+            return false;
         }
     }
 
@@ -391,13 +414,21 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
     private async Task RemoveStaleTempFilesAsync(SftpConnection connection, string folder, string tempName, string path, CancellationToken cancellationToken)
     {
         // A temp file of this name from an earlier attempt that could not clean up (e.g. the server went away).
-        await foreach (var entry in connection.Client.ListDirectoryAsync(folder.Length == 0 ? "." : folder, cancellationToken).ConfigureAwait(false))
+        try
         {
-            if (entry.IsRegularFile && entry.Name.StartsWith(tempName, StringComparison.Ordinal))
+            await foreach (var entry in connection.Client.ListDirectoryAsync(folder.Length == 0 ? "." : folder, cancellationToken).ConfigureAwait(false))
             {
-                await connection.Client.DeleteFileAsync(entry.FullName, cancellationToken).ConfigureAwait(false);
-                SftpLog.StaleTempRemoved(_logger, Name, entry.FullName, path);
+                if (entry.IsRegularFile && entry.Name.StartsWith(tempName, StringComparison.Ordinal))
+                {
+                    await connection.Client.DeleteFileAsync(entry.FullName, cancellationToken).ConfigureAwait(false);
+                    SftpLog.StaleTempRemoved(_logger, Name, entry.FullName, path);
+                }
             }
+        }
+        catch (SftpPermissionDeniedException)
+        {
+            // A write-only drop folder (no read on the directory): nothing can be listed, and the run records its
+            // temp files (leftoverWrites), so this sweep is not needed.
         }
     }
 

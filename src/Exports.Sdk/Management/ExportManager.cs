@@ -616,7 +616,8 @@ internal sealed class ExportManager(
     /// <summary>Every destination, declared and created at run time, by name (for types and permission checks).</summary>
     private async Task<Dictionary<string, DestinationDefinition>> DestinationsAsync(CancellationToken cancellationToken)
     {
-        var all = new Dictionary<string, DestinationDefinition>(options.Value.Destinations, StringComparer.OrdinalIgnoreCase);
+        // Declared ones through the catalog, which follows configuration reloads.
+        var all = catalog.Destinations.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
         await foreach (var stored in store.ListDestinationsAsync(cancellationToken).ConfigureAwait(false))
         {
             all.TryAdd(stored.Definition.Name, stored.Definition);

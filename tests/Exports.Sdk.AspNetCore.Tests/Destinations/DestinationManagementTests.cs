@@ -85,6 +85,34 @@ public sealed class DestinationManagementTests : IAsyncLifetime
         clash.Should().Be(HttpStatusCode.Conflict, "names compare case-insensitively");
     }
 
+    [Fact]
+    public async Task AnEdit_DuringARun_LeavesThatRunOnItsSettings()
+    {
+        var (created, body, _) = await _admin.PostJsonAsync("destinations", new
+        {
+            name = "moving",
+            type = "local",
+            settings = new { path = Path.Combine(_web.Root, "before") },
+            output = new { maxRowsPerFile = 4096 },
+        });
+        created.Should().Be(HttpStatusCode.Created, body?.ToJsonString());
+        (await _admin.PostJsonAsync("dataflows", Dataflow("slow", "moving", TrickleAudienceSource.Name, TrickleAudienceSource.AudienceId))).Status.Should().Be(HttpStatusCode.Created);
+        var (_, run, _) = await _admin.PostJsonAsync("dataflows/slow/export-now", new { audienceIds = new[] { TrickleAudienceSource.AudienceId } });
+        var runId = run!["runId"]!.GetValue<string>();
+        await _admin.WaitForRunAsync(runId, r => r["progress"]?["filesCommitted"]?.GetValue<int>() >= 1);
+
+        var etag = (await _admin.GetJsonAsync("destinations/moving")).Response.ETag();
+        (await _admin.SendAsync(HttpMethod.Put, "destinations/moving", new { name = "moving", type = "local", settings = new { path = Path.Combine(_web.Root, "after") }, output = new { maxRowsPerFile = 4096 } }, ifMatch: etag))
+            .Status.Should().Be(HttpStatusCode.OK);
+        var filesAtEdit = (await _admin.GetJsonAsync($"runs/{runId}")).Body!["progress"]!["filesCommitted"]!.GetValue<int>();
+        await _admin.WaitForRunAsync(runId, r => r["progress"]!["filesCommitted"]!.GetValue<int>() >= filesAtEdit + 2);
+
+        Directory.EnumerateFiles(Path.Combine(_web.Root, "before"), "*.csv").Count().Should().BeGreaterThanOrEqualTo(filesAtEdit + 2, "the run kept writing where it started");
+        Directory.Exists(Path.Combine(_web.Root, "after")).Should().BeFalse("the edit applies from the next run on");
+        (await _admin.PostJsonAsync($"runs/{runId}/cancel")).Status.Should().Be(HttpStatusCode.Accepted);
+        await _admin.WaitForRunAsync(runId, Api.HasEnded);
+    }
+
     private object Local(string name, string folder) => new { name, type = "local", settings = new { path = Path.Combine(_web.Root, folder) } };
 
     private async Task CreateLocalAsync(string name)
@@ -93,12 +121,12 @@ public sealed class DestinationManagementTests : IAsyncLifetime
         status.Should().Be(HttpStatusCode.Created, body?.ToJsonString());
     }
 
-    private static object Dataflow(string id, string destination) => new
+    private static object Dataflow(string id, string destination, string source = "demo", string audienceId = "demo-audience") => new
     {
         id,
-        source = "demo",
+        source,
         destination,
         attributes = new[] { "profileId", "person.email" },
-        audiences = new[] { new { audienceId = "demo-audience", fileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%_%DATETIME(YYYYMMdd_HHmmss)%" } },
+        audiences = new[] { new { audienceId, fileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%_%DATETIME(YYYYMMdd_HHmmss)%" } },
     };
 }
