@@ -7,6 +7,7 @@ import * as exportForm from './screens/export-form.js';
 import * as dataflowRuns from './screens/runs.js';
 import * as runPage from './screens/run.js';
 import * as destinations from './screens/destinations.js';
+import * as destinationForm from './screens/destination-form.js';
 
 const main = document.getElementById('main');
 const routes = [
@@ -16,6 +17,8 @@ const routes = [
   [/^#\/exports\/([^/]+)$/, 'exports', (m) => exportForm.render(context, decodeURIComponent(m[1]))],
   [/^#\/runs\/([^/]+)$/, 'exports', (m) => runPage.render(context, decodeURIComponent(m[1]))],
   [/^#\/destinations$/, 'destinations', () => destinations.render(context)],
+  [/^#\/destinations\/new$/, 'destinations', () => destinationForm.render(context, null)],
+  [/^#\/destinations\/([^/]+)$/, 'destinations', (m) => destinationForm.render(context, decodeURIComponent(m[1]))],
 ];
 
 const context = {

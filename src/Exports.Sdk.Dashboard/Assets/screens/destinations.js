@@ -1,13 +1,15 @@
-// Destinations: the configured destinations the caller may see (never a setting: they may hold secrets) with "Test
-// connection", and the catalog of destination types with their settings and auth schemes.
+// Destinations: those the caller may see (never a setting: they may hold secrets) with "Test connection", "Add
+// destination" and "Edit" for those created at run time, and the catalog of destination types with their settings.
 import { get, post, enc } from '../api.js';
 import { h, append } from '../dom.js';
 
 export async function render(context) {
   const { main } = context;
   const [destinations, types] = await Promise.all([get('destinations'), get('destination-types')]);
+  const canAdd = context.can('ManageDestinations');
   append(main,
     h('h1', {}, 'Destinations'),
+    canAdd ? h('div', { class: 'toolbar' }, h('button', { type: 'button', class: 'primary', onclick: () => context.go('#/destinations/new') }, 'Add destination')) : null,
     h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Name', 'Type', 'Folder', 'Format', 'Compression', 'Connection'].map((t) => h('th', {}, t)))),
       h('tbody', {}, destinations.length === 0 ? h('tr', {}, h('td', { colspan: 6 }, 'No destinations you may see.')) : destinations.map(row)))),
@@ -34,8 +36,9 @@ export async function render(context) {
         result.className = 'errors';
       } finally { event.target.disabled = false; }
     };
+    const manage = d.canManage && !context.caller.isReadOnly;
     return h('tr', {},
-      h('td', {}, d.name), h('td', {}, d.typeDisplayName), h('td', {}, d.folderPath ?? ''), h('td', {}, d.format), h('td', {}, d.compression),
-      h('td', {}, d.canManage && !context.caller.isReadOnly ? h('button', { type: 'button', onclick: test, 'aria-label': `Test connection of ${d.name}` }, 'Test connection') : '—', result));
+      h('td', {}, h('a', { href: `#/destinations/${enc(d.name)}` }, d.name)), h('td', {}, d.typeDisplayName), h('td', {}, d.folderPath ?? ''), h('td', {}, d.format), h('td', {}, d.compression),
+      h('td', {}, manage ? h('button', { type: 'button', onclick: test, 'aria-label': `Test connection of ${d.name}` }, 'Test connection') : '—', result));
   }
 }

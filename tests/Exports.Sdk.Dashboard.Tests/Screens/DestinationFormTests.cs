@@ -1,0 +1,71 @@
+using Exports.Sdk.Destinations.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Exports.Sdk.Dashboard.Tests;
+
+/// <summary>
+/// Issue 16, the Destinations screen: an administrator adds an SFTP destination (the error of a missing setting beside
+/// its field, the connection tested before saving), never sees its password again, shares it with a contributor and
+/// removes it.
+/// </summary>
+public sealed class DestinationFormTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+{
+    private readonly Dashboard _dashboard = new(chromium);
+
+    public Task InitializeAsync() => _dashboard.InitializeAsync();
+
+    public Task DisposeAsync() => _dashboard.DisposeAsync();
+
+    [Fact]
+    public async Task AnAdministrator_AddsTestsSharesAndRemovesADestination_AndItsPasswordIsNeverShown()
+    {
+        var services = TestServices.Current;
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GotoAsync("/exports#/destinations");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add destination" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add destination" })).ToBeVisibleAsync();
+
+        await page.GetByLabel("Name").FillAsync("partner-sftp");
+        await page.GetByLabel("Type").SelectOptionAsync(new SelectOptionValue { Label = "SFTP" });
+        await page.GetByLabel("Authentication").SelectOptionAsync("password");
+        await page.GetByLabel("port").FillAsync(services.SftpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("username (required)").FillAsync(services.SftpUser);
+        await page.GetByLabel("password (secret)").FillAsync(services.SftpPassword);
+        await page.GetByLabel("remotePath").FillAsync("upload");
+        await page.GetByLabel("hostKeyFingerprints").FillAsync(string.Join(',', services.SftpHostFingerprints));
+        await page.GetByLabel("Folder").FillAsync("dashboard-" + Guid.NewGuid().ToString("N")[..8]);
+
+        // The host is missing: the error stands beside its field, and nothing is saved.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create destination" }).ClickAsync();
+        var host = page.GetByLabel("host (required)");
+        await Expect(host).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator(".field", new() { Has = host })).ToContainTextAsync("setting 'host' is required");
+
+        await host.FillAsync(services.SftpHost);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Connection" })).ToContainTextAsync("Connection works");
+        await Dashboard.ScreenshotAsync(page, "destination-add");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create destination" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Destination partner-sftp" })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("password (secret, set)")).ToHaveValueAsync("");
+        (await page.ContentAsync()).Should().NotContain(services.SftpPassword, "a secret is never sent back to the page");
+
+        await page.GetByLabel("Contributor").FillAsync("cleo");
+        await page.GetByLabel("Access").SelectOptionAsync("Edit");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Share" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "cleo: Edit" })).ToBeVisibleAsync();
+        await Dashboard.ScreenshotAsync(page, "destination-edit");
+
+        // cleo now sees it; then it is removed.
+        var cleo = await _dashboard.SignInAsync("cleo", "Contributor");
+        await cleo.GotoAsync("/exports#/destinations");
+        await Expect(cleo.GetByRole(AriaRole.Link, new() { Name = "partner-sftp" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Destinations", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "partner-sftp" })).ToHaveCountAsync(0);
+    }
+}
