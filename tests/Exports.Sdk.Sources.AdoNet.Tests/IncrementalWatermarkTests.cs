@@ -64,6 +64,30 @@ public sealed class IncrementalWatermarkTests : IAsyncDisposable
         state!.Watermark.Should().Be(HostStart.AddHours(1).AddMinutes(10 - 5), "the newest change read (cy, by the database's clock) less the 5-minute overlap");
     }
 
+    [Fact]
+    public async Task ARowDatedInTheFuture_DoesNotHideTheChangesAfterIt_AndIsExportedOnce()
+    {
+        await using var db = await ChangeLogDatabase.CreateAsync("sqlite");
+        var slots = Build(db);
+        var dataflow = Dataflow();
+        var exported = new List<string>();
+
+        await db.UpsertAsync(1, "ana@example.com", "realized", DbNow.AddMinutes(-10));
+        await db.UpsertAsync(2, "typo@example.com", "realized", new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        exported.AddRange(await RunSlotAsync(slots, dataflow));
+        _hostClock.Advance(TimeSpan.FromHours(1));
+        await db.UpsertAsync(3, "bo@example.com", "realized", DbNow.AddMinutes(-30));
+        exported.AddRange(await RunSlotAsync(slots, dataflow));
+        _hostClock.Advance(TimeSpan.FromHours(1));
+        exported.AddRange(await RunSlotAsync(slots, dataflow));
+        _hostClock.Advance(TimeSpan.FromHours(1));
+        await db.UpsertAsync(4, "cy@example.com", "realized", DbNow.AddMinutes(-30));
+        exported.AddRange(await RunSlotAsync(slots, dataflow));
+
+        exported.Should().BeEquivalentTo(["ana@example.com,realized", "typo@example.com,realized", "bo@example.com,realized", "cy@example.com,realized"],
+            "a change time years ahead must not move the watermark there, nor be exported again");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_provider is not null)

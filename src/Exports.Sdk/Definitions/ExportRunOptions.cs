@@ -21,8 +21,8 @@ public sealed class ExportRunOptions
 
     /// <summary>
     /// How far an incremental run reaches back before the previous run's newest change, so that a change committed late
-    /// (its change time earlier than one already read) is still exported; the changes read again are dropped by the
-    /// export's deduplication key and change time (the whole row without a key), so each reaches the partner once. When
+    /// (its change time earlier than one already read) is still exported; the changes read again (the same row at the same change
+    /// time) are dropped, so each reaches the partner once. When
     /// more than 100,000 exported changes fall within it, it shrinks to the newest that fit. Zero or more; default 5 minutes.
     /// </summary>
     public TimeSpan IncrementalOverlap { get; set; } = TimeSpan.FromMinutes(5);

@@ -8,6 +8,7 @@ internal sealed class ChangeTracker
 {
     private readonly ChangeFingerprints _previous;
     private readonly long _overlapTicks;
+    private readonly long _notAfterTicks;
     private readonly Dictionary<UInt128, long> _exported = [];
     private long _newest = long.MinValue;
     private int _pruneAt = 4096;
@@ -17,6 +18,7 @@ internal sealed class ChangeTracker
     {
         _previous = window.Previous;
         _overlapTicks = window.Overlap.Ticks;
+        _notAfterTicks = window.NotAfterTicks;
     }
 
     /// <summary>The newest change time read (UTC ticks), or null when no row carried one.</summary>
@@ -30,10 +32,13 @@ internal sealed class ChangeTracker
     /// <summary>Changes older than this (UTC ticks) were not all remembered: the next run must not start before it.</summary>
     public long Floor => _floor;
 
-    /// <summary>Counts a row's change time towards the newest (every row read, exported or not).</summary>
+    /// <summary>
+    /// Counts a row's change time towards the newest (every row read, exported or not). A time past the credible limit
+    /// (a row dated in the future by mistake) does not count: the next start must not jump there.
+    /// </summary>
     public void Observe(long ticks)
     {
-        if (ticks > _newest)
+        if (ticks > _newest && ticks <= _notAfterTicks)
         {
             _newest = ticks;
         }
@@ -54,8 +59,8 @@ internal sealed class ChangeTracker
         return false;
     }
 
-    /// <summary>Whether an exported change of this time may fall into the next run's overlap.</summary>
-    public bool IsRecent(long ticks) => ticks >= _newest - _overlapTicks && ticks >= _floor;
+    /// <summary>Whether an exported change of this time may fall into the next run's overlap (a future-dated one always may).</summary>
+    public bool IsRecent(long ticks) => _newest != long.MinValue ? ticks >= _newest - _overlapTicks && ticks >= _floor : ticks >= _floor;
 
     /// <summary>Remembers an exported recent change.</summary>
     public void Remember(UInt128 fingerprint, long ticks)

@@ -11,16 +11,23 @@ internal sealed class IncrementalWindow
     /// <param name="since">Read changes at or after this instant; null for the full backfill.</param>
     /// <param name="overlap">How far before the newest change read the next run starts again.</param>
     /// <param name="recentChanges">What the previous run remembered of its overlap (<see cref="ChangeFingerprints"/>).</param>
-    public IncrementalWindow(DateTimeOffset? since, TimeSpan overlap, string? recentChanges = null)
+    /// <param name="notAfter">
+    /// The latest credible change time: a later one (a row dated in the future by mistake) does not count towards the
+    /// next start, or every real change until then would be skipped. Default: no limit.
+    /// </param>
+    public IncrementalWindow(DateTimeOffset? since, TimeSpan overlap, string? recentChanges = null, DateTimeOffset? notAfter = null)
     {
         Since = since;
         Overlap = overlap;
+        NotAfterTicks = (notAfter ?? DateTimeOffset.MaxValue).UtcTicks;
         Previous = since is null ? ChangeFingerprints.Empty : ChangeFingerprints.Decode(recentChanges);
     }
 
     public DateTimeOffset? Since { get; }
 
     public TimeSpan Overlap { get; }
+
+    public long NotAfterTicks { get; }
 
     public ChangeFingerprints Previous { get; }
 
@@ -33,7 +40,8 @@ internal sealed class IncrementalWindow
 
     /// <summary>
     /// Where the next run starts and what it must not export again: the newest change read less the overlap, and the
-    /// exported changes from there on. Unchanged when no row carried a change time.
+    /// exported changes from there on (a row dated past <see cref="NotAfterTicks"/> among them, so it is not exported
+    /// twice). Unchanged when no row carried a change time.
     /// </summary>
     public (DateTimeOffset? Since, string? RecentChanges) Next()
     {
@@ -42,7 +50,6 @@ internal sealed class IncrementalWindow
             return (Since, Previous.Encode());
         }
 
-        newest = Math.Max(newest, Previous.MaxTicks);
         var cutoff = Math.Max(Math.Max(DateTimeOffset.MinValue.UtcTicks, newest - Overlap.Ticks), _tracker.Floor);
         var (kept, keptFrom) = ChangeFingerprints.Keep(Previous.Entries.Concat(_tracker.Exported), cutoff);
         var next = new DateTimeOffset(Math.Min(keptFrom, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);

@@ -37,8 +37,9 @@ internal sealed class RowFilter : IRowSelector
         _changes = window?.StartRead();
         _changeTimeOrdinal = _changes is null ? -1
             : schema.IndexOf(AudienceColumns.ChangeTime) is >= 0 and var changeTime ? changeTime : Ordinal(schema, AudienceColumns.MembershipStatusTime);
-        // A change is the export's key at a change time; without a key, the whole row at that time.
-        _changeOrdinals = _changes is null ? [] : _keyOrdinals.Length > 0 ? _keyOrdinals : [.. Enumerable.Range(0, schema.Count).Where(i => i != _changeTimeOrdinal)];
+        // A change is the whole row at its change time: the same key at the same time with other values (an attribute
+        // edited without a new status time, or another profile with no key) is another change, exported.
+        _changeOrdinals = _changes is null ? [] : [.. Enumerable.Range(0, schema.Count).Where(i => i != _changeTimeOrdinal)];
     }
 
     public long Duplicates { get; private set; }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Exports.Sdk;
 
 /// <summary>The slot rules shared by the in-process scheduler and clustered schedulers.</summary>
-internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, AudienceStateGate states, IServiceProvider services, IOptions<ExportsOptions> options) : IExportSlotRunner
+internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, AudienceStateGate states, IServiceProvider services, IOptions<ExportsOptions> options, TimeProvider time) : IExportSlotRunner
 {
     public async ValueTask<SlotReadiness> CheckReadinessAsync(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, DateTimeOffset? signalledEvaluation, CancellationToken cancellationToken = default)
     {
@@ -48,7 +48,9 @@ internal sealed class ExportSlotRunner(IExportStore store, ExportRunner runner, 
         var incremental = audience.Mode == ExportMode.FirstFullThenIncremental;
         // The watermark comes from the source's own change times, never this host's clock; the next run re-reads an
         // overlap before it (late commits) and drops the changes this one exported there.
-        var window = incremental ? new IncrementalWindow(state?.Watermark, options.Value.Runs.IncrementalOverlap, state?.RecentChanges) : null;
+        // A database clock may run ahead of this host's, but not by a day: a row dated later (a mistake) does not move
+        // the next start; it is remembered in the digest instead, so it is not sent twice.
+        var window = incremental ? new IncrementalWindow(state?.Watermark, options.Value.Runs.IncrementalOverlap, state?.RecentChanges, time.GetUtcNow().AddDays(1)) : null;
         var record = await runner.RunAsync(dataflow, new RunStart
         {
             AudienceIds = [audience.AudienceId],

@@ -17,7 +17,7 @@ public sealed record AudienceExportState
     public DateTimeOffset? Watermark { get; init; }
 
     /// <summary>
-    /// For incremental exports: the changes exported at or after <see cref="Watermark"/> (an opaque digest of their keys
+    /// For incremental exports: the changes exported at or after <see cref="Watermark"/> (an opaque digest of their rows
     /// and change times), so the next run, which reads them again, exports each change once.
     /// </summary>
     public string? RecentChanges { get; init; }
