@@ -117,7 +117,7 @@ public abstract partial class DestinationConformanceTests
     /// <summary>The run and files the <c>latest/</c> copy of the manifest names, read straight from the store.</summary>
     private async Task<(string RunId, string[] Files)> LatestAsync()
     {
-        var bytes = await ReadAsync($"{FixedFolder}/latest/fixed-flow.json").ConfigureAwait(false) ?? throw new InvalidOperationException("No latest/ manifest.");
+        var bytes = await ReadAsync($"{FixedFolder}/latest/fixed-flow/aud.json").ConfigureAwait(false) ?? throw new InvalidOperationException("No latest/ manifest.");
         using var json = JsonDocument.Parse(bytes);
         return (json.RootElement.GetProperty("flowRunId").GetString()!,
             [.. json.RootElement.GetProperty("exportResults").EnumerateArray().Select(f => f.GetProperty("sinkPath").GetString()!)]);

@@ -15,6 +15,14 @@ public sealed class ExportsOptions
     /// </summary>
     public string StorePath { get; set; } = "exports-store";
 
+    /// <summary>
+    /// The folder under which destinations of type <c>local</c> created at run time (<see cref="IDestinationManager"/>)
+    /// must write. Default null: such destinations are refused, since they would let whoever manages destinations
+    /// write, replace and delete files anywhere the host can. Destinations declared in code or configuration are not
+    /// limited by it.
+    /// </summary>
+    public string? RunTimeLocalRoot { get; set; }
+
     /// <summary>How runs execute on this host: concurrency and progress saving.</summary>
     public ExportRunOptions Runs { get; set; } = new();
 

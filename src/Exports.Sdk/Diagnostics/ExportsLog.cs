@@ -29,6 +29,10 @@ internal static partial class ExportsLog
         Message = "Run {RunId}: the latest copy of the manifest, {Path}, could not be written to {Destination}; it still names the previous run")]
     public static partial void LatestFailed(ILogger logger, Exception exception, string runId, string path, string destination);
 
+    [LoggerMessage(EventId = 1019, EventName = "StalePartsLeft", Level = LogLevel.Warning,
+        Message = "Run {RunId}: the new files of {SourceId} are published at {Destination}, but parts of an earlier run beyond the new last part could not be removed")]
+    public static partial void StalePartsLeft(ILogger logger, Exception exception, string runId, string sourceId, string destination);
+
     [LoggerMessage(EventId = 1004, EventName = "ManifestWritten", Level = LogLevel.Information,
         Message = "Run {RunId}: manifest {Path} lists {FileCount} file(s)")]
     public static partial void ManifestWritten(ILogger logger, string runId, string path, int fileCount);

@@ -101,7 +101,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
 
         if (status == ExportRunStatus.Succeeded && manifest is not null && plan.Target.Output.WriteLatest)
         {
-            await WriteLatestAsync(plan, manifest).ConfigureAwait(false);
+            await WriteLatestAsync(plan, manifest, entries).ConfigureAwait(false);
         }
 
         var endedAt = timeProvider.GetUtcNow();
@@ -239,7 +239,11 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
             var staged = writer.WrittenPaths.ToList();
             try
             {
-                await writer.PublishAsync(CancellationToken.None).ConfigureAwait(false);
+                if (await writer.PublishAsync(CancellationToken.None).ConfigureAwait(false) is { } staleError)
+                {
+                    ExportsLog.StalePartsLeft(_logger, staleError, run.Plan.RunId, sourceId, run.Plan.Target.Definition.Name);
+                }
+
                 (run.Progress as IRunJournal)?.Published(staged);
             }
             catch (Exception ex)
@@ -259,19 +263,26 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
     }
 
     /// <summary>
-    /// The copy of a successful run's manifest at a fixed path, written last so it only ever names a complete set. Not
-    /// cancellable (the run is delivered); a failure leaves the previous copy and is logged, the run stays delivered.
+    /// The copy of a successful run's manifest at a fixed path per audience or dataset
+    /// (<c>latest/&lt;export id&gt;/&lt;audience or dataset id&gt;.json</c>, only that entry's files: a scheduled slot runs one
+    /// audience), written last so it only ever names a complete set. Not cancellable (the run is delivered); a failure
+    /// leaves the previous copy and is logged, the run stays delivered.
     /// </summary>
-    private async Task WriteLatestAsync(ExportPlan plan, ExportManifest manifest)
+    private async Task WriteLatestAsync(ExportPlan plan, ExportManifest manifest, IReadOnlyList<ExportEntryResult> entries)
     {
-        var path = DestinationPath.Combine(plan.LatestFolder, "latest/" + FileNameSanitizer.Fit(FileNameSanitizer.Sanitize(plan.FlowId), ".json") + ".json");
-        try
+        foreach (var entry in entries.Where(e => e.Status == ExportRunStatus.Succeeded))
         {
-            await ManifestWriter.WriteAsync(plan.Target.Destination, path, manifest, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            ExportsLog.LatestFailed(_logger, ex, plan.RunId, path, plan.Target.Definition.Name);
+            var path = DestinationPath.Combine(plan.LatestFolder,
+                $"latest/{FileNameSanitizer.Sanitize(plan.FlowId)}/{FileNameSanitizer.Fit(FileNameSanitizer.Sanitize(entry.SourceId), ".json")}.json");
+            var own = manifest with { ExportResults = [.. manifest.ExportResults.Where(f => (f.AudienceId ?? f.DatasetId) == entry.SourceId)] };
+            try
+            {
+                await ManifestWriter.WriteAsync(plan.Target.Destination, path, own, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                ExportsLog.LatestFailed(_logger, ex, plan.RunId, path, plan.Target.Definition.Name);
+            }
         }
     }
 

@@ -47,8 +47,10 @@ internal sealed class DestinationManager(
             return null;
         }
 
-        await RequireAsync(caller, ExportPermission.ViewDestinations, definition, $"view destination '{definition.Name}'", cancellationToken).ConfigureAwait(false);
-        return await ToManagedAsync(caller, definition, stored, cancellationToken).ConfigureAwait(false);
+        // One the caller may not see is answered as one that does not exist, so names cannot be probed.
+        return await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, definition, cancellationToken).ConfigureAwait(false)
+            ? await ToManagedAsync(caller, definition, stored, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
     public async Task<ManagedDestination> CreateAsync(ClaimsPrincipal caller, DestinationDefinition destination, CancellationToken cancellationToken = default)
@@ -71,7 +73,7 @@ internal sealed class DestinationManager(
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentException.ThrowIfNullOrEmpty(etag);
         var input = Normalized(destination);
-        var current = await RequireStoredAsync(input.Name, "update", cancellationToken).ConfigureAwait(false);
+        var current = await RequireStoredAsync(caller, input.Name, "update", cancellationToken).ConfigureAwait(false);
         await RequireAsync(caller, ExportPermission.ManageDestinations, current.Definition, $"update destination '{input.Name}'", cancellationToken).ConfigureAwait(false);
         // The name is the key: it keeps the stored spelling.
         input.Name = current.Definition.Name;
@@ -89,7 +91,7 @@ internal sealed class DestinationManager(
             throw new ExportValidationException($"Destination '{name}': Contributor is required.");
         }
 
-        var current = await RequireStoredAsync(name, "share", cancellationToken).ConfigureAwait(false);
+        var current = await RequireStoredAsync(caller, name, "share", cancellationToken).ConfigureAwait(false);
         await RequireAsync(caller, ExportPermission.ManageDestinations, current.Definition, $"share destination '{current.Definition.Name}'", cancellationToken).ConfigureAwait(false);
         var changed = current.Definition.Clone();
         if (access is { } granted)
@@ -109,7 +111,7 @@ internal sealed class DestinationManager(
     public async Task DeleteAsync(ClaimsPrincipal caller, string name, string etag, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(etag);
-        var current = await RequireStoredAsync(name, "delete", cancellationToken).ConfigureAwait(false);
+        var current = await RequireStoredAsync(caller, name, "delete", cancellationToken).ConfigureAwait(false);
         await RequireAsync(caller, ExportPermission.ManageDestinations, current.Definition, $"delete destination '{current.Definition.Name}'", cancellationToken).ConfigureAwait(false);
         var users = await UsersAsync(current.Definition.Name, cancellationToken).ConfigureAwait(false);
         if (users.Count > 0)
@@ -161,8 +163,14 @@ internal sealed class DestinationManager(
             return ["Destination: Name is required."];
         }
 
-        return name.Length > MaxNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
-            ? [$"Destination '{DestinationPath.Printable(name)}': Name must be 1 to {MaxNameLength} letters, digits, '-', '_' or '.'."]
+        if (name.Length > MaxNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            return [$"Destination '{DestinationPath.Printable(name)}': Name must be 1 to {MaxNameLength} letters, digits, '-', '_' or '.'."];
+        }
+
+        // Reserved: they are routes of the API (destinations/test) and the dashboard (#/destinations/new).
+        return name.Equals("new", StringComparison.OrdinalIgnoreCase) || name.Equals("test", StringComparison.OrdinalIgnoreCase)
+            ? [$"Destination '{name}': Name '{name}' is reserved; choose another."]
             : [];
     }
 
@@ -170,6 +178,11 @@ internal sealed class DestinationManager(
     private void Validate(DestinationDefinition clear, List<string> problems)
     {
         problems.AddRange(DestinationValidator.Validate(clear, providers, formats));
+        if (string.Equals(clear.Type, LocalFolderDestinationProvider.TypeName, StringComparison.OrdinalIgnoreCase) && LocalPathProblem(clear) is { } local)
+        {
+            problems.Add(local);
+        }
+
         foreach (var (contributor, _) in clear.SharedWith.Where(s => string.IsNullOrWhiteSpace(s.Key)))
         {
             problems.Add($"Destination '{clear.Name}': SharedWith has an empty contributor name '{contributor}'.");
@@ -179,6 +192,27 @@ internal sealed class DestinationManager(
         {
             throw new ExportValidationException(problems);
         }
+    }
+
+    /// <summary>A local folder created at run time writes only under <see cref="ExportsOptions.RunTimeLocalRoot"/>.</summary>
+    private string? LocalPathProblem(DestinationDefinition clear)
+    {
+        if (options.CurrentValue.RunTimeLocalRoot is not { Length: > 0 } root)
+        {
+            return $"Destination '{clear.Name}': local folders cannot be created at run time unless Exports:RunTimeLocalRoot names the folder they must stay under.";
+        }
+
+        var path = clear.Settings.GetValueOrDefault("path");
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        var rootPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) + Path.DirectorySeparatorChar;
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(root, path))) + Path.DirectorySeparatorChar;
+        return full.StartsWith(rootPath, StringComparison.Ordinal)
+            ? null
+            : $"Destination '{clear.Name}': setting 'path' must be a folder under Exports:RunTimeLocalRoot ('{root}'), not '{path}'.";
     }
 
     /// <summary>The exports (declared and stored dataflows) whose destination this is.</summary>
@@ -207,8 +241,10 @@ internal sealed class DestinationManager(
         return (stored?.Definition, stored);
     }
 
-    private async Task<StoredDestination> RequireStoredAsync(string name, string operation, CancellationToken cancellationToken)
+    private async Task<StoredDestination> RequireStoredAsync(ClaimsPrincipal caller, string name, string operation, CancellationToken cancellationToken)
     {
+        // Checked before the lookup: whether a name exists is not told to who may not manage destinations.
+        await RequireAsync(caller, ExportPermission.ManageDestinations, null, $"{operation} destination '{name}'", cancellationToken).ConfigureAwait(false);
         if (options.CurrentValue.Destinations.TryGetValue(name, out var configured))
         {
             throw new ExportValidationException($"Cannot {operation} destination '{configured.Name}': it is declared in code or configuration; change it there.");
@@ -227,6 +263,13 @@ internal sealed class DestinationManager(
         }
     }
 
+    private static DestinationDefinition Masked(DestinationDefinition definition, Dictionary<string, string?> settings)
+    {
+        var copy = definition.Clone();
+        copy.Settings = settings;
+        return copy;
+    }
+
     private async Task<ManagedDestination> ToManagedAsync(ClaimsPrincipal caller, DestinationDefinition definition, StoredDestination? stored, CancellationToken cancellationToken)
     {
         var (settings, secretState) = secrets.Mask(definition);
@@ -240,9 +283,10 @@ internal sealed class DestinationManager(
             FolderPath = definition.FolderPath,
             Output = definition.Output.Clone(),
             SharedWith = new Dictionary<string, DestinationAccess>(definition.SharedWith, StringComparer.OrdinalIgnoreCase),
-            // Declared ones change only with configuration: a content hash is a stable token for them.
+            // Declared ones change only with configuration: a hash of what a reader sees (never of a secret, which a
+            // reader could then guess offline) is a stable token for them.
             ETag = stored?.ETag ?? "config-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-                JsonSerializer.SerializeToUtf8Bytes(definition, ExportStoreJsonContext.Default.DestinationDefinition)))[..16],
+                JsonSerializer.SerializeToUtf8Bytes(Masked(definition, settings), ExportStoreJsonContext.Default.DestinationDefinition)))[..16],
             IsReadOnly = stored is null,
             CreatedAt = stored?.CreatedAt,
             UpdatedAt = stored?.UpdatedAt,

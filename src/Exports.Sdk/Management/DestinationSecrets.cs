@@ -19,9 +19,13 @@ internal sealed class DestinationSecrets(IEnumerable<IDestinationProvider> provi
             : new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The clear settings to validate, test or create with: the given ones, with each secret the input leaves out taken
-    /// from <paramref name="stored"/> (unprotected).
+    /// The clear settings to validate, test or save: the given ones, with each secret the input leaves out taken from
+    /// <paramref name="stored"/> (unprotected) — but only for the same connection and the same way of signing in. When
+    /// another setting changed (a host, a bucket, an endpoint), a stored secret is not reused: the caller would send it
+    /// to a server of their choosing without ever knowing it. A secret of an auth scheme the input no longer uses is
+    /// dropped, so the scheme can change.
     /// </summary>
+    /// <exception cref="ExportValidationException">A stored secret would be reused for a changed connection.</exception>
     public DestinationDefinition Merge(DestinationDefinition input, DestinationDefinition? stored)
     {
         var merged = input.Clone();
@@ -30,16 +34,36 @@ internal sealed class DestinationSecrets(IEnumerable<IDestinationProvider> provi
             return merged;
         }
 
-        foreach (var name in SecretNames(input.Type))
+        var settings = Descriptor(input.Type)?.Settings ?? [];
+        var changed = settings.Where(s => !s.IsSecret && !string.Equals(Value(input, s.Name), Value(stored, s.Name), StringComparison.Ordinal))
+            .Select(s => s.Name).ToList();
+        var schemes = settings.Where(s => s.AuthScheme is not null && Value(input, s.Name) is not null).Select(s => s.AuthScheme!).ToHashSet(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var setting in settings.Where(s => s.IsSecret && Value(input, s.Name) is null && Value(stored, s.Name) is not null))
         {
-            if (string.IsNullOrEmpty(merged.Settings.GetValueOrDefault(name)) && stored.Settings.GetValueOrDefault(name) is { Length: > 0 } kept)
+            if (setting.AuthScheme is { } scheme && schemes.Count > 0 && !schemes.Contains(scheme))
             {
-                merged.Settings[name] = Reveal(kept, stored.Name, name);
+                continue;
             }
+
+            if (changed.Count > 0)
+            {
+                problems.Add($"Destination '{input.Name}': setting '{setting.Name}' must be entered again: {string.Join(", ", changed.Select(c => $"'{c}'"))} changed, and a stored secret is only reused for the same connection.");
+                continue;
+            }
+
+            merged.Settings[setting.Name] = Reveal(stored.Settings.First(p => string.Equals(p.Key, setting.Name, StringComparison.OrdinalIgnoreCase)).Value!, stored.Name, setting.Name);
         }
 
-        return merged;
+        return problems.Count > 0 ? throw new ExportValidationException(problems) : merged;
     }
+
+    private DestinationDescriptor? Descriptor(string type) =>
+        _providers.FirstOrDefault(p => string.Equals(p.Descriptor.Type, type, StringComparison.OrdinalIgnoreCase))?.Descriptor;
+
+    /// <summary>A setting's value, empty as null (settings compare case-insensitively by name).</summary>
+    private static string? Value(DestinationDefinition definition, string name) =>
+        definition.Settings.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { Length: > 0 } value ? value : null;
 
     /// <summary>The definition to store: every secret setting protected, empty ones dropped.</summary>
     /// <exception cref="ExportValidationException">A secret is set and no <see cref="ISecretProtector"/> is registered.</exception>

@@ -131,12 +131,16 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
     /// Fixed names: moves every staged part over its final name, then removes the parts of an earlier run beyond this
     /// run's last one (<c>name_3.csv</c> after a run of two parts). Nothing to do without staging.
     /// </summary>
-    /// <exception cref="DestinationException">A move or a listing failed.</exception>
-    public async ValueTask PublishAsync(CancellationToken cancellationToken)
+    /// <returns>
+    /// Why stale parts could not be removed (e.g. a destination that may not list), or null: the new set is published
+    /// either way, so this is reported, not a failure.
+    /// </returns>
+    /// <exception cref="DestinationException">A move failed.</exception>
+    public async ValueTask<Exception?> PublishAsync(CancellationToken cancellationToken)
     {
         if (_options.StagingTag is null || _published)
         {
-            return;
+            return null;
         }
 
         var mover = (IDestinationMove)_options.Destination;
@@ -146,20 +150,29 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         }
 
         _published = true;
-        var current = _committed.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-        var folder = _options.FolderPath is { Length: > 0 } f ? f.TrimEnd('/') + "/" : "";
-        var stale = new List<string>();
-        await foreach (var file in _options.Destination.ListAsync(folder + PartName(1)[..1], cancellationToken).ConfigureAwait(false))
+        try
         {
-            if (!current.Contains(file.Path) && file.Path.StartsWith(folder, StringComparison.Ordinal) && IsPartName(file.Path[folder.Length..]))
+            var current = _committed.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+            var folder = _options.FolderPath is { Length: > 0 } f ? f.TrimEnd('/') + "/" : "";
+            var stale = new List<string>();
+            await foreach (var file in _options.Destination.ListAsync(folder + PartName(1)[..1], cancellationToken).ConfigureAwait(false))
             {
-                stale.Add(file.Path);
+                if (!current.Contains(file.Path) && file.Path.StartsWith(folder, StringComparison.Ordinal) && IsPartName(file.Path[folder.Length..]))
+                {
+                    stale.Add(file.Path);
+                }
             }
-        }
 
-        foreach (var path in stale)
+            foreach (var path in stale)
+            {
+                await _options.Destination.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await _options.Destination.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+            return ex;
         }
     }
 

@@ -58,7 +58,7 @@ public sealed class DestinationManagementTests : IAsyncLifetime
         onShared.Status.Should().Be(HttpStatusCode.Created, onShared.Body?.ToJsonString());
         onPrivate.Status.Should().Be(HttpStatusCode.Forbidden);
         onPrivate.Body!["detail"]!.GetValue<string>().Should().Contain("private-drop");
-        (await dana.GetJsonAsync("destinations/private-drop")).Status.Should().Be(HttpStatusCode.Forbidden);
+        (await dana.GetJsonAsync("destinations/private-drop")).Status.Should().Be(HttpStatusCode.NotFound, "one she may not see is one that does not exist for her");
         (await dana.PostJsonAsync("destinations", new { name = "dana-own", type = "local", settings = new { path = Path.Combine(_web.Root, "dana") } }))
             .Status.Should().Be(HttpStatusCode.Forbidden, "a contributor does not manage destinations");
     }
@@ -111,6 +111,29 @@ public sealed class DestinationManagementTests : IAsyncLifetime
         Directory.Exists(Path.Combine(_web.Root, "after")).Should().BeFalse("the edit applies from the next run on");
         (await _admin.PostJsonAsync($"runs/{runId}/cancel")).Status.Should().Be(HttpStatusCode.Accepted);
         await _admin.WaitForRunAsync(runId, Api.HasEnded);
+    }
+
+    [Fact]
+    public async Task AStoredSecret_IsNotReusedForAnotherConnection_NorAnyFolderOfTheHostWritable()
+    {
+        var s3 = new Dictionary<string, string> { ["bucket"] = "partner-bucket", ["serviceUrl"] = "http://127.0.0.1:9", ["accessKeyId"] = "key", ["secretAccessKey"] = "kept-secret-51f0" };
+        (await _admin.PostJsonAsync("destinations", new { name = "partner-s3", type = "amazon-s3", settings = s3 })).Status.Should().Be(HttpStatusCode.Created);
+        var etag = (await _admin.GetJsonAsync("destinations/partner-s3")).Response.ETag();
+        var elsewhere = new Dictionary<string, string>(s3) { ["serviceUrl"] = "http://attacker.example" };
+        elsewhere.Remove("secretAccessKey");
+
+        var (moved, movedBody, _) = await _admin.SendAsync(HttpMethod.Put, "destinations/partner-s3", new { name = "partner-s3", type = "amazon-s3", settings = elsewhere }, ifMatch: etag);
+        var (tested, testedBody, _) = await _admin.PostJsonAsync("destinations/test", new { name = "partner-s3", type = "amazon-s3", settings = elsewhere });
+        var (outside, outsideBody, _) = await _admin.PostJsonAsync("destinations", new { name = "host-root", type = "local", settings = new { path = "/" } });
+        var (reserved, _, _) = await _admin.PostJsonAsync("destinations", Local("new", "x"));
+
+        moved.Should().Be(HttpStatusCode.BadRequest);
+        movedBody!["detail"]!.GetValue<string>().Should().Contain("setting 'secretAccessKey' must be entered again").And.Contain("'serviceUrl' changed");
+        tested.Should().Be(HttpStatusCode.BadRequest, "a test would send the stored secret to the new endpoint");
+        testedBody!.ToJsonString().Should().Contain("secretAccessKey").And.NotContain("kept-secret-51f0");
+        outside.Should().Be(HttpStatusCode.BadRequest);
+        outsideBody!["detail"]!.GetValue<string>().Should().Contain("RunTimeLocalRoot");
+        reserved.Should().Be(HttpStatusCode.BadRequest);
     }
 
     private object Local(string name, string folder) => new { name, type = "local", settings = new { path = Path.Combine(_web.Root, folder) } };

@@ -80,6 +80,7 @@ public sealed class ExportsWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Exports:Destinations:demo-folder:Settings:path", OutputPath);
         builder.UseSetting("Exports:Destinations:partner-folder:Settings:path", PartnerPath);
         builder.UseSetting("Exports:Runs:ProgressInterval", "00:00:00.2");
+        builder.UseSetting("Exports:RunTimeLocalRoot", Root);
         builder.UseSetting("Demo:AudienceSize", "20000");
         builder.ConfigureTestServices(services =>
         {

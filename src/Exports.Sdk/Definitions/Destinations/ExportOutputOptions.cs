@@ -23,9 +23,10 @@ public sealed class ExportOutputOptions
     public bool WriteManifest { get; set; } = true;
 
     /// <summary>
-    /// Whether to also write each successful run's manifest to one fixed path, <c>latest/&lt;export id&gt;.json</c> (in the
-    /// destination's folder; for datasets in the dataset's folder), after the files and the dated manifest: partners
-    /// that always read one path find there the newest complete set and its checksums. Needs <see cref="WriteManifest"/>.
+    /// Whether to also write each successful run's manifest to one fixed path per audience or dataset,
+    /// <c>latest/&lt;export id&gt;/&lt;audience or dataset id&gt;.json</c> (in the destination's folder; for datasets in the
+    /// dataset's folder), after the files and the dated manifest: partners that always read one path find there the
+    /// newest complete set and its checksums. Needs <see cref="WriteManifest"/>.
     /// Default false.
     /// </summary>
     public bool WriteLatest { get; set; }
