@@ -13,7 +13,7 @@ internal sealed class DatasetExportRunner(DatasetPlanner planner, ExportRunner r
         cancellationToken.ThrowIfCancellationRequested();
         // Planned first: an invalid export is refused before anything is claimed or recorded.
         var plan = await planner.PlanAsync(definition, request, cancellationToken).ConfigureAwait(false);
-        var record = runner.NewRecord(ExportFlowKind.DatasetExport, definition.Id, [definition.DatasetId], ExportRunTrigger.OnDemand, plan.RunId, plan.ScheduledTime, requestedBy: null);
+        var record = runner.NewRecord(ExportFlowKind.DatasetExport, definition.Id, definition.Destination, [definition.DatasetId], ExportRunTrigger.OnDemand, plan.RunId, plan.ScheduledTime, requestedBy: null);
         var (_, result) = await runner.RunRecordedAsync(record, _ => Task.FromResult(plan), progress, cancellationToken).ConfigureAwait(false);
         return result;
     }

@@ -47,7 +47,7 @@ internal sealed class ExportRunner(
     /// <summary>Claims a dataflow run as queued; <see cref="ExportRunQueue"/> executes it with <see cref="Plan"/>.</summary>
     /// <exception cref="ExportRunInProgressException">An audience is already being exported.</exception>
     public Task<ActiveRun> ClaimQueuedAsync(DataflowDefinition dataflow, RunStart start, CancellationToken cancellationToken) =>
-        ClaimAsync(NewRecord(ExportFlowKind.Dataflow, dataflow.Id, start.AudienceIds, start.Trigger, start.RunId, start.ScheduledTime, start.RequestedBy, queued: true), cancellationToken);
+        ClaimAsync(NewRecord(ExportFlowKind.Dataflow, dataflow.Id, dataflow.Destination, start.AudienceIds, start.Trigger, start.RunId, start.ScheduledTime, start.RequestedBy, queued: true), cancellationToken);
 
     /// <summary>How a dataflow run is planned once it executes.</summary>
     public Func<CancellationToken, Task<ExportPlan>> Plan(DataflowDefinition dataflow, RunStart start, ExportRunRecord record) =>
@@ -60,7 +60,7 @@ internal sealed class ExportRunner(
         }, start.Windows, ct);
 
     /// <summary>A run's record as it starts: one run-id generator for every kind of run.</summary>
-    internal ExportRunRecord NewRecord(ExportFlowKind kind, string flowId, IReadOnlyList<string> entryIds, ExportRunTrigger trigger, string? runId, DateTimeOffset? scheduledTime, string? requestedBy, bool queued = false)
+    internal ExportRunRecord NewRecord(ExportFlowKind kind, string flowId, string destination, IReadOnlyList<string> entryIds, ExportRunTrigger trigger, string? runId, DateTimeOffset? scheduledTime, string? requestedBy, bool queued = false)
     {
         var now = timeProvider.GetUtcNow();
         return new ExportRunRecord
@@ -75,6 +75,7 @@ internal sealed class ExportRunner(
             CreatedAt = now,
             StartedAt = queued ? null : now,
             RequestedBy = requestedBy,
+            Destination = destination,
         };
     }
 
@@ -102,6 +103,15 @@ internal sealed class ExportRunner(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             ExportsLog.LeftoverCleanupFailed(_logger, ex);
+        }
+
+        // A retry of a slot reuses its run id, so its record replaces the failed attempt's: what that attempt left at the
+        // same destination, and the clean-up above could not remove yet, stays on record with the retry.
+        if (await store.GetRunAsync(record.DataflowId, record.RunId, cancellationToken).ConfigureAwait(false) is { IsActive: false } earlier
+            && (earlier.LeftoverFiles.Count > 0 || earlier.LeftoverWrites.Count > 0)
+            && string.Equals(earlier.Destination, record.Destination, StringComparison.OrdinalIgnoreCase))
+        {
+            record = record with { LeftoverFiles = earlier.LeftoverFiles, LeftoverWrites = earlier.LeftoverWrites };
         }
 
         var claim = await store.TryStartRunAsync(record, cancellationToken).ConfigureAwait(false);
@@ -202,7 +212,7 @@ internal sealed class ExportRunner(
 
     private async Task<(ExportRunRecord Record, ExportRunResult Result)> RunCoreAsync(DataflowDefinition dataflow, RunStart start, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
     {
-        var record = NewRecord(ExportFlowKind.Dataflow, dataflow.Id, start.AudienceIds, start.Trigger, start.RunId, start.ScheduledTime, start.RequestedBy);
+        var record = NewRecord(ExportFlowKind.Dataflow, dataflow.Id, dataflow.Destination, start.AudienceIds, start.Trigger, start.RunId, start.ScheduledTime, start.RequestedBy);
         return await RunRecordedAsync(record, Plan(dataflow, start, record), progress, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -82,7 +82,7 @@ public sealed record ExportRunRecord
     public bool IsActive => Status is ExportRunStatus.Queued or ExportRunStatus.Running;
 
     /// <summary>
-    /// The destination the run writes its files to (null before its first file).
+    /// The destination the run writes its files to (null only in records written before it was kept from the start).
     /// </summary>
     public string? Destination { get; init; }
 

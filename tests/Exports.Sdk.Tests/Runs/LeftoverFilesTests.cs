@@ -48,6 +48,29 @@ public sealed class LeftoverFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task ARetriedSlot_KeepsWhatTheFailedAttemptLeftOnRecord_SoItIsStillRemovedLater()
+    {
+        await using var provider = Build();
+        var dataflow = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("crm");
+        var runner = provider.GetRequiredService<IExportRunner>();
+        var slot = new ExportRunRequest { RunId = "slot-0600", ScheduledTime = new DateTimeOffset(2026, 6, 2, 6, 0, 0, TimeSpan.Zero) };
+
+        // The first attempt commits two parts before the server goes away; the retry, the server still away, one.
+        (_flaky.FailDataFilesAfter, _flaky.FailDeletes) = (2, true);
+        (await runner.RunAsync(dataflow, slot)).Status.Should().Be(ExportRunStatus.Failed);
+        _flaky.FailDataFilesAfter = 4;
+        (await runner.RunAsync(dataflow, slot)).Status.Should().Be(ExportRunStatus.Failed);
+        Directory.EnumerateFiles(_drop).Should().HaveCount(2, "both attempts' parts are still there");
+
+        (_flaky.FailDataFilesAfter, _flaky.FailDeletes) = (null, false);
+        var next = await runner.RunAsync(dataflow, new ExportRunRequest());
+
+        next.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", next.Errors));
+        Directory.EnumerateFiles(_drop).Select(Path.GetFileName).Order(StringComparer.Ordinal)
+            .Should().Equal(next.Files.Select(f => f.Path).Append(next.ManifestPath!).Order(StringComparer.Ordinal), "the first attempt's second part was kept on record by the retry, and removed");
+    }
+
+    [Fact]
     public async Task FailedRunWhoseRollbackSucceeded_LeavesNothingOnRecord()
     {
         await using var provider = Build();
