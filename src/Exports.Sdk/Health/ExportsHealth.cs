@@ -40,7 +40,14 @@ internal sealed class ExportsHealth(IDestinationCatalog catalog, IServiceProvide
         var destinations = new List<DestinationHealth>();
         if (testDestinations)
         {
-            foreach (var definition in catalog.Destinations)
+            // Declared destinations and those created at run time alike.
+            var all = catalog.Destinations.ToList();
+            await foreach (var stored in services.GetRequiredService<IExportStore>().ListDestinationsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                all.Add(stored.Definition);
+            }
+
+            foreach (var definition in all)
             {
                 var health = await TestAsync(definition, cancellationToken).ConfigureAwait(false);
                 destinations.Add(health);
@@ -58,7 +65,8 @@ internal sealed class ExportsHealth(IDestinationCatalog catalog, IServiceProvide
     {
         try
         {
-            var result = await catalog.GetDestination(definition.Name).TestConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var destination = await catalog.GetDestinationAsync(definition.Name, cancellationToken).ConfigureAwait(false);
+            var result = await destination.TestConnectionAsync(cancellationToken).ConfigureAwait(false);
             return new DestinationHealth(definition.Name, definition.Type, result.Succeeded ? ExportsHealthStatus.Healthy : ExportsHealthStatus.Unhealthy, result.Message, result.MissingPermission);
         }
         catch (ExportException ex)

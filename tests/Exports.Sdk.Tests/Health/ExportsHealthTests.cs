@@ -74,6 +74,20 @@ public sealed class ExportsHealthTests : IDisposable
             .Which.Message.Should().Contain("Destination 'blocked'");
     }
 
+    [Fact]
+    public async Task CheckAsync_ADestinationCreatedAtRunTime_IsTestedToo()
+    {
+        await using var host = Host(b => b.Services.Configure<ExportsOptions>(o => o.RunTimeLocalRoot = _drop.Root));
+        await File.WriteAllTextAsync(Path.Combine(_drop.Root, "not-a-folder"), "a file where the folder should be");
+        await host.Services.GetRequiredService<IDestinationManager>().CreateAsync(Callers.Admin,
+            new DestinationDefinition { Name = "made-later", Type = LocalFolderDestinationProvider.TypeName, Settings = { ["path"] = Path.Combine(_drop.Root, "not-a-folder") } });
+
+        var report = await host.Services.GetRequiredService<IExportsHealth>().CheckAsync(testDestinations: true);
+
+        report.Destinations.Select(d => d.Name).Should().Contain(["drop", "made-later"]);
+        report.Destinations.Single(d => d.Name == "made-later").Status.Should().Be(ExportsHealthStatus.Unhealthy);
+    }
+
     public void Dispose() => _drop.Dispose();
 
     private ManagementHost Host(Action<IExportsBuilder>? more = null) => new(
