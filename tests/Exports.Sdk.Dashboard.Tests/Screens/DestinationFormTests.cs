@@ -6,8 +6,8 @@ namespace Exports.Sdk.Dashboard.Tests;
 
 /// <summary>
 /// Issue 16, the Destinations screen: an administrator adds an SFTP destination (the error of a missing setting beside
-/// its field, the connection tested before saving), never sees its password again, shares it with a contributor and
-/// removes it.
+/// its field, the connection tested before saving), never sees its password again, edits it (the password kept),
+/// shares it with a contributor and removes it.
 /// </summary>
 public sealed class DestinationFormTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
 {
@@ -51,6 +51,14 @@ public sealed class DestinationFormTests(Chromium chromium) : IClassFixture<Chro
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Destination partner-sftp" })).ToBeVisibleAsync();
         await Expect(page.GetByLabel("password (secret, set)")).ToHaveValueAsync("");
         (await page.ContentAsync()).Should().NotContain(services.SftpPassword, "a secret is never sent back to the page");
+
+        // An edit that leaves the password empty keeps it: the connection still works after saving.
+        await page.GetByLabel("Folder").FillAsync("dashboard-edited");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.GetByText("Saved the destination 'partner-sftp'.")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Folder")).ToHaveValueAsync("dashboard-edited");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Connection" })).ToContainTextAsync("Connection works");
 
         await page.GetByLabel("Contributor").FillAsync("cleo");
         await page.GetByLabel("Access").SelectOptionAsync("Edit");
