@@ -60,7 +60,10 @@ internal sealed class ChangeTracker
     }
 
     /// <summary>Whether an exported change of this time may fall into the next run's overlap (a future-dated one always may).</summary>
-    public bool IsRecent(long ticks) => _newest != long.MinValue ? ticks >= _newest - _overlapTicks && ticks >= _floor : ticks >= _floor;
+    public bool IsRecent(long ticks) => ticks >= RecentFrom && ticks >= _floor;
+
+    /// <summary>Where the next run's overlap can start at the earliest: the newest change less the overlap.</summary>
+    private long RecentFrom => _newest == long.MinValue ? long.MinValue : _newest - _overlapTicks;
 
     /// <summary>Remembers an exported recent change.</summary>
     public void Remember(UInt128 fingerprint, long ticks)
@@ -71,7 +74,7 @@ internal sealed class ChangeTracker
             // Rows in no particular order: forget what the newest change has since left behind.
             foreach (var (key, value) in _exported)
             {
-                if (value < _newest - _overlapTicks)
+                if (value < RecentFrom)
                 {
                     _exported.Remove(key);
                 }

@@ -14,9 +14,7 @@ internal sealed class DestinationSecrets(IEnumerable<IDestinationProvider> provi
 
     /// <summary>The names of the secret settings of a destination type.</summary>
     public IReadOnlySet<string> SecretNames(string type) =>
-        _providers.FirstOrDefault(p => string.Equals(p.Descriptor.Type, type, StringComparison.OrdinalIgnoreCase)) is { } provider
-            ? provider.Descriptor.Settings.Where(s => s.IsSecret).Select(s => s.Name).ToHashSet(StringComparer.OrdinalIgnoreCase)
-            : new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        (Descriptor(type)?.Settings ?? []).Where(s => s.IsSecret).Select(s => s.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// The clear settings to validate, test or save: the given ones, with each secret the input leaves out taken from

@@ -202,11 +202,12 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
     private string PartName(int number)
     {
         var suffix = (number > 1 ? "_" + number.ToString(System.Globalization.CultureInfo.InvariantCulture) : "") + Extension;
-        return FileNameSanitizer.Fit(_options.BaseName, suffix + StagingDecoration) + suffix;
+        // With staging, the staged name must fit too: the final name leaves room for what staging adds.
+        return FileNameSanitizer.Fit(_options.BaseName, suffix + (StagedName("") ?? "")) + suffix;
     }
 
-    /// <summary>What staging adds around a name (<c>.</c> before, <c>.&lt;tag&gt;.staged</c> after), kept within the name limit.</summary>
-    private string StagingDecoration => _options.StagingTag is { } tag ? $"..{tag}.staged" : "";
+    /// <summary>The hidden run-scoped name a part is staged under (<c>.name.csv.&lt;tag&gt;.staged</c>); null without staging.</summary>
+    private string? StagedName(string name) => _options.StagingTag is { } tag ? $".{name}.{tag}.staged" : null;
 
     public ValueTask DisposeAsync() => AbortCurrentAsync();
 
@@ -328,7 +329,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         var name = PartName(number);
         var path = DestinationPath.Combine(o.FolderPath, name);
         DestinationPath.Validate(path, o.Destination.Name);
-        var writtenPath = o.StagingTag is { } tag ? DestinationPath.Combine(o.FolderPath, "." + name + "." + tag + ".staged") : path;
+        var writtenPath = StagedName(name) is { } staged ? DestinationPath.Combine(o.FolderPath, staged) : path;
 
         var activity = ExportsTelemetry.ActivitySource.StartActivity("exports.file");
         activity?.SetTag("file.path", path);
