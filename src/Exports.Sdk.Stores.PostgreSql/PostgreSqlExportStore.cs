@@ -95,7 +95,8 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
         var now = _time.GetUtcNow();
         var stored = new StoredDataflow(dataflow.Clone(), NewETag(), now, now);
         var inserted = await ExecuteAsync(
-            $"INSERT INTO {_schema}.dataflows (id, etag, record, created_at, updated_at) VALUES (@id, @etag, @record, @at, @at) ON CONFLICT (id) DO NOTHING",
+            // Not an id a dataset export has: runs and state are kept by export id.
+            $"INSERT INTO {_schema}.dataflows (id, etag, record, created_at, updated_at) SELECT @id, @etag, @record, @at, @at WHERE NOT EXISTS (SELECT 1 FROM {_schema}.dataset_exports WHERE id = @id) ON CONFLICT (id) DO NOTHING",
             cancellationToken, ("id", dataflow.Id), ("etag", stored.ETag), ("record", Jsonb(JsonSerializer.Serialize(stored, Json.StoredDataflow))), ("at", now)).ConfigureAwait(false);
         return inserted == 1 ? stored : throw new ExportConcurrencyException($"A dataflow with the id '{dataflow.Id}' already exists.");
     }
@@ -172,6 +173,74 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
             }
         }
     }
+
+    /// <inheritdoc />
+    public async ValueTask<StoredDatasetExport?> GetDatasetExportAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var json = await ScalarAsync<string>($"SELECT record::text FROM {_schema}.dataset_exports WHERE id = @id", cancellationToken, ("id", id)).ConfigureAwait(false);
+        return json is null ? null : JsonSerializer.Deserialize(json, Json.StoredDatasetExport);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredDatasetExport> ListDatasetExportsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var json in await ListAsync($"SELECT record::text FROM {_schema}.dataset_exports ORDER BY id COLLATE \"C\"", cancellationToken).ConfigureAwait(false))
+        {
+            yield return JsonSerializer.Deserialize(json, Json.StoredDatasetExport)!;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StoredDatasetExport> CreateDatasetExportAsync(DatasetExportDefinition datasetExport, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(datasetExport);
+        ArgumentException.ThrowIfNullOrEmpty(datasetExport.Id);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var stored = new StoredDatasetExport(datasetExport.Clone(), NewETag(), now, now);
+        // One id names one export (runs and state are kept by it): not one a dataflow has.
+        var inserted = await ExecuteAsync(
+            $"""
+            INSERT INTO {_schema}.dataset_exports (id, etag, record, created_at, updated_at)
+            SELECT @id, @etag, @record, @at, @at WHERE NOT EXISTS (SELECT 1 FROM {_schema}.dataflows WHERE id = @id)
+            ON CONFLICT (id) DO NOTHING
+            """,
+            cancellationToken, ("id", datasetExport.Id), ("etag", stored.ETag), ("record", Jsonb(JsonSerializer.Serialize(stored, Json.StoredDatasetExport))), ("at", now)).ConfigureAwait(false);
+        return inserted == 1 ? stored : throw new ExportConcurrencyException($"An export with the id '{datasetExport.Id}' already exists.");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StoredDatasetExport> UpdateDatasetExportAsync(DatasetExportDefinition datasetExport, string etag, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(datasetExport);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var current = await GetDatasetExportAsync(datasetExport.Id, cancellationToken).ConfigureAwait(false)
+            ?? throw new ExportConcurrencyException($"Cannot update dataset export '{datasetExport.Id}': it does not exist (it may have been deleted).");
+        var stored = new StoredDatasetExport(datasetExport.Clone(), NewETag(), current.CreatedAt, now);
+        // The ETag check and the write are one statement: a concurrent writer with the same ETag updates nothing.
+        var updated = await ExecuteAsync(
+            $"UPDATE {_schema}.dataset_exports SET etag = @etag, record = @record, updated_at = @at WHERE id = @id AND etag = @expected",
+            cancellationToken, ("id", datasetExport.Id), ("etag", stored.ETag), ("record", Jsonb(JsonSerializer.Serialize(stored, Json.StoredDatasetExport))), ("at", now), ("expected", etag)).ConfigureAwait(false);
+        return updated == 1 ? stored : throw StaleDatasetExport(datasetExport.Id, etag, "update");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeleteDatasetExportAsync(string id, string etag, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await ExecuteAsync($"DELETE FROM {_schema}.dataset_exports WHERE id = @id AND etag = @expected", cancellationToken, ("id", id), ("expected", etag)).ConfigureAwait(false);
+        if (deleted != 1)
+        {
+            throw StaleDatasetExport(id, etag, "delete");
+        }
+    }
+
+    private static ExportConcurrencyException StaleDatasetExport(string id, string etag, string operation) =>
+        new($"Cannot {operation} dataset export '{id}': it does not exist or was changed by someone else (ETag '{etag}' is stale). Read it again and retry.");
 
     /// <inheritdoc />
     public async ValueTask<StoredDestination?> GetDestinationAsync(string name, CancellationToken cancellationToken = default)

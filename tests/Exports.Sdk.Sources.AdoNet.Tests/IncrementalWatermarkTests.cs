@@ -111,7 +111,7 @@ public sealed class IncrementalWatermarkTests : IAsyncDisposable
     /// <summary>Runs the slot at the host's current time and returns the rows of the files it wrote, read back from the folder.</summary>
     private async Task<IEnumerable<string>> RunSlotAsync(IExportSlotRunner slots, DataflowDefinition dataflow)
     {
-        var record = await slots.RunSlotAsync(dataflow, dataflow.Audiences[0], _hostClock.GetUtcNow());
+        var record = await slots.RunSlotAsync(ScheduledEntry.For(dataflow, dataflow.Audiences[0]), _hostClock.GetUtcNow());
         record.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", record.Errors));
         var file = Path.Combine(_root, $"out_vip_{_hostClock.GetUtcNow():yyyyMMdd_HHmm}.csv");
         // email,status (the change time column is checked through the watermark, not here).

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Exports.Sdk.Scheduling.Quartz;
 
 /// <summary>
-/// The Quartz job of one dataflow audience. Each firing works out, from the current schedule and the audience state in
+/// The Quartz job of one dataflow audience or dataset export. Each firing works out, from the current schedule and the state in
 /// the shared store, which occurrence is the latest due and not completed, and runs it through the core's
 /// <see cref="IExportSlotRunner"/> (deterministic run id, atomic claim, watermark after success). Then it plans its
 /// next wake-up. Quartz fires one trigger on one host and never runs this job twice at once across the cluster
@@ -14,7 +14,6 @@ namespace Exports.Sdk.Scheduling.Quartz;
 /// </summary>
 [DisallowConcurrentExecution]
 internal sealed partial class ExportSlotJob(
-    DataflowReader dataflows,
     IExportStore store,
     IExportSlotRunner slots,
     SlotCalendar calendar,
@@ -30,15 +29,17 @@ internal sealed partial class ExportSlotJob(
         var audienceId = data.GetString(SlotJobKeys.AudienceId) ?? "";
         var job = context.JobDetail.Key;
 
-        var dataflow = await dataflows.FindAsync(dataflowId, cancellationToken).ConfigureAwait(false);
-        var audience = dataflow?.Audiences.Find(a => a.AudienceId == audienceId);
-        if (dataflow is not { ScheduleEnabled: true } || audience?.Schedule is not { } schedule || schedule.ParseStartTime() is null)
+        // Jobs written before dataset exports were scheduled carry no kind: they are audiences.
+        var kind = Enum.TryParse<ExportFlowKind>(data.GetString(SlotJobKeys.Kind), out var k) ? k : ExportFlowKind.Dataflow;
+        var entry = await slots.FindScheduledAsync(kind, dataflowId, audienceId, cancellationToken).ConfigureAwait(false);
+        if (entry is null)
         {
             // Deleted, switched off or unscheduled on some host: nothing to plan.
             await context.Scheduler.DeleteJob(job, cancellationToken).ConfigureAwait(false);
             return;
         }
 
+        var schedule = entry.Schedule;
         var o = options.Value;
         var now = time.GetUtcNow();
         var state = await store.GetAudienceStateAsync(dataflowId, audienceId, cancellationToken).ConfigureAwait(false);
@@ -58,7 +59,7 @@ internal sealed partial class ExportSlotJob(
         }
 
         var signalled = long.TryParse(data.GetString(SlotJobKeys.EvaluatedAt), out var ticks) ? new DateTimeOffset(ticks, TimeSpan.Zero) : (DateTimeOffset?)null;
-        var readiness = await slots.CheckReadinessAsync(dataflow, audience, slot, signalled, cancellationToken).ConfigureAwait(false);
+        var readiness = await slots.CheckReadinessAsync(entry, slot, signalled, cancellationToken).ConfigureAwait(false);
         if (readiness != SlotReadiness.Ready)
         {
             SlotWaiting(logger, dataflowId, audienceId, slot, readiness);
@@ -67,11 +68,11 @@ internal sealed partial class ExportSlotJob(
         }
 
         DateTimeOffset? wake;
-        var kind = "slot";
+        var planned = "slot";
         try
         {
             SlotStarting(logger, dataflowId, audienceId, slot, context.Recovering, o.InstanceId);
-            var record = await slots.RunSlotAsync(dataflow, audience, slot, cancellationToken).ConfigureAwait(false);
+            var record = await slots.RunSlotAsync(entry, slot, cancellationToken).ConfigureAwait(false);
             SlotFinished(logger, dataflowId, audienceId, record.RunId, record.Status);
             if (record.Status == ExportRunStatus.Succeeded)
             {
@@ -80,14 +81,14 @@ internal sealed partial class ExportSlotJob(
             }
             else
             {
-                (wake, kind) = (Earliest(time.GetUtcNow() + o.RetryDelay, calendar.Next(schedule, now)), "retry");
+                (wake, planned) = (Earliest(time.GetUtcNow() + o.RetryDelay, calendar.Next(schedule, now)), "retry");
             }
         }
         catch (ExportRunInProgressException ex)
         {
             // "Export now" holds the audience, or the host that ran this slot died and its lease has not expired yet.
             SlotBusy(logger, dataflowId, audienceId, slot, ex.Message);
-            (wake, kind) = (time.GetUtcNow() + o.PollInterval, "wait");
+            (wake, planned) = (time.GetUtcNow() + o.PollInterval, "wait");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -98,10 +99,10 @@ internal sealed partial class ExportSlotJob(
         catch (Exception ex)
         {
             SlotFailed(logger, ex, dataflowId, audienceId, slot);
-            (wake, kind) = (Earliest(time.GetUtcNow() + o.RetryDelay, calendar.Next(schedule, now)), "retry");
+            (wake, planned) = (Earliest(time.GetUtcNow() + o.RetryDelay, calendar.Next(schedule, now)), "retry");
         }
 
-        await PlanAsync(context, wake, kind, CancellationToken.None).ConfigureAwait(false);
+        await PlanAsync(context, wake, planned, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static DateTimeOffset? Earliest(DateTimeOffset a, DateTimeOffset? b) => b is { } x && x < a ? x : a;

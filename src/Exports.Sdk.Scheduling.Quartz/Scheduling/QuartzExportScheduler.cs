@@ -9,7 +9,8 @@ namespace Exports.Sdk.Scheduling.Quartz;
 
 /// <summary>
 /// The clustered scheduler (a hosted service): runs a Quartz.NET scheduler over a clustered PostgreSQL AdoJobStore with
-/// one durable, recoverable job per scheduled dataflow audience, and keeps the jobs in line with the dataflows
+/// one durable, recoverable job per scheduled dataflow audience or dataset export, and keeps the jobs in line with the
+/// exports
 /// (at start, on <see cref="RefreshAsync"/>, and every <see cref="QuartzExportSchedulerOptions.PollInterval"/>, so an
 /// edit made on any host reaches all). Quartz's own scheduler lives in a container of its own, so an application that
 /// also uses Quartz for other work is not affected.
@@ -17,6 +18,7 @@ namespace Exports.Sdk.Scheduling.Quartz;
 internal sealed partial class QuartzExportScheduler(
     IServiceProvider services,
     DataflowReader dataflows,
+    IExportSlotRunner slots,
     IExportStore store,
     SlotCalendar calendar,
     IOptions<QuartzExportSchedulerOptions> options,
@@ -145,11 +147,16 @@ internal sealed partial class QuartzExportScheduler(
 
     public async ValueTask RefreshAsync(string dataflowId, CancellationToken cancellationToken = default)
     {
-        var dataflow = await dataflows.FindAsync(dataflowId, cancellationToken).ConfigureAwait(false);
+        var entries = (await slots.ListScheduledAsync(cancellationToken).ConfigureAwait(false)).Where(e => e.ExportId == dataflowId).ToList();
         await _reconciling.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var wanted = dataflow is null ? [] : await ReconcileAsync(dataflow, force: true, cancellationToken).ConfigureAwait(false);
+            var wanted = new HashSet<JobKey>();
+            foreach (var entry in entries)
+            {
+                wanted.Add(await ReconcileAsync(entry, force: true, cancellationToken).ConfigureAwait(false));
+            }
+
             foreach (var job in await Scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(SlotJobKeys.Group), cancellationToken).ConfigureAwait(false))
             {
                 if (job.Name.StartsWith(dataflowId + "|", StringComparison.Ordinal) && !wanted.Contains(job))
@@ -196,21 +203,10 @@ internal sealed partial class QuartzExportScheduler(
     {
         var now = time.GetUtcNow();
         var upcoming = new List<ScheduledRun>();
-        foreach (var dataflow in await dataflows.ListAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var entry in await slots.ListScheduledAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!dataflow.ScheduleEnabled)
-            {
-                continue;
-            }
-
-            foreach (var audience in dataflow.Audiences)
-            {
-                if (audience.Schedule is { } schedule && schedule.ParseStartTime() is not null)
-                {
-                    upcoming.AddRange(calendar.Occurrences(schedule, now, until)
-                        .Select(t => new ScheduledRun(dataflow.Id, audience.AudienceId, t, SlotRunId.For(dataflow.Id, audience.AudienceId, t))));
-                }
-            }
+            upcoming.AddRange(calendar.Occurrences(entry.Schedule, now, until)
+                .Select(t => new ScheduledRun(entry.ExportId, entry.EntryId, t, SlotRunId.For(entry.ExportId, entry.EntryId, t))));
         }
 
         return [.. upcoming.OrderBy(r => r.Time).ThenBy(r => r.DataflowId, StringComparer.Ordinal).ThenBy(r => r.AudienceId, StringComparer.Ordinal)];
@@ -223,9 +219,9 @@ internal sealed partial class QuartzExportScheduler(
         try
         {
             var wanted = new HashSet<JobKey>();
-            foreach (var dataflow in await dataflows.ListAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var entry in await slots.ListScheduledAsync(cancellationToken).ConfigureAwait(false))
             {
-                wanted.UnionWith(await ReconcileAsync(dataflow, force: false, cancellationToken).ConfigureAwait(false));
+                wanted.Add(await ReconcileAsync(entry, force: false, cancellationToken).ConfigureAwait(false));
             }
 
             foreach (var job in await Scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(SlotJobKeys.Group), cancellationToken).ConfigureAwait(false))
@@ -252,61 +248,47 @@ internal sealed partial class QuartzExportScheduler(
         }
     }
 
-    private async Task<HashSet<JobKey>> ReconcileAsync(DataflowDefinition dataflow, bool force, CancellationToken cancellationToken)
+    private async Task<JobKey> ReconcileAsync(ScheduledEntry entry, bool force, CancellationToken cancellationToken)
     {
-        var wanted = new HashSet<JobKey>();
-        if (!dataflow.ScheduleEnabled)
+        var schedule = entry.Schedule;
+        var key = SlotJobKeys.Job(entry.ExportId, entry.EntryId);
+        var signature = SlotJobKeys.SignatureOf(schedule);
+        var detail = await Scheduler.GetJobDetail(key, cancellationToken).ConfigureAwait(false);
+        var changed = detail?.JobDataMap.GetString(SlotJobKeys.Signature) != signature;
+        if (changed)
         {
-            return wanted;
+            var builder = JobBuilder.Create<ExportSlotJob>()
+                .WithIdentity(key)
+                .WithDescription($"Export of {entry}")
+                .StoreDurably()
+                // Fired again on another host when the host running it dies.
+                .RequestRecovery()
+                .DisallowConcurrentExecution()
+                .UsingJobData(SlotJobKeys.Kind, entry.Kind.ToString())
+                .UsingJobData(SlotJobKeys.DataflowId, entry.ExportId)
+                .UsingJobData(SlotJobKeys.AudienceId, entry.EntryId)
+                .UsingJobData(SlotJobKeys.Signature, signature);
+            if (detail?.JobDataMap.GetString(SlotJobKeys.EvaluatedAt) is { } evaluated)
+            {
+                builder = builder.UsingJobData(SlotJobKeys.EvaluatedAt, evaluated);
+            }
+
+            await Scheduler.AddJob(builder.Build(), AddJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var audience in dataflow.Audiences)
+        var triggers = await Scheduler.GetTriggersOfJob(key, cancellationToken).ConfigureAwait(false);
+        if (!changed && !force && triggers.Count > 0)
         {
-            if (audience.Schedule is not { } schedule || schedule.ParseStartTime() is null)
-            {
-                continue;
-            }
-
-            var key = SlotJobKeys.Job(dataflow.Id, audience.AudienceId);
-            wanted.Add(key);
-            var signature = SlotJobKeys.SignatureOf(schedule);
-            var detail = await Scheduler.GetJobDetail(key, cancellationToken).ConfigureAwait(false);
-            var changed = detail?.JobDataMap.GetString(SlotJobKeys.Signature) != signature;
-            if (changed)
-            {
-                var builder = JobBuilder.Create<ExportSlotJob>()
-                    .WithIdentity(key)
-                    .WithDescription($"Export of audience '{audience.AudienceId}' in dataflow '{dataflow.Id}'")
-                    .StoreDurably()
-                    // Fired again on another host when the host running it dies.
-                    .RequestRecovery()
-                    .DisallowConcurrentExecution()
-                    .UsingJobData(SlotJobKeys.DataflowId, dataflow.Id)
-                    .UsingJobData(SlotJobKeys.AudienceId, audience.AudienceId)
-                    .UsingJobData(SlotJobKeys.Signature, signature);
-                if (detail?.JobDataMap.GetString(SlotJobKeys.EvaluatedAt) is { } evaluated)
-                {
-                    builder = builder.UsingJobData(SlotJobKeys.EvaluatedAt, evaluated);
-                }
-
-                await Scheduler.AddJob(builder.Build(), AddJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
-            }
-
-            var triggers = await Scheduler.GetTriggersOfJob(key, cancellationToken).ConfigureAwait(false);
-            if (!changed && !force && triggers.Count > 0)
-            {
-                continue;
-            }
-
-            var state = await store.GetAudienceStateAsync(dataflow.Id, audience.AudienceId, cancellationToken).ConfigureAwait(false);
-            var now = time.GetUtcNow();
-            var wake = calendar.NextWake(schedule, state, now);
-            // A wake-up for a due occurrence is keyed by that occurrence, so hosts reconciling at once plan it once.
-            var wakeKey = wake == now ? calendar.Previous(schedule, now) ?? now : wake ?? now;
-            await SlotTriggers.PlanAsync(Scheduler, key, wake, wakeKey, "slot", null, cancellationToken).ConfigureAwait(false);
+            return key;
         }
 
-        return wanted;
+        var state = await store.GetAudienceStateAsync(entry.ExportId, entry.EntryId, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var wake = calendar.NextWake(schedule, state, now);
+        // A wake-up for a due occurrence is keyed by that occurrence, so hosts reconciling at once plan it once.
+        var wakeKey = wake == now ? calendar.Previous(schedule, now) ?? now : wake ?? now;
+        await SlotTriggers.PlanAsync(Scheduler, key, wake, wakeKey, "slot", null, cancellationToken).ConfigureAwait(false);
+        return key;
     }
 
     private async Task LoopAsync(CancellationToken cancellationToken)

@@ -5,10 +5,11 @@ using global::Quartz;
 
 namespace Exports.Sdk.Scheduling.Quartz;
 
-/// <summary>Names of the Quartz jobs (one per dataflow and audience), their triggers and their data.</summary>
+/// <summary>Names of the Quartz jobs (one per dataflow audience or dataset export), their triggers and their data.</summary>
 internal static class SlotJobKeys
 {
     public const string Group = "exports";
+    public const string Kind = "kind";
     public const string DataflowId = "dataflowId";
     public const string AudienceId = "audienceId";
     public const string Signature = "scheduleSignature";

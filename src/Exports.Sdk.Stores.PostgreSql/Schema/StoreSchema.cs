@@ -54,5 +54,14 @@ internal static class StoreSchema
                 created_at  timestamptz NOT NULL
             );
             """),
+        new(4, "Dataset exports managed at run time", """
+            CREATE TABLE IF NOT EXISTS {schema}.dataset_exports (
+                id          text PRIMARY KEY,
+                etag        text NOT NULL,
+                record      jsonb NOT NULL,
+                created_at  timestamptz NOT NULL,
+                updated_at  timestamptz NOT NULL
+            );
+            """),
     ];
 }

@@ -7,6 +7,7 @@ namespace Exports.Sdk.Stores.PostgreSql;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StoredDataflow))]
 [JsonSerializable(typeof(StoredDestination))]
+[JsonSerializable(typeof(StoredDatasetExport))]
 [JsonSerializable(typeof(ExportRunRecord))]
 [JsonSerializable(typeof(AudienceExportState))]
 internal sealed partial class PostgreSqlStoreJsonContext : JsonSerializerContext

@@ -1,7 +1,7 @@
 namespace Exports.Sdk;
 
 /// <summary>
-/// Destinations and dataflows declared in configuration (section <c>Exports</c>) or in code. Validated at start-up:
+/// Destinations, dataflows and dataset exports declared in configuration (section <c>Exports</c>) or in code. Validated at start-up:
 /// every problem is reported together, naming the destination or dataflow and the field.
 /// </summary>
 public sealed class ExportsOptions
@@ -31,6 +31,9 @@ public sealed class ExportsOptions
 
     /// <summary>Dataflows by id (case-insensitive).</summary>
     public Dictionary<string, DataflowDefinition> Dataflows { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Dataset exports by id (case-insensitive); ids are shared with <see cref="Dataflows"/> and must differ from theirs.</summary>
+    public Dictionary<string, DatasetExportDefinition> DatasetExports { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Returns a dataflow by id.</summary>
     /// <param name="id">The dataflow id.</param>

@@ -17,6 +17,7 @@ public static class DatasetExportsBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(factory);
         builder.Services.AddKeyedSingleton(name, (services, _) => factory(services));
+        builder.Services.AddSingleton(new DatasetSourceName(name));
         return builder;
     }
 

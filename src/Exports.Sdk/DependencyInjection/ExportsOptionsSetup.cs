@@ -22,5 +22,13 @@ internal sealed class ExportsOptionsSetup : IPostConfigureOptions<ExportsOptions
                 dataflow.Id = key;
             }
         }
+
+        foreach (var (key, export) in options.DatasetExports)
+        {
+            if (string.IsNullOrEmpty(export.Id))
+            {
+                export.Id = key;
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Exports.Sdk;
 
-/// <summary>Checks every destination and dataflow and reports all problems together.</summary>
+/// <summary>Checks every destination, dataflow and dataset export and reports all problems together.</summary>
 internal sealed class ExportsOptionsValidator(
     IEnumerable<IDestinationProvider> providers,
     IEnumerable<IExportFormat> formats,
@@ -24,6 +24,24 @@ internal sealed class ExportsOptionsValidator(
             if (dataflow.Output is { } output)
             {
                 problems.AddRange(ExportOutputValidator.Validate($"Dataflow '{dataflow.Id}'", output, formats));
+            }
+        }
+
+        foreach (var export in options.DatasetExports.Values)
+        {
+            problems.AddRange(DatasetExportValidator.Validate(
+                export,
+                isKeyed is null ? null : source => isKeyed.IsKeyedService(typeof(IDatasetSource), source),
+                options.Destinations.ContainsKey));
+            if (export.Output is { } output)
+            {
+                problems.AddRange(ExportOutputValidator.Validate($"Dataset export '{export.Id}'", output, formats));
+            }
+
+            if (options.Dataflows.ContainsKey(export.Id))
+            {
+                // Runs and watermarks are kept by export id: one id must name one export.
+                problems.Add($"Dataset export '{export.Id}': a dataflow has the same id; ids are shared by dataflows and dataset exports.");
             }
         }
 

@@ -47,7 +47,9 @@ public static class ExportsServiceCollectionExtensions
         services.TryAddSingleton<IExportSlotRunner, ExportSlotRunner>();
         services.TryAddSingleton<IExportManager, ExportManager>();
         services.TryAddSingleton<IExportsHealth, ExportsHealth>();
-        services.TryAddSingleton<IDatasetExportRunner, DatasetExportRunner>();
+        services.TryAddSingleton<DatasetExportRunner>();
+        services.TryAddSingleton<IDatasetExportManager, DatasetExportManager>();
+        services.TryAddSingleton<IDatasetExportRunner>(sp => sp.GetRequiredService<DatasetExportRunner>());
 
         // Built-ins register through the same public methods a plug-in uses.
         builder.AddFormat<CsvFormat>();

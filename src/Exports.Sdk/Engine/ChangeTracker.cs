@@ -17,7 +17,7 @@ internal sealed class ChangeTracker
     public ChangeTracker(IncrementalWindow window)
     {
         _previous = window.Previous;
-        _overlapTicks = window.Overlap.Ticks;
+        _overlapTicks = window.OverlapValue;
         _notAfterTicks = window.NotAfterTicks;
     }
 
@@ -59,11 +59,38 @@ internal sealed class ChangeTracker
         return false;
     }
 
+    /// <summary>
+    /// Whether the previous run exported this row's change (it is then dropped and counted); otherwise, when it is recent
+    /// enough for the next run to re-read it, it is remembered as exported. Rows outside both ranges are not hashed.
+    /// </summary>
+    public bool IsExportedBefore(RowFingerprint hash, RowBatch batch, int row, int[] ordinals, long ticks)
+    {
+        var known = MayBeReRead(ticks);
+        var recent = IsRecent(ticks);
+        if (!known && !recent)
+        {
+            return false;
+        }
+
+        var fingerprint = hash.Of(batch, row, ordinals, ticks);
+        if (known && WasExportedBefore(fingerprint))
+        {
+            return true;
+        }
+
+        if (recent)
+        {
+            Remember(fingerprint, ticks);
+        }
+
+        return false;
+    }
+
     /// <summary>Whether an exported change of this time may fall into the next run's overlap (a future-dated one always may).</summary>
     public bool IsRecent(long ticks) => ticks >= RecentFrom && ticks >= _floor;
 
     /// <summary>Where the next run's overlap can start at the earliest: the newest change less the overlap.</summary>
-    private long RecentFrom => _newest == long.MinValue ? long.MinValue : _newest - _overlapTicks;
+    private long RecentFrom => _newest == long.MinValue || _newest < long.MinValue + _overlapTicks ? long.MinValue : _newest - _overlapTicks;
 
     /// <summary>Remembers an exported recent change.</summary>
     public void Remember(UInt128 fingerprint, long ticks)

@@ -11,18 +11,33 @@ namespace Exports.Sdk;
 /// </summary>
 internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IExportFormat> formats, IServiceProvider services, TimeProvider timeProvider)
 {
-    /// <summary>The pattern of the <c>exportTime=</c> folder (UTC).</summary>
-    internal const string ExportTimeFormat = "yyyyMMddHHmm";
-
     /// <exception cref="ExportValidationException">The export names an unknown source, destination or format, or is incomplete.</exception>
-    public async Task<ExportPlan> PlanAsync(DatasetExportDefinition export, DatasetRunRequest request, CancellationToken cancellationToken)
+    /// <param name="export">The dataset export.</param>
+    /// <param name="request">The run id, time and (for one-off runs) the starting point.</param>
+    /// <param name="increment">For scheduled incremental runs: where to start and what the previous run exported; overrides <see cref="DatasetRunRequest.Since"/>.</param>
+    /// <param name="cancellationToken">Cancels the planning.</param>
+    public async Task<ExportPlan> PlanAsync(DatasetExportDefinition export, DatasetRunRequest request, DatasetIncrement? increment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(export);
         ArgumentNullException.ThrowIfNull(request);
+        if (increment is not null)
+        {
+            request = request with { Since = increment.Start };
+        }
+
         var (target, source) = await ResolveAsync(export, request, cancellationToken).ConfigureAwait(false);
         var runId = request.RunId ?? RunIds.New(timeProvider);
         var scheduledTime = request.ScheduledTime ?? timeProvider.GetUtcNow();
-        var folder = GetFolderPath(target.Definition.FolderPath, export.DatasetId, scheduledTime);
+        var folder = DestinationPath.Combine(target.Definition.FolderPath, DatasetFolderTemplate.Parse(export.FolderTemplate).Render(new DatasetFolderContext
+        {
+            DatasetId = export.DatasetId,
+            Time = scheduledTime,
+            DestinationType = target.Definition.Type,
+            DestinationName = target.Definition.Name,
+            DestinationId = target.Definition.EffectiveId,
+            SandboxName = export.SandboxName,
+            OrganizationName = export.OrganizationName,
+        }));
         var exportName = $"Dataset export '{export.Id}', dataset '{export.DatasetId}'";
         var readRequest = new DatasetReadRequest(export.DatasetId)
         {
@@ -30,7 +45,8 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
                 ? export.Columns
                 : [.. export.Columns, export.WatermarkColumn],
             WatermarkColumn = export.WatermarkColumn,
-            Since = request.Since,
+            // Sources filter strictly above Since; a window's start is inclusive (positions are whole numbers).
+            Since = increment?.Start is { } start ? DatasetWatermark.FromValue(start.Type, start.Value - 1) : request.Since,
         };
 
         OutputColumn[] MapColumns(ExportSchema schema) => export.Columns.Count > 0
@@ -61,7 +77,7 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
                     Since = request.Since,
                     ReadAsync = ct => source.ReadRowsAsync(readRequest, ct),
                     MapColumns = MapColumns,
-                    CreateSelector = schema => CreateSelector(schema, export, request.Since, exportName),
+                    CreateSelector = schema => CreateSelector(schema, export, request.Since, exportName, increment),
                     // No batch at all: the listed schema still gives the empty file its columns.
                     ColumnsWhenEmptyAsync = async ct => await FindSchemaAsync(source, export.DatasetId, ct).ConfigureAwait(false) is { } listed ? MapColumns(listed) : null,
                 },
@@ -72,11 +88,6 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
     /// <summary>The longest dataset id, in UTF-8 bytes: with "-" + run id + extension it still fits a 255-byte file name.</summary>
     internal const int MaxDatasetIdBytes = 200;
 
-    /// <summary>The folder of a run: <c>&lt;folder&gt;/&lt;datasetId&gt;/exportTime=YYYYMMDDHHMM</c> (UTC).</summary>
-    internal static string GetFolderPath(string? destinationFolder, string datasetId, DateTimeOffset scheduledTime) =>
-        DestinationPath.Combine(destinationFolder, FileNameSanitizer.Sanitize(datasetId) + "/exportTime="
-            + scheduledTime.UtcDateTime.ToString(ExportTimeFormat, CultureInfo.InvariantCulture));
-
     private async Task<(ExportTarget Target, IDatasetSource Source)> ResolveAsync(DatasetExportDefinition export, DatasetRunRequest request, CancellationToken cancellationToken)
     {
         var where = $"Dataset export '{export.Id}'";
@@ -86,36 +97,13 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
             problems.Add("A dataset export has no Id.");
         }
 
-        if (string.IsNullOrEmpty(export.DatasetId))
-        {
-            problems.Add($"{where}: DatasetId is required.");
-        }
-        else if (System.Text.Encoding.UTF8.GetByteCount(export.DatasetId) > MaxDatasetIdBytes)
-        {
-            // It names a folder and starts every file name (with the 32-character run id and the extension): refused
-            // here, before anything runs, instead of failing with the file system's "name too long".
-            problems.Add($"{where}: DatasetId is {System.Text.Encoding.UTF8.GetByteCount(export.DatasetId)} bytes long; at most {MaxDatasetIdBytes}, since it names the export's folder and starts each file name.");
-        }
-
-        IDatasetSource? source = null;
-        if (string.IsNullOrEmpty(export.Source))
-        {
-            problems.Add($"{where}: Source is required.");
-        }
-        else if ((source = services.GetKeyedService<IDatasetSource>(export.Source)) is null)
-        {
-            problems.Add($"{where}: Source '{export.Source}' is not a registered dataset source.");
-        }
-
+        problems.AddRange(DatasetExportValidator.Validate(export, name => services.GetKeyedService<IDatasetSource>(name) is not null));
+        var source = string.IsNullOrEmpty(export.Source) ? null : services.GetKeyedService<IDatasetSource>(export.Source);
         var outputProblems = export.Output is { } output ? ExportOutputValidator.Validate(where, output, formats).ToList() : [];
         problems.AddRange(outputProblems);
 
         ExportTarget? target = null;
-        if (string.IsNullOrEmpty(export.Destination))
-        {
-            problems.Add($"{where}: Destination is required.");
-        }
-        else if (outputProblems.Count == 0)
+        if (!string.IsNullOrEmpty(export.Destination) && outputProblems.Count == 0)
         {
             try
             {
@@ -127,11 +115,6 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
             }
         }
 
-        foreach (var duplicate in export.Columns.GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1))
-        {
-            problems.Add($"{where}: Columns lists '{duplicate.Key}' more than once.");
-        }
-
         if (request.Since is not null && string.IsNullOrEmpty(export.WatermarkColumn))
         {
             problems.Add($"{where}: the run asks for rows since {request.Since} but the export has no WatermarkColumn.");
@@ -140,7 +123,7 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
         return problems.Count > 0 ? throw new ExportValidationException(problems) : (target!, source!);
     }
 
-    private static IRowSelector CreateSelector(ExportSchema schema, DatasetExportDefinition export, DatasetWatermark? since, string exportName)
+    private static IRowSelector CreateSelector(ExportSchema schema, DatasetExportDefinition export, DatasetWatermark? since, string exportName, DatasetIncrement? increment)
     {
         if (export.WatermarkColumn is not { Length: > 0 } name)
         {
@@ -165,7 +148,7 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
             throw new ExportException($"{exportName}: the watermark column '{name}' is {type}, but the watermark passed in ({s}) is {s.Type}.");
         }
 
-        return new WatermarkFilter(ordinal, name, type, since);
+        return new WatermarkFilter(ordinal, name, schema, since, increment?.Open(type));
 
         static bool IsInteger(ExportColumnType t) => t is ExportColumnType.Int32 or ExportColumnType.Int64;
     }

@@ -16,16 +16,30 @@ internal sealed class IncrementalWindow
     /// next start, or every real change until then would be skipped. Default: no limit.
     /// </param>
     public IncrementalWindow(DateTimeOffset? since, TimeSpan overlap, string? recentChanges = null, DateTimeOffset? notAfter = null)
+        : this(since?.UtcTicks, overlap.Ticks, recentChanges, (notAfter ?? DateTimeOffset.MaxValue).UtcTicks)
     {
-        Since = since;
-        Overlap = overlap;
-        NotAfterTicks = (notAfter ?? DateTimeOffset.MaxValue).UtcTicks;
+    }
+
+    /// <summary>A window over any growing 64-bit position (a dataset's watermark column: ticks, a day number or an integer).</summary>
+    /// <param name="since">Read positions at or after this value; null for the full backfill.</param>
+    /// <param name="overlap">How far before the newest position read the next run starts again.</param>
+    /// <param name="recentChanges">What the previous run remembered of its overlap.</param>
+    /// <param name="notAfter">The latest credible position.</param>
+    public IncrementalWindow(long? since, long overlap, string? recentChanges, long notAfter)
+    {
+        SinceValue = since;
+        OverlapValue = overlap;
+        NotAfterTicks = notAfter;
         Previous = since is null ? ChangeFingerprints.Empty : ChangeFingerprints.Decode(recentChanges);
     }
 
-    public DateTimeOffset? Since { get; }
+    public DateTimeOffset? Since => SinceValue is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
-    public TimeSpan Overlap { get; }
+    public long? SinceValue { get; }
+
+    public TimeSpan Overlap => TimeSpan.FromTicks(OverlapValue);
+
+    public long OverlapValue { get; }
 
     public long NotAfterTicks { get; }
 
@@ -45,14 +59,20 @@ internal sealed class IncrementalWindow
     /// </summary>
     public (DateTimeOffset? Since, string? RecentChanges) Next()
     {
+        var (next, recent) = NextValue(DateTimeOffset.MinValue.UtcTicks);
+        return (next is { } ticks ? new DateTimeOffset(Math.Min(ticks, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero) : null, recent);
+    }
+
+    /// <summary>As <see cref="Next"/>, for any position; <paramref name="lowest"/> is the smallest valid one.</summary>
+    public (long? Since, string? RecentChanges) NextValue(long lowest = long.MinValue)
+    {
         if (_tracker?.MaxTicks is not { } newest)
         {
-            return (Since, Previous.Encode());
+            return (SinceValue, Previous.Encode());
         }
 
-        var cutoff = Math.Max(Math.Max(DateTimeOffset.MinValue.UtcTicks, newest - Overlap.Ticks), _tracker.Floor);
+        var cutoff = Math.Max(Math.Max(lowest, newest < lowest + OverlapValue ? lowest : newest - OverlapValue), _tracker.Floor);
         var (kept, keptFrom) = ChangeFingerprints.Keep(Previous.Entries.Concat(_tracker.Exported), cutoff);
-        var next = new DateTimeOffset(Math.Min(keptFrom, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);
-        return (Since is { } since && since > next ? since : next, kept.Encode());
+        return (SinceValue is { } since && since > keptFrom ? since : keptFrom, kept.Encode());
     }
 }

@@ -1,6 +1,3 @@
-using System.IO.Hashing;
-using System.Runtime.InteropServices;
-
 namespace Exports.Sdk;
 
 /// <summary>
@@ -17,7 +14,7 @@ internal sealed class RowFilter : IRowSelector
     private readonly string _exportName;
     private readonly string _sourceName;
     private readonly HashSet<UInt128> _seenKeys = [];
-    private readonly XxHash128 _hash = new();
+    private readonly RowFingerprint _hash = new();
     private readonly ChangeTracker? _changes;
     private readonly int[] _changeOrdinals;
     private readonly int _changeTimeOrdinal;
@@ -76,7 +73,7 @@ internal sealed class RowFilter : IRowSelector
             }
 
             // Deduplication first, so a re-read newest row still hides the older rows of its key.
-            if (IsMissingMandatory(batch, row) || IsDuplicate(batch, row) || (timed && IsExportedBefore(batch, row, ticks)))
+            if (IsMissingMandatory(batch, row) || IsDuplicate(batch, row) || (timed && _changes!.IsExportedBefore(_hash, batch, row, _changeOrdinals, ticks)))
             {
                 continue;
             }
@@ -85,47 +82,6 @@ internal sealed class RowFilter : IRowSelector
         }
 
         return count;
-    }
-
-    private bool IsExportedBefore(RowBatch batch, int row, long ticks)
-    {
-        var changes = _changes!;
-        var known = changes.MayBeReRead(ticks);
-        var recent = changes.IsRecent(ticks);
-        if (!known && !recent)
-        {
-            return false;
-        }
-
-        var fingerprint = Fingerprint(batch, row, ticks);
-        if (known && changes.WasExportedBefore(fingerprint))
-        {
-            return true;
-        }
-
-        if (recent)
-        {
-            changes.Remember(fingerprint, ticks);
-        }
-
-        return false;
-    }
-
-    private UInt128 Fingerprint(RowBatch batch, int row, long ticks)
-    {
-        _hash.Reset();
-        foreach (var ordinal in _changeOrdinals)
-        {
-            var isNull = batch.IsNull(row, ordinal);
-            _hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<bool>(ref isNull)));
-            if (!isNull)
-            {
-                AppendValue(batch, row, ordinal);
-            }
-        }
-
-        _hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<long>(ref ticks)));
-        return _hash.GetCurrentHashAsUInt128();
     }
 
     private bool IsMissingMandatory(RowBatch batch, int row)
@@ -173,10 +129,10 @@ internal sealed class RowFilter : IRowSelector
                 return false;
             }
 
-            AppendValue(batch, row, ordinal);
+            _hash.AppendValue(batch, row, ordinal);
         }
 
-        if (_seenKeys.Add(_hash.GetCurrentHashAsUInt128()))
+        if (_seenKeys.Add(_hash.Current))
         {
             if (_seenKeys.Count > _maxKeys)
             {
@@ -191,41 +147,6 @@ internal sealed class RowFilter : IRowSelector
 
         Duplicates++;
         return true;
-    }
-
-    private void AppendValue(RowBatch batch, int row, int ordinal)
-    {
-        switch (batch.Schema[ordinal].Type)
-        {
-            case ExportColumnType.String:
-                var text = batch.GetString(row, ordinal)!;
-                var length = text.Length;
-                // The length keeps ("ab","c") and ("a","bc") apart.
-                _hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<int>(ref length)));
-                _hash.Append(MemoryMarshal.AsBytes(text.AsSpan()));
-                break;
-            case ExportColumnType.Guid:
-                var guid = batch.GetGuid(row, ordinal);
-                _hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<Guid>(ref guid)));
-                break;
-            case ExportColumnType.Decimal:
-                var number = batch.GetDecimal(row, ordinal);
-                _hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<decimal>(ref number)));
-                break;
-            default:
-                var bits = batch.Schema[ordinal].Type switch
-                {
-                    ExportColumnType.Int32 => batch.GetInt32(row, ordinal),
-                    ExportColumnType.Int64 => batch.GetInt64(row, ordinal),
-                    ExportColumnType.Double => BitConverter.DoubleToInt64Bits(batch.GetDouble(row, ordinal)),
-                    ExportColumnType.Boolean => batch.GetBoolean(row, ordinal) ? 1 : 0,
-                    ExportColumnType.Date => batch.GetDate(row, ordinal).DayNumber,
-                    ExportColumnType.Timestamp => batch.GetTimestampTicks(row, ordinal),
-                    _ => 0L,
-                };
-                _hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<long>(ref bits)));
-                break;
-        }
     }
 
     private int Ordinal(ExportSchema schema, string name)

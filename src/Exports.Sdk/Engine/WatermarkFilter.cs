@@ -3,6 +3,8 @@ namespace Exports.Sdk;
 /// <summary>
 /// Selects the rows of a batch above the incremental starting point and tracks the largest watermark selected, reading
 /// the typed column directly (no boxing). Also guards against sources that ignore <see cref="DatasetReadRequest.Since"/>.
+/// With an <see cref="IncrementalWindow"/> (managed dataset exports) the start is inclusive and re-reads an overlap,
+/// and the rows the previous run already exported there are dropped, so a late commit is exported, and exported once.
 /// </summary>
 internal sealed class WatermarkFilter : IRowSelector
 {
@@ -12,15 +14,21 @@ internal sealed class WatermarkFilter : IRowSelector
     private readonly DatasetWatermark? _sinceWatermark;
     private readonly long _since;
     private readonly bool _hasSince;
+    private readonly ChangeTracker? _changes;
+    private readonly RowFingerprint _hash = new();
+    private readonly int[] _changeOrdinals = [];
 
-    public WatermarkFilter(int ordinal, string column, ExportColumnType type, DatasetWatermark? since)
+    public WatermarkFilter(int ordinal, string column, ExportSchema schema, DatasetWatermark? since, IncrementalWindow? window = null)
     {
         _ordinal = ordinal;
         _column = column;
-        _type = type;
-        _sinceWatermark = since;
-        _hasSince = since is not null;
-        _since = since?.Value ?? 0;
+        _type = schema[ordinal].Type;
+        _changes = window?.StartRead();
+        _sinceWatermark = window is null ? since : window.SinceValue is { } start ? DatasetWatermark.FromValue(_type, start) : null;
+        _hasSince = _sinceWatermark is not null;
+        _since = _sinceWatermark?.Value ?? 0;
+        // A change is the whole row at its position: an update that keeps the position is another change.
+        _changeOrdinals = _changes is null ? [] : [.. Enumerable.Range(0, schema.Count).Where(i => i != ordinal)];
     }
 
     public long Duplicates => 0;
@@ -38,6 +46,11 @@ internal sealed class WatermarkFilter : IRowSelector
                 skipped[$"watermark column '{_column}' not after the previous watermark"] = NotNewer;
             }
 
+            if (_changes is { ExportedBefore: > 0 } changes)
+            {
+                skipped["exported by the previous run (re-read in the overlap)"] = changes.ExportedBefore;
+            }
+
             if (NullWatermark > 0)
             {
                 skipped[$"watermark column '{_column}' is null"] = NullWatermark;
@@ -50,7 +63,7 @@ internal sealed class WatermarkFilter : IRowSelector
     /// <summary>The largest watermark value selected so far, if any.</summary>
     public long? Max { get; private set; }
 
-    /// <summary>Rows dropped because their watermark is at or below the starting point.</summary>
+    /// <summary>Rows dropped because their watermark is below the starting point (at or below it without a window).</summary>
     public long NotNewer { get; private set; }
 
     /// <summary>Rows dropped in an incremental run because their watermark is null (they cannot be placed).</summary>
@@ -78,7 +91,21 @@ internal sealed class WatermarkFilter : IRowSelector
             }
 
             var value = DatasetWatermark.ReadValue(batch, row, _ordinal);
-            if (_hasSince && value <= _since)
+            if (_changes is { } changes)
+            {
+                changes.Observe(value);
+                if (_hasSince && value < _since)
+                {
+                    NotNewer++;
+                    continue;
+                }
+
+                if (changes.IsExportedBefore(_hash, batch, row, _changeOrdinals, value))
+                {
+                    continue;
+                }
+            }
+            else if (_hasSince && value <= _since)
             {
                 NotNewer++;
                 continue;

@@ -199,8 +199,8 @@ internal sealed class ExportManager(
             return null;
         }
 
-        var dataflow = await FindAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
-        await RequireAsync(caller, ExportPermission.ViewDestinations, dataflow?.Definition.Destination, $"view run '{runId}'", cancellationToken).ConfigureAwait(false);
+        var destination = await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
+        await RequireAsync(caller, ExportPermission.ViewDestinations, destination, $"view run '{runId}'", cancellationToken).ConfigureAwait(false);
         return run;
     }
 
@@ -208,8 +208,8 @@ internal sealed class ExportManager(
     {
         ArgumentNullException.ThrowIfNull(query);
         CheckPage(query.Skip, query.Take, "runs");
-        var dataflow = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-        await RequireAsync(caller, ExportPermission.ViewDestinations, dataflow?.Definition.Destination, $"list the runs of dataflow '{id}'", cancellationToken).ConfigureAwait(false);
+        var destination = await DestinationOfAsync(id, cancellationToken).ConfigureAwait(false);
+        await RequireAsync(caller, ExportPermission.ViewDestinations, destination, $"list the runs of export '{id}'", cancellationToken).ConfigureAwait(false);
         var page = new List<ExportRunRecord>();
         var total = 0;
         await foreach (var run in store.ListRunsAsync(id, cancellationToken).ConfigureAwait(false))
@@ -227,10 +227,10 @@ internal sealed class ExportManager(
             total++;
         }
 
-        if (dataflow is null && total == 0 && query.Status is null)
+        if (destination is null && total == 0 && query.Status is null)
         {
-            // Runs outlive a deleted dataflow; an id with neither is unknown.
-            throw new ExportNotFoundException($"There is no dataflow '{id}'.");
+            // Runs outlive a deleted export; an id with neither is unknown.
+            throw new ExportNotFoundException($"There is no dataflow or dataset export '{id}'.");
         }
 
         return new ExportPage<ExportRunRecord>(page, total);
@@ -247,7 +247,12 @@ internal sealed class ExportManager(
         }
 
         var dataflow = await FindAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
-        if (dataflow is null)
+        if (dataflow is null && run.Kind == ExportFlowKind.DatasetExport)
+        {
+            var destination = await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
+            await RequireAsync(caller, ExportPermission.ManageDatasetExports, destination, $"cancel run '{runId}' of dataset export '{run.DataflowId}'", cancellationToken).ConfigureAwait(false);
+        }
+        else if (dataflow is null)
         {
             await RequireAsync(caller, ExportPermission.ActivateDestinations, null, $"cancel run '{runId}'", cancellationToken).ConfigureAwait(false);
         }
@@ -335,8 +340,8 @@ internal sealed class ExportManager(
 
     public async Task<IReadOnlyList<ExportRunRecord>> ListRunsAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
     {
-        var dataflow = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-        await RequireAsync(caller, ExportPermission.ViewDestinations, dataflow?.Definition.Destination, $"list the runs of dataflow '{id}'", cancellationToken).ConfigureAwait(false);
+        var destination = await DestinationOfAsync(id, cancellationToken).ConfigureAwait(false);
+        await RequireAsync(caller, ExportPermission.ViewDestinations, destination, $"list the runs of export '{id}'", cancellationToken).ConfigureAwait(false);
         var runs = new List<ExportRunRecord>();
         await foreach (var run in store.ListRunsAsync(id, cancellationToken).ConfigureAwait(false))
         {
@@ -528,6 +533,12 @@ internal sealed class ExportManager(
 
         return dataflow with { Permissions = permissions, LastRun = lastRun };
     }
+
+    /// <summary>The destination of a dataflow or dataset export (for permission checks), or null when there is none.</summary>
+    private async Task<string?> DestinationOfAsync(string exportId, CancellationToken cancellationToken) =>
+        (await FindAsync(exportId, cancellationToken).ConfigureAwait(false))?.Definition.Destination
+            ?? options.Value.DatasetExports.GetValueOrDefault(exportId)?.Destination
+            ?? (await store.GetDatasetExportAsync(exportId, cancellationToken).ConfigureAwait(false))?.Definition.Destination;
 
     private IAudienceSource? FindSource(string name) =>
         sourceNames.Any(n => n.Name == name) ? services.GetKeyedService<IAudienceSource>(name) : null;

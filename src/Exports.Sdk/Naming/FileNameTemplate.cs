@@ -205,11 +205,11 @@ public sealed class FileNameTemplate : IFileNameTemplate
     }
 
     /// <summary>Maps the pattern letters to a .NET custom format, quoting separators.</summary>
-    private static string? ToDotNetFormat(string pattern, string template, List<string> errors)
+    internal static string? ToDotNetFormat(string pattern, string template, List<string> errors, string what = "file name template")
     {
         if (pattern.Length == 0)
         {
-            errors.Add($"The file name template '{Shown(template)}' has an empty %DATETIME()% pattern; use e.g. %DATETIME(YYYYMMdd_HHmmss)%.");
+            errors.Add($"The {what} '{Shown(template)}' has an empty %DATETIME()% pattern; use e.g. %DATETIME(YYYYMMdd_HHmmss)%.");
             return null;
         }
 
@@ -237,7 +237,7 @@ public sealed class FileNameTemplate : IFileNameTemplate
             }
             else
             {
-                errors.Add($"The file name template '{Shown(template)}' has '{rest[0]}' at position {i + 1} of the %DATETIME({Shown(pattern)})% pattern; " +
+                errors.Add($"The {what} '{Shown(template)}' has '{rest[0]}' at position {i + 1} of the %DATETIME({Shown(pattern)})% pattern; " +
                     "use YYYY, MM, dd, HH, mm, ss and the separators _ - .");
                 return null;
             }
@@ -295,7 +295,7 @@ public sealed class FileNameTemplate : IFileNameTemplate
 
     private static bool IsValue(PartKind kind) => kind is not (PartKind.Text or PartKind.DateTime or PartKind.Timestamp);
 
-    private static string Shown(string? text) => text is null ? "" : string.Concat(text.Select(Printable));
+    internal static string Shown(string? text) => text is null ? "" : string.Concat(text.Select(Printable));
 
     private static string Printable(char c) =>
         char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator

@@ -22,4 +22,7 @@ public enum ExportPermission
 
     /// <summary>Read identities; needed to export identity columns.</summary>
     ViewIdentityGraph,
+
+    /// <summary>Manage and activate dataset destinations: create, edit, schedule and run dataset exports.</summary>
+    ManageDatasetExports,
 }

@@ -8,7 +8,7 @@ namespace Exports.Sdk;
 /// <item><description>administrator: every permission on every destination;</description></item>
 /// <item><description>contributor: view destinations, profiles and segments on destinations shared with the caller
 /// (<see cref="DestinationDefinition.SharedWith"/>), activate (edit and run exports) on those shared for
-/// <see cref="DestinationAccess.Edit"/>; never manage destinations or view identities;</description></item>
+/// <see cref="DestinationAccess.Edit"/>, dataset exports included; never manage destinations or view identities;</description></item>
 /// <item><description>viewer: view destinations and segments;</description></item>
 /// <item><description>anyone else, including an unauthenticated caller: nothing.</description></item>
 /// </list>
@@ -35,7 +35,7 @@ public sealed class RoleExportAuthorizationPolicy : IExportAuthorizationPolicy
             var allowed = permission switch
             {
                 ExportPermission.ViewDestinations or ExportPermission.ViewProfiles or ExportPermission.ViewSegments => access is not null,
-                ExportPermission.ActivateDestinations => access == DestinationAccess.Edit || (destination is null),
+                ExportPermission.ActivateDestinations or ExportPermission.ManageDatasetExports => access == DestinationAccess.Edit || (destination is null),
                 _ => false,
             };
             return ValueTask.FromResult(allowed);

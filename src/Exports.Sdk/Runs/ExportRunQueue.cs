@@ -133,13 +133,15 @@ internal sealed class ExportRunQueue : IHostedService, IAsyncDisposable
     private async Task RemoveAbandonedWritesAsync(IReadOnlyList<ExportRunRecord> failed, CancellationToken cancellationToken)
     {
         var destinations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var run in failed.Where(r => r.Kind == ExportFlowKind.Dataflow))
+        foreach (var run in failed)
         {
-            var dataflow = _options.Value.Dataflows.GetValueOrDefault(run.DataflowId)
-                ?? (await _store.GetDataflowAsync(run.DataflowId, cancellationToken).ConfigureAwait(false))?.Definition;
-            if (dataflow is not null && _options.Value.Destinations.ContainsKey(dataflow.Destination))
+            // The record names its destination; older records do not, so the export's is looked up.
+            var destination = run.Destination
+                ?? _options.Value.Dataflows.GetValueOrDefault(run.DataflowId)?.Destination
+                ?? (await _store.GetDataflowAsync(run.DataflowId, cancellationToken).ConfigureAwait(false))?.Definition.Destination;
+            if (destination is not null && _options.Value.Destinations.ContainsKey(destination))
             {
-                destinations.Add(dataflow.Destination);
+                destinations.Add(destination);
             }
         }
 

@@ -83,9 +83,14 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
     /// <summary>Cleans up after the ended runs of every export this host knows (configured and stored), and of <paramref name="more"/>.</summary>
     public async Task CleanAllAsync(IEnumerable<string> more, CancellationToken cancellationToken)
     {
-        // The exports of runs a dead host left (dataset exports among them, which are not stored) come in more.
-        var ids = new HashSet<string>(options.Value.Dataflows.Keys.Concat(more), StringComparer.Ordinal);
+        // The exports of runs a dead host left (one-off dataset exports among them, which are not stored) come in more.
+        var ids = new HashSet<string>(options.Value.Dataflows.Keys.Concat(options.Value.DatasetExports.Keys).Concat(more), StringComparer.Ordinal);
         await foreach (var stored in store.ListDataflowsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(stored.Definition.Id);
+        }
+
+        await foreach (var stored in store.ListDatasetExportsAsync(cancellationToken).ConfigureAwait(false))
         {
             ids.Add(stored.Definition.Id);
         }

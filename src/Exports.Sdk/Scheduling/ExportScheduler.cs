@@ -8,7 +8,8 @@ namespace Exports.Sdk;
 
 /// <summary>
 /// The in-process scheduler (a hosted service). Each tick it reads every enabled schedule (so edits apply without a
-/// restart), finds the latest due occurrence of each activated audience that is not completed yet, and runs it once:
+/// restart), finds the latest due occurrence of each activated audience and dataset export that is not completed yet,
+/// and runs it once:
 /// with a deterministic run id, after the source's refresh or evaluation when the trigger asks for it, within the
 /// concurrency limit. Progress per audience (the last completed occurrence and the incremental watermark) is kept in
 /// the store, so a restart neither repeats nor skips an occurrence; missed ones get one catch-up run (or are skipped).
@@ -80,21 +81,10 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
     {
         var now = _time.GetUtcNow();
         var upcoming = new List<ScheduledRun>();
-        foreach (var dataflow in await LoadDataflowsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var entry in await _slots.ListScheduledAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!dataflow.ScheduleEnabled)
-            {
-                continue;
-            }
-
-            foreach (var audience in dataflow.Audiences)
-            {
-                if (audience.Schedule is { } schedule && schedule.ParseStartTime() is not null)
-                {
-                    upcoming.AddRange(ScheduleCalculator.Occurrences(schedule, now, until)
-                        .Select(t => new ScheduledRun(dataflow.Id, audience.AudienceId, t, SlotRunId.For(dataflow.Id, audience.AudienceId, t))));
-                }
-            }
+            upcoming.AddRange(ScheduleCalculator.Occurrences(entry.Schedule, now, until)
+                .Select(t => new ScheduledRun(entry.ExportId, entry.EntryId, t, SlotRunId.For(entry.ExportId, entry.EntryId, t))));
         }
 
         return [.. upcoming.OrderBy(r => r.Time).ThenBy(r => r.DataflowId, StringComparer.Ordinal).ThenBy(r => r.AudienceId, StringComparer.Ordinal)];
@@ -134,23 +124,10 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
         var now = _time.GetUtcNow();
         _lastTickAt = now;
         DateTimeOffset? wakeAt = null;
-        foreach (var dataflow in await LoadDataflowsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var entry in await _slots.ListScheduledAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!dataflow.ScheduleEnabled)
-            {
-                continue;
-            }
-
-            foreach (var audience in dataflow.Audiences)
-            {
-                if (audience.Schedule is not { } schedule || schedule.ParseStartTime() is null)
-                {
-                    continue;
-                }
-
-                wakeAt = Earliest(wakeAt, ScheduleCalculator.Next(schedule, now));
-                wakeAt = Earliest(wakeAt, await ConsiderAsync(dataflow, audience, schedule, now, cancellationToken).ConfigureAwait(false));
-            }
+            wakeAt = Earliest(wakeAt, ScheduleCalculator.Next(entry.Schedule, now));
+            wakeAt = Earliest(wakeAt, await ConsiderAsync(entry, now, cancellationToken).ConfigureAwait(false));
         }
 
         return wakeAt;
@@ -213,10 +190,10 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a < b ? a : b;
 
-    private async Task<DateTimeOffset?> ConsiderAsync(DataflowDefinition dataflow, AudienceActivation audience, ExportSchedule schedule, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> ConsiderAsync(ScheduledEntry entry, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var key = (dataflow.Id, audience.AudienceId);
-        var latest = ScheduleCalculator.Previous(schedule, now);
+        var key = (entry.ExportId, entry.EntryId);
+        var latest = ScheduleCalculator.Previous(entry.Schedule, now);
         if (latest is not { } slot)
         {
             return null;
@@ -226,8 +203,8 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
         {
             if (slot > running.Slot && Announce(key, slot, "skipped-running"))
             {
-                ExportsLog.SlotSkippedPreviousRunning(_logger, dataflow.Id, audience.AudienceId, slot);
-                Count("skipped", dataflow.Id);
+                ExportsLog.SlotSkippedPreviousRunning(_logger, entry.ExportId, entry.EntryId, slot);
+                Count("skipped", entry.ExportId);
             }
 
             return null;
@@ -238,7 +215,7 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
             return retryAt;
         }
 
-        var state = await _store.GetAudienceStateAsync(dataflow.Id, audience.AudienceId, cancellationToken).ConfigureAwait(false);
+        var state = await _store.GetAudienceStateAsync(entry.ExportId, entry.EntryId, cancellationToken).ConfigureAwait(false);
         if (state?.LastCompletedSlot is { } completed && slot <= completed)
         {
             return null;
@@ -246,74 +223,73 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
 
         if (Announce(key, slot, "due"))
         {
-            ExportsLog.SlotDue(_logger, dataflow.Id, audience.AudienceId, slot);
-            Count("due", dataflow.Id);
+            ExportsLog.SlotDue(_logger, entry.ExportId, entry.EntryId, slot);
+            Count("due", entry.ExportId);
         }
 
         var late = now - slot > _options.MisfireThreshold;
         if (late && _options.MissedRuns == MissedRunPolicy.Skip)
         {
-            await _states.UpdateAsync(dataflow.Id, audience.AudienceId, current => current with { LastCompletedSlot = slot }, cancellationToken).ConfigureAwait(false);
-            ExportsLog.SlotSkippedMissed(_logger, dataflow.Id, audience.AudienceId, slot);
-            Count("skipped", dataflow.Id);
+            await _states.UpdateAsync(entry.ExportId, entry.EntryId, current => current with { LastCompletedSlot = slot }, cancellationToken).ConfigureAwait(false);
+            ExportsLog.SlotSkippedMissed(_logger, entry.ExportId, entry.EntryId, slot);
+            Count("skipped", entry.ExportId);
             return null;
         }
 
-        if (!await IsReadyAsync(dataflow, audience, slot, cancellationToken).ConfigureAwait(false))
+        if (!await IsReadyAsync(entry, slot, cancellationToken).ConfigureAwait(false))
         {
             return now + _options.PollInterval;
         }
 
-        Start(dataflow, audience, slot, state, late, cancellationToken);
+        Start(entry, slot, state, late, cancellationToken);
         return null;
     }
 
-    private async Task<bool> IsReadyAsync(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, CancellationToken cancellationToken)
+    private async Task<bool> IsReadyAsync(ScheduledEntry entry, DateTimeOffset slot, CancellationToken cancellationToken)
     {
-        var key = (dataflow.Id, audience.AudienceId);
-        var signalled = _evaluations.TryGetValue((dataflow.Source, audience.AudienceId), out var pushed) ? pushed : (DateTimeOffset?)null;
-        var readiness = await _slots.CheckReadinessAsync(dataflow, audience, slot, signalled, cancellationToken).ConfigureAwait(false);
+        var key = (entry.ExportId, entry.EntryId);
+        var signalled = entry.Dataflow is { } dataflow && _evaluations.TryGetValue((dataflow.Source, entry.EntryId), out var pushed) ? pushed : (DateTimeOffset?)null;
+        var readiness = await _slots.CheckReadinessAsync(entry, slot, signalled, cancellationToken).ConfigureAwait(false);
         if (readiness == SlotReadiness.WaitingForEvaluation && Announce(key, slot, "waiting-evaluation"))
         {
-            ExportsLog.SlotWaitingForEvaluation(_logger, dataflow.Id, audience.AudienceId, slot);
-            Count("waiting", dataflow.Id);
+            ExportsLog.SlotWaitingForEvaluation(_logger, entry.ExportId, entry.EntryId, slot);
+            Count("waiting", entry.ExportId);
         }
         else if (readiness == SlotReadiness.WaitingForRefresh && Announce(key, slot, "waiting-refresh"))
         {
-            ExportsLog.SlotWaitingForRefresh(_logger, dataflow.Id, audience.AudienceId, slot);
-            Count("waiting", dataflow.Id);
+            ExportsLog.SlotWaitingForRefresh(_logger, entry.ExportId, entry.EntryId, slot);
+            Count("waiting", entry.ExportId);
         }
 
         return readiness == SlotReadiness.Ready;
     }
 
-    private void Start(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, AudienceExportState? state, bool catchUp, CancellationToken cancellationToken)
+    private void Start(ScheduledEntry entry, DateTimeOffset slot, AudienceExportState? state, bool catchUp, CancellationToken cancellationToken)
     {
-        var key = (dataflow.Id, audience.AudienceId);
+        var key = (entry.ExportId, entry.EntryId);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var run = RunSlotAsync(dataflow, audience, slot, state, catchUp, gate.Task, cancellationToken);
+        var run = RunSlotAsync(entry, slot, state, catchUp, gate.Task, cancellationToken);
         _running[key] = (slot, run);
         gate.SetResult();
     }
 
-    private async Task RunSlotAsync(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, AudienceExportState? state, bool catchUp, Task registered, CancellationToken cancellationToken)
+    private async Task RunSlotAsync(ScheduledEntry entry, DateTimeOffset slot, AudienceExportState? state, bool catchUp, Task registered, CancellationToken cancellationToken)
     {
-        var key = (dataflow.Id, audience.AudienceId);
-        var runId = SlotRunId.For(dataflow.Id, audience.AudienceId, slot);
+        var key = (entry.ExportId, entry.EntryId);
+        var runId = SlotRunId.For(entry.ExportId, entry.EntryId, slot);
         await registered.ConfigureAwait(false);
         try
         {
             await _runSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var incremental = audience.Mode == ExportMode.FirstFullThenIncremental;
-                var since = incremental ? state?.Watermark : null;
-                ExportsTelemetry.SchedulerLag.Record((_time.GetUtcNow() - slot).TotalSeconds, new KeyValuePair<string, object?>("dataflow", dataflow.Id));
-                ExportsLog.SlotStarted(_logger, dataflow.Id, audience.AudienceId, runId, slot, catchUp ? "catch-up" : "on time", since is null ? "full" : "incremental");
-                Count("started", dataflow.Id);
+                var incremental = entry.IsIncremental && (state?.Watermark is not null || state?.DatasetWatermark is not null);
+                ExportsTelemetry.SchedulerLag.Record((_time.GetUtcNow() - slot).TotalSeconds, new KeyValuePair<string, object?>("dataflow", entry.ExportId));
+                ExportsLog.SlotStarted(_logger, entry.ExportId, entry.EntryId, runId, slot, catchUp ? "catch-up" : "on time", incremental ? "incremental" : "full");
+                Count("started", entry.ExportId);
 
                 // Claim, run, record, and advance the watermark after success: the same path clustered schedulers use.
-                var record = await _slots.RunSlotAsync(dataflow, audience, slot, cancellationToken).ConfigureAwait(false);
+                var record = await _slots.RunSlotAsync(entry, slot, cancellationToken).ConfigureAwait(false);
 
                 if (record.Status == ExportRunStatus.Succeeded)
                 {
@@ -325,8 +301,8 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
                     _retryAfter[key] = _time.GetUtcNow() + _options.RetryDelay;
                 }
 
-                ExportsLog.SlotFinished(_logger, dataflow.Id, audience.AudienceId, runId, slot, record.Status);
-                Count("finished", dataflow.Id);
+                ExportsLog.SlotFinished(_logger, entry.ExportId, entry.EntryId, runId, slot, record.Status);
+                Count("finished", entry.ExportId);
             }
             finally
             {
@@ -341,14 +317,14 @@ internal sealed class ExportScheduler : BackgroundService, IExportScheduler
         {
             // An "export now" holds the audience; try again on a later tick.
             _retryAfter[key] = _time.GetUtcNow() + _options.PollInterval;
-            ExportsLog.SlotSkippedPreviousRunning(_logger, dataflow.Id, audience.AudienceId, slot);
-            Count("skipped", dataflow.Id);
+            ExportsLog.SlotSkippedPreviousRunning(_logger, entry.ExportId, entry.EntryId, slot);
+            Count("skipped", entry.ExportId);
         }
         catch (Exception ex)
         {
             _retryAfter[key] = _time.GetUtcNow() + _options.RetryDelay;
-            ExportsLog.SlotFailed(_logger, ex, dataflow.Id, audience.AudienceId, runId, slot);
-            Count("finished", dataflow.Id);
+            ExportsLog.SlotFailed(_logger, ex, entry.ExportId, entry.EntryId, runId, slot);
+            Count("finished", entry.ExportId);
         }
         finally
         {

@@ -94,6 +94,7 @@ public static class ScheduleCalculator
                 ScheduleFrequency.Every3Hours => first.AddHours(3 * n),
                 ScheduleFrequency.Every6Hours => first.AddHours(6 * n),
                 ScheduleFrequency.Every8Hours => first.AddHours(8 * n),
+                ScheduleFrequency.Every9Hours => first.AddHours(9 * n),
                 ScheduleFrequency.Every12Hours => first.AddHours(12 * n),
                 _ => throw new ArgumentOutOfRangeException(nameof(schedule), schedule.Frequency, "Unknown frequency."),
             };

@@ -1,12 +1,15 @@
 namespace Exports.Sdk;
 
-/// <summary>What the SDK remembers per dataflow and audience between runs (incremental watermark, schedule progress).</summary>
+/// <summary>
+/// What the SDK remembers per dataflow and audience, or per dataset export and dataset, between runs (incremental
+/// watermark, schedule progress).
+/// </summary>
 public sealed record AudienceExportState
 {
-    /// <summary>The dataflow id.</summary>
+    /// <summary>The dataflow (or dataset export) id.</summary>
     public required string DataflowId { get; init; }
 
-    /// <summary>The audience id.</summary>
+    /// <summary>The audience (or dataset) id.</summary>
     public required string AudienceId { get; init; }
 
     /// <summary>
@@ -21,6 +24,13 @@ public sealed record AudienceExportState
     /// and change times), so the next run, which reads them again, exports each change once.
     /// </summary>
     public string? RecentChanges { get; init; }
+
+    /// <summary>
+    /// For incremental dataset exports: the next run reads rows whose watermark column is at or after this value (a
+    /// timestamp column's less <see cref="ExportRunOptions.IncrementalOverlap"/>), from the newest value exported.
+    /// Advanced only after a run's files and manifest are all committed; null before the first (full) run.
+    /// </summary>
+    public DatasetWatermark? DatasetWatermark { get; init; }
 
     /// <summary>The last run that succeeded for this audience.</summary>
     public string? LastSuccessfulRunId { get; init; }

@@ -44,6 +44,11 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
                 throw new ExportConcurrencyException($"A dataflow with the id '{dataflow.Id}' already exists.");
             }
 
+            if (await GetDatasetExportAsync(dataflow.Id, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                throw new ExportConcurrencyException($"A dataset export with the id '{dataflow.Id}' already exists; ids are shared by dataflows and dataset exports.");
+            }
+
             var now = timeProvider.GetUtcNow();
             var stored = new StoredDataflow(dataflow.Clone(), NewETag(), now, now);
             await WriteDataflowAsync(stored, cancellationToken).ConfigureAwait(false);
@@ -179,6 +184,80 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
 
     private ValueTask WriteDestinationAsync(StoredDestination stored, CancellationToken cancellationToken) =>
         backend.WriteAsync(DestinationKey(stored.Definition.Name), JsonSerializer.SerializeToUtf8Bytes(stored, Json.StoredDestination), cancellationToken);
+
+    public async ValueTask<StoredDatasetExport?> GetDatasetExportAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        var bytes = await backend.ReadAsync(new StoreKey(StoreRecordKind.DatasetExport, id), cancellationToken).ConfigureAwait(false);
+        return bytes is null ? null : JsonSerializer.Deserialize(bytes, Json.StoredDatasetExport);
+    }
+
+    public async IAsyncEnumerable<StoredDatasetExport> ListDatasetExportsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var key in await backend.ListAsync(StoreRecordKind.DatasetExport, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (await GetDatasetExportAsync(key.DataflowId, cancellationToken).ConfigureAwait(false) is { } export)
+            {
+                yield return export;
+            }
+        }
+    }
+
+    public async ValueTask<StoredDatasetExport> CreateDatasetExportAsync(DatasetExportDefinition export, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        ArgumentException.ThrowIfNullOrEmpty(export.Id);
+        var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
+        await using (locked.ConfigureAwait(false))
+        {
+            // One id names one export: runs and state are kept by it.
+            if (await GetDatasetExportAsync(export.Id, cancellationToken).ConfigureAwait(false) is not null
+                || await GetDataflowAsync(export.Id, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                throw new ExportConcurrencyException($"An export with the id '{export.Id}' already exists.");
+            }
+
+            var now = timeProvider.GetUtcNow();
+            var stored = new StoredDatasetExport(export.Clone(), NewETag(), now, now);
+            await WriteDatasetExportAsync(stored, cancellationToken).ConfigureAwait(false);
+            return stored;
+        }
+    }
+
+    public async ValueTask<StoredDatasetExport> UpdateDatasetExportAsync(DatasetExportDefinition export, string etag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
+        await using (locked.ConfigureAwait(false))
+        {
+            var current = await RequireCurrentDatasetExportAsync(export.Id, etag, "update", cancellationToken).ConfigureAwait(false);
+            var stored = new StoredDatasetExport(export.Clone(), NewETag(), current.CreatedAt, timeProvider.GetUtcNow());
+            await WriteDatasetExportAsync(stored, cancellationToken).ConfigureAwait(false);
+            return stored;
+        }
+    }
+
+    public async ValueTask DeleteDatasetExportAsync(string id, string etag, CancellationToken cancellationToken)
+    {
+        var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
+        await using (locked.ConfigureAwait(false))
+        {
+            await RequireCurrentDatasetExportAsync(id, etag, "delete", cancellationToken).ConfigureAwait(false);
+            await backend.DeleteAsync(new StoreKey(StoreRecordKind.DatasetExport, id), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<StoredDatasetExport> RequireCurrentDatasetExportAsync(string id, string etag, string operation, CancellationToken cancellationToken)
+    {
+        var current = await GetDatasetExportAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new ExportConcurrencyException($"Cannot {operation} dataset export '{id}': it does not exist (it may have been deleted).");
+        return string.Equals(current.ETag, etag, StringComparison.Ordinal)
+            ? current
+            : throw new ExportConcurrencyException($"Cannot {operation} dataset export '{id}': it was changed by someone else (ETag '{etag}' is stale; the current one is '{current.ETag}'). Read it again and retry.");
+    }
+
+    private ValueTask WriteDatasetExportAsync(StoredDatasetExport stored, CancellationToken cancellationToken) =>
+        backend.WriteAsync(new StoreKey(StoreRecordKind.DatasetExport, stored.Definition.Id), JsonSerializer.SerializeToUtf8Bytes(stored, Json.StoredDatasetExport), cancellationToken);
 
     public async ValueTask<RunStartResult> TryStartRunAsync(ExportRunRecord run, CancellationToken cancellationToken)
     {

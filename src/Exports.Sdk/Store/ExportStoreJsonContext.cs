@@ -7,9 +7,11 @@ namespace Exports.Sdk;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
 [JsonSerializable(typeof(StoredDataflow))]
 [JsonSerializable(typeof(StoredDestination))]
+[JsonSerializable(typeof(StoredDatasetExport))]
 [JsonSerializable(typeof(ExportRunRecord))]
 [JsonSerializable(typeof(AudienceExportState))]
 [JsonSerializable(typeof(DataflowDefinition))]
+[JsonSerializable(typeof(DatasetExportDefinition))]
 [JsonSerializable(typeof(DestinationDefinition))]
 internal sealed partial class ExportStoreJsonContext : JsonSerializerContext
 {

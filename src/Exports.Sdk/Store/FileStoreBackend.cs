@@ -130,12 +130,13 @@ internal sealed class FileStoreBackend : IStoreBackend
     {
         StoreRecordKind.Dataflow => "dataflows",
         StoreRecordKind.Destination => "destinations",
+        StoreRecordKind.DatasetExport => "dataset-exports",
         StoreRecordKind.Run => "runs",
         _ => "state",
     };
 
-    /// <summary>Dataflows and destinations are one file each in their folder; runs and states are grouped by dataflow.</summary>
-    private static bool IsTopLevel(StoreRecordKind kind) => kind is StoreRecordKind.Dataflow or StoreRecordKind.Destination;
+    /// <summary>Exports and destinations are one file each in their folder; runs and states are grouped by export.</summary>
+    private static bool IsTopLevel(StoreRecordKind kind) => kind is StoreRecordKind.Dataflow or StoreRecordKind.Destination or StoreRecordKind.DatasetExport;
 
     private string PathOf(StoreKey key) => IsTopLevel(key.Kind)
         ? Path.Combine(_root, FolderOf(key.Kind), Encode(key.DataflowId) + ".json")

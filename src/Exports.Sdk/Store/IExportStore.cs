@@ -1,7 +1,8 @@
 namespace Exports.Sdk;
 
 /// <summary>
-/// Persists dataflows (with ETags), runs and per-audience state. Built in: <see cref="FileExportStore"/> (durable,
+/// Persists dataflows and dataset exports (with ETags), destinations created at run time, runs and per-audience (or
+/// per-dataset) state. Built in: <see cref="FileExportStore"/> (durable,
 /// embedded, one host) and <see cref="InMemoryExportStore"/> (tests). Other stores (e.g. a database shared by several
 /// hosts) ship as packages.
 /// </summary>
@@ -89,6 +90,40 @@ public interface IExportStore
     /// <returns>A task.</returns>
     /// <exception cref="ExportConcurrencyException">The destination is gone or was changed since.</exception>
     ValueTask DeleteDestinationAsync(string name, string etag, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns a dataset export stored at run time, or null.</summary>
+    /// <param name="id">The dataset export id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored dataset export or null.</returns>
+    ValueTask<StoredDatasetExport?> GetDatasetExportAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every stored dataset export.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The dataset exports.</returns>
+    IAsyncEnumerable<StoredDatasetExport> ListDatasetExportsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new dataset export.</summary>
+    /// <param name="datasetExport">The dataset export; its id must be used by no dataflow or dataset export.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored dataset export with its first ETag.</returns>
+    /// <exception cref="ExportConcurrencyException">An export with that id exists.</exception>
+    ValueTask<StoredDatasetExport> CreateDatasetExportAsync(DatasetExportDefinition datasetExport, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a dataset export if its ETag is still current.</summary>
+    /// <param name="datasetExport">The new version.</param>
+    /// <param name="etag">The ETag the caller read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored dataset export with its new ETag.</returns>
+    /// <exception cref="ExportConcurrencyException">The ETag is stale or the dataset export is gone.</exception>
+    ValueTask<StoredDatasetExport> UpdateDatasetExportAsync(DatasetExportDefinition datasetExport, string etag, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a dataset export if its ETag is still current (its runs and state stay).</summary>
+    /// <param name="id">The dataset export id.</param>
+    /// <param name="etag">The ETag the caller read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when it is gone.</returns>
+    /// <exception cref="ExportConcurrencyException">The ETag is stale or the dataset export is gone.</exception>
+    ValueTask DeleteDatasetExportAsync(string id, string etag, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Atomically records a run as running unless one of its audiences is already in an active run of the same dataflow.

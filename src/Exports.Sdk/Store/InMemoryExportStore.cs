@@ -29,6 +29,21 @@ public sealed class InMemoryExportStore : IExportStore
     public ValueTask DeleteDataflowAsync(string id, string etag, CancellationToken cancellationToken = default) => _core.DeleteDataflowAsync(id, etag, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<StoredDatasetExport?> GetDatasetExportAsync(string id, CancellationToken cancellationToken = default) => _core.GetDatasetExportAsync(id, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<StoredDatasetExport> ListDatasetExportsAsync(CancellationToken cancellationToken = default) => _core.ListDatasetExportsAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<StoredDatasetExport> CreateDatasetExportAsync(DatasetExportDefinition datasetExport, CancellationToken cancellationToken = default) => _core.CreateDatasetExportAsync(datasetExport, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<StoredDatasetExport> UpdateDatasetExportAsync(DatasetExportDefinition datasetExport, string etag, CancellationToken cancellationToken = default) => _core.UpdateDatasetExportAsync(datasetExport, etag, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DeleteDatasetExportAsync(string id, string etag, CancellationToken cancellationToken = default) => _core.DeleteDatasetExportAsync(id, etag, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<StoredDestination?> GetDestinationAsync(string name, CancellationToken cancellationToken = default) => _core.GetDestinationAsync(name, cancellationToken);
 
     /// <inheritdoc />

@@ -7,7 +7,8 @@ internal enum StoreRecordKind
     Run,
     AudienceState,
     Destination,
+    DatasetExport,
 }
 
-/// <summary>Identifies a stored record: a dataflow, a run of a dataflow, an audience's state in a dataflow, or a destination (its name in <c>DataflowId</c>).</summary>
+/// <summary>Identifies a stored record: a dataflow, a dataset export, a run of either, an audience's (or dataset's) state in one, or a destination (its name in <c>DataflowId</c>).</summary>
 internal readonly record struct StoreKey(StoreRecordKind Kind, string DataflowId, string? ItemId = null);

@@ -165,36 +165,6 @@ public static class DataflowValidator
         }
 
         var allowed = audience.Mode == ExportMode.DailyFullExport ? FullExportFrequencies : IncrementalFrequencies;
-        if (!allowed.Contains(schedule.Frequency))
-        {
-            problems.Add($"{at}: Schedule.Frequency '{schedule.Frequency}' is not allowed with Mode '{audience.Mode}'; use {string.Join(", ", allowed)}.");
-        }
-
-        if (schedule.StartDate == default)
-        {
-            problems.Add($"{at}: Schedule.StartDate is required.");
-        }
-
-        if (schedule.EndDate is { } end)
-        {
-            if (schedule.Frequency == ScheduleFrequency.Once)
-            {
-                problems.Add($"{at}: Schedule.EndDate '{end:yyyy-MM-dd}' does not apply to the frequency Once; remove it.");
-            }
-            else if (end <= schedule.StartDate)
-            {
-                problems.Add($"{at}: Schedule.EndDate '{end:yyyy-MM-dd}' must be after Schedule.StartDate '{schedule.StartDate:yyyy-MM-dd}' (the end date is exclusive).");
-            }
-        }
-
-        if (schedule.ParseStartTime() is null)
-        {
-            problems.Add($"{at}: Schedule.StartTime '{schedule.StartTime}' is not a UTC time of day as HH:mm (00:00 to 23:59).");
-        }
-
-        if (!Enum.IsDefined(schedule.Trigger))
-        {
-            problems.Add($"{at}: Schedule.Trigger '{schedule.Trigger}' is not a trigger type.");
-        }
+        ScheduleRules.Validate(schedule, audience.Mode, allowed, at, problems);
     }
 }

@@ -31,7 +31,7 @@ public sealed class RestartedProcessTests
         await new FileExportStore(folder.Root).SaveRunAsync(killed);
 
         var slot = new DateTimeOffset(2026, 6, 15, 6, 30, 0, TimeSpan.Zero);
-        var next = await host.Services.GetRequiredService<IExportSlotRunner>().RunSlotAsync(dataflow, dataflow.Audiences[0], slot);
+        var next = await host.Services.GetRequiredService<IExportSlotRunner>().RunSlotAsync(ScheduledEntry.For(dataflow, dataflow.Audiences[0]), slot);
 
         next.Status.Should().Be(ExportRunStatus.Succeeded);
         var dead = await host.Store.GetRunAsync(dataflow.Id, "killed-mid-run");

@@ -1,5 +1,5 @@
 // How a schedule reads in a list: "Daily from 2026-01-01 at 02:00 UTC", "Off" when switched off.
-const names = { Once: 'Once', Daily: 'Daily', Weekly: 'Weekly', Monthly: 'Monthly', Every3Hours: 'Every 3 hours', Every6Hours: 'Every 6 hours', Every8Hours: 'Every 8 hours', Every12Hours: 'Every 12 hours' };
+const names = { Once: 'Once', Daily: 'Daily', Weekly: 'Weekly', Monthly: 'Monthly', Every3Hours: 'Every 3 hours', Every6Hours: 'Every 6 hours', Every8Hours: 'Every 8 hours', Every9Hours: 'Every 9 hours', Every12Hours: 'Every 12 hours' };
 
 export const frequencies = Object.entries(names);
 

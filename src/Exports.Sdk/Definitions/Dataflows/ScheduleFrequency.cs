@@ -25,6 +25,9 @@ public enum ScheduleFrequency
     /// <summary>Every 8 hours from the start time (incremental exports only).</summary>
     Every8Hours,
 
+    /// <summary>Every 9 hours from the start time (incremental dataset exports only).</summary>
+    Every9Hours,
+
     /// <summary>Every 12 hours from the start time (incremental exports only).</summary>
     Every12Hours,
 }

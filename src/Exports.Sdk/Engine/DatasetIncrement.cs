@@ -1,0 +1,43 @@
+namespace Exports.Sdk;
+
+/// <summary>
+/// A scheduled incremental dataset run's window, opened once the watermark column's type is known (the first run
+/// reads everything and learns it then): a timestamp column re-reads <c>IncrementalOverlap</c> before the newest value
+/// exported (late commits), dates and integers re-read the newest value itself; what the previous run exported there
+/// is dropped.
+/// </summary>
+internal sealed class DatasetIncrement(DatasetWatermark? start, string? recentChanges, TimeSpan overlap, DateTimeOffset notAfter)
+{
+    private ExportColumnType _type;
+
+    /// <summary>Where this run starts (inclusive); null for the full backfill.</summary>
+    public DatasetWatermark? Start => start;
+
+    public IncrementalWindow? Window { get; private set; }
+
+    /// <summary>Opens (again, when the entry is retried) the window for the column's type.</summary>
+    public IncrementalWindow Open(ExportColumnType type)
+    {
+        _type = type;
+        var limit = type switch
+        {
+            ExportColumnType.Timestamp => notAfter.UtcTicks,
+            ExportColumnType.Date => DateOnly.FromDateTime(notAfter.UtcDateTime).DayNumber,
+            _ => long.MaxValue,
+        };
+        Window = new IncrementalWindow(start?.Value, type == ExportColumnType.Timestamp ? overlap.Ticks : 0, recentChanges, limit);
+        return Window;
+    }
+
+    /// <summary>Where the next run starts and what it must not export again; unchanged when nothing was read.</summary>
+    public (DatasetWatermark? Start, string? RecentChanges) Next()
+    {
+        if (Window is null)
+        {
+            return (start, recentChanges);
+        }
+
+        var (next, recent) = Window.NextValue(_type == ExportColumnType.Timestamp ? DateTimeOffset.MinValue.UtcTicks : long.MinValue);
+        return (next is { } value ? DatasetWatermark.FromValue(_type, value) : null, recent);
+    }
+}
