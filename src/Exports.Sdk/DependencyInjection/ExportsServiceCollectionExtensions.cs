@@ -54,6 +54,7 @@ public static class ExportsServiceCollectionExtensions
         // Built-ins register through the same public methods a plug-in uses.
         builder.AddFormat<CsvFormat>();
         builder.AddFormat<JsonLinesFormat>();
+        builder.AddFormat<JsonFormat>();
         builder.AddDestinationProvider<LocalFolderDestinationProvider>();
         return builder;
     }
