@@ -104,11 +104,76 @@ public sealed class ClusteredSchedulingTests(ITestOutputHelper output) : IAsyncL
         await survivor.StopAsync();
     }
 
+    [Fact]
+    public async Task TwoHosts_IncrementalDatasetExport_EachSlotRunsOnce_AndEveryRowIsExportedOnce()
+    {
+        var destinations = new CountingDestinationProvider();
+        var schema = new ExportSchema([new ExportColumn("seq", ExportColumnType.Int64), new ExportColumn("event", ExportColumnType.String)]);
+        var events = new InMemoryDatasetSource().AddDataset("events", schema, [[1L, "signup"], [2L, "login"]]);
+        var next = 3L;
+        var hosts = Enumerable.Range(1, 2).Select(i => Host($"host-{i}", destinations, ClusterHost.Source("vip"), datasets: events)).ToList();
+        await Task.WhenAll(hosts.Select(h => h.StartAsync()));
+        await hosts[0].Services.GetRequiredService<IDatasetExportManager>().CreateAsync(Callers.Admin, new DatasetExportDefinition
+        {
+            Id = "events-export",
+            Source = "events",
+            DatasetId = "events",
+            Destination = ClusterHost.DestinationName,
+            Mode = ExportMode.FirstFullThenIncremental,
+            WatermarkColumn = "seq",
+            Schedule = Schedule(),
+        });
+        var started = DateTimeOffset.UtcNow;
+        await Task.WhenAll(hosts.Select(h => h.Services.GetRequiredService<IExportScheduler>().RefreshAsync("events-export").AsTask()));
+
+        // Events keep arriving while the slots run, on both hosts.
+        while (DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(24))
+        {
+            events.AppendRows("events", [[next, $"event-{next}"]]);
+            next++;
+            await Task.Delay(250);
+        }
+
+        var stopped = DateTimeOffset.UtcNow;
+        foreach (var host in hosts)
+        {
+            await host.DisposeAsync();
+        }
+
+        await using var reader = Host("reader", destinations, ClusterHost.Source("vip"), scheduler: false);
+        var runs = (await reader.Manager.ListRunsAsync(Callers.Admin, "events-export")).OrderBy(r => r.ScheduledTime).ToList();
+        Report(runs, destinations);
+        runs.Should().OnlyContain(r => r.Kind == ExportFlowKind.DatasetExport && r.Status == ExportRunStatus.Succeeded && r.Trigger == ExportRunTrigger.Scheduled);
+        runs.Should().OnlyContain(r => r.RunId == SlotRunId.For("events-export", "events", r.ScheduledTime));
+        runs.Select(r => r.Host).Distinct().Should().BeSubsetOf(["host-1", "host-2"]);
+        var slots = runs.Select(r => r.ScheduledTime).ToList();
+        slots.Zip(slots.Skip(1), (a, b) => b - a).Should().OnlyContain(d => d == TimeSpan.FromSeconds(SlotSeconds), "every occurrence ran, once");
+        runs.Count.Should().BeGreaterThanOrEqualTo((int)((stopped - started).TotalSeconds / SlotSeconds) - 2);
+        destinations.Commits.Values.Should().OnlyContain(n => n == 1, "no file is written twice");
+
+        // Every event up to the last slot's read is in exactly one file: the stored watermark moved on only after commits.
+        var exported = destinations.Files.Files
+            .Where(f => f.Key.EndsWith(".csv", StringComparison.Ordinal))
+            .SelectMany(f => Encoding.UTF8.GetString(f.Value).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+            .Select(line => long.Parse(line.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        exported.Should().OnlyHaveUniqueItems();
+        exported.Order().Should().Equal(Enumerable.Range(1, (int)exported.Max()).Select(i => (long)i), "no event is skipped");
+        exported.Count.Should().Be((int)runs.Sum(r => r.RowsExported));
+        var state = await reader.Store.GetAudienceStateAsync("events-export", "events");
+        state!.DatasetWatermark.Should().Be(DatasetWatermark.FromInt64(exported.Max()), "an integer watermark re-reads only its newest value");
+    }
+
     private static ExportSchedule Schedule() => new() { Frequency = ScheduleFrequency.Daily, StartDate = new DateOnly(2026, 1, 1), StartTime = "00:00" };
 
-    private ClusterHost Host(string name, CountingDestinationProvider destinations, IAudienceSource source, bool scheduler = true, int slotSeconds = SlotSeconds) =>
+    private ClusterHost Host(string name, CountingDestinationProvider destinations, IAudienceSource source, bool scheduler = true, int slotSeconds = SlotSeconds, IDatasetSource? datasets = null) =>
         new(name, _db, destinations, source, builder =>
         {
+            if (datasets is not null)
+            {
+                builder.AddDatasetSource("events", datasets);
+            }
+
             if (!scheduler)
             {
                 return;
