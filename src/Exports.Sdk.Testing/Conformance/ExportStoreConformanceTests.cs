@@ -13,10 +13,10 @@ namespace Exports.Sdk.Testing;
 /// and changes nothing; creating an existing id throws; of concurrent updates with one ETag exactly one wins; a run
 /// claim is refused while an audience is in an active run of the same dataflow and reports that run; of concurrent
 /// claims exactly one wins; a finished run frees its audiences; runs are listed newest first; audience state
-/// round-trips.
+/// round-trips; dataset exports round-trip with ETags, share the id space with dataflows, and keep their watermark.
 /// </remarks>
 [SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Test names read Method_Scenario_Expected.")]
-public abstract class ExportStoreConformanceTests : IAsyncLifetime
+public abstract partial class ExportStoreConformanceTests : IAsyncLifetime
 {
     private static readonly string[] DataflowAudiences = ["vip", "churn"];
     private static readonly DateTimeOffset Now = new(2026, 6, 15, 10, 0, 0, TimeSpan.Zero);

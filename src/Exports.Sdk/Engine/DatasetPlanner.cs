@@ -85,9 +85,6 @@ internal sealed class DatasetPlanner(IDestinationCatalog catalog, IEnumerable<IE
         };
     }
 
-    /// <summary>The longest dataset id, in UTF-8 bytes: with "-" + run id + extension it still fits a 255-byte file name.</summary>
-    internal const int MaxDatasetIdBytes = 200;
-
     private async Task<(ExportTarget Target, IDatasetSource Source)> ResolveAsync(DatasetExportDefinition export, DatasetRunRequest request, CancellationToken cancellationToken)
     {
         var where = $"Dataset export '{export.Id}'";

@@ -32,7 +32,7 @@ internal sealed class DatasetExportManager(
             throw new ExportConcurrencyException($"An export with the id '{copy.Id}' is declared in configuration.");
         }
 
-        return await ToManagedAsync(await store.CreateDatasetExportAsync(copy, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return await ForCallerAsync(caller, await ToManagedAsync(await store.CreateDatasetExportAsync(copy, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ManagedDatasetExport?> GetAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
@@ -84,7 +84,7 @@ internal sealed class DatasetExportManager(
         await RequireChangeAsync(caller, current.Definition, $"update dataset export '{datasetExport.Id}'", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, datasetExport, $"update dataset export '{datasetExport.Id}'", cancellationToken).ConfigureAwait(false);
         await ValidateAsync(datasetExport, cancellationToken).ConfigureAwait(false);
-        return await ToManagedAsync(await store.UpdateDatasetExportAsync(datasetExport, etag, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return await ForCallerAsync(caller, await ToManagedAsync(await store.UpdateDatasetExportAsync(datasetExport, etag, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ManagedDatasetExport> DuplicateAsync(ClaimsPrincipal caller, string id, string? newName = null, CancellationToken cancellationToken = default)
@@ -113,7 +113,7 @@ internal sealed class DatasetExportManager(
         await RequireChangeAsync(caller, current.Definition, $"switch the schedule of dataset export '{id}'", cancellationToken).ConfigureAwait(false);
         var changed = current.Definition.Clone();
         changed.ScheduleEnabled = enabled;
-        return await ToManagedAsync(await store.UpdateDatasetExportAsync(changed, etag, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return await ForCallerAsync(caller, await ToManagedAsync(await store.UpdateDatasetExportAsync(changed, etag, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ExportRunRecord> StartRunAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default) =>

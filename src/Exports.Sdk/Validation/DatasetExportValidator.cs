@@ -6,6 +6,9 @@ namespace Exports.Sdk;
 /// </summary>
 public static class DatasetExportValidator
 {
+    /// <summary>The longest dataset id, in UTF-8 bytes: with "-" + run id + extension it still fits a 255-byte file name.</summary>
+    internal const int MaxDatasetIdBytes = 200;
+
     /// <summary>The frequencies allowed for a full dataset export (<see cref="ExportMode.DailyFullExport"/>).</summary>
     public static IReadOnlyList<ScheduleFrequency> FullExportFrequencies { get; } = DataflowValidator.FullExportFrequencies;
 
@@ -27,10 +30,10 @@ public static class DatasetExportValidator
         {
             problems.Add($"{where}: DatasetId is required.");
         }
-        else if (System.Text.Encoding.UTF8.GetByteCount(export.DatasetId) > DatasetPlanner.MaxDatasetIdBytes)
+        else if (System.Text.Encoding.UTF8.GetByteCount(export.DatasetId) > MaxDatasetIdBytes)
         {
             // It names a folder and starts every file name (with the 32-character run id and the extension).
-            problems.Add($"{where}: DatasetId is {System.Text.Encoding.UTF8.GetByteCount(export.DatasetId)} bytes long; at most {DatasetPlanner.MaxDatasetIdBytes}, since it names the export's folder and starts each file name.");
+            problems.Add($"{where}: DatasetId is {System.Text.Encoding.UTF8.GetByteCount(export.DatasetId)} bytes long; at most {MaxDatasetIdBytes}, since it names the export's folder and starts each file name.");
         }
 
         if (string.IsNullOrEmpty(export.Source))

@@ -1,0 +1,172 @@
+using Exports.Sdk.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Exports.Sdk.Tests.Management;
+
+/// <summary>Issue 20: dataset exports are managed like dataflows: CRUD with ETags, duplicate, schedule switch, run now, permissions.</summary>
+public class DatasetExportManagerTests
+{
+    private static readonly ExportSchema EventSchema = new([new ExportColumn("seq", ExportColumnType.Int64), new ExportColumn("event", ExportColumnType.String)]);
+
+    [Fact]
+    public async Task CreateEditDuplicateSwitchAndDelete_WithETags_OverTheFileStore()
+    {
+        using var folder = new TempFolder();
+        await using var host = Host(folder.Root);
+        var manager = host.Services.GetRequiredService<IDatasetExportManager>();
+
+        var created = await manager.CreateAsync(Callers.Admin, Export(""));
+        created.Definition.Id.Should().NotBeEmpty("an id is generated");
+        created.DestinationType.Should().Be("memory");
+        created.Permissions.Should().Be(DataflowPermissions.View | DataflowPermissions.Edit | DataflowPermissions.Run);
+
+        var edited = created.Definition.Clone();
+        edited.FolderTemplate = "%DESTINATION_INSTANCE_NAME%/%DATASET_ID%/%EXPORT_TIME%";
+        var updated = await manager.UpdateAsync(Callers.Admin, edited, created.ETag);
+        var stale = () => manager.UpdateAsync(Callers.Admin, edited, created.ETag);
+        await stale.Should().ThrowAsync<ExportConcurrencyException>();
+
+        var off = await manager.SetScheduleEnabledAsync(Callers.Admin, edited.Id, enabled: false, updated.ETag);
+        off.Definition.ScheduleEnabled.Should().BeFalse();
+        var copy = await manager.DuplicateAsync(Callers.Admin, edited.Id);
+        copy.Definition.Id.Should().NotBe(edited.Id);
+        copy.Definition.Name.Should().Be("Raw events (copy)");
+        copy.Definition.ScheduleEnabled.Should().BeFalse("a copy must not fire beside the original");
+        copy.Definition.FolderTemplate.Should().Be(edited.FolderTemplate);
+
+        (await manager.SearchAsync(Callers.Admin, new DataflowQuery { Search = "copy" })).Items.Should().ContainSingle().Which.Definition.Id.Should().Be(copy.Definition.Id);
+        (await manager.SearchAsync(Callers.Admin, new DataflowQuery())).TotalCount.Should().Be(2);
+
+        await manager.DeleteAsync(Callers.Admin, copy.Definition.Id, copy.ETag);
+        (await manager.GetAsync(Callers.Admin, copy.Definition.Id)).Should().BeNull();
+        (await host.Store.GetDatasetExportAsync(edited.Id))!.Definition.FolderTemplate.Should().Be(edited.FolderTemplate, "stored in the file store");
+    }
+
+    [Fact]
+    public async Task CreateAsync_InvalidExport_ListsEveryProblemNamingExportFieldAndValue()
+    {
+        await using var host = Host();
+        var manager = host.Services.GetRequiredService<IDatasetExportManager>();
+        var bad = Export("bad");
+        bad.Source = "warehouse";
+        bad.Destination = "nowhere";
+        bad.WatermarkColumn = null;
+        bad.FolderTemplate = "%DATASET_ID%/%HOUR%";
+        bad.Schedule!.Frequency = ScheduleFrequency.Weekly;
+
+        var act = () => manager.CreateAsync(Callers.Admin, bad);
+
+        var errors = (await act.Should().ThrowAsync<ExportValidationException>()).Which.Errors;
+        errors.Should().Contain(e => e.Contains("Dataset export 'bad'") && e.Contains("Source 'warehouse' is not a registered dataset source"));
+        errors.Should().Contain(e => e.Contains("Destination 'nowhere'"));
+        errors.Should().Contain(e => e.Contains("needs a WatermarkColumn"));
+        errors.Should().Contain(e => e.Contains("FolderTemplate") && e.Contains("%HOUR%"));
+        errors.Should().Contain(e => e.Contains("Schedule.Frequency 'Weekly'") && e.Contains("Every9Hours"));
+        (await host.Store.GetDatasetExportAsync("bad")).Should().BeNull("nothing is stored");
+    }
+
+    [Fact]
+    public async Task Permissions_ViewerSees_ContributorManagesSharedDestinationsOnly_NobodySeesNothing()
+    {
+        await using var host = Host();
+        var manager = host.Services.GetRequiredService<IDatasetExportManager>();
+        var created = await manager.CreateAsync(Callers.Admin, Export("events"));
+        var partner = Export("partner");
+        partner.Destination = "partner-sftp";
+        await manager.CreateAsync(Callers.Admin, partner);
+
+        var viewer = await manager.GetAsync(Callers.Viewer, "events");
+        viewer!.Permissions.Should().Be(DataflowPermissions.View);
+        var viewerEdit = () => manager.SetScheduleEnabledAsync(Callers.Viewer, "events", false, created.ETag);
+        (await viewerEdit.Should().ThrowAsync<ExportAccessDeniedException>()).Which.Message.Should().Contain("ManageDatasetExports");
+        var viewerRun = () => manager.StartRunAsync(Callers.Viewer, "events");
+        await viewerRun.Should().ThrowAsync<ExportAccessDeniedException>();
+
+        var carol = Callers.Contributor("carol");
+        (await manager.SearchAsync(carol, new DataflowQuery())).Items.Select(e => e.Definition.Id).Should().Equal(["events"], "partner-sftp is not shared with carol");
+        var run = await manager.RunAsync(carol, "events");
+        run.Status.Should().Be(ExportRunStatus.Succeeded, string.Join(";", run.Errors));
+        var carolOnPartner = () => manager.StartRunAsync(carol, "partner");
+        await carolOnPartner.Should().ThrowAsync<ExportAccessDeniedException>();
+        var dave = Callers.Contributor("dave");
+        var daveRun = () => manager.StartRunAsync(dave, "events");
+        await daveRun.Should().ThrowAsync<ExportAccessDeniedException>("dave may only view crm-drop");
+
+        var nobody = () => manager.SearchAsync(Callers.Nobody, new DataflowQuery());
+        await nobody.Should().ThrowAsync<ExportAccessDeniedException>();
+        var daveRuns = await host.Manager.SearchRunsAsync(dave, "events", new RunQuery());
+        daveRuns.Items.Should().ContainSingle().Which.RunId.Should().Be(run.RunId, "the runs are read through the same runs API as the dataflows'");
+        var nobodyRuns = () => host.Manager.SearchRunsAsync(Callers.Create("eve", ExportRoles.Contributor), "partner", new RunQuery());
+        await nobodyRuns.Should().ThrowAsync<ExportAccessDeniedException>("a dataset export's runs are checked against its destination");
+    }
+
+    [Fact]
+    public async Task RunAsync_IsAFullExportNow_RecordedBesideTheScheduledRuns_AndLeavesTheWatermark()
+    {
+        await using var host = Host();
+        var manager = host.Services.GetRequiredService<IDatasetExportManager>();
+        await manager.CreateAsync(Callers.Admin, Export("events"));
+        await host.Store.SaveAudienceStateAsync(new AudienceExportState { DataflowId = "events", AudienceId = "events", DatasetWatermark = DatasetWatermark.FromInt64(2) });
+
+        var run = await manager.RunAsync(Callers.Admin, "events");
+
+        run.Kind.Should().Be(ExportFlowKind.DatasetExport);
+        run.Trigger.Should().Be(ExportRunTrigger.OnDemand);
+        run.RequestedBy.Should().Be("ada");
+        run.RowsExported.Should().Be(3, "run now exports the whole dataset");
+        run.Entries.Single().Files.Single().Path.Should().StartWith($"events/exportTime={ManagementHost.Now:yyyyMMddHHmm}/events-{run.RunId}.csv");
+        (await host.Manager.GetRunAsync(Callers.Admin, run.RunId))!.Status.Should().Be(ExportRunStatus.Succeeded);
+        (await manager.GetAsync(Callers.Admin, "events"))!.Watermark.Should().Be(DatasetWatermark.FromInt64(2), "the schedule's watermark is left alone");
+    }
+
+    [Fact]
+    public async Task ConfiguredDatasetExport_IsListedReadOnly_AndItsIdCannotBeTaken()
+    {
+        await using var host = Host(configure: b => b.Services.Configure<ExportsOptions>(o => o.DatasetExports["declared"] = Export("declared")));
+        var manager = host.Services.GetRequiredService<IDatasetExportManager>();
+
+        var declared = await manager.GetAsync(Callers.Admin, "declared");
+        declared!.IsReadOnly.Should().BeTrue();
+        declared.Permissions.Should().Be(DataflowPermissions.View | DataflowPermissions.Run);
+        var edit = () => manager.SetScheduleEnabledAsync(Callers.Admin, "declared", false, declared.ETag);
+        (await edit.Should().ThrowAsync<ExportValidationException>()).Which.Message.Should().Contain("declared in configuration");
+        var take = () => manager.CreateAsync(Callers.Admin, Export("declared"));
+        await take.Should().ThrowAsync<ExportConcurrencyException>();
+        await host.Manager.CreateAsync(Callers.Admin, ManagementHost.Dataflow());
+        var dataflowId = (await host.Manager.ListAsync(Callers.Admin)).Single(d => !d.IsReadOnly).Definition.Id;
+        var clash = () => manager.CreateAsync(Callers.Admin, Export(dataflowId));
+        await clash.Should().ThrowAsync<ExportConcurrencyException>("runs and state are kept by export id");
+    }
+
+    [Fact]
+    public async Task ListDatasets_OffersTheSourcesDatasetsWithTheirSchema()
+    {
+        await using var host = Host();
+        var manager = host.Services.GetRequiredService<IDatasetExportManager>();
+
+        (await manager.ListSourcesAsync(Callers.Viewer)).Should().Equal(["events-source"]);
+        var datasets = await manager.ListDatasetsAsync(Callers.Viewer, "events-source", "EVE");
+        datasets.Should().ContainSingle().Which.Schema.Should().Equal(EventSchema);
+        (await manager.ListDatasetsAsync(Callers.Viewer, "nope")).Should().BeNull();
+        var nobody = () => manager.ListDatasetsAsync(Callers.Nobody, "events-source");
+        await nobody.Should().ThrowAsync<ExportAccessDeniedException>();
+    }
+
+    private static ManagementHost Host(string? store = null, Action<IExportsBuilder>? configure = null) => new(store, configure: b =>
+    {
+        b.AddDatasetSource("events-source", new InMemoryDatasetSource().AddDataset("events", EventSchema, [[1L, "signup"], [2L, "login"], [3L, "order"]]));
+        configure?.Invoke(b);
+    });
+
+    private static DatasetExportDefinition Export(string id) => new()
+    {
+        Id = id,
+        Name = "Raw events",
+        Source = "events-source",
+        DatasetId = "events",
+        Destination = "crm-drop",
+        Mode = ExportMode.FirstFullThenIncremental,
+        WatermarkColumn = "seq",
+        Schedule = new ExportSchedule { Frequency = ScheduleFrequency.Every9Hours, StartDate = new DateOnly(2026, 6, 15), StartTime = "06:00" },
+    };
+}
