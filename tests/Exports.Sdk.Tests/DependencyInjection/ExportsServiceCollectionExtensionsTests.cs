@@ -296,7 +296,7 @@ public sealed class ExportsServiceCollectionExtensionsTests
         using var provider = services.BuildServiceProvider();
 
         provider.GetRequiredService<IDestinationCatalog>().Providers.Select(p => p.Type).Should().OnlyHaveUniqueItems().And.HaveCount(2);
-        provider.GetServices<IExportFormat>().Select(f => f.Name).Should().BeEquivalentTo(["csv", "jsonl"]);
+        provider.GetServices<IExportFormat>().Select(f => f.Name).Should().BeEquivalentTo(["csv", "jsonl", "json"]);
         // Counted, not resolved: the runner opens the store, which needs the (here invalid) options.
         services.Count(d => d.ServiceType == typeof(IExportRunner)).Should().Be(1);
         provider.GetServices<IDestinationCatalog>().Should().ContainSingle();
