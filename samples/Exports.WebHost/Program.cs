@@ -15,6 +15,7 @@ builder.Services.AddExports()
         .AddAudience("demo-audience", "Demo audience", builder.Configuration.GetValue("Demo:AudienceSize", 200_000))
         .AddAudience("newsletter", "Newsletter subscribers", 50_000)
         .AddAudience("churn-risk", "Churn risk", 5_000))
+    .AddDatasetSource(DemoEvents.SourceName, DemoEvents.Create(builder.Configuration.GetValue("Demo:EventCount", 5_000)))
     // Destinations of these types can also be created while the host runs (API, dashboard), secrets stored encrypted.
     .AddAmazonS3Destinations()
     .AddAzureBlobDestinations()

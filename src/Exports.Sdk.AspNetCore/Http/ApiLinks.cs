@@ -4,10 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Exports.Sdk.AspNetCore;
 
-/// <summary><c>Location</c> paths to a dataflow, a run or a destination, under whichever copy of the API answered the request.</summary>
+/// <summary><c>Location</c> paths to a dataflow, a dataset export, a run or a destination, under whichever copy of the API answered the request.</summary>
 internal static class ApiLinks
 {
     public static string Dataflow(HttpContext http, string id) => PathTo(http, ExportsApiRoutes.GetDataflowName, new { id }, $"dataflows/{Uri.EscapeDataString(id)}");
+
+    public static string DatasetExport(HttpContext http, string id) => PathTo(http, ExportsApiRoutes.GetDatasetExportName, new { id }, $"dataset-exports/{Uri.EscapeDataString(id)}");
 
     public static string Run(HttpContext http, string runId) => PathTo(http, ExportsApiRoutes.GetRunName, new { runId }, $"runs/{Uri.EscapeDataString(runId)}");
 

@@ -52,6 +52,7 @@ public static class ExportsApiEndpointRouteBuilderExtensions
         DataflowEndpoints.Map(group, named);
         ScheduleEndpoints.Map(group);
         RunEndpoints.Map(group, named);
+        DatasetExportEndpoints.Map(group, named);
         return group;
     }
 }

@@ -24,6 +24,14 @@ internal static class ExportsApiRoutes
     public const string RunDataflow = "dataflows/{id}/run";
     public const string RunAll = "run-all";
     public const string DataflowRuns = "dataflows/{id}/runs";
+    public const string DatasetSources = "dataset-sources";
+    public const string DatasetSourceDatasets = "dataset-sources/{name}/datasets";
+    public const string DatasetExports = "dataset-exports";
+    public const string DatasetExport = "dataset-exports/{id}";
+    public const string DuplicateDatasetExport = "dataset-exports/{id}/duplicate";
+    public const string DatasetExportSchedule = "dataset-exports/{id}/schedule";
+    public const string RunDatasetExport = "dataset-exports/{id}/run";
+    public const string DatasetExportRuns = "dataset-exports/{id}/runs";
     public const string Run = "runs/{runId}";
     public const string CancelRun = "runs/{runId}/cancel";
     public const string Caller = "me";
@@ -33,6 +41,7 @@ internal static class ExportsApiRoutes
     public const string GetDataflowName = "Exports.GetDataflow";
     public const string GetRunName = "Exports.GetRun";
     public const string GetDestinationName = "Exports.GetDestination";
+    public const string GetDatasetExportName = "Exports.GetDatasetExport";
 
     /// <summary>The OpenAPI tag of every endpoint.</summary>
     public const string Tag = "Exports";
