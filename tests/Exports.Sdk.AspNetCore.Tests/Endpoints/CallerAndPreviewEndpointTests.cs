@@ -14,8 +14,8 @@ public sealed class CallerAndPreviewEndpointTests : IAsyncLifetime
     public async Task DisposeAsync() => await _web.DisposeAsync();
 
     [Theory]
-    [InlineData("Administrator", "ViewDestinations,ManageDestinations,ActivateDestinations,ViewProfiles,ViewSegments,ViewIdentityGraph")]
-    [InlineData("Contributor", "ViewDestinations,ActivateDestinations,ViewProfiles,ViewSegments")]
+    [InlineData("Administrator", "ViewDestinations,ManageDestinations,ActivateDestinations,ViewProfiles,ViewSegments,ViewIdentityGraph,ManageDatasetExports")]
+    [InlineData("Contributor", "ViewDestinations,ActivateDestinations,ViewProfiles,ViewSegments,ManageDatasetExports")]
     [InlineData("Viewer", "ViewDestinations,ViewSegments")]
     public async Task Me_ListsThePermissionsTheCallerHoldsInGeneral(string role, string permissions)
     {

@@ -126,7 +126,7 @@ public sealed class RunEndpointTests : IAsyncLifetime
         (await _admin.PostJsonAsync("dataflows/nope/run")).Status.Should().Be(HttpStatusCode.NotFound);
         var runsOfNothing = await _admin.GetJsonAsync("dataflows/nope/runs");
         runsOfNothing.Status.Should().Be(HttpStatusCode.NotFound);
-        runsOfNothing.Body!["detail"]!.GetValue<string>().Should().Be("There is no dataflow 'nope'.");
+        runsOfNothing.Body!["detail"]!.GetValue<string>().Should().Be("There is no dataflow or dataset export 'nope'.");
     }
 
     [Fact]
