@@ -8,6 +8,8 @@ import * as dataflowRuns from './screens/runs.js';
 import * as runPage from './screens/run.js';
 import * as destinations from './screens/destinations.js';
 import * as destinationForm from './screens/destination-form.js';
+import * as datasetExports from './screens/dataset-exports.js';
+import * as datasetRuns from './screens/dataset-runs.js';
 
 const main = document.getElementById('main');
 const routes = [
@@ -16,6 +18,8 @@ const routes = [
   [/^#\/exports\/([^/]+)\/runs$/, 'exports', (m) => dataflowRuns.render(context, decodeURIComponent(m[1]))],
   [/^#\/exports\/([^/]+)$/, 'exports', (m) => exportForm.render(context, decodeURIComponent(m[1]))],
   [/^#\/runs\/([^/]+)$/, 'exports', (m) => runPage.render(context, decodeURIComponent(m[1]))],
+  [/^#\/datasets$/, 'datasets', () => datasetExports.render(context)],
+  [/^#\/datasets\/([^/]+)\/runs$/, 'datasets', (m) => datasetRuns.render(context, decodeURIComponent(m[1]))],
   [/^#\/destinations$/, 'destinations', () => destinations.render(context)],
   [/^#\/destinations\/new$/, 'destinations', () => destinationForm.render(context, null)],
   [/^#\/destinations\/([^/]+)$/, 'destinations', (m) => destinationForm.render(context, decodeURIComponent(m[1]))],
