@@ -215,13 +215,23 @@ internal sealed class DestinationManager(
             : $"Destination '{clear.Name}': setting 'path' must be a folder under Exports:RunTimeLocalRoot ('{root}'), not '{path}'.";
     }
 
-    /// <summary>The exports (declared and stored dataflows) whose destination this is.</summary>
+    /// <summary>The exports (declared and stored dataflows and dataset exports) whose destination this is.</summary>
     private async Task<List<string>> UsersAsync(string name, CancellationToken cancellationToken)
     {
-        var users = options.CurrentValue.Dataflows.Values.Where(d => string.Equals(d.Destination, name, StringComparison.OrdinalIgnoreCase)).Select(d => d.Id).ToList();
+        bool Uses(string destination) => string.Equals(destination, name, StringComparison.OrdinalIgnoreCase);
+        var users = options.CurrentValue.Dataflows.Values.Where(d => Uses(d.Destination)).Select(d => d.Id)
+            .Concat(options.CurrentValue.DatasetExports.Values.Where(d => Uses(d.Destination)).Select(d => d.Id)).ToList();
         await foreach (var stored in store.ListDataflowsAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (string.Equals(stored.Definition.Destination, name, StringComparison.OrdinalIgnoreCase))
+            if (Uses(stored.Definition.Destination))
+            {
+                users.Add(stored.Definition.Id);
+            }
+        }
+
+        await foreach (var stored in store.ListDatasetExportsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (Uses(stored.Definition.Destination))
             {
                 users.Add(stored.Definition.Id);
             }

@@ -139,6 +139,24 @@ public class DatasetExportManagerTests
     }
 
     [Fact]
+    public async Task ADestinationUsedByADatasetExport_CannotBeDeleted_NamingTheExport()
+    {
+        await using var host = Host();
+        var destinations = host.Services.GetRequiredService<IDestinationManager>();
+        var drop = await destinations.CreateAsync(Callers.Admin, new DestinationDefinition { Name = "runtime-drop", Type = "memory" });
+        var export = Export("events");
+        export.Destination = "runtime-drop";
+        var created = await host.Services.GetRequiredService<IDatasetExportManager>().CreateAsync(Callers.Admin, export);
+
+        var delete = () => destinations.DeleteAsync(Callers.Admin, "runtime-drop", drop.ETag);
+
+        (await delete.Should().ThrowAsync<ExportValidationException>()).Which.Message.Should().Contain("'events' uses it");
+        await host.Services.GetRequiredService<IDatasetExportManager>().DeleteAsync(Callers.Admin, "events", created.ETag);
+        await delete();
+        (await destinations.GetAsync(Callers.Admin, "runtime-drop")).Should().BeNull();
+    }
+
+    [Fact]
     public async Task ListDatasets_OffersTheSourcesDatasetsWithTheirSchema()
     {
         await using var host = Host();
