@@ -105,7 +105,17 @@ public sealed class IncrementalWatermarkTests : IAsyncDisposable
         Destination = "out",
         Attributes = ["person.email"],
         IncludeMembershipStatus = true,
-        Audiences = [new AudienceActivation { AudienceId = "vip", Mode = ExportMode.FirstFullThenIncremental, FileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%_%DATETIME(YYYYMMdd_HHmm)%" }],
+        Audiences =
+        [
+            new AudienceActivation
+            {
+                AudienceId = "vip",
+                Mode = ExportMode.FirstFullThenIncremental,
+                FileNameTemplate = "%DESTINATION_NAME%_%SEGMENT_ID%_%DATETIME(YYYYMMdd_HHmm)%",
+                // The test runs the slots itself, at the host's hours.
+                Schedule = new ExportSchedule { Frequency = ScheduleFrequency.Every3Hours, StartDate = DateOnly.FromDateTime(HostStart.UtcDateTime) },
+            },
+        ],
     };
 
     /// <summary>Runs the slot at the host's current time and returns the rows of the files it wrote, read back from the folder.</summary>

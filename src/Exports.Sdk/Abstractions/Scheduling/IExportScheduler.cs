@@ -1,13 +1,13 @@
 namespace Exports.Sdk;
 
 /// <summary>
-/// Runs dataflows on their schedules. Implemented by the in-process scheduler and by clustered schedulers in
+/// Runs dataflows and dataset exports on their schedules. Implemented by the in-process scheduler and by clustered schedulers in
 /// their own packages; hosts call it to react to schedule edits and audience evaluations.
 /// </summary>
 public interface IExportScheduler
 {
-    /// <summary>Re-reads a dataflow's schedules after it was created, edited, switched on or off, or deleted.</summary>
-    /// <param name="dataflowId">The dataflow id.</param>
+    /// <summary>Re-reads an export's schedules after it was created, edited, switched on or off, or deleted.</summary>
+    /// <param name="dataflowId">The dataflow or dataset export id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the new schedule is in force.</returns>
     ValueTask RefreshAsync(string dataflowId, CancellationToken cancellationToken = default);
@@ -26,6 +26,6 @@ public interface IExportScheduler
     /// <summary>Lists the next runs of enabled schedules up to an instant.</summary>
     /// <param name="until">The end of the window (exclusive).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The upcoming runs, by time.</returns>
+    /// <returns>The upcoming runs, by time (for a dataset export, <see cref="ScheduledRun.AudienceId"/> is the dataset id).</returns>
     ValueTask<IReadOnlyList<ScheduledRun>> GetUpcomingAsync(DateTimeOffset until, CancellationToken cancellationToken = default);
 }
