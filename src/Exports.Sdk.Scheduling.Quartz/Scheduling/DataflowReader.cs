@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Exports.Sdk.Scheduling.Quartz;
 
-/// <summary>Reads the dataflows every host sees: those declared in configuration and those in the shared store.</summary>
+/// <summary>Reads the dataflows every host sees (declared and in the shared store), for evaluation signals.</summary>
 internal sealed class DataflowReader(IExportStore store, IOptions<ExportsOptions> exports)
 {
     public async Task<IReadOnlyList<DataflowDefinition>> ListAsync(CancellationToken cancellationToken)
@@ -15,9 +15,4 @@ internal sealed class DataflowReader(IExportStore store, IOptions<ExportsOptions
 
         return dataflows;
     }
-
-    public async Task<DataflowDefinition?> FindAsync(string id, CancellationToken cancellationToken) =>
-        exports.Value.Dataflows.TryGetValue(id, out var configured)
-            ? configured
-            : (await store.GetDataflowAsync(id, cancellationToken).ConfigureAwait(false))?.Definition;
 }

@@ -44,7 +44,8 @@ public sealed class DestinationFormTests(Chromium chromium) : IClassFixture<Chro
 
         await host.FillAsync(services.SftpHost);
         await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Connection" })).ToContainTextAsync("Connection works");
+        // An SSH handshake and a probe write: seconds on a loaded machine, more than the default 5 s wait.
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Connection" })).ToContainTextAsync("Connection works", new() { Timeout = 30_000 });
         await Dashboard.ScreenshotAsync(page, "destination-add");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create destination" }).ClickAsync();
 
@@ -58,7 +59,8 @@ public sealed class DestinationFormTests(Chromium chromium) : IClassFixture<Chro
         await Expect(page.GetByText("Saved the destination 'partner-sftp'.")).ToBeVisibleAsync();
         await Expect(page.GetByLabel("Folder")).ToHaveValueAsync("dashboard-edited");
         await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Connection" })).ToContainTextAsync("Connection works");
+        // An SSH handshake and a probe write: seconds on a loaded machine, more than the default 5 s wait.
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Connection" })).ToContainTextAsync("Connection works", new() { Timeout = 30_000 });
 
         await page.GetByLabel("Contributor").FillAsync("cleo");
         await page.GetByLabel("Access").SelectOptionAsync("Edit");
