@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace Exports.Sdk.Throughput;
 
-/// <summary>One timed run of a writer: time, output size, managed allocations and the peak working set above the start.</summary>
-internal sealed record Measurement(string Name, double Seconds, long Rows, long Bytes, long Allocated, long PeakAddedBytes)
+/// <summary>One timed run of a writer: time, output size, managed allocations, the peak working set above the start, and this process's CPU time.</summary>
+internal sealed record Measurement(string Name, double Seconds, long Rows, long Bytes, long Allocated, long PeakAddedBytes, double CpuSeconds)
 {
     public double RowsPerSecond => Rows / Seconds;
 
@@ -37,13 +37,16 @@ internal sealed record Measurement(string Name, double Seconds, long Rows, long 
             }
         });
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var bytes = await run();
         clock.Stop();
+        process.Refresh();
+        cpu = process.TotalProcessorTime - cpu;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         await sampling.CancelAsync();
         await sampler;
-        return new Measurement(name, clock.Elapsed.TotalSeconds, rows, bytes, allocated, Math.Max(0, peak - baseline));
+        return new Measurement(name, clock.Elapsed.TotalSeconds, rows, bytes, allocated, Math.Max(0, peak - baseline), cpu.TotalSeconds);
     }
 
     /// <summary>The run with the median time.</summary>

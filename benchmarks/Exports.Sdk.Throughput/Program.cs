@@ -8,6 +8,8 @@ using Exports.Sdk.Throughput;
 // Throughput: dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- [--rows 2000000] [--runs 3] [--warmup 2] [--only "SDK CSV;DuckDB COPY CSV"]
 // Profiling:  dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- --repeat csv.gz [--runs 8] [--parallelism 1]
 // Memory:     dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- --scale [--sizes 100000,1000000,10000000]
+// End to end: scripts/services.sh start; dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- --e2e --rows 5000000 --runs 3
+// Scaling:    … -- --scale-pg --sizes 100000,1000000,10000000,50000000 --plot docs/performance/scaling.png
 var options = Args.Parse(args);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -15,6 +17,23 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (options.Child is { } childFormat)
 {
     return await ScaleChild.RunAsync(childFormat, options.Rows, options.Folder);
+}
+
+if (Args.Value(args, "--e2e-child") is { } target)
+{
+    return await EndToEndChild.RunAsync(target, options.Rows, options.Folder, Args.Value(args, "--file"));
+}
+
+if (args.Contains("--e2e"))
+{
+    await EndToEndReport.RunAsync(options);
+    return 0;
+}
+
+if (args.Contains("--scale-pg"))
+{
+    await ScalingReport.RunAsync(options, Args.Value(args, "--plot") ?? Path.Combine(options.Folder, "scaling.png"));
+    return 0;
 }
 
 if (options.Repeat is { } format)
@@ -34,9 +53,11 @@ return 0;
 
 internal sealed record Args(int Rows, int Runs, bool Scale, string? Child, string Folder, IReadOnlyList<int> Sizes, IReadOnlySet<string>? Only, bool KeepFiles, int BatchSize, int Warmup, string? Repeat, int Parallelism)
 {
+    public static string? Value(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
     public static Args Parse(string[] args)
     {
-        string? Value(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        string? Value(string name) => Args.Value(args, name);
         return new Args(
             int.Parse(Value("--rows") ?? "2000000", CultureInfo.InvariantCulture),
             int.Parse(Value("--runs") ?? "3", CultureInfo.InvariantCulture),
@@ -169,18 +190,28 @@ internal static class ThroughputReport
             Console.WriteLine($"| {r.Name} | {r.RowsPerSecond / 1e6:F2} | {r.MegabytesPerSecond:F0} | {r.Allocated / 1048576.0:F0} | {r.PeakAddedBytes / 1048576.0:F0} |");
         }
 
-        double Rate(string name) => results.FirstOrDefault(r => r.Name == name)?.RowsPerSecond ?? double.NaN;
+        Measurement? Find(string name) => results.FirstOrDefault(r => r.Name == name);
         Console.WriteLine();
-        Console.WriteLine("| goal | ratio | target |");
-        Console.WriteLine("| --- | ---: | ---: |");
-        void Ratio(string sdk, string anchor, double target) =>
-            Console.WriteLine($"| {sdk} ÷ {anchor} | {Rate(sdk) / Rate(anchor):F2}× | ≥ {target:F1}× |");
-        Ratio("SDK CSV", "CsvHelper WriteRecords", 2.5);
-        Ratio("SDK CSV", "DuckDB COPY CSV", 2.0);
+        Console.WriteLine("| goal | ratio | target | CPU a row: measured / budget at the target |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        void Ratio(string sdk, string anchor, double target)
+        {
+            if (Find(sdk) is not { } s || Find(anchor) is not { } a)
+            {
+                return;
+            }
+
+            // The budget: at the target rate, the wall time a row may take, on every core the machine has.
+            var ratio = s.RowsPerSecond / a.RowsPerSecond;
+            var budget = 1e9 * Environment.ProcessorCount / (target * a.RowsPerSecond);
+            Console.WriteLine($"| {sdk} ÷ {anchor} | {ratio:F2}× | ≥ {target:F1}× {(ratio >= target ? "met" : "NOT met")} | {s.CpuSeconds * 1e9 / s.Rows:F0} ns / {budget:F0} ns |");
+        }
+
+        Ratio("SDK CSV", "CsvHelper WriteRecords", 1.6);
+        Ratio("SDK CSV", "SDK CSV, 1 thread", 1.5);
         Ratio("SDK CSV.gz", "CSV writer → GZipStream, 1 thread", 1.7);
         Ratio("SDK CSV.gz", "DuckDB COPY CSV gzip", 10.0);
-        Ratio("SDK JSON Lines", "DuckDB COPY JSON", 2.0);
-        Ratio("SDK Parquet", "Parquet.Net direct", 2.0);
+        Ratio("SDK JSON Lines", "DuckDB COPY JSON", 2.5);
         Ratio("SDK Parquet", "DuckDB COPY Parquet", 1.0);
     }
 

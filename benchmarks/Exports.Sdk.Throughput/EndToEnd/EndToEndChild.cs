@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Exports.Sdk.Sources.AdoNet;
+using Npgsql;
+
+namespace Exports.Sdk.Throughput;
+
+/// <summary>
+/// One SDK run in a process of its own, so its peak RSS is its own: the PostgreSQL table through the ADO.NET source as
+/// CSV.gz (checksums and manifest included) to a local folder, fauxqs or sshd; or a finished file uploaded through a
+/// destination alone. Prints <c>seconds=… peakRssMB=… bytes=…</c>.
+/// </summary>
+internal static class EndToEndChild
+{
+    public static async Task<int> RunAsync(string target, long rows, string folder, string? file)
+    {
+        var env = ServicesEnvironment.Load();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var services = new ServiceCollection();
+        var builder = services.AddExports().UseInMemoryExportStore();
+        var destination = target.Replace("upload-", "", StringComparison.Ordinal).Replace("-csv", "", StringComparison.Ordinal);
+        void Output(DestinationDefinition d)
+        {
+            d.Output.Format.Name = "csv";
+            d.Output.Format.Compression = target.EndsWith("-csv", StringComparison.Ordinal) ? ExportCompression.None : ExportCompression.Gzip;
+            d.Output.WriteManifest = true;
+        }
+
+        switch (destination)
+        {
+            case "local":
+                builder.AddLocalFolderDestination("local", folder, Output);
+                break;
+            case "s3":
+                builder.AddAmazonS3Destination("s3", s3 =>
+                {
+                    s3.Bucket = EndToEndReport.Bucket;
+                    s3.Prefix = "sdk-" + run;
+                    s3.ServiceUrl = new Uri(env["S3_SERVICE_URL"]);
+                    s3.ForcePathStyle = true;
+                    s3.Region = "us-east-1";
+                    s3.AccessKeyId = "bench";
+                    s3.SecretAccessKey = "bench-secret";
+                }, Output);
+                break;
+            case "sftp":
+                builder.AddSftpDestination("sftp", sftp =>
+                {
+                    sftp.Host = env["SFTP_HOST"];
+                    sftp.Port = int.Parse(env["SFTP_PORT"], CultureInfo.InvariantCulture);
+                    sftp.Username = env["SFTP_USER"];
+                    sftp.Password = env["SFTP_PASSWORD"];
+                    sftp.RemotePath = "upload";
+                    foreach (var fingerprint in env["SFTP_HOST_FINGERPRINTS"].Split(','))
+                    {
+                        sftp.HostKeyFingerprints.Add(fingerprint);
+                    }
+                }, d =>
+                {
+                    Output(d);
+                    d.FolderPath = "sdk-" + run;
+                });
+                break;
+            default:
+                throw new ArgumentException($"Unknown end-to-end target '{target}'; use local, local-csv, s3, sftp, upload-s3 or upload-sftp.");
+        }
+
+        var table = ProfileTable.NameFor(rows);
+        builder.AddAdoNetSource("pg", o =>
+        {
+            o.ConnectionFactory = () => new NpgsqlConnection(env.PostgresConnectionString);
+            o.ListAudiencesSql = "SELECT 'none' AS id, 'none' AS name, '' AS description";
+            o.MembersSql = "SELECT 1 AS \"person.email\"";
+            o.Datasets["profiles"] = new AdoNetDatasetQuery { Sql = $"SELECT {ProfileTable.Columns} FROM {table}" };
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var clock = Stopwatch.StartNew();
+        long bytes;
+        if (file is not null)
+        {
+            // The upload alone: the same finished file through the destination's writer and commit.
+            var writeTo = await provider.GetRequiredService<IDestinationCatalog>().GetDestinationAsync(destination);
+            await using (var writer = await writeTo.OpenWriteAsync($"sdk-upload-{run}/{Path.GetFileName(file)}"))
+            {
+                await using var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
+                await input.CopyToAsync(writer.Stream, 1 << 20);
+                await writer.CommitAsync();
+            }
+
+            bytes = new FileInfo(file).Length;
+        }
+        else
+        {
+            var result = await provider.GetRequiredService<IDatasetExportRunner>().RunAsync(
+                new DatasetExportDefinition { Id = "e2e", Source = "pg", DatasetId = "profiles", Destination = destination },
+                new DatasetRunRequest());
+            if (result.Status != ExportRunStatus.Succeeded || result.RowsExported != rows)
+            {
+                throw new InvalidOperationException($"The SDK run ended {result.Status} with {result.RowsExported:N0} rows: {string.Join("; ", result.Errors)}");
+            }
+
+            bytes = result.Files.Sum(f => f.Size);
+        }
+
+        clock.Stop();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={clock.Elapsed.TotalSeconds:F3} peakRssMB={PeakRssMegabytes()} bytes={bytes}"));
+        return 0;
+    }
+
+    /// <summary>This process's peak resident set (VmHWM), in MB.</summary>
+    public static long PeakRssMegabytes()
+    {
+        var hwm = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(hwm.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Exports.Sdk.Throughput;
+
+/// <summary>
+/// End to end, against what a team would script instead: a PostgreSQL table exported as CSV.gz by the SDK (ADO.NET
+/// source, checksums, manifest) and by <c>psql \copy</c> piped to <c>gzip -1</c> or <c>pigz -1</c>, into a file, into
+/// <c>aws s3 cp -</c> to fauxqs (S3) and into <c>rclone rcat</c> to sshd (SFTP); uncompressed CSV against
+/// <c>psql \copy … TO file</c>; and the upload alone of one finished file against OpenSSH <c>sftp put</c> and
+/// <c>aws s3 cp</c>. rclone 1.60 cannot write to fauxqs 2.4.1: its CompleteMultipartUpload sends the parts' ETags
+/// XML-escaped (<c>&amp;quot;</c>), which fauxqs compares unescaped and refuses, and a single PUT over fauxqs' 11 MiB
+/// body limit is refused too; the AWS CLI (Debian's awscli) streams to it. Every SDK run is a
+/// process of its own (cold, as a cron job's would be), so its peak RSS is its own. Median of the runs, taking turns.
+/// </summary>
+internal static class EndToEndReport
+{
+    public const string Bucket = "exports-bench";
+
+    public static async Task RunAsync(Args options)
+    {
+        var missing = new[] { "psql", "gzip", "pigz", "rclone", "sftp", "aws" }.Where(c => !ShellRun.Has(c)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"The end-to-end case needs {string.Join(", ", missing)}: apt-get install -y postgresql-client pigz rclone openssh-client awscli (scripts/benchmark-e2e.sh does it)");
+        }
+
+        var env = ServicesEnvironment.Load();
+        var table = await ProfileTable.EnsureAsync(env.PostgresConnectionString, options.Rows);
+        var pg = new Npgsql.NpgsqlConnectionStringBuilder(env.PostgresConnectionString);
+        var shell = new Dictionary<string, string>
+        {
+            ["PGPASSWORD"] = pg.Password ?? "",
+            ["AWS_ACCESS_KEY_ID"] = "bench",
+            ["AWS_SECRET_ACCESS_KEY"] = "bench-secret",
+            ["AWS_DEFAULT_REGION"] = "us-east-1",
+            ["RCLONE_CONFIG_SSHD_TYPE"] = "sftp",
+            ["RCLONE_CONFIG_SSHD_HOST"] = env["SFTP_HOST"],
+            ["RCLONE_CONFIG_SSHD_PORT"] = env["SFTP_PORT"],
+            ["RCLONE_CONFIG_SSHD_USER"] = env["SFTP_USER"],
+            ["RCLONE_CONFIG_SSHD_KEY_FILE"] = env["SFTP_KEY_ED25519"],
+            ["RCLONE_CONFIG_SSHD_SHELL_TYPE"] = "none",
+        };
+        var folder = Path.Combine(options.Folder, "e2e");
+        Directory.CreateDirectory(folder);
+        var s3 = $"aws --endpoint-url {env["S3_SERVICE_URL"]} s3";
+        await ShellRun.TimeAsync($"{s3} mb s3://{Bucket} || true", shell);
+
+        var psql = $"psql -X -q -h {pg.Host} -p {pg.Port} -U {pg.Username} -d {pg.Database}";
+        var copy = $"{psql} -c \"\\copy (SELECT {ProfileTable.Columns} FROM {table}) TO STDOUT WITH CSV HEADER\"";
+        var finished = Path.Combine(folder, "finished.csv.gz");
+        await ShellRun.TimeAsync($"{copy} | gzip -1 > {finished}", shell);
+        var sftp = $"sftp -q -b - -P {env["SFTP_PORT"]} -i {env["SFTP_KEY_ED25519"]} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null {env["SFTP_USER"]}@{env["SFTP_HOST"]}";
+
+        var cases = new List<(string Name, Func<Task<(double Seconds, long? PeakRssMB)>> Run)>();
+        void Shell(string name, Func<string> script) => cases.Add((name, async () => (await ShellRun.TimeAsync(script(), shell), null)));
+        void Sdk(string name, string target, string? file = null) => cases.Add((name, () => RunSdkAsync(target, options.Rows, Path.Combine(folder, "sdk"), file)));
+
+        Sdk("SDK CSV.gz → local", "local");
+        Shell("psql | gzip -1 → file", () => $"{copy} | gzip -1 > {folder}/gzip.csv.gz");
+        Shell("psql | pigz -1 → file", () => $"{copy} | pigz -1 > {folder}/pigz.csv.gz");
+        Sdk("SDK CSV.gz → S3", "s3");
+        Shell("psql | gzip -1 | aws s3 cp → S3", () => $"{copy} | gzip -1 | {s3} cp - s3://{Bucket}/gzip.csv.gz");
+        Shell("psql | pigz -1 | aws s3 cp → S3", () => $"{copy} | pigz -1 | {s3} cp - s3://{Bucket}/pigz.csv.gz");
+        Sdk("SDK CSV.gz → SFTP", "sftp");
+        Shell("psql | gzip -1 | rclone rcat → SFTP", () => $"{copy} | gzip -1 | rclone rcat sshd:upload/gzip.csv.gz");
+        Shell("psql | pigz -1 | rclone rcat → SFTP", () => $"{copy} | pigz -1 | rclone rcat sshd:upload/pigz.csv.gz");
+        Sdk("SDK CSV → local", "local-csv");
+        Shell("psql \\copy TO file", () => $"{psql} -c \"\\copy (SELECT {ProfileTable.Columns} FROM {table}) TO '{folder}/plain.csv' WITH CSV HEADER\"");
+        Sdk("SDK upload → S3", "upload-s3", finished);
+        Shell("aws s3 cp → S3", () => $"{s3} cp {finished} s3://{Bucket}/copy.csv.gz");
+        Sdk("SDK upload → SFTP", "upload-sftp", finished);
+        Shell("OpenSSH sftp put", () => $"{sftp} <<< 'put {finished} upload/put.csv.gz'");
+        if (options.Only is { } only)
+        {
+            cases.RemoveAll(c => !only.Contains(c.Name));
+        }
+
+        // Between runs, untimed: the files each run left (fauxqs keeps objects in memory).
+        async Task CleanAsync()
+        {
+            foreach (var file in Directory.GetFiles(folder).Where(f => f != finished))
+            {
+                File.Delete(file);
+            }
+
+            if (Directory.Exists(Path.Combine(folder, "sdk")))
+            {
+                Directory.Delete(Path.Combine(folder, "sdk"), recursive: true);
+            }
+
+            await ShellRun.TimeAsync($"{s3} rm s3://{Bucket} --recursive --quiet && rclone delete sshd:upload --include '*.csv.gz' --include '*.json' --rmdirs", shell);
+        }
+
+        Console.WriteLine($"{options.Rows:N0} rows of {table}, {new FileInfo(finished).Length / 1048576.0:F0} MB as CSV.gz; {options.Runs} runs each after one warm-up");
+        var results = cases.ToDictionary(c => c.Name, _ => new List<(double Seconds, long? Rss)>());
+        for (var round = -1; round < options.Runs; round++)
+        {
+            foreach (var (name, run) in cases)
+            {
+                await CleanAsync();
+                var result = await run();
+                if (round >= 0)
+                {
+                    results[name].Add(result);
+                }
+            }
+        }
+
+        await CleanAsync();
+        Print(options.Rows, new FileInfo(finished).Length, cases.Select(c => (c.Name, Median(results[c.Name]))).ToList());
+    }
+
+    private static (double Seconds, long? Rss) Median(List<(double Seconds, long? Rss)> runs) =>
+        (runs.Select(r => r.Seconds).Order().ElementAt(runs.Count / 2), runs.Max(r => r.Rss));
+
+    private static void Print(long rows, long finishedBytes, List<(string Name, (double Seconds, long? Rss) Result)> results)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| pipeline | seconds | M rows/s | peak RSS MB |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        foreach (var (name, (seconds, rss)) in results)
+        {
+            var rate = name.Contains("upload", StringComparison.Ordinal) || name == "aws s3 cp → S3" || name.Contains("put", StringComparison.Ordinal)
+                ? $"{finishedBytes / 1048576.0 / seconds:F0} MB/s"
+                : (rows / seconds / 1e6).ToString("F2", CultureInfo.InvariantCulture);
+            Console.WriteLine($"| {Cell(name)} | {seconds:F2} | {rate} | {(rss is { } r ? r.ToString(CultureInfo.InvariantCulture) : "")} |");
+        }
+
+        double Seconds(string name) => results.FirstOrDefault(r => r.Name == name).Result.Seconds;
+        Console.WriteLine();
+        Console.WriteLine("| goal | ratio | target |");
+        Console.WriteLine("| --- | ---: | ---: |");
+        void Ratio(string sdk, string anchor, double target)
+        {
+            var ratio = Seconds(anchor) / Seconds(sdk);
+            Console.WriteLine($"| {Cell(sdk)} vs {Cell(anchor)} | {ratio:F2}× | ≥ {target:F1}× {(double.IsNaN(ratio) ? "" : ratio >= target ? "met" : "NOT met")} |");
+        }
+
+        foreach (var to in new[] { "file", "S3", "SFTP" })
+        {
+            var sdk = to == "file" ? "SDK CSV.gz → local" : $"SDK CSV.gz → {to}";
+            var upload = to == "S3" ? "aws s3 cp" : "rclone rcat";
+            Ratio(sdk, to == "file" ? "psql | gzip -1 → file" : $"psql | gzip -1 | {upload} → {to}", 2.0);
+            Ratio(sdk, to == "file" ? "psql | pigz -1 → file" : $"psql | pigz -1 | {upload} → {to}", 1.0);
+        }
+
+        Ratio("SDK CSV → local", "psql \\copy TO file", 1.0);
+        Ratio("SDK upload → SFTP", "OpenSSH sftp put", 0.8);
+        Ratio("SDK upload → S3", "aws s3 cp → S3", 0.8);
+        var peak = results.Max(r => r.Result.Rss ?? 0);
+        Console.WriteLine($"| SDK peak RSS, every run | {peak} MB | < 250 MB {(peak < 250 ? "met" : "NOT met")} |");
+    }
+
+    /// <summary>A pipeline's name in a Markdown table cell (its pipes escaped).</summary>
+    private static string Cell(string name) => name.Replace("|", "\\|", StringComparison.Ordinal);
+
+    /// <summary>Runs the SDK in a child process (see <see cref="EndToEndChild"/>) and reads its time and peak RSS.</summary>
+    public static async Task<(double Seconds, long? PeakRssMB)> RunSdkAsync(string target, long rows, string folder, string? file)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (!self.EndsWith("Exports.Sdk.Throughput", StringComparison.Ordinal))
+        {
+            start.ArgumentList.Add(typeof(EndToEndReport).Assembly.Location);
+        }
+
+        foreach (var a in new[] { "--e2e-child", target, "--rows", rows.ToString(CultureInfo.InvariantCulture), "--out", folder })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        if (file is not null)
+        {
+            start.ArgumentList.Add("--file");
+            start.ArgumentList.Add(file);
+        }
+
+        using var child = Process.Start(start)!;
+        var output = await child.StandardOutput.ReadToEndAsync();
+        var error = await child.StandardError.ReadToEndAsync();
+        await child.WaitForExitAsync();
+        if (child.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The SDK run to {target} failed: {error}{output}");
+        }
+
+        var fields = output.Trim().Split('\n')[^1].Split(' ').Select(f => f.Split('=')).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+        return (double.Parse(fields["seconds"], CultureInfo.InvariantCulture), long.Parse(fields["peakRssMB"], CultureInfo.InvariantCulture));
+    }
+}
