@@ -127,14 +127,20 @@ internal static class EndToEndReport
             Console.WriteLine($"| {Cell(name)} | {seconds:F2} | {rate} | {(rss is { } r ? r.ToString(CultureInfo.InvariantCulture) : "")} |");
         }
 
-        double Seconds(string name) => results.FirstOrDefault(r => r.Name == name).Result.Seconds;
+        double Seconds(string name) => results.Any(r => r.Name == name) ? results.First(r => r.Name == name).Result.Seconds : double.NaN;
         Console.WriteLine();
         Console.WriteLine("| goal | ratio | target |");
         Console.WriteLine("| --- | ---: | ---: |");
         void Ratio(string sdk, string anchor, double target)
         {
             var ratio = Seconds(anchor) / Seconds(sdk);
-            Console.WriteLine($"| {Cell(sdk)} vs {Cell(anchor)} | {ratio:F2}× | ≥ {target:F1}× {(double.IsNaN(ratio) ? "" : ratio >= target ? "met" : "NOT met")} |");
+            if (double.IsNaN(ratio))
+            {
+                // One of the two was left out with --only.
+                return;
+            }
+
+            Console.WriteLine($"| {Cell(sdk)} vs {Cell(anchor)} | {ratio:F2}× | ≥ {target:F1}× {(ratio >= target ? "met" : "NOT met")} |");
         }
 
         foreach (var to in new[] { "file", "S3", "SFTP" })
