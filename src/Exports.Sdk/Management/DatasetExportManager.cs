@@ -278,13 +278,6 @@ internal sealed class DatasetExportManager(
         await RequireAsync(caller, ExportPermission.ManageDatasetExports, export.Destination, operation, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RequireAsync(ClaimsPrincipal caller, ExportPermission permission, string? destination, string operation, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        var definition = string.IsNullOrEmpty(destination) ? null : await catalog.FindDefinitionAsync(destination, cancellationToken).ConfigureAwait(false);
-        if (!await policy.IsAllowedAsync(caller, permission, definition, cancellationToken).ConfigureAwait(false))
-        {
-            throw new ExportAccessDeniedException(caller.Identity?.Name ?? "(anonymous)", permission, operation, destination);
-        }
-    }
+    private Task RequireAsync(ClaimsPrincipal caller, ExportPermission permission, string? destination, string operation, CancellationToken cancellationToken) =>
+        policy.RequireAsync(catalog, caller, permission, destination, operation, cancellationToken);
 }

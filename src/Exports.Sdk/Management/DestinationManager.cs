@@ -264,14 +264,8 @@ internal sealed class DestinationManager(
             ?? throw new ExportNotFoundException($"There is no destination '{name}'.");
     }
 
-    private async Task RequireAsync(ClaimsPrincipal caller, ExportPermission permission, DestinationDefinition? destination, string operation, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        if (!await policy.IsAllowedAsync(caller, permission, destination, cancellationToken).ConfigureAwait(false))
-        {
-            throw new ExportAccessDeniedException(caller.Identity?.Name ?? "(anonymous)", permission, operation, destination?.Name);
-        }
-    }
+    private Task RequireAsync(ClaimsPrincipal caller, ExportPermission permission, DestinationDefinition? destination, string operation, CancellationToken cancellationToken) =>
+        policy.RequireAsync(caller, permission, destination, operation, cancellationToken);
 
     private static DestinationDefinition Masked(DestinationDefinition definition, Dictionary<string, string?> settings)
     {

@@ -656,15 +656,8 @@ internal sealed class ExportManager(
         DestinationType = destinationType ?? "",
     };
 
-    private async Task RequireAsync(ClaimsPrincipal caller, ExportPermission permission, string? destination, string operation, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        var definition = destination is null ? null : await catalog.FindDefinitionAsync(destination, cancellationToken).ConfigureAwait(false);
-        if (!await policy.IsAllowedAsync(caller, permission, definition, cancellationToken).ConfigureAwait(false))
-        {
-            throw new ExportAccessDeniedException(caller.Identity?.Name ?? "(anonymous)", permission, operation, destination);
-        }
-    }
+    private Task RequireAsync(ClaimsPrincipal caller, ExportPermission permission, string? destination, string operation, CancellationToken cancellationToken) =>
+        policy.RequireAsync(catalog, caller, permission, destination, operation, cancellationToken);
 
     /// <summary>Changing an export means activating its destination with the profiles and segments it reads.</summary>
     private async Task RequireChangeAsync(ClaimsPrincipal caller, DataflowDefinition dataflow, string operation, CancellationToken cancellationToken)

@@ -170,17 +170,8 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
     /// <summary>Names compare case-insensitively, as configured destinations do.</summary>
     private static StoreKey DestinationKey(string name) => new(StoreRecordKind.Destination, name.ToLowerInvariant());
 
-    private async ValueTask<StoredDestination> RequireCurrentDestinationAsync(string name, string etag, string operation, CancellationToken cancellationToken)
-    {
-        var current = await GetDestinationAsync(name, cancellationToken).ConfigureAwait(false)
-            ?? throw new ExportConcurrencyException($"Cannot {operation} destination '{name}': it does not exist (it may have been deleted).");
-        if (!string.Equals(current.ETag, etag, StringComparison.Ordinal))
-        {
-            throw new ExportConcurrencyException($"Cannot {operation} destination '{name}': it was changed by someone else (ETag '{etag}' is stale; the current one is '{current.ETag}'). Read it again and retry.");
-        }
-
-        return current;
-    }
+    private async ValueTask<StoredDestination> RequireCurrentDestinationAsync(string name, string etag, string operation, CancellationToken cancellationToken) =>
+        Current(await GetDestinationAsync(name, cancellationToken).ConfigureAwait(false), d => d.ETag, $"destination '{name}'", etag, operation);
 
     private ValueTask WriteDestinationAsync(StoredDestination stored, CancellationToken cancellationToken) =>
         backend.WriteAsync(DestinationKey(stored.Definition.Name), JsonSerializer.SerializeToUtf8Bytes(stored, Json.StoredDestination), cancellationToken);
@@ -247,14 +238,8 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
         }
     }
 
-    private async ValueTask<StoredDatasetExport> RequireCurrentDatasetExportAsync(string id, string etag, string operation, CancellationToken cancellationToken)
-    {
-        var current = await GetDatasetExportAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw new ExportConcurrencyException($"Cannot {operation} dataset export '{id}': it does not exist (it may have been deleted).");
-        return string.Equals(current.ETag, etag, StringComparison.Ordinal)
-            ? current
-            : throw new ExportConcurrencyException($"Cannot {operation} dataset export '{id}': it was changed by someone else (ETag '{etag}' is stale; the current one is '{current.ETag}'). Read it again and retry.");
-    }
+    private async ValueTask<StoredDatasetExport> RequireCurrentDatasetExportAsync(string id, string etag, string operation, CancellationToken cancellationToken) =>
+        Current(await GetDatasetExportAsync(id, cancellationToken).ConfigureAwait(false), d => d.ETag, $"dataset export '{id}'", etag, operation);
 
     private ValueTask WriteDatasetExportAsync(StoredDatasetExport stored, CancellationToken cancellationToken) =>
         backend.WriteAsync(new StoreKey(StoreRecordKind.DatasetExport, stored.Definition.Id), JsonSerializer.SerializeToUtf8Bytes(stored, Json.StoredDatasetExport), cancellationToken);
@@ -491,16 +476,21 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
         Errors = [.. run.Errors, $"The run was interrupted: its host {run.Host} stopped before the run ended, so no manifest was written. Run it again."],
     };
 
-    private async ValueTask<StoredDataflow> RequireCurrentAsync(string id, string etag, string operation, CancellationToken cancellationToken)
+    private async ValueTask<StoredDataflow> RequireCurrentAsync(string id, string etag, string operation, CancellationToken cancellationToken) =>
+        Current(await GetDataflowAsync(id, cancellationToken).ConfigureAwait(false), d => d.ETag, $"dataflow '{id}'", etag, operation);
+
+    /// <summary>The stored record an update or delete may replace: it exists and was read with <paramref name="etag"/>.</summary>
+    private static T Current<T>(T? stored, Func<T, string> etagOf, string what, string etag, string operation)
+        where T : class
     {
-        var current = await GetDataflowAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw new ExportConcurrencyException($"Cannot {operation} dataflow '{id}': it does not exist (it may have been deleted).");
-        if (!string.Equals(current.ETag, etag, StringComparison.Ordinal))
+        if (stored is null)
         {
-            throw new ExportConcurrencyException($"Cannot {operation} dataflow '{id}': it was changed by someone else (ETag '{etag}' is stale; the current one is '{current.ETag}'). Read it again and retry.");
+            throw new ExportConcurrencyException($"Cannot {operation} {what}: it does not exist (it may have been deleted).");
         }
 
-        return current;
+        return string.Equals(etagOf(stored), etag, StringComparison.Ordinal)
+            ? stored
+            : throw new ExportConcurrencyException($"Cannot {operation} {what}: it was changed by someone else (ETag '{etag}' is stale; the current one is '{etagOf(stored)}'). Read it again and retry.");
     }
 
     private ValueTask WriteDataflowAsync(StoredDataflow stored, CancellationToken cancellationToken) =>

@@ -1,0 +1,40 @@
+using System.Security.Claims;
+
+namespace Exports.Sdk;
+
+/// <summary>The one way the managers refuse a caller: the policy asked, and a denial that names who, what and where.</summary>
+internal static class ExportAuthorizationPolicyExtensions
+{
+    /// <summary>Throws <see cref="ExportAccessDeniedException"/> unless the caller holds the permission on the destination.</summary>
+    /// <param name="policy">The policy.</param>
+    /// <param name="caller">The caller.</param>
+    /// <param name="permission">The permission the operation needs.</param>
+    /// <param name="destination">The destination it touches, or null for none in particular.</param>
+    /// <param name="operation">The operation, for the message.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <param name="destinationName">The name to show when <paramref name="destination"/> could not be found.</param>
+    public static async Task RequireAsync(
+        this IExportAuthorizationPolicy policy, ClaimsPrincipal caller, ExportPermission permission, DestinationDefinition? destination, string operation, CancellationToken cancellationToken, string? destinationName = null)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!await policy.IsAllowedAsync(caller, permission, destination, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ExportAccessDeniedException(caller.Identity?.Name ?? "(anonymous)", permission, operation, destination?.Name ?? destinationName);
+        }
+    }
+
+    /// <summary>As above, the destination looked up by name (declared or created at run time).</summary>
+    /// <param name="policy">The policy.</param>
+    /// <param name="catalog">Where the destination is looked up.</param>
+    /// <param name="caller">The caller.</param>
+    /// <param name="permission">The permission the operation needs.</param>
+    /// <param name="destination">The destination's name, or null (or empty) for none in particular.</param>
+    /// <param name="operation">The operation, for the message.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    public static async Task RequireAsync(
+        this IExportAuthorizationPolicy policy, IDestinationCatalog catalog, ClaimsPrincipal caller, ExportPermission permission, string? destination, string operation, CancellationToken cancellationToken)
+    {
+        var definition = string.IsNullOrEmpty(destination) ? null : await catalog.FindDefinitionAsync(destination, cancellationToken).ConfigureAwait(false);
+        await policy.RequireAsync(caller, permission, definition, operation, cancellationToken, destination).ConfigureAwait(false);
+    }
+}
