@@ -151,11 +151,21 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
                     throw;
                 }
             }, cancellationToken).ConfigureAwait(false);
-            await Map("write", probe, () => connection.Client.UploadFileAsync(new MemoryStream([]), probe, canOverride: false, uploadProgress: null, cancellationToken)).ConfigureAwait(false);
+            // Each step through the pipeline: SSH.NET's async requests do not honour its OperationTimeout
+            // (sshnet/SSH.NET#1497), so a request whose answer never comes would hold the test for ever. The probe's name
+            // is unique, so a retried write may replace what a timed-out attempt left.
+            Task Step(string operation, string path, Func<CancellationToken, Task> request) =>
+                _resilience.ExecuteAsync(operation, path, async ct =>
+                {
+                    await request(ct).ConfigureAwait(false);
+                    return true;
+                }, cancellationToken).AsTask();
+
+            await Step("write", probe, ct => connection.Client.UploadFileAsync(new MemoryStream([]), probe, canOverride: true, uploadProgress: null, ct)).ConfigureAwait(false);
             step = "rename";
-            await Map("rename", probe, () => RenameOverAsync(connection, probe, renamed, cancellationToken)).ConfigureAwait(false);
+            await Step("rename", probe, ct => RenameOverAsync(connection, probe, renamed, ct)).ConfigureAwait(false);
             step = "delete";
-            await Map("delete", renamed, () => connection.Client.DeleteFileAsync(renamed, cancellationToken)).ConfigureAwait(false);
+            await Step("delete", renamed, ct => connection.Client.DeleteFileAsync(renamed, ct)).ConfigureAwait(false);
             // Listing is not needed to export: a write-only drop folder passes, and the missing right is named.
             var canList = await CanListAsync(connection, cancellationToken).ConfigureAwait(false);
             var listing = canList
@@ -349,18 +359,6 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
     /// <summary>The temp-name stem of a file: a hash of its name, so leftovers of the same file can be found again.</summary>
     private static string TempNameOf(string fileName) =>
         TempPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fileName)).AsSpan(0, 8)) + "-";
-
-    private async Task Map(string operation, string path, Func<Task> action)
-    {
-        try
-        {
-            await action().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Map(ex, operation, path) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
 
     private async Task EnsureRootAsync(SftpConnection connection, CancellationToken cancellationToken)
     {
