@@ -9,7 +9,8 @@ namespace Exports.Sdk.Throughput;
 /// <summary>
 /// One SDK run in a process of its own, so its peak RSS is its own: the PostgreSQL table through the ADO.NET source as
 /// CSV.gz (checksums and manifest included) to a local folder, fauxqs or sshd; or a finished file uploaded through a
-/// destination alone. Prints <c>seconds=… peakRssMB=… bytes=…</c>.
+/// destination alone. Each is done twice in the process, cold and then as a running host would; prints
+/// <c>seconds=… hostSeconds=… peakRssMB=… bytes=…</c>.
 /// </summary>
 internal static class EndToEndChild
 {
@@ -76,8 +77,23 @@ internal static class EndToEndChild
         });
         await using var provider = services.BuildServiceProvider();
 
-        var clock = Stopwatch.StartNew();
-        long bytes;
+        // Twice in one process: the first export is a cold start (every method still to be compiled), the second what a
+        // running host (a scheduler, a web app) does on every later run.
+        var seconds = new double[2];
+        long bytes = 0;
+        for (var pass = 0; pass < seconds.Length; pass++)
+        {
+            var clock = Stopwatch.StartNew();
+            bytes = await RunOnceAsync(provider, destination, $"{run}-{pass}", rows, file);
+            seconds[pass] = clock.Elapsed.TotalSeconds;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={seconds[0]:F3} hostSeconds={seconds[1]:F3} peakRssMB={PeakRssMegabytes()} bytes={bytes}"));
+        return 0;
+    }
+
+    private static async Task<long> RunOnceAsync(IServiceProvider provider, string destination, string run, long rows, string? file)
+    {
         if (file is not null)
         {
             // The upload alone: the same finished file through the destination's writer and commit.
@@ -89,24 +105,18 @@ internal static class EndToEndChild
                 await writer.CommitAsync();
             }
 
-            bytes = new FileInfo(file).Length;
+            return new FileInfo(file).Length;
         }
-        else
+
+        var result = await provider.GetRequiredService<IDatasetExportRunner>().RunAsync(
+            new DatasetExportDefinition { Id = "e2e", Source = "pg", DatasetId = "profiles", Destination = destination },
+            new DatasetRunRequest());
+        if (result.Status != ExportRunStatus.Succeeded || result.RowsExported != rows)
         {
-            var result = await provider.GetRequiredService<IDatasetExportRunner>().RunAsync(
-                new DatasetExportDefinition { Id = "e2e", Source = "pg", DatasetId = "profiles", Destination = destination },
-                new DatasetRunRequest());
-            if (result.Status != ExportRunStatus.Succeeded || result.RowsExported != rows)
-            {
-                throw new InvalidOperationException($"The SDK run ended {result.Status} with {result.RowsExported:N0} rows: {string.Join("; ", result.Errors)}");
-            }
-
-            bytes = result.Files.Sum(f => f.Size);
+            throw new InvalidOperationException($"The SDK run ended {result.Status} with {result.RowsExported:N0} rows: {string.Join("; ", result.Errors)}");
         }
 
-        clock.Stop();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={clock.Elapsed.TotalSeconds:F3} peakRssMB={PeakRssMegabytes()} bytes={bytes}"));
-        return 0;
+        return result.Files.Sum(f => f.Size);
     }
 
     /// <summary>This process's peak resident set (VmHWM), in MB.</summary>

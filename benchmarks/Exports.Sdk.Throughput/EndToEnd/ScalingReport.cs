@@ -18,8 +18,8 @@ internal static class ScalingReport
         foreach (var rows in options.Sizes)
         {
             await ProfileTable.EnsureAsync(env.PostgresConnectionString, rows);
-            var (seconds, rss) = await EndToEndReport.RunSdkAsync("local", rows, Path.Combine(options.Folder, "scale-pg"), null);
-            points.Add((rows, rows / seconds, rss ?? 0));
+            var (seconds, _, rss) = await EndToEndReport.RunSdkAsync("local", rows, Path.Combine(options.Folder, "scale-pg"), null);
+            points.Add((rows, rows / seconds, rss));
             Console.WriteLine($"| {rows:N0} | {seconds:F2} | {rows / seconds / 1e6:F2} | {rss} |");
         }
 
