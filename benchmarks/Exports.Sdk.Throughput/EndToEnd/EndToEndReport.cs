@@ -18,6 +18,10 @@ internal static class EndToEndReport
 {
     public const string Bucket = "exports-bench";
 
+    /// <summary>Whether a case name is one of the end-to-end case's (they name a destination or a command-line tool).</summary>
+    public static bool IsCase(string name) =>
+        name.Contains('→', StringComparison.Ordinal) || name.StartsWith("psql", StringComparison.Ordinal) || name == "OpenSSH sftp put";
+
     /// <summary>Names the SDK's second export in its process: what a running host does on every run after its first.</summary>
     public const string HostSuffix = ", running host";
 
@@ -30,7 +34,7 @@ internal static class EndToEndReport
         }
 
         var env = ServicesEnvironment.Load();
-        var table = await ProfileTable.EnsureAsync(env.PostgresConnectionString, options.Rows);
+        var table = await ProfileTable.EnsureAsync(env.PostgresConnectionString, options.EndToEndRows);
         var pg = new Npgsql.NpgsqlConnectionStringBuilder(env.PostgresConnectionString);
         var shell = new Dictionary<string, string>
         {
@@ -61,7 +65,7 @@ internal static class EndToEndReport
         void Shell(string name, Func<string> script) => cases.Add((name, async () => [new(name, await ShellRun.TimeAsync(script(), shell), null)]));
         void Sdk(string name, string target, string? file = null) => cases.Add((name, async () =>
         {
-            var (cold, host, rss) = await RunSdkAsync(target, options.Rows, Path.Combine(folder, "sdk"), file);
+            var (cold, host, rss) = await RunSdkAsync(target, options.EndToEndRows, Path.Combine(folder, "sdk"), file);
             return [new(name, cold, rss), new(name + HostSuffix, host, rss)];
         }));
 
@@ -101,7 +105,7 @@ internal static class EndToEndReport
             await ShellRun.TimeAsync($"{s3} rm s3://{Bucket} --recursive --quiet && rclone delete sshd:upload --include '*.csv.gz' --include '*.json' --rmdirs", shell);
         }
 
-        Console.WriteLine($"{options.Rows:N0} rows of {table}, {new FileInfo(finished).Length / 1048576.0:F0} MB as CSV.gz; {options.Runs} runs each after one warm-up");
+        Console.WriteLine($"{options.EndToEndRows:N0} rows of {table}, {new FileInfo(finished).Length / 1048576.0:F0} MB as CSV.gz; {options.Runs} runs each after one warm-up");
         var results = new List<Timing>();
         for (var round = -1; round < options.Runs; round++)
         {
@@ -120,7 +124,7 @@ internal static class EndToEndReport
         var medians = results.GroupBy(r => r.Name)
             .Select(g => (g.Key, (g.Select(r => r.Seconds).Order().ElementAt(g.Count() / 2), g.Max(r => r.PeakRssMB))))
             .ToList();
-        Print(options.Rows, new FileInfo(finished).Length, medians);
+        Print(options.EndToEndRows, new FileInfo(finished).Length, medians);
     }
 
     private static void Print(long rows, long finishedBytes, List<(string Name, (double Seconds, long? Rss) Result)> results)
