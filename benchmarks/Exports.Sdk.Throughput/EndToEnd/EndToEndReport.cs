@@ -18,9 +18,13 @@ internal static class EndToEndReport
 {
     public const string Bucket = "exports-bench";
 
-    /// <summary>Whether a case name is one of the end-to-end case's (they name a destination or a command-line tool).</summary>
+    /// <summary>
+    /// Whether a case name is one of the end-to-end case's: they end in where they write, or start with the tool that
+    /// writes (a formatter case such as "CSV writer → GZipStream, 1 thread" does neither).
+    /// </summary>
     public static bool IsCase(string name) =>
-        name.Contains('→', StringComparison.Ordinal) || name.StartsWith("psql", StringComparison.Ordinal) || name == "OpenSSH sftp put";
+        new[] { " → local", " → file", " → S3", " → SFTP" }.Any(to => name.EndsWith(to, StringComparison.Ordinal))
+        || name.StartsWith("psql", StringComparison.Ordinal) || name == "OpenSSH sftp put";
 
     /// <summary>Names the SDK's second export in its process: what a running host does on every run after its first.</summary>
     public const string HostSuffix = ", running host";
