@@ -7,6 +7,7 @@ using Exports.Sdk.Throughput;
 
 // Throughput: dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- [--rows 2000000] [--runs 3] [--warmup 2] [--only "SDK CSV;DuckDB COPY CSV"]
 // Profiling:  dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- --repeat csv.gz [--runs 8] [--parallelism 1]
+// A/B:        … -- --repeat csv --runs 20 (--ab Exports.Sdk.MyExperiment | --ab-batch 16384)
 // Memory:     dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- --scale [--sizes 100000,1000000,10000000]
 // Every goal: scripts/services.sh start; dotnet run -c Release --project benchmarks/Exports.Sdk.Throughput -- --e2e [--rows 2000000] [--e2e-rows 5000000] [--runs 3]
 // Scaling:    … -- --scale-pg --sizes 100000,1000000,10000000,50000000 --plot docs/performance/scaling.png
@@ -57,7 +58,7 @@ if (options.Scale)
 await ThroughputReport.RunAsync(options);
 return 0;
 
-internal sealed record Args(int Rows, long EndToEndRows, int Runs, bool Scale, string? Child, string Folder, IReadOnlyList<int> Sizes, IReadOnlySet<string>? Only, bool KeepFiles, int BatchSize, int Warmup, string? Repeat, int Parallelism)
+internal sealed record Args(int Rows, long EndToEndRows, int Runs, bool Scale, string? Child, string Folder, IReadOnlyList<int> Sizes, IReadOnlySet<string>? Only, bool KeepFiles, int BatchSize, int Warmup, string? Repeat, int Parallelism, string? AbSwitch, int? AbBatch)
 {
     public static string? Value(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
@@ -77,7 +78,9 @@ internal sealed record Args(int Rows, long EndToEndRows, int Runs, bool Scale, s
             int.Parse(Value("--batch") ?? RowBatch.DefaultCapacity.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
             int.Parse(Value("--warmup") ?? "2", CultureInfo.InvariantCulture),
             Value("--repeat"),
-            int.Parse(Value("--parallelism") ?? "0", CultureInfo.InvariantCulture));
+            int.Parse(Value("--parallelism") ?? "0", CultureInfo.InvariantCulture),
+            Value("--ab"),
+            Value("--ab-batch") is { } abBatch ? int.Parse(abBatch, CultureInfo.InvariantCulture) : null);
     }
 }
 
@@ -297,17 +300,30 @@ internal static class ScaleChild
 /// <summary>
 /// The SDK pipeline alone, run after run in one process (csv, csv.gz, jsonl or parquet), each run's rate printed: for
 /// a profiler such as perf, and to watch the JIT settle, with the cores it kept busy and its CPU time a row (which moves
-/// with the machine's load as much as with the code). No anchors, no memory sampling.
+/// with the machine's load as much as with the code). No anchors, no memory sampling. With <c>--ab SWITCH</c> or
+/// <c>--ab-batch N</c> every other run turns that AppContext switch on (for a change being tried behind it) or reads
+/// batches of N rows, and both medians are printed: on these machines only runs that take turns in one process tell a
+/// 10 % change from the drift.
 /// </summary>
 internal static class RepeatRun
 {
     public static async Task RunAsync(Args options, string format)
     {
-        var source = new PreparedAudienceSource("bench", ProfileData.ToBatches(ProfileData.Generate(options.Rows), options.BatchSize));
+        var profiles = ProfileData.Generate(options.Rows);
+        var source = new PreparedAudienceSource("bench", ProfileData.ToBatches(profiles, options.BatchSize));
+        var other = options.AbBatch is { } batch ? new PreparedAudienceSource("bench", ProfileData.ToBatches(profiles, batch)) : source;
+        var alternate = options.AbSwitch is not null || options.AbBatch is not null;
         var gzip = format.EndsWith(".gz", StringComparison.Ordinal);
         var folder = Path.Combine(options.Folder, "repeat");
+        List<double>[] rates = [[], []];
         for (var i = 0; i < options.Runs; i++)
         {
+            var side = alternate ? i % 2 : 0;
+            if (options.AbSwitch is { } name)
+            {
+                AppContext.SetSwitch(name, side == 1);
+            }
+
             if (Directory.Exists(folder))
             {
                 Directory.Delete(folder, recursive: true);
@@ -316,12 +332,27 @@ internal static class RepeatRun
             using var self = Process.GetCurrentProcess();
             var cpu = self.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            await SdkPipeline.RunAsync(source, "bench", ProfileData.ColumnNames, folder, gzip ? format[..^3] : format,
+            await SdkPipeline.RunAsync(side == 1 ? other : source, "bench", ProfileData.ColumnNames, folder, gzip ? format[..^3] : format,
                 gzip ? ExportCompression.Gzip : ExportCompression.None, options.Parallelism);
             var seconds = clock.Elapsed.TotalSeconds;
             self.Refresh();
             cpu = self.TotalProcessorTime - cpu;
-            Console.WriteLine($"run {i + 1}: {options.Rows / seconds / 1e6:F2} M rows/s, {cpu.TotalSeconds / seconds:F2} cores busy, {cpu.TotalSeconds * 1e9 / options.Rows:F0} ns of CPU a row");
+            Console.WriteLine($"run {i + 1}{(alternate ? side == 1 ? " (B)" : " (A)" : "")}: {options.Rows / seconds / 1e6:F2} M rows/s, {cpu.TotalSeconds / seconds:F2} cores busy, {cpu.TotalSeconds * 1e9 / options.Rows:F0} ns of CPU a row");
+            // The first round of each side is still compiling.
+            if (i >= (alternate ? 2 : 1))
+            {
+                rates[side].Add(options.Rows / seconds / 1e6);
+            }
+        }
+
+        static double Median(List<double> r) => r.Order().ElementAt(r.Count / 2);
+        if (alternate && rates[0].Count > 0 && rates[1].Count > 0)
+        {
+            Console.WriteLine($"A {Median(rates[0]):F2}, B {Median(rates[1]):F2} M rows/s (medians of {rates[0].Count} and {rates[1].Count} runs): B ÷ A {Median(rates[1]) / Median(rates[0]):F2}×");
+        }
+        else if (rates[0].Count > 0)
+        {
+            Console.WriteLine($"median {Median(rates[0]):F2} M rows/s over {rates[0].Count} runs");
         }
 
         Directory.Delete(folder, recursive: true);
