@@ -14,7 +14,12 @@ namespace Exports.Sdk;
 public sealed class RowBatch
 {
     /// <summary>The default number of rows a batch holds.</summary>
-    public const int DefaultCapacity = 4096;
+    /// <remarks>
+    /// As many rows as a text format's formatting step, so each step that is split over the cores is as long as it can be:
+    /// handing half a step to another core costs the same however long the step is (4,096 before; 8,192 wrote CSV ~15 %
+    /// faster on two cores).
+    /// </remarks>
+    public const int DefaultCapacity = 8192;
 
     private readonly ColumnVector[] _columns;
 

@@ -14,8 +14,8 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
     /// <summary>Below this many rows per core a step is formatted on one thread: splitting would cost more than it saves.</summary>
     internal const int MinRowsPerWorker = 512;
 
-    /// <summary>Rows per step, which bounds the memory of a step's buffers.</summary>
-    internal const int MaxRowsPerStep = 8192;
+    /// <summary>Rows per step, which bounds the memory of a step's buffers: a default batch, so a batch is one step.</summary>
+    internal const int MaxRowsPerStep = RowBatch.DefaultCapacity;
 
     /// <summary>Smaller output is kept and added to, so a trickle of small batches does not become a trickle of small writes.</summary>
     private const int MinBytesPerWrite = 64 * 1024;
