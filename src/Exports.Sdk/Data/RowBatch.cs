@@ -13,12 +13,10 @@ namespace Exports.Sdk;
 /// </remarks>
 public sealed class RowBatch
 {
-    /// <summary>The default number of rows a batch holds.</summary>
-    /// <remarks>
-    /// As many rows as a text format's formatting step, so each step that is split over the cores is as long as it can be:
-    /// handing half a step to another core costs the same however long the step is (4,096 before; 8,192 wrote CSV ~15 %
-    /// faster on two cores).
-    /// </remarks>
+    /// <summary>The default number of rows a batch holds, and the batch size the engine asks sources for.</summary>
+    /// <remarks>A batch of this size is one formatting step of the text formats, which split a step over the cores.</remarks>
+    // Handing half a step to another core costs the same however long the step is: 8,192 rows wrote CSV ~15 % faster on
+    // two cores than 4,096, and longer steps were not reliably faster (docs/performance.md).
     public const int DefaultCapacity = 8192;
 
     private readonly ColumnVector[] _columns;
