@@ -29,10 +29,10 @@ internal sealed record Measurement(string Name, double Seconds, long Rows, long 
         long peak = baseline;
         using var sampling = new CancellationTokenSource();
         // Sampled, because the process-wide peak cannot be reset between writers.
-        var sampler = Task.Run(async () =>
+        var sampler = !samplePeak ? Task.CompletedTask : Task.Run(async () =>
         {
             using var self = Process.GetCurrentProcess();
-            while (samplePeak && !sampling.IsCancellationRequested)
+            while (!sampling.IsCancellationRequested)
             {
                 self.Refresh();
                 peak = Math.Max(peak, self.WorkingSet64);
