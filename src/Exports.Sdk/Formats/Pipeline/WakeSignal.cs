@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace Exports.Sdk;
+
+/// <summary>
+/// Wakes one waiting party when another changes what it waits for. The waiter spins a little before it parks: a
+/// hand-off between the two threads of a <see cref="RowFormattingPipeline{TFormatter}"/> usually comes within
+/// microseconds, and parking and waking a thread costs far more than that on virtual machines.
+/// </summary>
+internal sealed class WakeSignal : IDisposable
+{
+    private static readonly long SpinTicks = Stopwatch.Frequency / 20_000; // 50 µs
+
+    private readonly SemaphoreSlim _semaphore = new(0);
+    private int _parked;
+
+    /// <summary>Wakes the waiter if it is parked; cheap when it is not.</summary>
+    public void Set()
+    {
+        if (Volatile.Read(ref _parked) != 0 && Interlocked.Exchange(ref _parked, 0) != 0)
+        {
+            _semaphore.Release();
+        }
+    }
+
+    /// <summary>Returns once <paramref name="ready"/> holds; the other party calls <see cref="Set"/> after every change that may make it hold.</summary>
+    public async ValueTask WaitAsync<TState>(Func<TState, bool> ready, TState state, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        while (!ready(state))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Stopwatch.GetTimestamp() - start < SpinTicks)
+            {
+                Thread.SpinWait(20);
+                continue;
+            }
+
+            Interlocked.Exchange(ref _parked, 1);
+            if (ready(state))
+            {
+                // A release that races with this only ends a later wait early, which checks again.
+                break;
+            }
+
+            await _semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _semaphore.Dispose();
+}
