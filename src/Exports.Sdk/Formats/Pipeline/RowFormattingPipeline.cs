@@ -103,6 +103,11 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_stopping)
+        {
+            return;
+        }
+
         _stopping = true;
         _writerWake.Set();
         if (_writer is { } writer)
@@ -116,9 +121,6 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
         {
             chunk.Formatter?.Dispose();
         }
-
-        _writerWake.Dispose();
-        _callerWake.Dispose();
     }
 
     private bool Failed => Volatile.Read(ref _failure) is not null;

@@ -7,7 +7,13 @@ namespace Exports.Sdk;
 /// hand-off between the two threads of a <see cref="RowFormattingPipeline{TFormatter}"/> usually comes within
 /// microseconds, and parking and waking a thread costs far more than that on virtual machines.
 /// </summary>
-internal sealed class WakeSignal : IDisposable
+/// <remarks>
+/// Not disposable: the semaphore's wait handle is never asked for, so it holds nothing to release, and a helper that
+/// signals after the pipeline ended must not meet a disposed semaphore.
+/// </remarks>
+#pragma warning disable CA1001 // See the remarks.
+internal sealed class WakeSignal
+#pragma warning restore CA1001
 {
     private static readonly long SpinTicks = Stopwatch.Frequency / 20_000; // 50 µs
 
@@ -17,6 +23,9 @@ internal sealed class WakeSignal : IDisposable
     /// <summary>Wakes the waiter if it is parked; cheap when it is not.</summary>
     public void Set()
     {
+        // The caller's change must be visible before _parked is read: without a full fence the read could pass the
+        // store, and a waiter that parks in between would not be woken.
+        Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _parked) != 0 && Interlocked.Exchange(ref _parked, 0) != 0)
         {
             _semaphore.Release();
@@ -46,6 +55,4 @@ internal sealed class WakeSignal : IDisposable
             await _semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
-
-    public void Dispose() => _semaphore.Dispose();
 }

@@ -97,8 +97,108 @@ public class RowFormattingPipelineTests
         await pipeline.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task WriteAsync_RowsReusedByTheSourceOnceItReturns_WritesTheRowsAsTheyWereWhenCalled(int parallelism)
+    {
+        // Sources reuse their batch: whatever the pipeline still needs must be formatted before WriteAsync returns.
+        var written = new MemoryStream();
+        var rows = new int[8_192];
+        await using (var pipeline = NewPipeline(parallelism, written))
+        {
+            for (var batch = 0; batch < 40; batch++)
+            {
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    rows[i] = (batch * rows.Length) + i;
+                }
+
+                await pipeline.WriteAsync([], rows, default);
+                Array.Fill(rows, -1);
+            }
+
+            await pipeline.DrainAsync(default);
+        }
+
+        Encoding.ASCII.GetString(written.ToArray()).Should().Be(Lines(0, 40 * 8_192));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task DrainAsync_AfterEveryStep_NeverWaitsForever(int parallelism)
+    {
+        // A wake-up lost between the two threads would leave a drain waiting; the timeout turns that into a failure.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var written = new MemoryStream();
+        await using (var pipeline = NewPipeline(parallelism, written))
+        {
+            for (var step = 0; step < 3_000; step++)
+            {
+                await pipeline.WriteAsync([], Enumerable.Range(step * 1_024, 1_024).ToArray(), timeout.Token);
+                await pipeline.DrainAsync(timeout.Token);
+            }
+        }
+
+        Encoding.ASCII.GetString(written.ToArray()).Should().Be(Lines(0, 3_000 * 1_024));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task DisposeAsync_Twice_EndsQuietly(int parallelism)
+    {
+        var written = new MemoryStream();
+        var pipeline = NewPipeline(parallelism, written);
+        await pipeline.WriteAsync([], Enumerable.Range(0, 20_000).ToArray(), default);
+        await pipeline.DrainAsync(default);
+
+        await pipeline.DisposeAsync();
+        var again = async () => await pipeline.DisposeAsync();
+
+        await again.Should().NotThrowAsync();
+        Encoding.ASCII.GetString(written.ToArray()).Should().Be(Lines(0, 20_000));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task WriteAsync_FormattingFailsOnAnyThread_TheStepThrowsItAndNothingAfterItIsWritten(int parallelism)
+    {
+        var written = new MemoryStream();
+        await using var pipeline = new RowFormattingPipeline<RowNumberFormatter>(parallelism, () => new RowNumberFormatter(failAt: 50_000), (bytes, _) =>
+        {
+            written.Write(bytes.Span);
+            return ValueTask.CompletedTask;
+        });
+
+        var act = async () =>
+        {
+            for (var batch = 0; batch < 20; batch++)
+            {
+                await pipeline.WriteAsync([], Enumerable.Range(batch * 8_192, 8_192).ToArray(), default);
+            }
+        };
+
+        (await act.Should().ThrowAsync<FormatException>()).WithMessage("row 50000 cannot be formatted");
+        var text = Encoding.ASCII.GetString(written.ToArray());
+        // Whole chunks before the failing one at most, in order.
+        Lines(0, 50_000).Should().StartWith(text);
+    }
+
+    private static RowFormattingPipeline<RowNumberFormatter> NewPipeline(int parallelism, MemoryStream written) =>
+        new(parallelism, () => new RowNumberFormatter(), (bytes, _) =>
+        {
+            written.Write(bytes.Span);
+            return ValueTask.CompletedTask;
+        });
+
+    private static string Lines(int from, int count) =>
+        string.Concat(Enumerable.Range(from, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"));
+
     /// <summary>Writes each row's number on a line of its own; a header line on request.</summary>
-    private sealed class RowNumberFormatter : IRowFormatter
+    private sealed class RowNumberFormatter(int failAt = -1) : IRowFormatter
     {
         private readonly MemoryStream _buffer = new();
 
@@ -111,6 +211,11 @@ public class RowFormattingPipelineTests
             Span<byte> digits = stackalloc byte[16];
             foreach (var row in rows)
             {
+                if (row == failAt)
+                {
+                    throw new FormatException($"row {row} cannot be formatted");
+                }
+
                 row.TryFormat(digits, out var length, provider: System.Globalization.CultureInfo.InvariantCulture);
                 _buffer.Write(digits[..length]);
                 _buffer.WriteByte((byte)'\n');
