@@ -360,6 +360,11 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             }
 
             var format = o.Format.CreateWriter(output, o.FormatContext);
+            if (o.MaxBytesPerFile is not null && format is IBufferingFormatWriter buffering)
+            {
+                buffering.HoldLess();
+            }
+
             return new Part(number, path, name, writer, checksum, gzip, format) { Activity = activity, WrittenPath = writtenPath };
         }
         catch

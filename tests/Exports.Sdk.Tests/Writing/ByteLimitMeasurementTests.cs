@@ -148,6 +148,8 @@ public sealed class ByteLimitMeasurementTests : IDisposable
         {
             public long BufferedBytes => ((IBufferingFormatWriter)inner).BufferedBytes;
 
+            public void HoldLess() => ((IBufferingFormatWriter)inner).HoldLess();
+
             public ValueTask WriteAsync(RowBatch batch, ReadOnlyMemory<int> rows, CancellationToken cancellationToken = default) => inner.WriteAsync(batch, rows, cancellationToken);
 
             public ValueTask FlushAsync(CancellationToken cancellationToken = default)

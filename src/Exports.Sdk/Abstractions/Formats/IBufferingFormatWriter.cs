@@ -8,4 +8,10 @@ internal interface IBufferingFormatWriter
 {
     /// <summary>Bytes formatted and not yet written to the stream (read while a background write may run).</summary>
     long BufferedBytes { get; }
+
+    /// <summary>
+    /// Holds as little as it can while still using every core: called before the first write when parts have a byte
+    /// limit, whose estimate must allow for what is held (a small limit would otherwise close parts well short of it).
+    /// </summary>
+    void HoldLess();
 }

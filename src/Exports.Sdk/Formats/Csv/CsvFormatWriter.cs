@@ -34,6 +34,8 @@ internal sealed class CsvFormatWriter : IFormatWriter, IBufferingFormatWriter
     // Formatted as UTF-8; UTF-16 output is about twice that.
     public long BufferedBytes => _pipeline.BufferedBytes * (_utf16 ? 2 : 1);
 
+    public void HoldLess() => _pipeline.HoldLess();
+
     public async ValueTask WriteAsync(RowBatch batch, ReadOnlyMemory<int> rows, CancellationToken cancellationToken = default)
     {
         EnsureHeader();

@@ -20,6 +20,8 @@ internal sealed class JsonLinesFormatWriter : IFormatWriter, IBufferingFormatWri
 
     public long BufferedBytes => _pipeline.BufferedBytes;
 
+    public void HoldLess() => _pipeline.HoldLess();
+
     public async ValueTask WriteAsync(RowBatch batch, ReadOnlyMemory<int> rows, CancellationToken cancellationToken = default)
     {
         for (var c = 0; c < _columns.Length; c++)
