@@ -151,9 +151,7 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
             Volatile.Write(ref chunk.State, Pending);
         }
 
-        Volatile.Write(ref _queued, first + count);
-        _writer ??= Task.Run(WriteLoopAsync, CancellationToken.None);
-        _writerWake.Set();
+        Publish(first + count);
         for (var i = 2; i < _parallelism; i++)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static p => p.HelpFormat(), this, preferLocal: false);
@@ -202,7 +200,13 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
         chunk.Token = cancellationToken;
         Interlocked.Add(ref _queuedBytes, open.Formatted.Length);
         Volatile.Write(ref chunk.State, Formatted);
-        Volatile.Write(ref _queued, _queued + 1);
+        Publish(_queued + 1);
+    }
+
+    /// <summary>Makes chunks up to <paramref name="queued"/> the writer's to take, starting it on first use.</summary>
+    private void Publish(long queued)
+    {
+        Volatile.Write(ref _queued, queued);
         _writer ??= Task.Run(WriteLoopAsync, CancellationToken.None);
         _writerWake.Set();
     }
@@ -310,6 +314,7 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
                     await _write(formatted, chunk.Token).ConfigureAwait(false);
                     chunk.Formatter.Reset();
                     chunk.Vectors = null;
+                    chunk.Rows = default;
                     Interlocked.Add(ref _writtenBytes, formatted.Length);
                     Volatile.Write(ref chunk.State, Free);
                     Volatile.Write(ref _done, ++next);
