@@ -83,6 +83,34 @@ public class BlockGzipStreamTests
     }
 
     [Fact]
+    public async Task SettleAsync_WritesTheBlocksInFlight_AndKeepsTheOpenBlockOpen()
+    {
+        const int BlockSize = 64 * 1024;
+        var input = Data((5 * BlockSize) + 1000);
+        async Task<byte[]> Compress(bool settle)
+        {
+            using var output = new MemoryStream();
+            await using (var gzip = new BlockGzipStream(output, CompressionLevel.Fastest, blockSize: BlockSize, maxInFlight: 8))
+            {
+                await gzip.WriteAsync(input);
+                if (settle)
+                {
+                    await gzip.SettleAsync(CancellationToken.None);
+                    gzip.CompressedInput.Should().Be(5 * BlockSize, "every whole block is compressed and written");
+                    gzip.BytesIn.Should().Be(input.Length);
+                    output.Length.Should().Be(gzip.CompressedOutput);
+                }
+            }
+
+            return output.ToArray();
+        }
+
+        var settled = await Compress(settle: true);
+        Decompress(settled).Should().Equal(input);
+        settled.Should().Equal(await Compress(settle: false), "no block was ended early");
+    }
+
+    [Fact]
     public void Write_Synchronous_CompressesOnTheCallingThread()
     {
         var input = Data(300_000);

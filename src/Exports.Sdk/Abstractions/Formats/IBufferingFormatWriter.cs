@@ -14,4 +14,10 @@ internal interface IBufferingFormatWriter
     /// limit, whose estimate must allow for what is held (a small limit would otherwise close parts well short of it).
     /// </summary>
     void HoldLess();
+
+    /// <summary>
+    /// Writes everything it holds to its stream and waits until it is written, without flushing the stream (a flush
+    /// would end a gzip block early). Called when an estimate must be narrowed before a part is closed.
+    /// </summary>
+    ValueTask SettleAsync(CancellationToken cancellationToken);
 }

@@ -36,6 +36,8 @@ internal sealed class CsvFormatWriter : IFormatWriter, IBufferingFormatWriter
 
     public void HoldLess() => _pipeline.HoldLess();
 
+    public ValueTask SettleAsync(CancellationToken cancellationToken) => _pipeline.DrainAsync(cancellationToken);
+
     public async ValueTask WriteAsync(RowBatch batch, ReadOnlyMemory<int> rows, CancellationToken cancellationToken = default)
     {
         EnsureHeader();

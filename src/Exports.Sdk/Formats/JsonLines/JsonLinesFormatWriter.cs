@@ -22,6 +22,8 @@ internal sealed class JsonLinesFormatWriter : IFormatWriter, IBufferingFormatWri
 
     public void HoldLess() => _pipeline.HoldLess();
 
+    public ValueTask SettleAsync(CancellationToken cancellationToken) => _pipeline.DrainAsync(cancellationToken);
+
     public async ValueTask WriteAsync(RowBatch batch, ReadOnlyMemory<int> rows, CancellationToken cancellationToken = default)
     {
         for (var c = 0; c < _columns.Length; c++)

@@ -129,6 +129,19 @@ internal sealed class BlockGzipStream : WriteOnlyStream
         await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Waits for the blocks being compressed and writes their members, keeping the current block open: unlike a flush,
+    /// no block is ended early. The caller must not write meanwhile.
+    /// </summary>
+    public async ValueTask SettleAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (_pending.Count > 0)
+        {
+            await WriteOldestAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public override void Flush()
     {
         if (_pending.Count > 0)
