@@ -55,9 +55,26 @@ public sealed class DestinationFormTests(Chromium chromium) : IClassFixture<Chro
         await Expect(page.GetByLabel("password (secret, set)")).ToHaveValueAsync("");
         (await page.ContentAsync()).Should().NotContain(services.SftpPassword, "a secret is never sent back to the page");
 
-        // An edit that leaves the password empty keeps it: the connection still works after saving.
+        // An edit that leaves the password empty keeps it: the connection still works after saving. While the save is on
+        // its way the buttons are disabled (the save is held here until that is seen), and the form is then replaced by
+        // the one read back; the creation showed the same message, so the test waits for the old form to go.
         await page.GetByLabel("Folder").FillAsync("dashboard-edited");
+        var edited = await page.Locator("form").Filter(new() { Has = page.GetByLabel("Folder") }).ElementHandleAsync();
+        var release = new TaskCompletionSource();
+        await page.RouteAsync("**/_api/destinations/partner-sftp", async route =>
+        {
+            if (route.Request.Method == "PUT")
+            {
+                await release.Task;
+            }
+
+            await route.ContinueAsync();
+        });
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Test connection" })).ToBeDisabledAsync();
+        release.SetResult();
+        await page.WaitForFunctionAsync("form => !form.isConnected", edited);
+        await page.UnrouteAllAsync();
         await Expect(page.GetByText("Saved the destination 'partner-sftp'.")).ToBeVisibleAsync();
         await Expect(page.GetByLabel("Folder")).ToHaveValueAsync("dashboard-edited");
         await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();

@@ -133,17 +133,28 @@ export async function render(context, name) {
     }
   }
 
+  // One request at a time, the buttons disabled meanwhile: a form being saved is about to be replaced, and a click on it
+  // (a test of the connection) would report into a form no longer shown.
+  const actions = h('div', { class: 'actions' });
+  const oneAtATime = (action) => async () => {
+    const buttons = [...actions.querySelectorAll('button')];
+    for (const button of buttons) button.disabled = true;
+    try { await action(); } finally { for (const button of buttons) button.disabled = false; }
+  };
+  append(actions,
+    h('button', { type: 'button', onclick: oneAtATime(test) }, 'Test connection'),
+    h('button', { type: 'submit', class: 'primary' }, isNew ? 'Create destination' : 'Save'),
+    isNew ? null : h('button', { type: 'button', class: 'danger', onclick: oneAtATime(remove) }, 'Delete'));
+  const submit = oneAtATime(save);
+
   append(main,
     h('p', {}, h('a', { href: '#/destinations' }, '← Destinations')),
     h('h1', {}, isNew ? 'Add destination' : `Destination ${current.name}`),
     !isNew && current.isReadOnly ? h('p', { class: 'hint' }, 'Declared in code or configuration: change it there.') : null,
     summary,
-    h('form', { onsubmit: (event) => { event.preventDefault(); save(); }, novalidate: true },
+    h('form', { onsubmit: (event) => { event.preventDefault(); submit(); }, novalidate: true },
       nameField, typeField, schemeField, settingsBox, folderField, formatField, compressionField,
-      editable ? h('div', { class: 'actions' },
-        h('button', { type: 'button', onclick: test }, 'Test connection'),
-        h('button', { type: 'submit', class: 'primary' }, isNew ? 'Create destination' : 'Save'),
-        isNew ? null : h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete')) : null,
+      editable ? actions : null,
       result),
     isNew ? null : await sharing.render(context, current, () => etag, (next) => { etag = next.etag; current = next.data; }));
 }
