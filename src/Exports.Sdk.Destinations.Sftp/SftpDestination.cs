@@ -190,17 +190,22 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
 
     private async Task<bool> CanListAsync(SftpConnection connection, CancellationToken cancellationToken)
     {
+        var folder = _root.Length == 0 ? "." : _root;
         try
         {
-            var entries = connection.Client.ListDirectoryAsync(_root.Length == 0 ? "." : _root, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            await using (entries.ConfigureAwait(false))
+            // Through the pipeline like the other steps: its timeout and retries, and its errors named.
+            return await _resilience.ExecuteAsync("list", folder, async ct =>
             {
-                await entries.MoveNextAsync().ConfigureAwait(false);
-            }
+                var entries = connection.Client.ListDirectoryAsync(folder, ct).GetAsyncEnumerator(ct);
+                await using (entries.ConfigureAwait(false))
+                {
+                    await entries.MoveNextAsync().ConfigureAwait(false);
+                }
 
-            return true;
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
         }
-        catch (SftpPermissionDeniedException)
+        catch (DestinationException ex) when (ex.InnerException is SftpPermissionDeniedException)
         {
             return false;
         }
