@@ -279,7 +279,13 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
     private long EstimatedBytes(Part part) =>
         Math.Max(part.MeasuredBytes + (long)((part.Rows - part.MeasuredRows) * _bytesPerRow), part.Checksum.BytesWritten);
 
-    /// <summary>Whether one more row, or the last 1 %, would not fit on the flush-free estimate (which sets the row size).</summary>
+    /// <summary>
+    /// Whether a part of this size is full: one more row of similar size would not fit, or it is within 1 % of the limit
+    /// (the last halvings would cost a check each for almost nothing).
+    /// </summary>
+    private bool IsFull(long size, long limit) => size + Math.Max(_bytesPerRow, limit / ByteLimitFillTolerance) + ByteLimitMargin > limit;
+
+    /// <summary>Whether the part is full on its flush-free estimate, which also gives the size of a row.</summary>
     private bool IsFull((long Size, long Uncertainty) estimate, Part part, long limit)
     {
         if (part.Rows > 0)
@@ -287,7 +293,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             _bytesPerRow = Math.Max(1, estimate.Size / (double)part.Rows);
         }
 
-        return estimate.Size + estimate.Uncertainty + Math.Max(_bytesPerRow, limit / ByteLimitFillTolerance) + ByteLimitMargin > limit;
+        return IsFull(estimate.Size + estimate.Uncertainty, limit);
     }
 
     private async ValueTask<bool> ReachedByteLimitAsync(Part part, CancellationToken cancellationToken)
@@ -341,9 +347,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         }
 
         (part.MeasuredBytes, part.MeasuredRows) = (measured, part.Rows);
-        // Close the part when one more row of similar size would not fit, or when it is within 1 % of the limit: the
-        // last halvings would cost a flush each for almost nothing.
-        return measured + Math.Max(_bytesPerRow, limit / ByteLimitFillTolerance) + ByteLimitMargin > limit;
+        return IsFull(measured, limit);
     }
 
     private async ValueTask<Part> OpenPartAsync(int number, CancellationToken cancellationToken)

@@ -121,11 +121,7 @@ internal sealed class BlockGzipStream : WriteOnlyStream
             await DispatchAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        while (_pending.Count > 0)
-        {
-            await WriteOldestAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await SettleAsync(cancellationToken).ConfigureAwait(false);
         await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
