@@ -114,19 +114,21 @@ public sealed class LeftoverFilesTests : IDisposable
             await hosted.StartAsync(CancellationToken.None);
         }
 
-        // Dataset exports are not stored, so only the dead run itself can name this export to the clean-up.
+        // Dataset exports are not stored, so only the dead run itself can name this export to the clean-up. It runs in
+        // the background and saves the record after removing the files, so the record is what to wait for.
         var store = provider.GetRequiredService<IExportStore>();
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (Directory.EnumerateFiles(Path.Combine(_drop, "orders"), "*", new EnumerationOptions { AttributesToSkip = 0 }).Any() && DateTime.UtcNow < deadline)
+        var dead = await store.GetRunAsync("orders-export", "run9");
+        while ((dead!.LeftoverFiles.Count > 0 || dead.LeftoverWrites.Count > 0) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
+            dead = await store.GetRunAsync("orders-export", "run9");
         }
 
-        Directory.EnumerateFiles(Path.Combine(_drop, "orders"), "*", new EnumerationOptions { AttributesToSkip = 0 }).Should().BeEmpty();
-        var dead = await store.GetRunAsync("orders-export", "run9");
-        dead!.Status.Should().Be(ExportRunStatus.Failed);
+        dead.Status.Should().Be(ExportRunStatus.Failed);
         dead.LeftoverFiles.Should().BeEmpty();
         dead.LeftoverWrites.Should().BeEmpty();
+        Directory.EnumerateFiles(Path.Combine(_drop, "orders"), "*", new EnumerationOptions { AttributesToSkip = 0 }).Should().BeEmpty();
         foreach (var hosted in provider.GetServices<IHostedService>().Reverse())
         {
             await hosted.StopAsync(CancellationToken.None);
