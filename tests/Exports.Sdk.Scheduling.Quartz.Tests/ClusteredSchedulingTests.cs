@@ -81,10 +81,13 @@ public sealed class ClusteredSchedulingTests(ITestOutputHelper output) : IAsyncL
         await survivor.StartAsync();
         var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
         ExportRunRecord? run = null;
+        AudienceExportState? state = null;
         while (DateTimeOffset.UtcNow < deadline)
         {
+            // The slot's state is saved after its run's record: waiting for the record alone would race it.
             run = await survivor.Store.GetRunAsync("df", runId);
-            if (run is { Status: ExportRunStatus.Succeeded })
+            state = await survivor.Store.GetAudienceStateAsync("df", "vip");
+            if (run is { Status: ExportRunStatus.Succeeded } && state?.LastCompletedSlot == slot)
             {
                 break;
             }
@@ -100,7 +103,7 @@ public sealed class ClusteredSchedulingTests(ITestOutputHelper output) : IAsyncL
         files.Count(f => f.Contains("manifest", StringComparison.Ordinal)).Should().Be(1);
         files.Where(f => !f.Contains("manifest", StringComparison.Ordinal)).Should().ContainSingle().Which.Should().Contain("vip");
         destinations.Commits.Values.Should().OnlyContain(n => n == 1);
-        (await survivor.Store.GetAudienceStateAsync("df", "vip"))!.LastCompletedSlot.Should().Be(slot);
+        state!.LastCompletedSlot.Should().Be(slot);
         await survivor.StopAsync();
     }
 

@@ -161,7 +161,7 @@ public sealed class DatasetScheduleTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Moves the clock to the slot (or past it, for a retry), wakes the scheduler and waits for the slot's run to end.</summary>
+    /// <summary>Moves the clock to the slot (or past it, for a retry), wakes the scheduler and waits for the slot's run to end and the scheduler to be done with it.</summary>
     private async Task<ExportRunRecord> RunSlotAsync(DateTimeOffset slot, TimeSpan? retryAfter = null)
     {
         _clock.SetUtcNow(slot + (retryAfter ?? TimeSpan.Zero));
@@ -173,7 +173,10 @@ public sealed class DatasetScheduleTests : IAsyncLifetime
         {
             await _provider.GetRequiredService<IExportScheduler>().RefreshAsync(ExportId);
             var run = await store.GetRunAsync(ExportId, runId);
-            if (run is { IsActive: false } && run.CreatedAt != previous?.CreatedAt)
+            // The scheduler saves the slot's state and sets its retry time after the record: wait until it is idle too,
+            // or the next slot's clock move could come first.
+            if (run is { IsActive: false } && run.CreatedAt != previous?.CreatedAt
+                && (await _provider.GetRequiredService<IExportsHealth>().CheckAsync()).Scheduler is { RunningExports: 0 })
             {
                 return run;
             }
