@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 
 namespace Exports.Sdk.Packaging.Tests;
@@ -13,6 +14,8 @@ namespace Exports.Sdk.Packaging.Tests;
 [Collection(nameof(PackagingTests))]
 public sealed class ContainerRestartTests : IDisposable
 {
+    private const int Sigstop = 19;
+    private const int Sigcont = 18;
     private static readonly string Output = Path.Combine(Repository.Root, "samples", "Exports.QuickStart", "bin", Repository.Configuration, "net10.0");
     private readonly string _root = Directory.CreateTempSubdirectory("exports-container-").FullName;
 
@@ -26,9 +29,10 @@ public sealed class ContainerRestartTests : IDisposable
             first.ErrorDataReceived += (_, _) => { };
             first.BeginOutputReadLine();
             first.BeginErrorReadLine();
-            // Wait until the run has published parts (each recorded before its commit), then kill the whole namespace.
-            await WaitUntilAsync(() => Runs().Any(r => r["status"]?.GetValue<string>() == "Running" && r["leftoverFiles"]?.AsArray().Count >= 2 && r["leftoverWrites"]?.AsArray().Count >= 1)
-                && VisibleFiles().Count >= 1, TimeSpan.FromSeconds(60), first);
+            // Wait until the run has published parts (each recorded before its commit) and is writing one, seen while the
+            // process is frozen so that the moment seen is the moment killed; then kill the whole namespace.
+            await WaitUntilFrozenAsync(first, () => Runs().Any(r => r["status"]?.GetValue<string>() == "Running" && r["leftoverFiles"]?.AsArray().Count >= 2 && r["leftoverWrites"]?.AsArray().Count >= 1)
+                && VisibleFiles().Count >= 1 && TempFiles().Count >= 1, TimeSpan.FromSeconds(60));
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
         }
@@ -36,7 +40,9 @@ public sealed class ContainerRestartTests : IDisposable
         var dead = Runs().Should().ContainSingle().Which;
         dead["status"]!.GetValue<string>().Should().Be("Running", "a killed process records nothing");
         VisibleFiles().Should().NotBeEmpty("the killed run had published parts");
-        TempFiles().Should().NotBeEmpty("the killed run was writing a part");
+        var recordedTemps = dead["leftoverWrites"]!.AsArray().Select(w => w!["token"]!.GetValue<string>()).ToList();
+        TempFiles().Select(Path.GetFileName).Should().NotBeEmpty("the killed run was writing a part")
+            .And.BeSubsetOf(recordedTemps, "a temp file is on record before it exists, so none can be left unnamed");
         dead["host"]!.GetValue<string>().Should().StartWith("exports-box");
 
         using var second = Start(audienceSize: 1_000);
@@ -106,11 +112,32 @@ public sealed class ContainerRestartTests : IDisposable
             : [];
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Process process)
+    /// <summary>Freezes the QuickStart (SIGSTOP) until <paramref name="condition"/> holds while it is frozen; it stays frozen.</summary>
+    private static async Task WaitUntilFrozenAsync(Process process, Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
+        int? child = null;
+        while (true)
         {
+            // unshare --fork runs the QuickStart as its child (PID 1 of the new namespace).
+            child ??= File.ReadAllText($"/proc/{process.Id}/task/{process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var only] ? int.Parse(only, System.Globalization.CultureInfo.InvariantCulture) : null;
+            if (child is { } pid)
+            {
+                Signal(pid, Sigstop);
+                // Each thread stops when it is next scheduled: wait until the kernel reports all of them stopped.
+                while (!AllThreadsStopped(pid) && !process.HasExited && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(5);
+                }
+
+                if (condition())
+                {
+                    return;
+                }
+
+                Signal(pid, Sigcont);
+            }
+
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException($"The QuickStart did not start its run (exited: {process.HasExited}).");
@@ -119,4 +146,36 @@ public sealed class ContainerRestartTests : IDisposable
             await Task.Delay(100);
         }
     }
+
+    private static bool AllThreadsStopped(int pid)
+    {
+        foreach (var thread in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                // /proc/<pid>/task/<tid>/stat: "tid (name) state ...".
+                if (!File.ReadAllText(Path.Combine(thread, "stat")).Split(')')[^1].TrimStart().StartsWith('T'))
+                {
+                    return false;
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+
+        return true;
+    }
+
+    private static void Signal(int pid, int signal)
+    {
+        if (Kill(pid, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }

@@ -75,10 +75,8 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             }
 
             await part.Format.WriteAsync(batch, rows.Slice(offset, take), cancellationToken).ConfigureAwait(false);
-            if (!part.PendingRecorded && _options.OnPending is not null && part.Writer is IPendingWrite { PendingToken: not null })
-            {
-                await RecordPendingAsync(part).ConfigureAwait(false);
-            }
+            // Other writers (a multipart upload) name theirs only once data reached the store.
+            await RecordPendingAsync(part).ConfigureAwait(false);
 
             part.Rows += take;
             RowsWritten += take;
@@ -376,8 +374,13 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
         var checksum = new ChecksumStream(writer.Stream);
         BlockGzipStream? gzip = null;
+        Part part;
         try
         {
+            // Before any data, even a header: a writer that names its pending data at once (the local folder's temp
+            // file, created on the first write) is on record before that data exists, so a host killed at any moment
+            // leaves nothing unrecorded.
+            var pendingRecorded = await RecordPendingAsync(writer, writtenPath).ConfigureAwait(false);
             Stream output = checksum;
             if (o.Compression == ExportCompression.Gzip)
             {
@@ -392,7 +395,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
                 buffering.HoldLess();
             }
 
-            return new Part(number, path, name, writer, checksum, gzip, format) { Activity = activity, WrittenPath = writtenPath };
+            part = new Part(number, path, name, writer, checksum, gzip, format) { Activity = activity, WrittenPath = writtenPath, PendingRecorded = pendingRecorded };
         }
         catch
         {
@@ -403,6 +406,8 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             await writer.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+
+        return part;
     }
 
     private async ValueTask CommitCurrentAsync(CancellationToken cancellationToken)
@@ -490,13 +495,22 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
     private async ValueTask RecordPendingAsync(Part part)
     {
-        if (part.PendingRecorded || part.Writer is not IPendingWrite { PendingToken: { } token })
+        if (!part.PendingRecorded)
         {
-            return;
+            part.PendingRecorded = await RecordPendingAsync(part.Writer, part.WrittenPath).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Records the writer's pending data when it names any; returns whether it did.</summary>
+    private async ValueTask<bool> RecordPendingAsync(IDestinationWriter writer, string writtenPath)
+    {
+        if (_options.OnPending is null || writer is not IPendingWrite { PendingToken: { } token })
+        {
+            return false;
         }
 
-        part.PendingRecorded = true;
-        await _options.OnPending!(part.WrittenPath, token).ConfigureAwait(false);
+        await _options.OnPending(writtenPath, token).ConfigureAwait(false);
+        return true;
     }
 
     private sealed class Part(int number, string path, string name, IDestinationWriter writer, ChecksumStream checksum, BlockGzipStream? gzip, IFormatWriter format)

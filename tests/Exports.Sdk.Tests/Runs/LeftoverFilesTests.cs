@@ -135,6 +135,44 @@ public sealed class LeftoverFilesTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task EveryPartsTempFile_IsOnRecordBeforeItExists()
+    {
+        // A host killed between creating a temp file and recording it would leave a file no clean-up knows of.
+        var destination = new LocalFolderDestination("local", _drop);
+        var schema = new ExportSchema(new ExportColumn("id", ExportColumnType.Int64));
+        var batch = new RowBatch(schema, 25);
+        for (var i = 0; i < 25; i++)
+        {
+            batch.SetInt64(batch.AddRow(), 0, i);
+        }
+
+        var recorded = new List<(string Path, string Token, bool Existed)>();
+        await using (var writer = new PartitionedFileWriter(new PartitionedFileWriterOptions
+        {
+            Destination = destination,
+            Format = new CsvFormat(),
+            FormatContext = new FormatWriterContext([new OutputColumn("id", ExportColumnType.Int64, 0)], new FileFormatOptions(), "orders"),
+            BaseName = "orders",
+            SourceId = "orders",
+            MaxRowsPerFile = 10,
+            OnPending = (path, token) =>
+            {
+                recorded.Add((path, token, File.Exists(Path.Combine(_drop, token))));
+                return ValueTask.CompletedTask;
+            },
+        }))
+        {
+            await writer.WriteAsync(batch, Enumerable.Range(0, batch.Count).ToArray(), default);
+            await writer.CompleteAsync(writeWhenEmpty: true, default);
+        }
+
+        recorded.Select(r => r.Path).Should().Equal("orders.csv", "orders_2.csv", "orders_3.csv");
+        recorded.Should().OnlyContain(r => !r.Existed, "each temp file is recorded before its first byte, header included");
+        recorded.Select(r => r.Token).Should().OnlyHaveUniqueItems();
+        Directory.EnumerateFiles(_drop).Select(Path.GetFileName).Should().BeEquivalentTo(["orders.csv", "orders_2.csv", "orders_3.csv"]);
+    }
+
     public void Dispose()
     {
         Directory.Delete(_drop, recursive: true);

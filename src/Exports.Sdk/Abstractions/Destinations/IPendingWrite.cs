@@ -9,8 +9,9 @@ namespace Exports.Sdk;
 public interface IPendingWrite
 {
     /// <summary>
-    /// An opaque token for the uncommitted data (a temp file's name, an upload id); null while the store holds none,
-    /// and again once the data was committed or removed.
+    /// An opaque token for the uncommitted data (a temp file's name, an upload id); null until the writer has named
+    /// it, and again once the data was committed or removed. A token known when the writer opens is recorded before
+    /// anything is written, so a writer that stores nothing until its first write is never left unrecorded.
     /// </summary>
     string? PendingToken { get; }
 }

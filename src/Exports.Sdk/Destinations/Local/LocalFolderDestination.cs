@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Exports.Sdk;
 
@@ -71,7 +72,7 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
         {
             Directory.CreateDirectory(directory);
             var tempPath = Path.Combine(directory, TempPrefix + Guid.NewGuid().ToString("N"));
-            var stream = new LocalFileStream(File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None));
+            var stream = new LocalFileStream(() => CreateTemp(tempPath, path));
             return ValueTask.FromResult<IDestinationWriter>(new Writer(this, stream, tempPath, fullPath));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -189,6 +190,18 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
         return ValueTask.CompletedTask;
     }
 
+    private SafeFileHandle CreateTemp(string tempPath, string path)
+    {
+        try
+        {
+            return File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DestinationException($"Destination '{Name}': cannot create '{path}': {ex.Message}", isTransient: false, ex);
+        }
+    }
+
     /// <summary>Maps a relative path into the root, refusing anything that would leave it.</summary>
     internal string Resolve(string path)
     {
@@ -218,6 +231,7 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
+                stream.EnsureCreated();
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await stream.DisposeAsync().ConfigureAwait(false);
                 // Rename within one directory is atomic and replaces the previous file of that name.

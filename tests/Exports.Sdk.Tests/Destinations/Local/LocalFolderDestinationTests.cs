@@ -111,6 +111,30 @@ public sealed class LocalFolderDestinationTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenWriteAsync_NamesItsTempFileBeforeCreatingIt_SoARunRecordsItFirst()
+    {
+        await using var writer = await _destination.OpenWriteAsync("sub/x.csv");
+        var token = ((IPendingWrite)writer).PendingToken;
+
+        token.Should().StartWith(".exports-tmp-");
+        File.Exists(Path.Combine(_root, "sub", token!)).Should().BeFalse("nothing was written yet");
+        await writer.Stream.WriteAsync("partial"u8.ToArray());
+        File.Exists(Path.Combine(_root, "sub", token!)).Should().BeTrue("the first write creates the file the token named");
+    }
+
+    [Fact]
+    public async Task CommitAsync_NothingWritten_PublishesAnEmptyFile()
+    {
+        await using (var writer = await _destination.OpenWriteAsync("empty.csv"))
+        {
+            await writer.CommitAsync();
+        }
+
+        _folder.ListAllFiles().Should().Equal("outer/root/empty.csv");
+        new FileInfo(Path.Combine(_root, "empty.csv")).Length.Should().Be(0);
+    }
+
+    [Fact]
     public async Task DisposeAsync_WithoutCommit_RemovesTempFileAndPublishesNothing()
     {
         await using (var writer = await _destination.OpenWriteAsync("x.csv"))
