@@ -86,19 +86,27 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
     [Fact]
     public async Task TryStartRunAsync_HostStopsRenewing_AudienceIsFreedAfterTheLeaseAndTheRunFails()
     {
-        var lease = new PostgreSqlExportStoreOptions { HostName = "host-1", RunLeaseDuration = TimeSpan.FromSeconds(2) };
+        // A lease long enough that a busy machine's late renewal (every third of it) still comes in time.
+        var lease = new PostgreSqlExportStoreOptions { HostName = "host-1", RunLeaseDuration = TimeSpan.FromSeconds(6) };
         var h1 = new PostgreSqlExportStore(_db.NewDataSource(), lease, ownsDataSource: true);
-        await using var h2 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-2", RunLeaseDuration = TimeSpan.FromSeconds(2) }, ownsDataSource: true);
+        await using var h2 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-2", RunLeaseDuration = TimeSpan.FromSeconds(6) }, ownsDataSource: true);
         (await h1.TryStartRunAsync(Run("r1"))).Started.Should().BeTrue();
 
         // Renewals keep it alive past its first lease.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(7));
         (await h2.TryStartRunAsync(Run("r2"))).Conflicts.Should().Equal(new RunConflict("vip", "r1"));
 
         await h1.DisposeAsync(); // the host "dies": no more renewals
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var freed = DateTime.UtcNow;
+        var started = await h2.TryStartRunAsync(Run("r2"));
+        started.Started.Should().BeFalse("the lease is still running");
+        while (!started.Started && DateTime.UtcNow - freed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(250);
+            started = await h2.TryStartRunAsync(Run("r2"));
+        }
 
-        (await h2.TryStartRunAsync(Run("r2"))).Started.Should().BeTrue();
+        started.Started.Should().BeTrue("the dead host's lease ran out");
         var dead = await h2.GetRunAsync("df", "r1");
         dead!.Status.Should().Be(ExportRunStatus.Failed);
         dead.Errors.Should().ContainSingle().Which.Should().Contain("host-1");

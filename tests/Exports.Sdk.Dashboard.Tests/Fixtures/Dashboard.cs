@@ -59,6 +59,8 @@ public sealed class Dashboard(Chromium chromium) : IAsyncLifetime
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
+        // Expect() has its own default (5 s), too short for a screen waiting on the server on a busy machine.
+        Assertions.SetDefaultExpectTimeout(15_000);
         await page.GotoAsync("/sign-in");
         await page.GetByLabel("User").FillAsync(user);
         await page.GetByLabel("Role").SelectOptionAsync(role);
