@@ -41,8 +41,26 @@ public sealed class AddAndExportNowTests(Chromium chromium) : IClassFixture<Chro
         await page.GetByLabel("Start date").FillAsync("2026-01-01");
         await Dashboard.ScreenshotAsync(page, "add-export");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        // The save is held on its way: the button is disabled meanwhile, so a second click sends nothing.
+        var release = new TaskCompletionSource();
+        var posts = 0;
+        await page.RouteAsync("**/_api/dataflows", async route =>
+        {
+            if (route.Request.Method == "POST")
+            {
+                Interlocked.Increment(ref posts);
+                await release.Task;
+            }
+
+            await route.ContinueAsync();
+        });
+        var save = page.GetByRole(AriaRole.Button, new() { Name = "Save" });
+        await save.ClickAsync();
+        await Expect(save).ToBeDisabledAsync();
+        await save.ClickAsync(new() { Force = true });
+        release.SetResult();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the export 'Partner churn file'");
+        posts.Should().Be(1);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dataflow runs" })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Export file now" }).ClickAsync();

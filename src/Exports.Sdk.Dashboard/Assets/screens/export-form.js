@@ -49,6 +49,7 @@ export async function render(context, id) {
   let offeredAudiences = [];
   const audienceBlocks = [];
 
+  const saveButton = editable ? h('button', { type: 'submit', class: 'primary' }, 'Save') : null;
   const form = h('form', { class: 'card', novalidate: true, onsubmit: (e) => { e.preventDefault(); save(); } },
     conflict, summary,
     h('div', { class: 'row' }, name, source, destination),
@@ -62,7 +63,7 @@ export async function render(context, id) {
     h('div', { class: 'field' }, h('label', { for: scheduleRun.id }, scheduleRun, ' Schedule run')),
     h('div', { class: 'actions' },
       h('button', { type: 'button', onclick: () => context.go(isNew ? '#/exports' : `#/exports/${enc(id)}/runs`) }, editable ? 'Cancel' : 'Back'),
-      editable ? h('button', { type: 'submit', class: 'primary' }, 'Save') : null));
+      saveButton));
 
   append(main,
     h('h1', {}, isNew ? 'Add export' : `${editable ? 'Edit' : 'View'} export: ${dataflow.name || dataflow.id}`),
@@ -213,6 +214,9 @@ export async function render(context, id) {
     conflict.className = '';
     const body = read();
     if (!body.name) { name.set('Enter a name for the export.'); name.control.focus(); return; }
+    // One save at a time: a second click would send the export again (a new one's second POST refused as a duplicate).
+    if (saveButton.disabled) return;
+    saveButton.disabled = true;
     try {
       let saved;
       if (isNew) {
@@ -236,6 +240,8 @@ export async function render(context, id) {
       } else {
         showErrors(error.errors);
       }
+    } finally {
+      saveButton.disabled = false;
     }
   }
 }
