@@ -375,12 +375,13 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         var checksum = new ChecksumStream(writer.Stream);
         BlockGzipStream? gzip = null;
         Part part;
+        var pendingRecorded = false;
         try
         {
             // Before any data, even a header: a writer that names its pending data at once (the local folder's temp
             // file, created on the first write) is on record before that data exists, so a host killed at any moment
             // leaves nothing unrecorded.
-            var pendingRecorded = await RecordPendingAsync(writer, writtenPath).ConfigureAwait(false);
+            pendingRecorded = await RecordPendingAsync(writer, writtenPath).ConfigureAwait(false);
             Stream output = checksum;
             if (o.Compression == ExportCompression.Gzip)
             {
@@ -404,6 +405,13 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             gzip?.Abandon();
             await checksum.DisposeAsync().ConfigureAwait(false);
             await writer.DisposeAsync().ConfigureAwait(false);
+            if (pendingRecorded && writer is IPendingWrite { PendingToken: null })
+            {
+                _options.OnSettled?.Invoke(writtenPath);
+            }
+
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "aborted");
+            activity?.Dispose();
             throw;
         }
 

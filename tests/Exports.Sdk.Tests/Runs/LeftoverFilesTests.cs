@@ -173,6 +173,36 @@ public sealed class LeftoverFilesTests : IDisposable
         Directory.EnumerateFiles(_drop).Select(Path.GetFileName).Should().BeEquivalentTo(["orders.csv", "orders_2.csv", "orders_3.csv"]);
     }
 
+    [Fact]
+    public async Task APartTheFormatRefuses_IsSettledAgain_SoNoWriteStaysOnRecord()
+    {
+        var settled = new List<string>();
+        var pending = new List<string>();
+        var writer = new PartitionedFileWriter(new PartitionedFileWriterOptions
+        {
+            Destination = new LocalFolderDestination("local", _drop),
+            Format = new RefusingFormat(),
+            FormatContext = new FormatWriterContext([new OutputColumn("id", ExportColumnType.Int64, 0)], new FileFormatOptions(), "orders"),
+            BaseName = "orders",
+            SourceId = "orders",
+            OnPending = (path, _) =>
+            {
+                pending.Add(path);
+                return ValueTask.CompletedTask;
+            },
+            OnSettled = settled.Add,
+        });
+        await using (writer)
+        {
+            var act = async () => await writer.CompleteAsync(writeWhenEmpty: true, default);
+            await act.Should().ThrowAsync<ExportValidationException>().WithMessage("*column 'id'*");
+        }
+
+        pending.Should().Equal("orders.csv");
+        settled.Should().Equal(pending, "the aborted writer removed what was recorded");
+        Directory.EnumerateFiles(_drop, "*", new EnumerationOptions { AttributesToSkip = 0 }).Should().BeEmpty();
+    }
+
     public void Dispose()
     {
         Directory.Delete(_drop, recursive: true);
@@ -201,5 +231,20 @@ public sealed class LeftoverFilesTests : IDisposable
                 d.Audiences = [new AudienceActivation { AudienceId = "vip" }];
             });
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>A CSV format that refuses every column, as a format does a type it cannot write.</summary>
+    private sealed class RefusingFormat : IExportFormat
+    {
+        public string Name => "csv";
+
+        public string FileExtension => "csv";
+
+        public bool SupportsCompression => true;
+
+        public IReadOnlyList<string> Validate(FileFormatOptions options) => [];
+
+        public IFormatWriter CreateWriter(Stream output, FormatWriterContext context) =>
+            throw new ExportValidationException($"{context.ExportName}: column '{context.Columns[0].Name}' cannot be written.");
     }
 }
