@@ -405,10 +405,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             gzip?.Abandon();
             await checksum.DisposeAsync().ConfigureAwait(false);
             await writer.DisposeAsync().ConfigureAwait(false);
-            if (pendingRecorded && writer is IPendingWrite { PendingToken: null })
-            {
-                _options.OnSettled?.Invoke(writtenPath);
-            }
+            await RecordAbortAsync(writer, writtenPath, pendingRecorded).ConfigureAwait(false);
 
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "aborted");
             activity?.Dispose();
@@ -478,17 +475,9 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         {
             // Disposing an uncommitted writer aborts it (temp file deleted, upload aborted).
             await part.Writer.DisposeAsync().ConfigureAwait(false);
-            if (!part.Committed && part.Writer is IPendingWrite pending && _options.OnPending is not null)
+            if (!part.Committed)
             {
-                // An abort that could not reach the server keeps its token: it stays on record for later.
-                if (pending.PendingToken is not null)
-                {
-                    await RecordPendingAsync(part).ConfigureAwait(false);
-                }
-                else if (part.PendingRecorded)
-                {
-                    _options.OnSettled?.Invoke(part.WrittenPath);
-                }
+                await RecordAbortAsync(part.Writer, part.WrittenPath, part.PendingRecorded).ConfigureAwait(false);
             }
 
             part.Checksum.Dispose();
@@ -498,6 +487,27 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             }
 
             part.Activity?.Dispose();
+        }
+    }
+
+    /// <summary>After an uncommitted writer was disposed (aborted): what it removed is settled; an abort that could not reach the server keeps its token, which stays on record for later.</summary>
+    private async ValueTask RecordAbortAsync(IDestinationWriter writer, string writtenPath, bool recorded)
+    {
+        if (_options.OnPending is null || writer is not IPendingWrite pending)
+        {
+            return;
+        }
+
+        if (pending.PendingToken is not null)
+        {
+            if (!recorded)
+            {
+                await RecordPendingAsync(writer, writtenPath).ConfigureAwait(false);
+            }
+        }
+        else if (recorded)
+        {
+            _options.OnSettled?.Invoke(writtenPath);
         }
     }
 
