@@ -10,7 +10,7 @@ namespace Exports.Sdk.Throughput;
 /// One SDK run in a process of its own, so its peak RSS is its own: the PostgreSQL table through the ADO.NET source as
 /// CSV.gz (checksums and manifest included) to a local folder, fauxqs or sshd; or a finished file uploaded through a
 /// destination alone. Each is done twice in the process, cold and then as a running host would; prints
-/// <c>seconds=… hostSeconds=… peakRssMB=… bytes=…</c>.
+/// <c>seconds=… hostSeconds=… peakRssMB=… bytes=… allocatedMB=… collections=gen0/gen1/gen2 gcPauseSeconds=…</c>.
 /// </summary>
 internal static class EndToEndChild
 {
@@ -88,7 +88,7 @@ internal static class EndToEndChild
             seconds[pass] = clock.Elapsed.TotalSeconds;
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={seconds[0]:F3} hostSeconds={seconds[1]:F3} peakRssMB={PeakRssMegabytes()} bytes={bytes}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={seconds[0]:F3} hostSeconds={seconds[1]:F3} peakRssMB={PeakRssMegabytes()} bytes={bytes} allocatedMB={GC.GetTotalAllocatedBytes() >> 20} collections={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gcPauseSeconds={GC.GetTotalPauseDuration().TotalSeconds:F2}"));
         return 0;
     }
 

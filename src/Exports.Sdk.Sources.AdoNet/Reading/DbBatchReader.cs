@@ -68,12 +68,22 @@ internal sealed class DbBatchReader
     /// <summary>
     /// Reads the rest of the result set in batches of the given size (one reused batch). <paramref name="extras"/> are
     /// appended after the planned columns and filled by <paramref name="fill"/>, for values the query does not return.
+    /// Text columns whose values repeat share one string per value where the provider allows (<see cref="RepeatedTextReader"/>).
     /// </summary>
-    public async IAsyncEnumerable<RowBatch> ReadAsync(DbDataReader reader, int batchSize, IReadOnlyList<ExportColumn> extras, Action<RowBatch, int>? fill, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<RowBatch> ReadAsync(DbConnection connection, DbDataReader reader, int batchSize, IReadOnlyList<ExportColumn> extras, Action<RowBatch, int>? fill, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var columns = Schema.Count;
         var schema = extras.Count == 0 ? Schema : new ExportSchema([.. Schema, .. extras]);
         var batch = new RowBatch(schema, Math.Max(1, batchSize));
+        var texts = new RepeatedTextReader?[columns];
+        if (RepeatedTextReader.Applies(connection, reader))
+        {
+            for (var i = 0; i < columns; i++)
+            {
+                texts[i] = _getters[i] == DbFieldGetter.String ? new RepeatedTextReader() : null;
+            }
+        }
+
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var row = batch.AddRow();
@@ -82,6 +92,16 @@ internal sealed class DbBatchReader
             {
                 for (; c < columns; c++)
                 {
+                    if (texts[c] is { Remembering: true } text)
+                    {
+                        if (!reader.IsDBNull(_ordinals[c]))
+                        {
+                            batch.SetString(row, c, text.Read(reader, _ordinals[c]));
+                        }
+
+                        continue;
+                    }
+
                     Copy(reader, _ordinals[c], _getters[c], batch, row, c);
                 }
             }

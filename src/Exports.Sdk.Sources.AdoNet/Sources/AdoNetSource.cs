@@ -225,7 +225,7 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
                     extras.Add(new ExportColumn(AudienceColumns.MembershipStatusTime, ExportColumnType.Timestamp));
                 }
 
-                await foreach (var batch in plan.ReadAsync(reader, request.BatchSize, extras, fill, cancellationToken).ConfigureAwait(false))
+                await foreach (var batch in plan.ReadAsync(connection, reader, request.BatchSize, extras, fill, cancellationToken).ConfigureAwait(false))
                 {
                     yield return batch;
                 }
@@ -343,7 +343,7 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
             await using (reader.ConfigureAwait(false))
             {
                 var plan = DbBatchReader.ForAllColumns(reader, Overrides(query), where);
-                await foreach (var batch in plan.ReadAsync(reader, request.BatchSize, [], null, cancellationToken).ConfigureAwait(false))
+                await foreach (var batch in plan.ReadAsync(connection, reader, request.BatchSize, [], null, cancellationToken).ConfigureAwait(false))
                 {
                     yield return batch;
                 }
