@@ -7,8 +7,9 @@ namespace Exports.Sdk.Sources.AdoNet;
 /// <summary>
 /// Reads a text column from its raw UTF-8 bytes and hands out the same string for a value seen recently, so a column
 /// of repeated values (countries, statuses, names, plans) allocates a string per distinct value instead of one per row.
-/// Strings are most of what an export from a database allocates, and the garbage collector's work for them took
-/// ~8 % of a PostgreSQL export (docs/performance.md). A column whose values keep changing (e-mails, ids) is read with
+/// Strings are most of what an export from a database allocates, and the garbage collector's churn for them (memory
+/// handed back and faulted in again) took a sixth of a PostgreSQL export's time (docs/performance.md). A column whose
+/// values keep changing (e-mails, ids) is read with
 /// <see cref="DbDataReader.GetString"/> again once its first values show that they do not repeat.
 /// </summary>
 internal sealed class RepeatedTextReader
