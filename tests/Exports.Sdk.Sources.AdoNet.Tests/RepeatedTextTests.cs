@@ -6,7 +6,7 @@ namespace Exports.Sdk.Sources.AdoNet.Tests;
 /// <summary>
 /// Text read from PostgreSQL's raw bytes, with one string per repeated value: every value must still be exactly what
 /// the database holds, whatever its length, script or client encoding, and also after a column of changing values
-/// goes back to plain strings.
+/// goes back to plain strings. Types sent as more than their text (jsonb) stay the provider's to read.
 /// </summary>
 public sealed class RepeatedTextTests : IAsyncLifetime
 {
@@ -24,9 +24,9 @@ public sealed class RepeatedTextTests : IAsyncLifetime
         await using var connection = new NpgsqlConnection(_db.ConnectionString);
         await connection.OpenAsync();
         await using var create = new NpgsqlCommand(
-            "CREATE TABLE people (id int PRIMARY KEY, country text, email text, city varchar(40))", connection);
+            "CREATE TABLE people (id int PRIMARY KEY, country text, email text, city varchar(40), code char(3), tags jsonb)", connection);
         await create.ExecuteNonQueryAsync();
-        await using var copy = await connection.BeginBinaryImportAsync("COPY people (id, country, email, city) FROM STDIN (FORMAT binary)");
+        await using var copy = await connection.BeginBinaryImportAsync("COPY people (id, country, email, city, code, tags) FROM STDIN (FORMAT binary)");
         for (var i = 0; i < Rows; i++)
         {
             await copy.StartRowAsync();
@@ -34,6 +34,8 @@ public sealed class RepeatedTextTests : IAsyncLifetime
             await copy.WriteAsync(Countries[i % Countries.Length]);
             await copy.WriteAsync($"user{i}@example.com");
             await copy.WriteAsync(i % 3 == 0 ? "Zürich" : "Lisboa");
+            await copy.WriteAsync(i % 2 == 0 ? "AB" : "ABC", NpgsqlTypes.NpgsqlDbType.Char);
+            await copy.WriteAsync(i % 2 == 0 ? """{"plan": "pro"}""" : """{"plan": "free"}""", NpgsqlTypes.NpgsqlDbType.Jsonb);
         }
 
         await copy.CompleteAsync();
@@ -58,6 +60,7 @@ public sealed class RepeatedTextTests : IAsyncLifetime
         }
 
         rows.Select(r => r.City).Distinct(ReferenceEqualityComparer.Instance).Should().HaveCount(2);
+        rows.Select(r => r.Code).Distinct(ReferenceEqualityComparer.Instance).Should().HaveCount(2, "char(3) is text too");
     }
 
     [Fact]
@@ -67,7 +70,7 @@ public sealed class RepeatedTextTests : IAsyncLifetime
         // decode (the server sends LATIN1, Npgsql decodes it as ISO-8859-1). Its rows come first, before any byte that
         // could not be UTF-8 ('é' alone, E9) shows the encoding.
         var latin1 = new NpgsqlConnectionStringBuilder(_db.ConnectionString) { ClientEncoding = "LATIN1", Encoding = "ISO-8859-1" }.ConnectionString;
-        var sql = "SELECT id, country, email, city FROM people WHERE id % 10 IN (8, 2, 0) ORDER BY id % 10 DESC, id";
+        var sql = "SELECT id, country, email, city, code, tags FROM people WHERE id % 10 IN (8, 2, 0) ORDER BY id % 10 DESC, id";
 
         var rows = await ReadThroughSourceAsync(latin1, sql);
 
@@ -75,7 +78,7 @@ public sealed class RepeatedTextTests : IAsyncLifetime
         rows.Should().Contain(r => r.Country == "Ã©").And.Contain(r => r.Country == "Hélène");
     }
 
-    private static async Task<List<Person>> ReadThroughSourceAsync(string connectionString, string sql = "SELECT id, country, email, city FROM people ORDER BY id")
+    private static async Task<List<Person>> ReadThroughSourceAsync(string connectionString, string sql = "SELECT id, country, email, city, code, tags FROM people ORDER BY id")
     {
         var source = new AdoNetSource("crm", new AdoNetSourceOptions
         {
@@ -87,7 +90,7 @@ public sealed class RepeatedTextTests : IAsyncLifetime
         {
             for (var row = 0; row < batch.Count; row++)
             {
-                rows.Add(new Person(batch.GetInt32(row, 0), batch.GetString(row, 1), batch.GetString(row, 2), batch.GetString(row, 3)));
+                rows.Add(new Person(batch.GetInt32(row, 0), batch.GetString(row, 1), batch.GetString(row, 2), batch.GetString(row, 3), batch.GetString(row, 4), batch.GetString(row, 5)));
             }
         }
 
@@ -95,7 +98,7 @@ public sealed class RepeatedTextTests : IAsyncLifetime
     }
 
     /// <summary>The independent reading: Npgsql's own string decoding, over its default (UTF-8) connection.</summary>
-    private static async Task<List<Person>> ReadWithGetStringAsync(string connectionString, string sql = "SELECT id, country, email, city FROM people ORDER BY id")
+    private static async Task<List<Person>> ReadWithGetStringAsync(string connectionString, string sql = "SELECT id, country, email, city, code, tags FROM people ORDER BY id")
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -108,11 +111,13 @@ public sealed class RepeatedTextTests : IAsyncLifetime
                 reader.GetInt32(0),
                 reader.IsDBNull(1) ? null : reader.GetString(1),
                 reader.GetString(2),
-                reader.GetString(3)));
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5)));
         }
 
         return rows;
     }
 
-    private sealed record Person(int Id, string? Country, string? Email, string? City);
+    private sealed record Person(int Id, string? Country, string? Email, string? City, string? Code, string? Tags);
 }

@@ -11,10 +11,12 @@ internal sealed class DbBatchReader
 {
     private readonly int[] _ordinals;
     private readonly DbFieldGetter[] _getters;
+    private readonly bool[] _plainText;
     private readonly string _where;
 
-    private DbBatchReader(ExportSchema schema, int[] ordinals, DbFieldGetter[] getters, string where)
+    private DbBatchReader(ExportSchema schema, int[] ordinals, DbFieldGetter[] getters, bool[] plainText, string where)
     {
+        _plainText = plainText;
         Schema = schema;
         _ordinals = ordinals;
         _getters = getters;
@@ -41,6 +43,7 @@ internal sealed class DbBatchReader
         var schema = new List<ExportColumn>();
         var ordinals = new List<int>();
         var getters = new List<DbFieldGetter>();
+        var plainText = new List<bool>();
         foreach (var (name, ordinal) in columns)
         {
             var fieldType = reader.GetFieldType(ordinal);
@@ -55,6 +58,7 @@ internal sealed class DbBatchReader
             schema.Add(new ExportColumn(name, type));
             ordinals.Add(ordinal);
             getters.Add(getter);
+            plainText.Add(getter == DbFieldGetter.String && fieldType == typeof(string) && RepeatedTextReader.IsPlainText(dataType));
         }
 
         if (problems.Count > 0)
@@ -62,7 +66,7 @@ internal sealed class DbBatchReader
             throw new ExportException($"The query of {where}: {string.Join("; ", problems)}.");
         }
 
-        return new DbBatchReader(new ExportSchema(schema), [.. ordinals], [.. getters], where);
+        return new DbBatchReader(new ExportSchema(schema), [.. ordinals], [.. getters], [.. plainText], where);
     }
 
     /// <summary>
@@ -80,7 +84,7 @@ internal sealed class DbBatchReader
         {
             for (var i = 0; i < columns; i++)
             {
-                texts[i] = _getters[i] == DbFieldGetter.String ? new RepeatedTextReader() : null;
+                texts[i] = _plainText[i] ? new RepeatedTextReader() : null;
             }
         }
 

@@ -55,6 +55,23 @@ internal sealed class RepeatedTextReader
             || named.Equals("UNICODE", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Whether a column of this database type is sent as its text alone. Others are not, e.g. PostgreSQL's jsonb starts
+    /// with a version byte, and a domain or enum is left to the provider.
+    /// </summary>
+    public static bool IsPlainText(string dataTypeName)
+    {
+        foreach (var name in (ReadOnlySpan<string>)["text", "character varying", "varchar", "character", "bpchar", "name", "citext"])
+        {
+            if (dataTypeName == name || (dataTypeName.StartsWith(name, StringComparison.Ordinal) && dataTypeName.AsSpan(name.Length).StartsWith("(")))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Reads the column's value on the reader's current row (not null).</summary>
     public string Read(DbDataReader reader, int ordinal)
     {
