@@ -78,6 +78,18 @@ public sealed class RepeatedTextTests : IAsyncLifetime
         rows.Should().Contain(r => r.Country == "Ã©").And.Contain(r => r.Country == "Hélène");
     }
 
+    [Fact]
+    public async Task DotNetEncodingNotUtf8_TextIsWhatTheProviderReads()
+    {
+        // The server sends UTF-8 but this host told Npgsql to decode text as ISO-8859-1: the export keeps that choice.
+        var latin1 = new NpgsqlConnectionStringBuilder(_db.ConnectionString) { Encoding = "ISO-8859-1" }.ConnectionString;
+
+        var rows = await ReadThroughSourceAsync(latin1);
+
+        rows.Should().BeEquivalentTo(await ReadWithGetStringAsync(latin1), o => o.WithStrictOrdering());
+        rows.Should().Contain(r => r.Country == "HÃ©lÃ¨ne");
+    }
+
     private static async Task<List<Person>> ReadThroughSourceAsync(string connectionString, string sql = "SELECT id, country, email, city, code, tags FROM people ORDER BY id")
     {
         var source = new AdoNetSource("crm", new AdoNetSourceOptions
@@ -97,7 +109,7 @@ public sealed class RepeatedTextTests : IAsyncLifetime
         return rows;
     }
 
-    /// <summary>The independent reading: Npgsql's own string decoding, over its default (UTF-8) connection.</summary>
+    /// <summary>The independent reading: Npgsql's own string decoding, with the given connection settings.</summary>
     private static async Task<List<Person>> ReadWithGetStringAsync(string connectionString, string sql = "SELECT id, country, email, city, code, tags FROM people ORDER BY id")
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -9,8 +9,8 @@ namespace Exports.Sdk.Sources.AdoNet;
 /// of repeated values (countries, statuses, names, plans) allocates a string per distinct value instead of one per row.
 /// Strings are most of what an export from a database allocates, and the garbage collector's churn for them (memory
 /// handed back and faulted in again) took a sixth of a PostgreSQL export's time (docs/performance.md). A column whose
-/// values keep changing (e-mails, ids) is read with
-/// <see cref="DbDataReader.GetString"/> again once its first values show that they do not repeat.
+/// values keep changing (e-mails, ids) is read with <see cref="DbDataReader.GetString"/> again once its first values
+/// show that they do not repeat.
 /// </summary>
 internal sealed class RepeatedTextReader
 {
@@ -29,7 +29,7 @@ internal sealed class RepeatedTextReader
     private readonly string?[] _strings = new string?[1 << SlotBits];
     private readonly byte[] _remembered = new byte[(1 << SlotBits) * MaxRememberedBytes];
     private readonly byte[] _lengths = new byte[1 << SlotBits];
-    private byte[] _buffer = new byte[256];
+    private readonly byte[] _buffer = new byte[MaxRememberedBytes + 1];
     private int _looked;
     private int _found;
 
@@ -37,8 +37,9 @@ internal sealed class RepeatedTextReader
     public bool Remembering { get; private set; } = true;
 
     /// <summary>
-    /// Whether a reader's <see cref="DbDataReader.GetStream"/> returns a text value's bytes in UTF-8: Npgsql's does,
-    /// in the client encoding, which is UTF-8 unless the connection string or PGCLIENTENCODING names another.
+    /// Whether a reader's <see cref="DbDataReader.GetStream"/> returns a text value's bytes in UTF-8 and its
+    /// <see cref="DbDataReader.GetString"/> decodes them as UTF-8: Npgsql's do, unless the connection string names another
+    /// <c>Client Encoding</c> (or PGCLIENTENCODING does) or another .NET <c>Encoding</c>.
     /// </summary>
     public static bool Applies(DbConnection connection, DbDataReader reader)
     {
@@ -48,46 +49,54 @@ internal sealed class RepeatedTextReader
         }
 
         var settings = new DbConnectionStringBuilder { ConnectionString = connection.ConnectionString };
-        var named = settings.TryGetValue("Client Encoding", out var value) || settings.TryGetValue("ClientEncoding", out value)
-            ? value?.ToString()
-            : Environment.GetEnvironmentVariable("PGCLIENTENCODING");
-        return string.IsNullOrEmpty(named) || named.Replace("-", "", StringComparison.Ordinal).Equals("UTF8", StringComparison.OrdinalIgnoreCase)
-            || named.Equals("UNICODE", StringComparison.OrdinalIgnoreCase);
+        var client = Setting(settings, "Client Encoding", "ClientEncoding") ?? Environment.GetEnvironmentVariable("PGCLIENTENCODING");
+        return IsUtf8(client) && IsUtf8(Setting(settings, "Encoding"));
     }
 
     /// <summary>
-    /// Whether a column of this database type is sent as its text alone. Others are not, e.g. PostgreSQL's jsonb starts
-    /// with a version byte, and a domain or enum is left to the provider.
+    /// Whether a column of this database type (as Npgsql names it: <c>character varying(40)</c>, <c>public.citext</c>) is
+    /// sent as its text alone. Others are not, e.g. jsonb starts with a version byte; arrays and enums are left to the provider.
     /// </summary>
     public static bool IsPlainText(string dataTypeName)
     {
-        foreach (var name in (ReadOnlySpan<string>)["text", "character varying", "varchar", "character", "bpchar", "name", "citext"])
+        var name = dataTypeName.AsSpan();
+        if (name.EndsWith(".citext", StringComparison.Ordinal))
         {
-            if (dataTypeName == name || (dataTypeName.StartsWith(name, StringComparison.Ordinal) && dataTypeName.AsSpan(name.Length).StartsWith("(")))
-            {
-                return true;
-            }
+            return true;
         }
 
-        return false;
+        // A length modifier, "(40)", and nothing after it.
+        if (name.EndsWith(")") && name.LastIndexOf('(') is > 0 and var open && name[(open + 1)..^1] is { Length: > 0 } digits && !digits.ContainsAnyExceptInRange('0', '9'))
+        {
+            name = name[..open];
+        }
+
+        return name is "text" or "character varying" or "varchar" or "character" or "bpchar" or "name" or "citext";
     }
 
     /// <summary>Reads the column's value on the reader's current row (not null).</summary>
     public string Read(DbDataReader reader, int ordinal)
     {
-        var length = ReadBytes(reader, ordinal);
-        var value = _buffer.AsSpan(0, length);
         if (_looked < TrialValues && ++_looked == TrialValues)
         {
             // Remembering pays when most values are found: a miss costs the stream and a compare on top of the string.
             Remembering = _found * 2 >= TrialValues;
         }
 
-        if (length > MaxRememberedBytes)
+        // Only the bytes a remembered value can have; a longer value is the provider's to read (a column can be read
+        // again in the default, non-sequential access).
+        int length;
+        using (var stream = reader.GetStream(ordinal))
         {
-            return Decode(reader, ordinal, value);
+            length = stream.ReadAtLeast(_buffer, _buffer.Length, throwOnEndOfStream: false);
         }
 
+        if (length > MaxRememberedBytes)
+        {
+            return reader.GetString(ordinal);
+        }
+
+        var value = _buffer.AsSpan(0, length);
         var slot = Slot(value);
         var remembered = _remembered.AsSpan(slot * MaxRememberedBytes, _lengths[slot]);
         if (_strings[slot] is { } found && remembered.SequenceEqual(value))
@@ -96,7 +105,18 @@ internal sealed class RepeatedTextReader
             return found;
         }
 
-        var text = Decode(reader, ordinal, value);
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(value);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Not UTF-8 after all: the provider decodes this column from now on.
+            Remembering = false;
+            return reader.GetString(ordinal);
+        }
+
         if (Remembering)
         {
             _strings[slot] = text;
@@ -107,40 +127,22 @@ internal sealed class RepeatedTextReader
         return text;
     }
 
-    /// <summary>Bytes that are not UTF-8 mean the client encoding is another: the provider decodes them, and the column stops reading bytes.</summary>
-    private string Decode(DbDataReader reader, int ordinal, ReadOnlySpan<byte> value)
+    private static string? Setting(DbConnectionStringBuilder settings, params ReadOnlySpan<string> keys)
     {
-        try
+        foreach (var key in keys)
         {
-            return StrictUtf8.GetString(value);
+            if (settings.TryGetValue(key, out var value) && value?.ToString() is { Length: > 0 } text)
+            {
+                return text;
+            }
         }
-        catch (DecoderFallbackException)
-        {
-            Remembering = false;
-            return reader.GetString(ordinal);
-        }
+
+        return null;
     }
 
-    private int ReadBytes(DbDataReader reader, int ordinal)
-    {
-        using var stream = reader.GetStream(ordinal);
-        var length = 0;
-        while (true)
-        {
-            if (length == _buffer.Length)
-            {
-                Array.Resize(ref _buffer, _buffer.Length * 2);
-            }
-
-            var read = stream.Read(_buffer, length, _buffer.Length - length);
-            if (read == 0)
-            {
-                return length;
-            }
-
-            length += read;
-        }
-    }
+    private static bool IsUtf8(string? encoding) =>
+        encoding is null || encoding.Replace("-", "", StringComparison.Ordinal).Equals("UTF8", StringComparison.OrdinalIgnoreCase)
+        || encoding.Equals("UNICODE", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A hash of the value's length and its first and last eight bytes, which is where short values differ.</summary>
     private static int Slot(ReadOnlySpan<byte> value)
