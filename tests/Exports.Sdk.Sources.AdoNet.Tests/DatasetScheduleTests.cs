@@ -191,7 +191,11 @@ public sealed class DatasetScheduleTests : IAsyncLifetime
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"The slot {slot:O} did not run: run {run?.Status.ToString() ?? "none"}, scheduler running {scheduler?.RunningExports}, retrying [{string.Join(", ", scheduler?.RetryingAudiences ?? [])}].");
+        var state = await store.GetAudienceStateAsync(ExportId, "events");
+        throw new TimeoutException(
+            $"The slot {slot:O} did not run: run {run?.Status.ToString() ?? "none"} created {run?.CreatedAt:O} (before: {previous?.Status.ToString() ?? "none"} created {previous?.CreatedAt:O}); " +
+            $"clock {_clock.GetUtcNow():O}; scheduler loop running {scheduler?.IsRunning}, last tick {scheduler?.LastTickAt:O}, exports running {scheduler?.RunningExports}, " +
+            $"retrying [{string.Join(", ", scheduler?.RetryingAudiences ?? [])}]; last completed slot {state?.LastCompletedSlot:O}.");
     }
 
     private async Task ChangeAsync(long id, string kind, int amount, DateTimeOffset at)
