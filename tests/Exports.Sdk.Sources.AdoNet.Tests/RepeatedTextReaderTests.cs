@@ -113,8 +113,6 @@ public sealed class RepeatedTextReaderTests
 
         public override bool Read() => _values.MoveNext();
 
-        public override Stream GetStream(int ordinal) => new MemoryStream(_values.Current, writable: false);
-
         public override string GetString(int ordinal)
         {
             GetStringCalls++;
@@ -141,7 +139,13 @@ public sealed class RepeatedTextReaderTests
 
         public override byte GetByte(int ordinal) => throw new NotSupportedException();
 
-        public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length) => throw new NotSupportedException();
+        public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length)
+        {
+            var value = _values.Current.AsSpan((int)dataOffset);
+            var copied = Math.Min(value.Length, length);
+            value[..copied].CopyTo(buffer.AsSpan(bufferOffset));
+            return copied;
+        }
 
         public override char GetChar(int ordinal) => throw new NotSupportedException();
 

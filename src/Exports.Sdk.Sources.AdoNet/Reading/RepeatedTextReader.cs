@@ -37,7 +37,7 @@ internal sealed class RepeatedTextReader
     public bool Remembering { get; private set; } = true;
 
     /// <summary>
-    /// Whether a reader's <see cref="DbDataReader.GetStream"/> returns a text value's bytes in UTF-8 and its
+    /// Whether a reader's <see cref="DbDataReader.GetBytes"/> returns a text value's bytes in UTF-8 and its
     /// <see cref="DbDataReader.GetString"/> decodes them as UTF-8: Npgsql's do, unless the connection string names another
     /// <c>Client Encoding</c> (or PGCLIENTENCODING does) or another .NET <c>Encoding</c>.
     /// </summary>
@@ -84,12 +84,9 @@ internal sealed class RepeatedTextReader
         }
 
         // Only the bytes a remembered value can have; a longer value is the provider's to read (a column can be read
-        // again in the default, non-sequential access).
-        int length;
-        using (var stream = reader.GetStream(ordinal))
-        {
-            length = stream.ReadAtLeast(_buffer, _buffer.Length, throwOnEndOfStream: false);
-        }
+        // again in the default, non-sequential access). GetBytes copies the raw bytes of any type (Npgsql 8 and later)
+        // without the stream object GetStream creates and disposes for every value.
+        var length = (int)reader.GetBytes(ordinal, 0, _buffer, 0, _buffer.Length);
 
         if (length > MaxRememberedBytes)
         {
