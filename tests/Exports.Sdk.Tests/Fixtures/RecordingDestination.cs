@@ -4,7 +4,8 @@ using System.Runtime.CompilerServices;
 namespace Exports.Sdk.Tests.Fixtures;
 
 /// <summary>
-/// Wraps a destination, records every open, commit, abort, delete and move in order, and can fail a chosen open or commit.
+/// Wraps a destination, records every open, commit, abort, delete and move in order, can fail a chosen open or commit, and
+/// can make every write wait like a slow link.
 /// </summary>
 internal sealed class RecordingDestination(IDestination inner) : IDestination, IDestinationMove
 {
@@ -29,6 +30,12 @@ internal sealed class RecordingDestination(IDestination inner) : IDestination, I
 
     /// <summary>When set, called before each commit with its 1-based number (e.g. to cancel the run).</summary>
     public Action<int>? BeforeCommit { get; set; }
+
+    /// <summary>
+    /// When set, every asynchronous write to a file waits this long first, like a slow link: the formatting pipeline and
+    /// the gzip blocks queue up behind it, as they do on a busy machine.
+    /// </summary>
+    public TimeSpan? DelayPerWrite { get; set; }
 
     public async ValueTask<IDestinationWriter> OpenWriteAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -70,7 +77,7 @@ internal sealed class RecordingDestination(IDestination inner) : IDestination, I
     {
         private bool _committed;
 
-        public Stream Stream => inner.Stream;
+        public Stream Stream { get; } = owner.DelayPerWrite is { } delay ? new SlowStream(inner.Stream, delay) : inner.Stream;
 
         public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
         {
@@ -95,5 +102,18 @@ internal sealed class RecordingDestination(IDestination inner) : IDestination, I
 
             await inner.DisposeAsync();
         }
+    }
+
+    private sealed class SlowStream(Stream inner, TimeSpan delay) : WriteOnlyStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(delay, cancellationToken);
+            await inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
     }
 }

@@ -54,7 +54,7 @@ public sealed class ByteLimitMeasurementTests : IDisposable
 
         var result = await ExportAsync(
             new SyntheticAudienceSource().AddAudience("seg", "Segment", Rows), SyntheticAudienceSource.AttributeNames, format, ExportCompression.Gzip, Limit,
-            d => new SlowDestination(d, TimeSpan.FromMilliseconds(15)));
+            d => new RecordingDestination(d) { DelayPerWrite = TimeSpan.FromMilliseconds(15) });
 
         result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
         var files = result.Files.ToList();
