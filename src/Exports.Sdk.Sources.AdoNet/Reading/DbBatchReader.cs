@@ -73,14 +73,15 @@ internal sealed class DbBatchReader
     /// Reads the rest of the result set in batches of the given size (one reused batch). <paramref name="extras"/> are
     /// appended after the planned columns and filled by <paramref name="fill"/>, for values the query does not return.
     /// Text columns whose values repeat share one string per value where the provider allows (<see cref="RepeatedTextReader"/>).
+    /// Stopped before the end (the export failed, or its consumer stopped reading), it cancels <paramref name="command"/>.
     /// </summary>
-    public async IAsyncEnumerable<RowBatch> ReadAsync(DbConnection connection, DbDataReader reader, int batchSize, IReadOnlyList<ExportColumn> extras, Action<RowBatch, int>? fill, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<RowBatch> ReadAsync(DbCommand command, DbDataReader reader, int batchSize, IReadOnlyList<ExportColumn> extras, Action<RowBatch, int>? fill, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var columns = Schema.Count;
         var schema = extras.Count == 0 ? Schema : new ExportSchema([.. Schema, .. extras]);
         var batch = new RowBatch(schema, Math.Max(1, batchSize));
         var texts = new RepeatedTextReader?[columns];
-        if (RepeatedTextReader.Applies(connection, reader))
+        if (command.Connection is { } connection && RepeatedTextReader.Applies(connection, reader))
         {
             for (var i = 0; i < columns; i++)
             {
@@ -88,42 +89,75 @@ internal sealed class DbBatchReader
             }
         }
 
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var ended = false;
+        try
         {
-            var row = batch.AddRow();
-            var c = 0;
-            try
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                for (; c < columns; c++)
+                var row = batch.AddRow();
+                var c = 0;
+                try
                 {
-                    if (texts[c] is { Remembering: true } text)
+                    for (; c < columns; c++)
                     {
-                        if (!reader.IsDBNull(_ordinals[c]))
+                        if (texts[c] is { Remembering: true } text)
                         {
-                            batch.SetString(row, c, text.Read(reader, _ordinals[c]));
+                            if (!reader.IsDBNull(_ordinals[c]))
+                            {
+                                batch.SetString(row, c, text.Read(reader, _ordinals[c]));
+                            }
+
+                            continue;
                         }
 
-                        continue;
+                        Copy(reader, _ordinals[c], _getters[c], batch, row, c);
                     }
+                }
+                catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException or ArgumentException)
+                {
+                    throw new ExportException(
+                        $"The query of {_where}: column '{Schema[c].Name}' has a value that cannot be read as {Schema[c].Type}: {ex.Message}", ex);
+                }
 
-                    Copy(reader, _ordinals[c], _getters[c], batch, row, c);
+                fill?.Invoke(batch, row);
+                if (batch.IsFull)
+                {
+                    yield return batch;
+                    batch.Clear();
                 }
             }
-            catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException or ArgumentException)
-            {
-                throw new ExportException(
-                    $"The query of {_where}: column '{Schema[c].Name}' has a value that cannot be read as {Schema[c].Type}: {ex.Message}", ex);
-            }
 
-            fill?.Invoke(batch, row);
-            if (batch.IsFull)
+            ended = true;
+        }
+        finally
+        {
+            if (!ended)
             {
-                yield return batch;
-                batch.Clear();
+                StopQuery(command);
             }
         }
 
         yield return batch;
+    }
+
+    /// <summary>
+    /// Asks the server to stop sending rows: disposing a reader before its end reads all the rows left (Npgsql and
+    /// SqlClient do, to keep the connection usable), so a failed export would otherwise wait as long as the whole query
+    /// (4.9M rows of the benchmark table: 3.1–3.4 s, against 19–33 ms after a cancel). ADO.NET's Cancel is synchronous
+    /// (Npgsql sends the request over a short connection of its own) and has no asynchronous form.
+    /// </summary>
+    private static void StopQuery(DbCommand command)
+    {
+        try
+        {
+            command.Cancel();
+        }
+#pragma warning disable CA1031 // Best effort, in a finally block: it must never replace the error that stopped the read.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            // A provider that cannot cancel still reads the rest when the reader is disposed.
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -90,7 +90,7 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
         var connection = _connect();
         await using (connection.ConfigureAwait(false))
         {
-            var reader = await ExecuteAsync(connection, _options.ListAudiencesSql, [], CommandBehavior.Default, where, cancellationToken).ConfigureAwait(false);
+            var (_, reader) = await ExecuteAsync(connection, _options.ListAudiencesSql, [], CommandBehavior.Default, where, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var id = Ordinal(reader, "id") ?? 0;
@@ -159,7 +159,7 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
                 sql = await NewestFirstAsync(connection, sql, parameters, where, cancellationToken).ConfigureAwait(false);
             }
 
-            var reader = await ExecuteAsync(connection, sql, parameters, CommandBehavior.SingleResult, where, cancellationToken).ConfigureAwait(false);
+            var (command, reader) = await ExecuteAsync(connection, sql, parameters, CommandBehavior.SingleResult, where, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var columns = new List<(string Name, int Ordinal)>();
@@ -225,7 +225,7 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
                     extras.Add(new ExportColumn(AudienceColumns.MembershipStatusTime, ExportColumnType.Timestamp));
                 }
 
-                await foreach (var batch in plan.ReadAsync(connection, reader, request.BatchSize, extras, fill, cancellationToken).ConfigureAwait(false))
+                await foreach (var batch in plan.ReadAsync(command, reader, request.BatchSize, extras, fill, cancellationToken).ConfigureAwait(false))
                 {
                     yield return batch;
                 }
@@ -241,7 +241,7 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
     private async Task<string> NewestFirstAsync(DbConnection connection, string sql, List<(string, object)> parameters, string where, CancellationToken cancellationToken)
     {
         string? column = null;
-        var schema = await ExecuteAsync(connection, sql, parameters, CommandBehavior.SchemaOnly, where, cancellationToken).ConfigureAwait(false);
+        var (_, schema) = await ExecuteAsync(connection, sql, parameters, CommandBehavior.SchemaOnly, where, cancellationToken).ConfigureAwait(false);
         await using (schema.ConfigureAwait(false))
         {
             // The name as the query spells it: a quoted identifier is matched exactly.
@@ -274,7 +274,7 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
         var connection = _connect();
         await using (connection.ConfigureAwait(false))
         {
-            var reader = await ExecuteAsync(connection, _options.MembersSql, [("audienceId", "")], CommandBehavior.SchemaOnly, where, cancellationToken).ConfigureAwait(false);
+            var (_, reader) = await ExecuteAsync(connection, _options.MembersSql, [("audienceId", "")], CommandBehavior.SchemaOnly, where, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 schema = DbBatchReader.ForAllColumns(reader, new Dictionary<string, ExportColumnType>(_options.ColumnTypes, StringComparer.OrdinalIgnoreCase), where).Schema;
@@ -302,7 +302,7 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
             await using (connection.ConfigureAwait(false))
             {
                 // SchemaOnly: the provider describes the columns without running the query to the end.
-                var reader = await ExecuteAsync(connection, query.Sql, [], CommandBehavior.SchemaOnly, where, cancellationToken).ConfigureAwait(false);
+                var (_, reader) = await ExecuteAsync(connection, query.Sql, [], CommandBehavior.SchemaOnly, where, cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
                     schema = DbBatchReader.ForAllColumns(reader, Overrides(query), where).Schema;
@@ -339,11 +339,11 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
         var connection = _connect();
         await using (connection.ConfigureAwait(false))
         {
-            var reader = await ExecuteAsync(connection, incremental ? query.IncrementalSql! : query.Sql, parameters, CommandBehavior.SingleResult, where, cancellationToken).ConfigureAwait(false);
+            var (command, reader) = await ExecuteAsync(connection, incremental ? query.IncrementalSql! : query.Sql, parameters, CommandBehavior.SingleResult, where, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var plan = DbBatchReader.ForAllColumns(reader, Overrides(query), where);
-                await foreach (var batch in plan.ReadAsync(connection, reader, request.BatchSize, [], null, cancellationToken).ConfigureAwait(false))
+                await foreach (var batch in plan.ReadAsync(command, reader, request.BatchSize, [], null, cancellationToken).ConfigureAwait(false))
                 {
                     yield return batch;
                 }
@@ -362,7 +362,7 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
         return overrides;
     }
 
-    private async Task<DbDataReader> ExecuteAsync(DbConnection connection, string sql, List<(string Name, object Value)> parameters, CommandBehavior behavior, string where, CancellationToken cancellationToken)
+    private async Task<(DbCommand Command, DbDataReader Reader)> ExecuteAsync(DbConnection connection, string sql, List<(string Name, object Value)> parameters, CommandBehavior behavior, string where, CancellationToken cancellationToken)
     {
         try
         {
@@ -388,7 +388,7 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
             }
 
             // The reader is disposed by the caller; disposing the connection afterwards releases the command too.
-            return await command.ExecuteReaderAsync(behavior, cancellationToken).ConfigureAwait(false);
+            return (command, await command.ExecuteReaderAsync(behavior, cancellationToken).ConfigureAwait(false));
         }
         catch (DbException ex)
         {
