@@ -69,7 +69,7 @@ public sealed class RepeatedTextReaderTests
         reader.GetStringCalls.Should().Be(1);
         reader.Read();
         text.Read(reader, 0).Should().Be(new string('a', 48));
-        reader.GetStringCalls.Should().Be(1, "48 bytes are read from the stream");
+        reader.GetStringCalls.Should().Be(1, "48 bytes are read from the raw bytes");
     }
 
     [Theory]

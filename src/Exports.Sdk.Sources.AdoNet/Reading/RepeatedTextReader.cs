@@ -79,7 +79,7 @@ internal sealed class RepeatedTextReader
     {
         if (_looked < TrialValues && ++_looked == TrialValues)
         {
-            // Remembering pays when most values are found: a miss costs the stream and a compare on top of the string.
+            // Remembering pays when most values are found: a miss costs the byte copy and a compare on top of the string.
             Remembering = _found * 2 >= TrialValues;
         }
 
