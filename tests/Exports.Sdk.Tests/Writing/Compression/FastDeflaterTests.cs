@@ -17,7 +17,7 @@ public class FastDeflaterTests
     {
         var random = new Random(kind.Length);
         var deflater = new FastDeflater();
-        // Around every boundary: the 4-byte probe, the 258-byte match, 32K window, 64K stored and symbol blocks.
+        // Around every boundary: the 8-byte probe, the 258-byte match, 32K window, 64K stored and symbol blocks.
         int[] sizes = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 257, 258, 259, 1000, 32767, 32768, 32769, 65535, 65536, 65537, 200_000, 1 << 20];
         foreach (var size in sizes)
         {
