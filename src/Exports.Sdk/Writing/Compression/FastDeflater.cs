@@ -19,7 +19,7 @@ namespace Exports.Sdk;
 internal sealed class FastDeflater
 {
     private const int HashBits = 11;
-    private const int SkipShift = 5;
+    private const int SkipShift = 4;
     private const int WindowSize = 32 * 1024;
     private const int MinMatch = 4;
     private const int MaxMatch = 258;
