@@ -28,17 +28,18 @@ internal sealed class FastDeflater
     private const int MaxStoredBlock = 65535;
 
     /// <summary>
-    /// A symbol is an index into <see cref="_entries"/> (bits 0-9: a literal byte, or 256 plus a match length), a
-    /// distance code (10-14; <see cref="NoDistance"/> for a literal) and the distance's extra bits (15-27), so that
-    /// literals and matches are written by the same branch-free steps.
+    /// A sequence is the number of literals before a match (high 32 bits; the literals themselves are read from the input
+    /// when the block is written) and the match: 256 plus its length (bits 0-9, an index into <see cref="_entries"/>), its
+    /// distance code (10-14) and the distance's extra bits (15-27). The block's last sequence may have no match (low 32
+    /// bits zero).
     /// </summary>
-    private const uint NoDistance = 30u << 10;
+    private const uint NoMatch = 0;
 
     private static readonly byte[] LengthSymbols = CreateLengthSymbols();
 
     /// <summary>Per hash: the last position with it (low half) and the four bytes found there (high half), so a miss costs no load from the input.</summary>
     private readonly ulong[] _table = new ulong[1 << HashBits];
-    private readonly uint[] _symbols = new uint[MaxSymbolsPerBlock];
+    private readonly ulong[] _sequences = new ulong[MaxSymbolsPerBlock];
     private readonly int[] _literalFrequencies = new int[286];
     private readonly int[] _distanceFrequencies = new int[30];
     private readonly byte[] _literalLengths = new byte[286];
@@ -53,10 +54,10 @@ internal sealed class FastDeflater
     private readonly ulong[] _entries = new ulong[256 + MaxMatch + 1];
 
     /// <summary>
-    /// Per distance code, and an empty one for literals: its code (bits 0-15), its length (16-23) and that length plus its
+    /// Per distance code: its code (bits 0-15), its length (16-23) and that length plus its
     /// extra bits (24-31).
     /// </summary>
-    private readonly uint[] _distanceEntries = new uint[31];
+    private readonly uint[] _distanceEntries = new uint[30];
 
     private byte[] _output = [];
     private int _outputLength;
@@ -131,7 +132,7 @@ internal sealed class FastDeflater
         _table.AsSpan().Fill(unchecked((uint)(-WindowSize - 1)));
         var table = _table;
         ref var tableStart = ref MemoryMarshal.GetArrayDataReference(table);
-        var symbols = _symbols;
+        var sequences = _sequences;
         var literals = _literalFrequencies;
         var distances = _distanceFrequencies;
         ref var data = ref MemoryMarshal.GetReference(input);
@@ -173,7 +174,7 @@ internal sealed class FastDeflater
                 i += probes++ >> SkipShift;
             }
 
-            count = AppendLiterals(input, anchor, i, count, ref blockStart, ref extraBits, pool);
+            CountLiterals(input[anchor..i]);
 
             var max = Math.Min(MaxMatch, length - i);
             var matched = MinMatch;
@@ -215,7 +216,8 @@ internal sealed class FastDeflater
                 distanceExtra = top - 1;
             }
 
-            symbols[count++] = (uint)(256 + matched) | ((uint)distanceCode << 10) | ((d & ((1u << distanceExtra) - 1)) << 15);
+            var match = (uint)(256 + matched) | ((uint)distanceCode << 10) | ((d & ((1u << distanceExtra) - 1)) << 15);
+            sequences[count++] = match | ((ulong)(uint)(i - anchor) << 32);
             literals[257 + lengthCode]++;
             distances[distanceCode]++;
             extraBits += LengthExtraBits[lengthCode] + distanceExtra;
@@ -236,27 +238,23 @@ internal sealed class FastDeflater
         }
 
     Tail:
-        count = AppendLiterals(input, anchor, length, count, ref blockStart, ref extraBits, pool);
+        if (anchor < length)
+        {
+            CountLiterals(input[anchor..]);
+            sequences[count++] = NoMatch | ((ulong)(uint)(length - anchor) << 32);
+        }
+
         WriteBlock(input[blockStart..], count, extraBits, final: true, pool);
     }
 
-    /// <summary>Appends <c>input[from..to]</c> as literals, writing a block whenever one fills up; returns the new symbol count.</summary>
-    private int AppendLiterals(ReadOnlySpan<byte> input, int from, int to, int count, ref int blockStart, ref long extraBits, ArrayPool<byte> pool)
+    /// <summary>Counts the literals of a sequence; they are copied from the input only when the block is written.</summary>
+    private void CountLiterals(ReadOnlySpan<byte> literals)
     {
-        var symbols = _symbols;
-        var literals = _literalFrequencies;
-        for (var p = from; p < to; p++)
+        ref var frequencies = ref MemoryMarshal.GetArrayDataReference(_literalFrequencies);
+        foreach (var literal in literals)
         {
-            var literal = input[p];
-            symbols[count++] = literal | NoDistance;
-            literals[literal]++;
-            if (count == MaxSymbolsPerBlock)
-            {
-                count = EndBlock(input, p + 1, count, ref blockStart, ref extraBits, pool);
-            }
+            Unsafe.Add(ref frequencies, literal)++;
         }
-
-        return count;
     }
 
     /// <summary>Writes the full block that ends at <paramref name="end"/> and starts the next; returns the new symbol count, 0.</summary>
@@ -363,7 +361,7 @@ internal sealed class FastDeflater
                 }
             }
 
-            WriteSymbols(count);
+            WriteSequences(raw, count);
         }
 
         literals.AsSpan().Clear();
@@ -371,10 +369,11 @@ internal sealed class FastDeflater
     }
 
     /// <summary>
-    /// The block's symbols with the fitted codes: the hot part of writing, so state stays in locals, each symbol is one
+    /// The block's sequences with the fitted codes: the hot part of writing, so state stays in locals, each symbol is one
     /// or two table loads, and the bit buffer is flushed without branches (eight bytes stored, whole bytes kept).
+    /// Literals come from <paramref name="raw"/>, three to a flush.
     /// </summary>
-    private void WriteSymbols(int count)
+    private void WriteSequences(ReadOnlySpan<byte> raw, int count)
     {
         for (var s = 0; s < 256; s++)
         {
@@ -396,28 +395,65 @@ internal sealed class FastDeflater
             _distanceEntries[code] = _distanceCodes[code] | (codeLength << 16) | ((codeLength + (uint)(code < 4 ? 0 : (code >> 1) - 1)) << 24);
         }
 
-        _distanceEntries[30] = 0;
         ref var entries = ref MemoryMarshal.GetArrayDataReference(_entries);
         ref var distanceEntries = ref MemoryMarshal.GetArrayDataReference(_distanceEntries);
+        ref var input = ref MemoryMarshal.GetReference(raw);
         var position = _outputLength;
         var bits = _bits;
         var bitCount = _bitCount;
+        var cursor = 0;
         ref var to = ref MemoryMarshal.GetArrayDataReference(_output);
 
-        // The header may leave up to 31 bits pending; the loop below needs at most 7.
+        // The header may leave up to 31 bits pending; the loops below need at most 7.
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, position), bits);
         position += bitCount >> 3;
         bits >>= bitCount & 56;
         bitCount &= 7;
-        foreach (var value in _symbols.AsSpan(0, count))
+        foreach (var sequence in _sequences.AsSpan(0, count))
         {
-            // At most 7 pending bits, 15 + 5 for the literal or length, 15 + 13 for the distance: one flush per symbol.
-            var entry = Unsafe.Add(ref entries, (int)(value & 0x3FF));
-            bits |= (entry & 0xFFFF_FFFF) << bitCount;
-            bitCount += (int)(entry >> 32);
-            var distance = Unsafe.Add(ref distanceEntries, (int)((value >> 10) & 0x1F));
-            bits |= (ulong)((distance & 0xFFFF) | ((value >> 15) << (int)((distance >> 16) & 0xFF))) << bitCount;
-            bitCount += (int)(distance >> 24);
+            // At most 7 pending bits and three literals of up to 15 bits each: one flush per three.
+            var end = cursor + (int)(sequence >> 32);
+            for (; cursor + 3 <= end; cursor += 3)
+            {
+                var first = Unsafe.Add(ref entries, Unsafe.Add(ref input, cursor));
+                bits |= (first & 0xFFFF_FFFF) << bitCount;
+                bitCount += (int)(first >> 32);
+                var second = Unsafe.Add(ref entries, Unsafe.Add(ref input, cursor + 1));
+                bits |= (second & 0xFFFF_FFFF) << bitCount;
+                bitCount += (int)(second >> 32);
+                var third = Unsafe.Add(ref entries, Unsafe.Add(ref input, cursor + 2));
+                bits |= (third & 0xFFFF_FFFF) << bitCount;
+                bitCount += (int)(third >> 32);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, position), bits);
+                position += bitCount >> 3;
+                bits >>= bitCount & 56;
+                bitCount &= 7;
+            }
+
+            for (; cursor < end; cursor++)
+            {
+                var entry = Unsafe.Add(ref entries, Unsafe.Add(ref input, cursor));
+                bits |= (entry & 0xFFFF_FFFF) << bitCount;
+                bitCount += (int)(entry >> 32);
+            }
+
+            var match = (uint)sequence;
+            if (match != NoMatch)
+            {
+                // Up to 7 + 2 × 15 pending from the literals above, 15 + 5 for the length, 15 + 13 for the distance.
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, position), bits);
+                position += bitCount >> 3;
+                bits >>= bitCount & 56;
+                bitCount &= 7;
+                var entry = Unsafe.Add(ref entries, (int)(match & 0x3FF));
+                bits |= (entry & 0xFFFF_FFFF) << bitCount;
+                bitCount += (int)(entry >> 32);
+                var distance = Unsafe.Add(ref distanceEntries, (int)((match >> 10) & 0x1F));
+                bits |= (ulong)((distance & 0xFFFF) | ((match >> 15) << (int)((distance >> 16) & 0xFF))) << bitCount;
+                bitCount += (int)(distance >> 24);
+                cursor += (int)(match & 0x3FF) - 256;
+            }
+
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, position), bits);
             position += bitCount >> 3;
             bits >>= bitCount & 56;
