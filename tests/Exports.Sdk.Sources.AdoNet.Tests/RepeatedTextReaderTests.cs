@@ -5,16 +5,17 @@ using System.Text;
 namespace Exports.Sdk.Sources.AdoNet.Tests;
 
 /// <summary>
-/// The text reader's decisions that a PostgreSQL table cannot force: a column of changing values goes back to the
-/// provider's strings, bytes that are not UTF-8 and values too long to remember are decoded by the provider, and only
+/// The text reader's decisions that a PostgreSQL table cannot force: a column of changing values is read as bytes, bytes that are not UTF-8 and values too long to remember are decoded by the provider, and only
 /// plain text types are read as bytes.
 /// </summary>
 public sealed class RepeatedTextReaderTests
 {
     [Fact]
-    public void ValuesThatDoNotRepeat_GoBackToTheProvidersStrings_AfterTheTrial()
+    public void ValuesThatDoNotRepeat_AreReadAsBytes_AfterTheTrial()
     {
-        var reader = new OneColumnReader(Enumerable.Range(0, 5000).Select(i => Encoding.UTF8.GetBytes($"user{i}@example.com")));
+        // After the trial: short, exactly the first buffer's 256 bytes, longer, and non-ASCII.
+        string[] after = ["a@example.com", new string('b', 256), new string('c', 257), new string('é', 300), "d@example.com"];
+        var reader = new OneColumnReader(Enumerable.Range(0, RepeatedTextReader.TrialValues).Select(i => $"user{i}@example.com").Concat(after).Select(Encoding.UTF8.GetBytes));
         var text = new RepeatedTextReader();
 
         for (var i = 0; i < RepeatedTextReader.TrialValues; i++)
@@ -24,7 +25,32 @@ public sealed class RepeatedTextReaderTests
         }
 
         text.Remembering.Should().BeFalse("none of the first 4,096 values repeated");
+        foreach (var value in after)
+        {
+            reader.Read();
+            text.TryReadBytes(reader, 0, out var bytes).Should().BeTrue();
+            Encoding.UTF8.GetString(bytes).Should().Be(value);
+        }
+
+        text.Active.Should().BeTrue();
         reader.GetStringCalls.Should().Be(0);
+    }
+
+    [Fact]
+    public void BytesThatAreNotUtf8_AfterTheTrial_AreTheProvidersToDecode_FromThenOn()
+    {
+        var latin1 = Encoding.Latin1;
+        var reader = new OneColumnReader(Enumerable.Range(0, RepeatedTextReader.TrialValues).Select(i => $"user{i}@example.com").Append("Hélène").Select(latin1.GetBytes), latin1);
+        var text = new RepeatedTextReader();
+        for (var i = 0; i < RepeatedTextReader.TrialValues; i++)
+        {
+            reader.Read();
+            text.Read(reader, 0);
+        }
+
+        reader.Read();
+        text.TryReadBytes(reader, 0, out _).Should().BeFalse("E9 alone is not UTF-8");
+        text.Active.Should().BeFalse("the provider decodes this column from now on");
     }
 
     [Fact]
@@ -142,6 +168,12 @@ public sealed class RepeatedTextReaderTests
         public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length)
         {
             var value = _values.Current.AsSpan((int)dataOffset);
+            if (buffer is null)
+            {
+                // As ADO.NET providers do: the length of the value.
+                return value.Length;
+            }
+
             var copied = Math.Min(value.Length, length);
             value[..copied].CopyTo(buffer.AsSpan(bufferOffset));
             return copied;

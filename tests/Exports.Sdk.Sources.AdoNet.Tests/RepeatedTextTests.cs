@@ -6,7 +6,7 @@ namespace Exports.Sdk.Sources.AdoNet.Tests;
 /// <summary>
 /// Text read from PostgreSQL's raw bytes, with one string per repeated value: every value must still be exactly what
 /// the database holds, whatever its length, script or client encoding, and also after a column of changing values
-/// goes back to plain strings. Types sent as more than their text (jsonb) stay the provider's to read.
+/// goes into the batch as UTF-8 bytes. Types sent as more than their text (jsonb) stay the provider's to read.
 /// </summary>
 public sealed class RepeatedTextTests : IAsyncLifetime
 {
@@ -32,7 +32,7 @@ public sealed class RepeatedTextTests : IAsyncLifetime
             await copy.StartRowAsync();
             await copy.WriteAsync(i);
             await copy.WriteAsync(Countries[i % Countries.Length]);
-            await copy.WriteAsync($"user{i}@example.com");
+            await copy.WriteAsync(Emails(i));
             await copy.WriteAsync(i % 3 == 0 ? "Zürich" : "Lisboa");
             await copy.WriteAsync(i % 2 == 0 ? "AB" : "ABC", NpgsqlTypes.NpgsqlDbType.Char);
             await copy.WriteAsync(i % 2 == 0 ? """{"plan": "pro"}""" : """{"plan": "free"}""", NpgsqlTypes.NpgsqlDbType.Jsonb);
@@ -42,6 +42,15 @@ public sealed class RepeatedTextTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    /// <summary>Values that do not repeat, so they go into the batch as bytes: some non-ASCII, some longer than the first read buffer.</summary>
+    private static string Emails(int i) => (i % 97) switch
+    {
+        1 => $"ünïcödé{i}@exämple.de", // two-byte UTF-8, and LATIN1 has it too
+        2 => new string('l', 300) + $"{i}@example.com",
+        3 => new string('m', 256 - $"{i}".Length) + $"{i}",
+        _ => $"user{i}@example.com",
+    };
 
     [Fact]
     public async Task TextColumns_AreWhatTheDatabaseHolds_AndARepeatedValueIsOneString()

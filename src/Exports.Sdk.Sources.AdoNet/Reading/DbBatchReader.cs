@@ -73,7 +73,8 @@ internal sealed class DbBatchReader
     /// <summary>
     /// Reads the rest of the result set in batches of the given size (one reused batch). <paramref name="extras"/> are
     /// appended after the planned columns and filled by <paramref name="fill"/>, for values the query does not return.
-    /// Text columns whose values repeat share one string per value where the provider allows (<see cref="RepeatedTextReader"/>).
+    /// Text columns whose values repeat share one string per value where the provider allows, and the others go into the
+    /// batch as UTF-8 bytes (<see cref="RepeatedTextReader"/>).
     /// Stopped before the end (the export failed, or its consumer stopped reading), it cancels <paramref name="command"/>.
     /// </summary>
     public async IAsyncEnumerable<RowBatch> ReadAsync(DbCommand command, DbDataReader reader, int batchSize, IReadOnlyList<ExportColumn> extras, Action<RowBatch, int>? fill, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -101,11 +102,25 @@ internal sealed class DbBatchReader
                 {
                     for (; c < columns; c++)
                     {
-                        if (texts[c] is { Remembering: true } text)
+                        if (texts[c] is { Active: true } text)
                         {
-                            if (!reader.IsDBNull(_ordinals[c]))
+                            var ordinal = _ordinals[c];
+                            if (reader.IsDBNull(ordinal))
                             {
-                                batch.SetString(row, c, text.Read(reader, _ordinals[c]));
+                                continue;
+                            }
+
+                            if (text.Remembering)
+                            {
+                                batch.SetString(row, c, text.Read(reader, ordinal));
+                            }
+                            else if (text.TryReadBytes(reader, ordinal, out var bytes))
+                            {
+                                batch.SetUtf8String(row, c, bytes);
+                            }
+                            else
+                            {
+                                batch.SetString(row, c, reader.GetString(ordinal));
                             }
 
                             continue;

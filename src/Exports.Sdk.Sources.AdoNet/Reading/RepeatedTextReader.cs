@@ -10,7 +10,7 @@ namespace Exports.Sdk.Sources.AdoNet;
 /// Strings are most of what an export from a database allocates, and the garbage collector's churn for them (memory
 /// handed back and faulted in again) took a sixth of a PostgreSQL export's time (docs/performance.md). A column whose
 /// values keep changing (e-mails, ids) is read with <see cref="DbDataReader.GetString"/> again once its first values
-/// show that they do not repeat.
+/// show that they do not repeat: its UTF-8 bytes then go into the batch as they are (<see cref="TryReadBytes"/>).
 /// </summary>
 internal sealed class RepeatedTextReader
 {
@@ -30,11 +30,16 @@ internal sealed class RepeatedTextReader
     private readonly byte[] _remembered = new byte[(1 << SlotBits) * MaxRememberedBytes];
     private readonly byte[] _lengths = new byte[1 << SlotBits];
     private readonly byte[] _buffer = new byte[MaxRememberedBytes + 1];
+    private byte[] _bytes = new byte[256];
+    private bool _notUtf8;
     private int _looked;
     private int _found;
 
-    /// <summary>Whether the column is still read this way; once its values prove not to repeat, it is read as strings.</summary>
+    /// <summary>Whether the column is still read this way; once its values prove not to repeat, it is read as bytes.</summary>
     public bool Remembering { get; private set; } = true;
+
+    /// <summary>Whether the column is read through this reader at all: not once a value turned out not to be UTF-8.</summary>
+    public bool Active => !_notUtf8;
 
     /// <summary>
     /// Whether a reader's <see cref="DbDataReader.GetBytes"/> returns a text value's bytes in UTF-8 and its
@@ -111,6 +116,7 @@ internal sealed class RepeatedTextReader
         {
             // Not UTF-8 after all: the provider decodes this column from now on.
             Remembering = false;
+            _notUtf8 = true;
             return reader.GetString(ordinal);
         }
 
@@ -122,6 +128,35 @@ internal sealed class RepeatedTextReader
         }
 
         return text;
+    }
+
+    /// <summary>
+    /// Reads the column's value on the reader's current row (not null) as its UTF-8 bytes, valid until the next call;
+    /// <see langword="false"/> when they are not UTF-8 (the provider decodes the column from then on).
+    /// </summary>
+    public bool TryReadBytes(DbDataReader reader, int ordinal, out ReadOnlySpan<byte> value)
+    {
+        var length = (int)reader.GetBytes(ordinal, 0, _bytes, 0, _bytes.Length);
+        if (length == _bytes.Length)
+        {
+            // Maybe longer: a null buffer asks for the length.
+            var total = (int)reader.GetBytes(ordinal, 0, null, 0, 0);
+            if (total > length)
+            {
+                _bytes = new byte[Math.Max(total, _bytes.Length * 2)];
+                length = (int)reader.GetBytes(ordinal, 0, _bytes, 0, total);
+            }
+        }
+
+        value = _bytes.AsSpan(0, length);
+        if (!System.Text.Unicode.Utf8.IsValid(value))
+        {
+            _notUtf8 = true;
+            value = default;
+            return false;
+        }
+
+        return true;
     }
 
     private static string? Setting(DbConnectionStringBuilder settings, params ReadOnlySpan<string> keys)

@@ -29,7 +29,13 @@ internal sealed class ColumnVector
 
     public bool[] Nulls { get; }
 
+    /// <summary>
+    /// String values; a row that is not null and has no string here was set as UTF-8 bytes, kept in <see cref="Utf8"/>.
+    /// </summary>
     public string?[]? Strings { get; }
+
+    /// <summary>String values set as UTF-8 bytes (created when the first one is).</summary>
+    public Utf8TextStore? Utf8 { get; set; }
 
     public int[]? Int32s { get; }
 

@@ -58,6 +58,7 @@ public sealed class RowBatch
             if (column.Strings is { } strings)
             {
                 Array.Clear(strings, 0, Count);
+                column.Utf8?.Clear();
             }
         }
 
@@ -112,6 +113,29 @@ public sealed class RowBatch
         var vector = _columns[column];
         (vector.Strings ?? ThrowType<string?[]>(column, ExportColumnType.String))[row] = value;
         vector.Nulls[row] = value is null;
+    }
+
+    /// <summary>
+    /// Sets a <see cref="ExportColumnType.String"/> value from its UTF-8 bytes, which are copied: no string is created,
+    /// and CSV and JSON Lines write the bytes as they are. For sources that read text as bytes (a database driver's
+    /// buffer), so that a column whose values do not repeat costs no allocation per row.
+    /// </summary>
+    /// <param name="row">Row index.</param>
+    /// <param name="column">Column ordinal.</param>
+    /// <param name="value">The value's UTF-8 bytes (without a byte order mark).</param>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is not valid UTF-8.</exception>
+    public void SetUtf8String(int row, int column, ReadOnlySpan<byte> value)
+    {
+        var vector = _columns[column];
+        var strings = vector.Strings ?? ThrowType<string?[]>(column, ExportColumnType.String);
+        if (!System.Text.Unicode.Utf8.IsValid(value))
+        {
+            throw new ArgumentException($"The value for column '{Schema[column].Name}' is not valid UTF-8.", nameof(value));
+        }
+
+        (vector.Utf8 ??= new Utf8TextStore(Capacity)).Set(row, value);
+        strings[row] = null;
+        vector.Nulls[row] = false;
     }
 
     /// <summary>Sets an <see cref="ExportColumnType.Int32"/> value.</summary>
@@ -264,7 +288,11 @@ public sealed class RowBatch
     /// <param name="column">Column ordinal.</param>
     /// <returns>The value.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public string? GetString(int row, int column) => (_columns[column].Strings ?? ThrowType<string?[]>(column, ExportColumnType.String))[row];
+    public string? GetString(int row, int column)
+    {
+        var vector = _columns[column];
+        return (vector.Strings ?? ThrowType<string?[]>(column, ExportColumnType.String))[row] ?? (vector.Nulls[row] ? null : vector.Utf8!.GetString(row));
+    }
 
     /// <summary>Gets an <see cref="ExportColumnType.Int32"/> value.</summary>
     /// <param name="row">Row index.</param>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace Exports.Sdk.Tests.Fixtures;
 
@@ -25,6 +26,9 @@ internal sealed class TableSource : IAudienceSource
 
     /// <summary>Called with the zero-based index of each row before it is added.</summary>
     public Action<long>? BeforeRow { get; init; }
+
+    /// <summary>When set, text is set as UTF-8 bytes (<see cref="RowBatch.SetUtf8String"/>) instead of strings.</summary>
+    public bool TextAsUtf8 { get; init; }
 
     /// <summary>How many rows were handed out, over all reads.</summary>
     public long RowsRead { get; private set; }
@@ -111,7 +115,7 @@ internal sealed class TableSource : IAudienceSource
         }
     }
 
-    private static void Set(RowBatch batch, int row, int column, object? value)
+    private void Set(RowBatch batch, int row, int column, object? value)
     {
         if (value is null)
         {
@@ -121,6 +125,7 @@ internal sealed class TableSource : IAudienceSource
 
         switch (batch.Schema[column].Type)
         {
+            case ExportColumnType.String when TextAsUtf8: batch.SetUtf8String(row, column, Encoding.UTF8.GetBytes((string)value)); break;
             case ExportColumnType.String: batch.SetString(row, column, (string)value); break;
             case ExportColumnType.Int32: batch.SetInt32(row, column, (int)value); break;
             case ExportColumnType.Int64: batch.SetInt64(row, column, (long)value); break;

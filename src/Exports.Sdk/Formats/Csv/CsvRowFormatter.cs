@@ -149,7 +149,28 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
             switch (vector.Type)
             {
                 case ExportColumnType.String:
-                    var text = vector.Strings![row]!;
+                    var text = vector.Strings![row];
+                    if (text is null)
+                    {
+                        // Set as UTF-8 bytes: written as they are.
+                        var bytes = vector.Utf8!.Get(row);
+                        if (bytes.Length > 0
+                            && buffer.Length - pos >= bytes.Length + _rowReserve
+                            && bytes.IndexOfAny(_specials) < 0
+                            && !NeedsQuotes(bytes, special: false))
+                        {
+                            bytes.CopyTo(buffer.AsSpan(pos));
+                            pos += bytes.Length;
+                            break;
+                        }
+
+                        _pos = pos;
+                        WriteUtf8String(bytes, c);
+                        buffer = _buffer;
+                        pos = _pos;
+                        break;
+                    }
+
                     if (text.Length > 0
                         && buffer.Length - pos >= text.Length + _rowReserve
                         && AsciiText.TryCopy(in _specialBytes, text, buffer.AsSpan(pos), out var special)
@@ -238,7 +259,15 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
             switch (vector.Type)
             {
                 case ExportColumnType.String:
-                    WriteString(vector.Strings![row]!, c);
+                    if (vector.Strings![row] is { } value)
+                    {
+                        WriteString(value, c);
+                    }
+                    else
+                    {
+                        WriteUtf8String(vector.Utf8!.Get(row), c);
+                    }
+
                     break;
                 case ExportColumnType.Int32:
                     WriteQuotedIfNeeded(vector.Int32s![row]);
@@ -430,6 +459,27 @@ internal sealed class CsvRowFormatter : Utf8RowFormatter
         {
             ArrayPool<byte>.Shared.Return(copy);
         }
+    }
+
+    /// <summary>A value set as UTF-8 bytes (not in the buffer), quoted or escaped where needed.</summary>
+    private void WriteUtf8String(ReadOnlySpan<byte> value, int column)
+    {
+        if (value.Length == 0)
+        {
+            EnsureCapacity(_emptyBytes.Length + _rowReserve);
+            WriteRaw(_emptyBytes);
+            return;
+        }
+
+        if (NeedsQuotes(value, value.IndexOfAny(_specials) >= 0))
+        {
+            WriteSpecial(value, column);
+            return;
+        }
+
+        EnsureCapacity(value.Length + _rowReserve);
+        value.CopyTo(_buffer.AsSpan(_pos));
+        _pos += value.Length;
     }
 
     /// <summary>Whether a non-empty field must be quoted or escaped: quote-all, a special byte, or (when quoting) an edge space.</summary>

@@ -95,7 +95,15 @@ internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
         switch (vector.Type)
         {
             case ExportColumnType.String:
-                WriteString(vector.Strings![row]!);
+                if (vector.Strings![row] is { } value)
+                {
+                    WriteString(value);
+                }
+                else
+                {
+                    WriteUtf8String(vector.Utf8!.Get(row));
+                }
+
                 break;
             case ExportColumnType.Int32:
                 EnsureCapacity(11);
@@ -201,16 +209,43 @@ internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
         {
             // Rare: copy the tail out and write it back escaped (at most 6 bytes per control character).
             _pos += special;
-            var rest = text[special..].ToArray();
-            EnsureCapacity(rest.Length * 6);
-            foreach (var b in rest)
-            {
-                WriteEscaped(b);
-            }
+            WriteEscaped(text[special..].ToArray());
         }
 
         EnsureCapacity(1);
         _buffer[_pos++] = (byte)'"';
+    }
+
+    /// <summary>A value set as UTF-8 bytes (not in the buffer), escaped where JSON needs it.</summary>
+    private void WriteUtf8String(ReadOnlySpan<byte> value)
+    {
+        EnsureCapacity(value.Length + 2);
+        _buffer[_pos++] = (byte)'"';
+        var special = value.IndexOfAny(NeedsEscaping);
+        if (special < 0)
+        {
+            value.CopyTo(_buffer.AsSpan(_pos));
+            _pos += value.Length;
+        }
+        else
+        {
+            value[..special].CopyTo(_buffer.AsSpan(_pos));
+            _pos += special;
+            WriteEscaped(value[special..]);
+        }
+
+        EnsureCapacity(1);
+        _buffer[_pos++] = (byte)'"';
+    }
+
+    /// <summary>Bytes from the first that needs escaping (at most 6 bytes out per control character).</summary>
+    private void WriteEscaped(ReadOnlySpan<byte> rest)
+    {
+        EnsureCapacity(rest.Length * 6);
+        foreach (var b in rest)
+        {
+            WriteEscaped(b);
+        }
     }
 
     private void WriteEscaped(byte b)
