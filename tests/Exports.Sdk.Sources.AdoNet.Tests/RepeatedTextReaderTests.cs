@@ -25,12 +25,14 @@ public sealed class RepeatedTextReaderTests
         }
 
         text.Remembering.Should().BeFalse("none of the first 4,096 values repeated");
+        var batch = new RowBatch(new ExportSchema([new ExportColumn("email", ExportColumnType.String)]), after.Length);
         foreach (var value in after)
         {
             reader.Read();
-            text.TryReadBytes(reader, 0, out var bytes).Should().BeTrue();
-            Encoding.UTF8.GetString(bytes).Should().Be(value);
+            text.TryCopyBytes(reader, 0, batch, batch.AddRow(), 0).Should().BeTrue();
         }
+
+        Enumerable.Range(0, after.Length).Select(row => batch.GetString(row, 0)).Should().Equal(after);
 
         text.Active.Should().BeTrue();
         reader.GetStringCalls.Should().Be(0);
@@ -49,8 +51,11 @@ public sealed class RepeatedTextReaderTests
         }
 
         reader.Read();
-        text.TryReadBytes(reader, 0, out _).Should().BeFalse("E9 alone is not UTF-8");
+        var batch = new RowBatch(new ExportSchema([new ExportColumn("email", ExportColumnType.String)]));
+        var row = batch.AddRow();
+        text.TryCopyBytes(reader, 0, batch, row, 0).Should().BeFalse("E9 alone is not UTF-8");
         text.Active.Should().BeFalse("the provider decodes this column from now on");
+        batch.IsNull(row, 0).Should().BeTrue("nothing was set");
     }
 
     [Fact]

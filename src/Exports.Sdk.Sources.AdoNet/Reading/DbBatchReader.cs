@@ -114,11 +114,7 @@ internal sealed class DbBatchReader
                             {
                                 batch.SetString(row, c, text.Read(reader, ordinal));
                             }
-                            else if (text.TryReadBytes(reader, ordinal, out var bytes))
-                            {
-                                batch.SetUtf8String(row, c, bytes);
-                            }
-                            else
+                            else if (!text.TryCopyBytes(reader, ordinal, batch, row, c))
                             {
                                 batch.SetString(row, c, reader.GetString(ordinal));
                             }

@@ -10,7 +10,7 @@ namespace Exports.Sdk.Sources.AdoNet;
 /// Strings are most of what an export from a database allocates, and the garbage collector's churn for them (memory
 /// handed back and faulted in again) took a sixth of a PostgreSQL export's time (docs/performance.md). A column whose
 /// values keep changing (e-mails, ids) is read with <see cref="DbDataReader.GetString"/> again once its first values
-/// show that they do not repeat: its UTF-8 bytes then go into the batch as they are (<see cref="TryReadBytes"/>).
+/// show that they do not repeat: its UTF-8 bytes then go into the batch as they are (<see cref="TryCopyBytes"/>).
 /// </summary>
 internal sealed class RepeatedTextReader
 {
@@ -131,10 +131,10 @@ internal sealed class RepeatedTextReader
     }
 
     /// <summary>
-    /// Reads the column's value on the reader's current row (not null) as its UTF-8 bytes, valid until the next call;
+    /// Copies the column's value on the reader's current row (not null) into a batch as its UTF-8 bytes;
     /// <see langword="false"/> when they are not UTF-8 (the provider decodes the column from then on).
     /// </summary>
-    public bool TryReadBytes(DbDataReader reader, int ordinal, out ReadOnlySpan<byte> value)
+    public bool TryCopyBytes(DbDataReader reader, int ordinal, RowBatch batch, int row, int column)
     {
         var length = (int)reader.GetBytes(ordinal, 0, _bytes, 0, _bytes.Length);
         if (length == _bytes.Length)
@@ -148,15 +148,17 @@ internal sealed class RepeatedTextReader
             }
         }
 
-        value = _bytes.AsSpan(0, length);
-        if (!System.Text.Unicode.Utf8.IsValid(value))
+        try
+        {
+            // The batch checks the bytes, once.
+            batch.SetUtf8String(row, column, _bytes.AsSpan(0, length));
+            return true;
+        }
+        catch (ArgumentException)
         {
             _notUtf8 = true;
-            value = default;
             return false;
         }
-
-        return true;
     }
 
     private static string? Setting(DbConnectionStringBuilder settings, params ReadOnlySpan<string> keys)
