@@ -14,6 +14,7 @@ internal sealed class DbBatchReader
     private readonly DbFieldGetter[] _getters;
     private readonly bool[] _plainText;
     private readonly string _where;
+    private readonly byte[] _numeric = new byte[PostgresNumeric.MaxBytes];
 
     private DbBatchReader(ExportSchema schema, int[] ordinals, DbFieldGetter[] getters, bool[] plainText, string where)
     {
@@ -54,6 +55,11 @@ internal sealed class DbBatchReader
                 problems.Add($"column '{name}' has the database type {dataType} (CLR {fieldType?.Name ?? "unknown"}), which an export cannot hold; " +
                     "cast it in the SQL or declare its type in ColumnTypes");
                 continue;
+            }
+
+            if (getter == DbFieldGetter.Decimal && fieldType == typeof(decimal) && IsNpgsql(reader) && dataType.StartsWith("numeric", StringComparison.Ordinal))
+            {
+                getter = DbFieldGetter.PostgresNumeric;
             }
 
             schema.Add(new ExportColumn(name, type));
@@ -122,7 +128,7 @@ internal sealed class DbBatchReader
                             continue;
                         }
 
-                        Copy(reader, _ordinals[c], _getters[c], batch, row, c);
+                        Copy(reader, _ordinals[c], _getters[c], batch, row, c, _numeric);
                     }
                 }
                 catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException or ArgumentException)
@@ -179,7 +185,7 @@ internal sealed class DbBatchReader
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(DbDataReader reader, int ordinal, DbFieldGetter getter, RowBatch batch, int row, int column)
+    private static void Copy(DbDataReader reader, int ordinal, DbFieldGetter getter, RowBatch batch, int row, int column, byte[] numeric)
     {
         if (reader.IsDBNull(ordinal))
         {
@@ -197,6 +203,11 @@ internal sealed class DbBatchReader
             case DbFieldGetter.Single: batch.SetDouble(row, column, reader.GetFloat(ordinal)); break;
             case DbFieldGetter.Double: batch.SetDouble(row, column, reader.GetDouble(ordinal)); break;
             case DbFieldGetter.Decimal: batch.SetDecimal(row, column, reader.GetDecimal(ordinal)); break;
+            case DbFieldGetter.PostgresNumeric:
+                // A longer value is cut short here, which its digit count shows; the column can be read again.
+                var length = (int)reader.GetBytes(ordinal, 0, numeric, 0, numeric.Length);
+                batch.SetDecimal(row, column, PostgresNumeric.TryRead(numeric.AsSpan(0, length), out var value) ? value : reader.GetDecimal(ordinal));
+                break;
             case DbFieldGetter.DateTime: batch.SetTimestamp(row, column, AsUtc(reader.GetDateTime(ordinal))); break;
             case DbFieldGetter.DateTimeOffset: batch.SetTimestamp(row, column, reader.GetFieldValue<DateTimeOffset>(ordinal)); break;
             case DbFieldGetter.DateOnly: batch.SetDate(row, column, reader.GetFieldValue<DateOnly>(ordinal)); break;
@@ -204,6 +215,9 @@ internal sealed class DbBatchReader
             case DbFieldGetter.Guid: batch.SetGuid(row, column, reader.GetGuid(ordinal)); break;
         }
     }
+
+    /// <summary>Npgsql's reader, whose GetBytes returns any column's value as PostgreSQL sent it (Npgsql 8 and later).</summary>
+    internal static bool IsNpgsql(DbDataReader reader) => reader.GetType().FullName == "Npgsql.NpgsqlDataReader";
 
     /// <summary>Database timestamps without a zone are taken as UTC (store UTC); local ones are converted.</summary>
     private static DateTimeOffset AsUtc(DateTime value) => value.Kind switch

@@ -12,6 +12,9 @@ internal enum DbFieldGetter
     Single,
     Double,
     Decimal,
+
+    /// <summary>A PostgreSQL numeric read from its binary form (<see cref="PostgresNumeric"/>), then by GetDecimal where that cannot.</summary>
+    PostgresNumeric,
     DateTime,
     DateTimeOffset,
     DateOnly,

@@ -48,7 +48,7 @@ internal sealed class RepeatedTextReader
     /// </summary>
     public static bool Applies(DbConnection connection, DbDataReader reader)
     {
-        if (!BitConverter.IsLittleEndian || reader.GetType().FullName != "Npgsql.NpgsqlDataReader")
+        if (!BitConverter.IsLittleEndian || !DbBatchReader.IsNpgsql(reader))
         {
             return false;
         }
