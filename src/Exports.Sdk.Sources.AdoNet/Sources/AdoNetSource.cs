@@ -387,6 +387,12 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
                 command.Parameters.Add(parameter);
             }
 
+            if (behavior == CommandBehavior.SingleResult)
+            {
+                // Rows to read: cheaper for PostgreSQL to send when its text columns come as text.
+                await NpgsqlTextResults.RequestAsync(command, cancellationToken).ConfigureAwait(false);
+            }
+
             // The reader is disposed by the caller; disposing the connection afterwards releases the command too.
             return (command, await command.ExecuteReaderAsync(behavior, cancellationToken).ConfigureAwait(false));
         }
