@@ -49,4 +49,30 @@ public sealed class NpgsqlTextResultsTests : IAsyncLifetime
 
         command.UnknownResultTypeList.Should().BeNull();
     }
+
+    [Fact]
+    public async Task AQueryTheServerCannotDescribeBeforeItRuns_StillRuns_AndItsTextIsRead()
+    {
+        // The SELECT's table does not exist until the first statement has run, so describing the query fails: the
+        // describe is skipped and the query runs as it always did.
+        var source = new AdoNetSource("crm", new AdoNetSourceOptions
+        {
+            ConnectionFactory = () => new NpgsqlConnection(_db.ConnectionString),
+            Datasets =
+            {
+                ["staged"] = new AdoNetDatasetQuery
+                {
+                    Sql = "CREATE TEMP TABLE staged AS SELECT i AS id, 'name ' || i AS name FROM generate_series(1, 3) AS i; SELECT id, name FROM staged ORDER BY id",
+                },
+            },
+        });
+
+        var names = new List<string?>();
+        await foreach (var batch in source.ReadRowsAsync(new DatasetReadRequest("staged")))
+        {
+            names.AddRange(Enumerable.Range(0, batch.Count).Select(row => batch.GetString(row, 1)));
+        }
+
+        names.Should().Equal("name 1", "name 2", "name 3");
+    }
 }

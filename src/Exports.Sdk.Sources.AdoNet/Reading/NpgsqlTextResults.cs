@@ -8,36 +8,66 @@ namespace Exports.Sdk.Sources.AdoNet;
 /// Asks Npgsql for a query's plain text columns (text, varchar, char, citext, name) in PostgreSQL's text format instead
 /// of its binary one. The bytes are the same in both, and so is every value read from them; but the server's binary
 /// path builds a separate buffer for every value it sends, and with five text columns of ten (the benchmark table) the
-/// backend used ~12 % less CPU in text format (docs/performance.md). Npgsql takes the formats per column
+/// backend used 12–15 % less CPU in text format (docs/performance.md). Npgsql takes the formats per column
 /// (<c>NpgsqlCommand.UnknownResultTypeList</c>), so the query is described first: one more round trip before the rows.
 /// </summary>
 internal static class NpgsqlTextResults
 {
-    /// <summary>Sets the text format on an Npgsql command's plain text columns; other commands are left as they are.</summary>
+    private static PropertyInfo? s_formats;
+
+    /// <summary>
+    /// Sets the text format on an Npgsql command's plain text columns; other commands are left as they are, and so is a
+    /// query the server cannot describe before it runs (e.g. one that first creates the table it reads): it then runs
+    /// as before, and fails, if it does, with its own error.
+    /// </summary>
     public static async Task RequestAsync(DbCommand command, CancellationToken cancellationToken)
     {
-        // Npgsql is not a dependency of this package: its command is recognised by name, its property found by reflection.
-        if (command.GetType() is not { FullName: "Npgsql.NpgsqlCommand" } type
-            || type.GetProperty("UnknownResultTypeList", BindingFlags.Public | BindingFlags.Instance) is not { CanWrite: true } property
-            || property.PropertyType != typeof(bool[]))
+        if (Formats(command) is not { } formats)
         {
             return;
         }
 
         bool[] text;
-        var schema = await command.ExecuteReaderAsync(CommandBehavior.SchemaOnly, cancellationToken).ConfigureAwait(false);
-        await using (schema.ConfigureAwait(false))
+        try
         {
-            text = new bool[schema.FieldCount];
-            for (var i = 0; i < text.Length; i++)
+            var schema = await command.ExecuteReaderAsync(CommandBehavior.SchemaOnly, cancellationToken).ConfigureAwait(false);
+            await using (schema.ConfigureAwait(false))
             {
-                text[i] = schema.GetFieldType(i) == typeof(string) && RepeatedTextReader.IsPlainText(schema.GetDataTypeName(i));
+                // By name alone: asking a column's CLR type fails for types Npgsql cannot read (PostGIS without its plug-in),
+                // which the query may return without the export asking for them.
+                text = new bool[schema.FieldCount];
+                for (var i = 0; i < text.Length; i++)
+                {
+                    text[i] = RepeatedTextReader.IsPlainText(schema.GetDataTypeName(i));
+                }
             }
+        }
+        catch (DbException)
+        {
+            return;
         }
 
         if (Array.IndexOf(text, true) >= 0)
         {
-            property.SetValue(command, text);
+            formats.SetValue(command, text);
         }
+    }
+
+    /// <summary>Npgsql's per-column format list; Npgsql is not a dependency of this package, so it is found by name.</summary>
+    private static PropertyInfo? Formats(DbCommand command)
+    {
+        var type = command.GetType();
+        if (type.FullName != "Npgsql.NpgsqlCommand")
+        {
+            return null;
+        }
+
+        if (s_formats is { } cached && cached.DeclaringType == type)
+        {
+            return cached;
+        }
+
+        var property = type.GetProperty("UnknownResultTypeList", BindingFlags.Public | BindingFlags.Instance);
+        return property is { CanWrite: true } && property.PropertyType == typeof(bool[]) ? s_formats = property : null;
     }
 }
