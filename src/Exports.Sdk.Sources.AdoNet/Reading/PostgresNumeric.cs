@@ -19,8 +19,8 @@ internal static class PostgresNumeric
     private const ushort Positive = 0x0000;
     private const ushort Negative = 0x4000;
 
-    /// <summary>10^0 to 10^16, for the 64-bit path.</summary>
-    private static readonly ulong[] SmallPowers = [.. Enumerable.Range(0, 17).Select(e => (ulong)Pow10(e))];
+    /// <summary>10^0 to 10^32: the digits of eight base-10000 digits, to move a value by at most that much.</summary>
+    private static readonly UInt128[] Powers = CreatePowers();
 
     /// <summary>The largest mantissa a decimal holds, 2^96 - 1.</summary>
     private static readonly UInt128 MaxMantissa = (UInt128.One << 96) - 1;
@@ -56,18 +56,19 @@ internal static class PostgresNumeric
         // 10000^(weight - digits + 1), and the decimal's mantissa is the value times 10^scale.
         var exponent = (4 * (weight - digits + 1)) + scale;
         var negative = sign == Negative;
+        var first = Math.Min((int)digits, 4);
+        ulong head = 0;
+        for (var i = 0; i < first; i++)
+        {
+            head = (head * 10_000) + Digit(value, i);
+        }
+
         if (digits <= 4 && exponent is <= 0 and >= -16)
         {
             // The common case (a numeric(12,2), say) in 64 bits: at most 16 decimal digits, divided down to the scale.
-            ulong small = 0;
-            for (var i = 0; i < digits; i++)
-            {
-                small = (small * 10_000) + (ushort)BinaryPrimitives.ReadInt16BigEndian(value[(8 + (2 * i))..]);
-            }
-
-            var divisor = SmallPowers[-exponent];
-            var quotient = small / divisor;
-            if (quotient * divisor != small)
+            var divisor = (ulong)Powers[-exponent];
+            var quotient = head / divisor;
+            if (quotient * divisor != head)
             {
                 return false;
             }
@@ -76,20 +77,20 @@ internal static class PostgresNumeric
             return true;
         }
 
-        UInt128 mantissa = 0;
-        for (var i = 0; i < digits; i++)
+        UInt128 mantissa = head;
+        for (var i = first; i < digits; i++)
         {
-            mantissa = (mantissa * 10_000) + (ushort)BinaryPrimitives.ReadInt16BigEndian(value[(8 + (2 * i))..]);
+            mantissa = (mantissa * 10_000) + Digit(value, i);
         }
 
         if (exponent > 0)
         {
-            if (exponent > 28 || mantissa > MaxMantissa / Pow10(exponent))
+            if (exponent > 28 || mantissa > MaxMantissa / Powers[exponent])
             {
                 return false;
             }
 
-            mantissa *= Pow10(exponent);
+            mantissa *= Powers[exponent];
         }
         else if (exponent < 0)
         {
@@ -99,9 +100,8 @@ internal static class PostgresNumeric
                 return false;
             }
 
-            var divisor = Pow10(-exponent);
-            var quotient = mantissa / divisor;
-            if (quotient * divisor != mantissa)
+            var quotient = mantissa / Powers[-exponent];
+            if (quotient * Powers[-exponent] != mantissa)
             {
                 return false;
             }
@@ -119,14 +119,18 @@ internal static class PostgresNumeric
         return true;
     }
 
-    private static UInt128 Pow10(int exponent)
+    /// <summary>The i-th base-10000 digit, after the 8-byte header.</summary>
+    private static ushort Digit(ReadOnlySpan<byte> value, int i) => BinaryPrimitives.ReadUInt16BigEndian(value[(8 + (2 * i))..]);
+
+    private static UInt128[] CreatePowers()
     {
-        UInt128 power = 1;
-        for (var i = 0; i < exponent; i++)
+        var powers = new UInt128[33];
+        powers[0] = 1;
+        for (var i = 1; i < powers.Length; i++)
         {
-            power *= 10;
+            powers[i] = powers[i - 1] * 10;
         }
 
-        return power;
+        return powers;
     }
 }
