@@ -48,6 +48,7 @@ internal sealed class SftpConnector : IDisposable
         }
 
         var info = new ConnectionInfo(_options.Host, _options.Port, _options.Username, [.. methods]) { Timeout = _options.ConnectTimeout };
+        PreferAesGcm(info);
         var client = new SftpClient(info) { OperationTimeout = _options.OperationTimeout };
         var connection = new SftpConnection(client, owned);
         string? refusedKey = null;
@@ -78,7 +79,7 @@ internal sealed class SftpConnector : IDisposable
         {
             await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
             var parts = acceptedKey?.Split(' ', 2) ?? ["?", "?"];
-            SftpLog.Connected(_logger, _destination, _options.Host, _options.Port, _options.Username, parts[0], parts[1]);
+            SftpLog.Connected(_logger, _destination, _options.Host, _options.Port, _options.Username, parts[0], parts[1], info.CurrentClientEncryption ?? "?");
             return connection;
         }
         catch (SshConnectionException ex) when (refusedKey is not null)
@@ -95,6 +96,25 @@ internal sealed class SftpConnector : IDisposable
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Offers AES-GCM first, where the server has it (OpenSSH since 6.2): SSH.NET runs it as one OpenSSL AEAD call a
+    /// packet, while its default, aes128-ctr with hmac-sha2-256, encrypts counter blocks and XORs them in managed code,
+    /// then hashes the packet again. Uploading 233 MB to sshd, ten rounds taking turns: 0.78-1.29 s and 1.17-1.82
+    /// core-seconds of the machine with aes128-gcm against 1.00-1.60 s and 1.61-2.60 (docs/performance.md). Servers
+    /// without it still agree on the next cipher in SSH.NET's list.
+    /// </summary>
+    private static void PreferAesGcm(ConnectionInfo info)
+    {
+        // Each moves to the front, so the last one named is offered first.
+        foreach (var cipher in (ReadOnlySpan<string>)["aes256-gcm@openssh.com", "aes128-gcm@openssh.com"])
+        {
+            if (info.Encryptions.ContainsKey(cipher))
+            {
+                info.Encryptions.SetPosition(cipher, 0);
+            }
         }
     }
 

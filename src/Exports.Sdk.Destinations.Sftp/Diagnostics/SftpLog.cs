@@ -10,8 +10,8 @@ internal static partial class SftpLog
     public static partial void Retrying(ILogger logger, string destination, string operation, string path, string reason, int attempt, int maxAttempts, long delayMs);
 
     [LoggerMessage(EventId = 2201, EventName = "SftpConnected", Level = LogLevel.Debug,
-        Message = "Destination {Destination}: connected to {Host}:{Port} as {Username} (host key {HostKeyName} {Fingerprint})")]
-    public static partial void Connected(ILogger logger, string destination, string host, int port, string username, string hostKeyName, string fingerprint);
+        Message = "Destination {Destination}: connected to {Host}:{Port} as {Username} (host key {HostKeyName} {Fingerprint}, cipher {Cipher})")]
+    public static partial void Connected(ILogger logger, string destination, string host, int port, string username, string hostKeyName, string fingerprint, string cipher);
 
     [LoggerMessage(EventId = 2202, EventName = "SftpUnknownHostKeyAccepted", Level = LogLevel.Warning,
         Message = "Destination {Destination}: accepted the unpinned host key {HostKeyName} {Fingerprint} of {Host}:{Port} because allowUnknownHostKey is true; pin it in hostKeyFingerprints")]

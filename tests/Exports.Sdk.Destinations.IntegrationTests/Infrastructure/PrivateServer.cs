@@ -25,6 +25,9 @@ public sealed class PrivateServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The server's own log, where it writes one (sshd).</summary>
+    public string? LogFile { get; private init; }
+
     /// <summary>fauxqs keeping objects in a folder, so they survive a restart.</summary>
     public static async Task<PrivateServer> StartFauxqsAsync()
     {
@@ -56,8 +59,11 @@ public sealed class PrivateServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A second sshd for the shared test user; <paramref name="alternateHostKeys"/> makes it present other host keys.</summary>
-    public static async Task<PrivateServer> StartSshdAsync(bool alternateHostKeys = false)
+    /// <summary>
+    /// A second sshd for the shared test user; <paramref name="alternateHostKeys"/> makes it present other host keys, and
+    /// <paramref name="settings"/> are added to its configuration (before its <c>Match</c> block). It logs to <see cref="LogFile"/>.
+    /// </summary>
+    public static async Task<PrivateServer> StartSshdAsync(bool alternateHostKeys = false, params string[] settings)
     {
         var services = TestServices.Current;
         var port = BlackHoleServer.ClosedPort();
@@ -66,12 +72,16 @@ public sealed class PrivateServer : IAsyncDisposable
             .Select(line => line.StartsWith("Port ", StringComparison.Ordinal) ? $"Port {port}"
                 : line.StartsWith("PidFile ", StringComparison.Ordinal) ? $"PidFile {folder}/sshd.pid"
                 : alternateHostKeys && line.StartsWith("HostKey ", StringComparison.Ordinal) ? line.Replace("/ssh_host_", "/alt_host_", StringComparison.Ordinal)
-                : line);
+                : line)
+            .ToList();
+        var match = config.FindIndex(line => line.StartsWith("Match ", StringComparison.Ordinal));
+        config.InsertRange(match < 0 ? config.Count : match, settings);
         var configPath = Path.Combine(folder, "sshd_config");
         await File.WriteAllLinesAsync(configPath, config);
         // -D: stay in the foreground, so this process is the listener and the sessions are its children.
-        var start = new ProcessStartInfo(services["SSHD"], ["-D", "-f", configPath, "-E", Path.Combine(folder, "sshd.log")]);
-        var server = new PrivateServer(port, start, SshReadyAsync, [folder]);
+        var log = Path.Combine(folder, "sshd.log");
+        var start = new ProcessStartInfo(services["SSHD"], ["-D", "-f", configPath, "-E", log]);
+        var server = new PrivateServer(port, start, SshReadyAsync, [folder]) { LogFile = log };
         await server.StartAsync();
         return server;
     }
