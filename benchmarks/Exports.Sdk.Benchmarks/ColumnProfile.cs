@@ -22,7 +22,7 @@ internal static class ColumnProfile
             {
                 OutputColumn[] columns = c < 0 ? all : [all[c]];
                 Utf8RowFormatter formatter = json
-                    ? new JsonLinesRowFormatter(JsonObjectLayout.Create(columns, "profile"))
+                    ? new JsonLinesRowFormatter(JsonObjectLayout.Create(columns, "profile"), columns)
                     : new CsvRowFormatter(new FormatWriterContext(columns, new FileFormatOptions(), "profile"));
                 var vectors = batches.Select(b => columns.Select(column => b.GetVector(column.Ordinal)).ToArray()).ToArray();
                 var best = double.MaxValue;

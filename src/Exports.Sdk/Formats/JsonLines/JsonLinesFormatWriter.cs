@@ -15,7 +15,7 @@ internal sealed class JsonLinesFormatWriter : IFormatWriter, IBufferingFormatWri
         _vectors = new ColumnVector[_columns.Length];
         var layout = JsonObjectLayout.Create(context.Columns, context.ExportName);
         _pipeline = new RowFormattingPipeline<JsonLinesRowFormatter>(
-            context.Options.EffectiveParallelism, () => new JsonLinesRowFormatter(layout), (bytes, ct) => _output.WriteAsync(bytes, ct));
+            context.Options.EffectiveParallelism, () => new JsonLinesRowFormatter(layout, context.Columns), (bytes, ct) => _output.WriteAsync(bytes, ct));
     }
 
     public long BufferedBytes => _pipeline.BufferedBytes;

@@ -9,7 +9,9 @@ namespace Exports.Sdk;
 /// <summary>
 /// Formats rows as JSON objects, one per line, as UTF-8 straight into a pooled buffer: property names are encoded once
 /// (with their quotes, colon and comma), numbers use span formatting, and one vectorised scan per string decides
-/// whether it needs escaping (only quotes, backslashes and control characters do; other text is kept as it is).
+/// whether it needs escaping (only quotes, backslashes and control characters do; other text is kept as it is). Room
+/// for everything but the strings is made once per row, so a row is written with the buffer and position in registers
+/// (as CSV's common rows are).
 /// </summary>
 internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
 {
@@ -19,7 +21,10 @@ internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
     private readonly Step[] _steps;
     private readonly byte[] _end;
 
-    public JsonLinesRowFormatter(JsonObjectLayout layout)
+    /// <summary>Room for a row's fixed bytes and its values other than strings (each at its longest, or null).</summary>
+    private readonly int _rowReserve;
+
+    public JsonLinesRowFormatter(JsonObjectLayout layout, IReadOnlyList<OutputColumn> columns)
     {
         // The fixed bytes between two values are written with one copy: `,"person":{"name":{"firstName":` before a
         // value (no comma for an object's first member), and the closing braces and line break after the last one.
@@ -61,6 +66,18 @@ internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
         pending.Add((byte)'\n');
         _steps = [.. steps];
         _end = [.. pending];
+        _rowReserve = _end.Length + _steps.Sum(s => s.Bytes.Length + Math.Max("null".Length, columns[s.Column].Type switch
+        {
+            ExportColumnType.String => 0,
+            ExportColumnType.Int32 => 11,
+            ExportColumnType.Int64 => 20,
+            ExportColumnType.Boolean => 5,
+            ExportColumnType.Date => Utf8ValueFormatter.IsoDateLength + 2,
+            ExportColumnType.Timestamp => Utf8ValueFormatter.IsoTimestampTicksLength + 2,
+            ExportColumnType.Guid => 38,
+            // Doubles and decimals as .NET formats them at their longest.
+            _ => 66,
+        }));
     }
 
     public override void FormatAll(ColumnVector[] vectors, ReadOnlySpan<int> rows)
@@ -75,114 +92,125 @@ internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
     private void FormatRow(int row)
     {
         var vectors = _vectors;
+        EnsureCapacity(_rowReserve);
+        var buffer = _buffer;
+        var pos = _pos;
         foreach (var step in _steps)
         {
-            WriteRaw(step.Bytes);
-            WriteValue(vectors[step.Column], row);
-        }
+            step.Bytes.CopyTo(buffer.AsSpan(pos));
+            pos += step.Bytes.Length;
+            var vector = vectors[step.Column];
+            if (vector.Nulls[row])
+            {
+                "null"u8.CopyTo(buffer.AsSpan(pos));
+                pos += 4;
+                continue;
+            }
 
-        WriteRaw(_end);
-    }
+            int written;
+            switch (vector.Type)
+            {
+                case ExportColumnType.String:
+                    var text = vector.Strings![row];
+                    if (text is null)
+                    {
+                        // Set as UTF-8 bytes: copied as they are unless something needs escaping.
+                        var bytes = vector.Utf8!.Get(row);
+                        if (buffer.Length - pos >= bytes.Length + 2 + _rowReserve && bytes.IndexOfAny(NeedsEscaping) < 0)
+                        {
+                            buffer[pos++] = (byte)'"';
+                            bytes.CopyTo(buffer.AsSpan(pos));
+                            pos += bytes.Length;
+                            buffer[pos++] = (byte)'"';
+                            break;
+                        }
 
-    private void WriteValue(ColumnVector vector, int row)
-    {
-        if (vector.Nulls[row])
-        {
-            WriteRaw("null"u8);
-            return;
-        }
+                        _pos = pos;
+                        WriteUtf8String(bytes);
+                    }
+                    else
+                    {
+                        if (buffer.Length - pos >= text.Length + 2 + _rowReserve
+                            && AsciiText.TryCopy(default(JsonSpecialBytes), text, buffer.AsSpan(pos + 1), out var escape) && !escape)
+                        {
+                            // The common value: ASCII, fits, needs no escaping.
+                            buffer[pos] = (byte)'"';
+                            pos += text.Length + 1;
+                            buffer[pos++] = (byte)'"';
+                            break;
+                        }
 
-        switch (vector.Type)
-        {
-            case ExportColumnType.String:
-                if (vector.Strings![row] is { } value)
-                {
-                    WriteString(value);
-                }
-                else
-                {
-                    WriteUtf8String(vector.Utf8!.Get(row));
-                }
+                        _pos = pos;
+                        WriteString(text);
+                    }
 
-                break;
-            case ExportColumnType.Int32:
-                EnsureCapacity(11);
-                Utf8Formatter.TryFormat(vector.Int32s![row], _buffer.AsSpan(_pos), out var written);
-                _pos += written;
-                break;
-            case ExportColumnType.Int64:
-                EnsureCapacity(20);
-                Utf8Formatter.TryFormat(vector.Int64s![row], _buffer.AsSpan(_pos), out written);
-                _pos += written;
-                break;
-            case ExportColumnType.Double:
-                var d = vector.Doubles![row];
-                if (double.IsFinite(d))
-                {
-                    WriteFormatted(d, quoted: false);
-                }
-                else
-                {
+                    // The other strings make their own room and may replace the buffer; the rest of the row needs its own.
+                    EnsureCapacity(_rowReserve);
+                    buffer = _buffer;
+                    pos = _pos;
+                    break;
+                case ExportColumnType.Int32:
+                    Utf8Formatter.TryFormat(vector.Int32s![row], buffer.AsSpan(pos), out written);
+                    pos += written;
+                    break;
+                case ExportColumnType.Int64:
+                    Utf8Formatter.TryFormat(vector.Int64s![row], buffer.AsSpan(pos), out written);
+                    pos += written;
+                    break;
+                case ExportColumnType.Double:
+                    var d = vector.Doubles![row];
+                    if (double.IsFinite(d))
+                    {
+                        d.TryFormat(buffer.AsSpan(pos), out written, default, CultureInfo.InvariantCulture);
+                        pos += written;
+                        break;
+                    }
+
                     // JSON has no NaN or infinity; write them as the strings .NET parses back.
+                    _pos = pos;
                     WriteString(d.ToString(CultureInfo.InvariantCulture));
-                }
+                    EnsureCapacity(_rowReserve);
+                    buffer = _buffer;
+                    pos = _pos;
+                    break;
+                case ExportColumnType.Decimal:
+                    var value = vector.Decimals![row];
+                    if (!Utf8ValueFormatter.TryWriteDecimal(buffer.AsSpan(pos), value, out written))
+                    {
+                        value.TryFormat(buffer.AsSpan(pos), out written, default, CultureInfo.InvariantCulture);
+                    }
 
-                break;
-            case ExportColumnType.Decimal:
-                EnsureCapacity(Utf8ValueFormatter.MaxDecimalLength);
-                if (Utf8ValueFormatter.TryWriteDecimal(_buffer.AsSpan(_pos), vector.Decimals![row], out written))
-                {
-                    _pos += written;
-                }
-                else
-                {
-                    WriteFormatted(vector.Decimals![row], quoted: false);
-                }
-
-                break;
-            case ExportColumnType.Boolean:
-                WriteRaw(vector.Booleans![row] ? "true"u8 : "false"u8);
-                break;
-            case ExportColumnType.Date:
-                EnsureCapacity(12);
-                _buffer[_pos++] = (byte)'"';
-                Utf8ValueFormatter.WriteIsoDate(_buffer.AsSpan(_pos), vector.Dates![row]);
-                _pos += 10;
-                _buffer[_pos++] = (byte)'"';
-                break;
-            case ExportColumnType.Timestamp:
-                EnsureCapacity(30);
-                _buffer[_pos++] = (byte)'"';
-                // ISO 8601 in UTC with the full 100 ns precision (the "O" format), as System.Text.Json reads it back.
-                Utf8ValueFormatter.WriteIsoTimestampTicks(_buffer.AsSpan(_pos), vector.Timestamps![row]);
-                _pos += 28;
-                _buffer[_pos++] = (byte)'"';
-                break;
-            case ExportColumnType.Guid:
-                EnsureCapacity(38);
-                _buffer[_pos++] = (byte)'"';
-                Utf8Formatter.TryFormat(vector.Guids![row], _buffer.AsSpan(_pos), out written);
-                _pos += written;
-                _buffer[_pos++] = (byte)'"';
-                break;
-        }
-    }
-
-    private void WriteFormatted<T>(T value, bool quoted)
-        where T : IUtf8SpanFormattable
-    {
-        EnsureCapacity(66);
-        if (quoted)
-        {
-            _buffer[_pos++] = (byte)'"';
+                    pos += written;
+                    break;
+                case ExportColumnType.Boolean:
+                    var word = vector.Booleans![row] ? "true"u8 : "false"u8;
+                    word.CopyTo(buffer.AsSpan(pos));
+                    pos += word.Length;
+                    break;
+                case ExportColumnType.Date:
+                    buffer[pos++] = (byte)'"';
+                    Utf8ValueFormatter.WriteIsoDate(buffer.AsSpan(pos), vector.Dates![row]);
+                    pos += Utf8ValueFormatter.IsoDateLength;
+                    buffer[pos++] = (byte)'"';
+                    break;
+                case ExportColumnType.Timestamp:
+                    // ISO 8601 in UTC with the full 100 ns precision (the "O" format), as System.Text.Json reads it back.
+                    buffer[pos++] = (byte)'"';
+                    Utf8ValueFormatter.WriteIsoTimestampTicks(buffer.AsSpan(pos), vector.Timestamps![row]);
+                    pos += Utf8ValueFormatter.IsoTimestampTicksLength;
+                    buffer[pos++] = (byte)'"';
+                    break;
+                case ExportColumnType.Guid:
+                    buffer[pos++] = (byte)'"';
+                    Utf8Formatter.TryFormat(vector.Guids![row], buffer.AsSpan(pos), out written);
+                    pos += written;
+                    buffer[pos++] = (byte)'"';
+                    break;
+            }
         }
 
-        value.TryFormat(_buffer.AsSpan(_pos), out var written, default, CultureInfo.InvariantCulture);
-        _pos += written;
-        if (quoted)
-        {
-            _buffer[_pos++] = (byte)'"';
-        }
+        _end.CopyTo(buffer.AsSpan(pos));
+        _pos = pos + _end.Length;
     }
 
     private void WriteString(string value)

@@ -86,6 +86,88 @@ public sealed class JsonLinesFormatTests : IDisposable
     }
 
     [Theory]
+    [InlineData(false, "")]
+    [InlineData(true, "")]
+    [InlineData(false, "\"")]
+    [InlineData(true, "\"")]
+    public async Task Export_ValueLongerThanTheBuffer_MidRow_EveryFieldReadsBack(bool textAsUtf8, string special)
+    {
+        // A row is written with room made once for all but its strings (128 KiB at first); a string past that grows the
+        // buffer to its own size, and the values after it in the row must still find room.
+        var long1 = new string('a', 1_000_000) + special;
+        var long2 = special + new string('é', 300_000);
+        var source = new TableSource(
+            new ExportColumn("id", ExportColumnType.Int32),
+            new ExportColumn("text", ExportColumnType.String),
+            new ExportColumn("points", ExportColumnType.Int64),
+            new ExportColumn("ratio", ExportColumnType.Double),
+            new ExportColumn("value", ExportColumnType.Decimal),
+            new ExportColumn("vip", ExportColumnType.Boolean),
+            new ExportColumn("born", ExportColumnType.Date),
+            new ExportColumn("seen", ExportColumnType.Timestamp),
+            new ExportColumn("more", ExportColumnType.String),
+            new ExportColumn("key", ExportColumnType.Guid))
+        { TextAsUtf8 = textAsUtf8 }
+            .Add("seg", "Segment", Enumerable.Range(0, 3).Select(i => new object?[]
+            {
+                i, i == 1 ? long1 : "short", long.MinValue + i, double.MaxValue, decimal.MinValue, true, DateOnly.MaxValue,
+                new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_999), i == 1 ? long2 : "x", Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"),
+            }));
+
+        var result = await Export(source, d => d.Output.Format.Name = "jsonl").RunAsync();
+
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
+        var lines = FileContent.Lines(Path.Combine(_folder.Root, "dest_seg.jsonl"));
+        lines.Should().HaveCount(3);
+        for (var i = 0; i < 3; i++)
+        {
+            using var document = JsonDocument.Parse(lines[i]);
+            var root = document.RootElement;
+            root.GetProperty("id").GetInt32().Should().Be(i);
+            root.GetProperty("text").GetString().Should().Be(i == 1 ? long1 : "short");
+            root.GetProperty("points").GetInt64().Should().Be(long.MinValue + i);
+            root.GetProperty("ratio").GetDouble().Should().Be(double.MaxValue);
+            root.GetProperty("value").GetDecimal().Should().Be(decimal.MinValue);
+            root.GetProperty("vip").GetBoolean().Should().BeTrue();
+            root.GetProperty("born").GetString().Should().Be("9999-12-31");
+            root.GetProperty("seen").GetString().Should().Be("9999-12-31T23:59:59.9999999Z");
+            root.GetProperty("more").GetString().Should().Be(i == 1 ? long2 : "x");
+            root.GetProperty("key").GetGuid().Should().Be(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"));
+        }
+    }
+
+    [Fact]
+    public async Task Export_Utf8ValueThatFillsTheGrownBuffer_MidRow_LeavesRoomForTheRestOfTheRow()
+    {
+        // Text set as UTF-8 bytes too long for the row's room grows the buffer (a pooled array, a power of two) to exactly
+        // its own end when it ends a mebibyte in: the values after it must make room again.
+        var first = "{\"id\":0,\"text\":null,\"points\":null,\"seen\":null,\"key\":null}\n";
+        var length = (1 << 20) - Encoding.UTF8.GetByteCount(first) - "{\"id\":1,\"text\":".Length - 2;
+        var text = new string('a', length);
+        var key = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e");
+        var seen = new DateTimeOffset(2026, 12, 6, 13, 30, 0, TimeSpan.Zero);
+        var source = new TableSource(
+            new ExportColumn("id", ExportColumnType.Int32),
+            new ExportColumn("text", ExportColumnType.String),
+            new ExportColumn("points", ExportColumnType.Int64),
+            new ExportColumn("seen", ExportColumnType.Timestamp),
+            new ExportColumn("key", ExportColumnType.Guid))
+        { TextAsUtf8 = true }
+            .Add("seg", "Segment", [[0, null, null, null, null], [1, text, long.MinValue, seen, key]]);
+
+        var result = await Export(source, d => d.Output.Format.Name = "jsonl").RunAsync();
+
+        result.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", result.Errors));
+        var lines = FileContent.Lines(Path.Combine(_folder.Root, "dest_seg.jsonl"));
+        (lines[0] + "\n").Should().Be(first);
+        using var document = JsonDocument.Parse(lines[1]);
+        document.RootElement.GetProperty("text").GetString().Should().Be(text);
+        document.RootElement.GetProperty("points").GetInt64().Should().Be(long.MinValue);
+        document.RootElement.GetProperty("seen").GetDateTimeOffset().Should().Be(seen);
+        document.RootElement.GetProperty("key").GetGuid().Should().Be(key);
+    }
+
+    [Theory]
     [InlineData(ExportCompression.None)]
     [InlineData(ExportCompression.Gzip)]
     public async Task Export_HardStrings_AreEscapedAndReadBackExactly(ExportCompression compression)
