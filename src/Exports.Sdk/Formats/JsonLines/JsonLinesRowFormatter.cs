@@ -174,18 +174,10 @@ internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
                     pos = _pos;
                     break;
                 case ExportColumnType.Decimal:
-                    var value = vector.Decimals![row];
-                    if (!Utf8ValueFormatter.TryWriteDecimal(buffer.AsSpan(pos), value, out written))
-                    {
-                        value.TryFormat(buffer.AsSpan(pos), out written, default, CultureInfo.InvariantCulture);
-                    }
-
-                    pos += written;
+                    pos += Utf8ValueFormatter.WriteDecimal(buffer.AsSpan(pos), vector.Decimals![row]);
                     break;
                 case ExportColumnType.Boolean:
-                    var word = vector.Booleans![row] ? "true"u8 : "false"u8;
-                    word.CopyTo(buffer.AsSpan(pos));
-                    pos += word.Length;
+                    pos += Utf8ValueFormatter.WriteBoolean(buffer.AsSpan(pos), vector.Booleans![row]);
                     break;
                 case ExportColumnType.Date:
                     buffer[pos++] = (byte)'"';

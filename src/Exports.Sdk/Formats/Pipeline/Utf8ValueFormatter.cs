@@ -75,6 +75,29 @@ internal static class Utf8ValueFormatter
     }
 
     /// <summary>
+    /// Writes a decimal as <c>decimal.ToString(CultureInfo.InvariantCulture)</c> does, with .NET's own formatting for
+    /// the values <see cref="TryWriteDecimal"/> leaves; returns the bytes written. The destination holds at least
+    /// <see cref="MaxDecimalLength"/> bytes (.NET writes a decimal in 31 at most).
+    /// </summary>
+    public static int WriteDecimal(Span<byte> destination, decimal value)
+    {
+        if (!TryWriteDecimal(destination, value, out var written))
+        {
+            value.TryFormat(destination, out written, default, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return written;
+    }
+
+    /// <summary>Writes <c>true</c> or <c>false</c>; returns the bytes written.</summary>
+    public static int WriteBoolean(Span<byte> destination, bool value)
+    {
+        var word = value ? "true"u8 : "false"u8;
+        word.CopyTo(destination);
+        return word.Length;
+    }
+
+    /// <summary>
     /// Writes a decimal as <c>decimal.ToString(CultureInfo.InvariantCulture)</c> does (every digit of its scale, no
     /// exponent, no sign on a negative zero). Returns false, writing nothing, for the rare values whose mantissa does
     /// not fit 64 bits.
