@@ -205,19 +205,16 @@ internal sealed class JsonLinesRowFormatter : Utf8RowFormatter
         _pos = pos + _end.Length;
     }
 
+    /// <summary>
+    /// A string the row's own path did not write (not plain ASCII, in need of escaping, or longer than the room left):
+    /// transcoded, then escaped where JSON needs it. The row's path has already tried the ASCII copy, so it is not tried again.
+    /// </summary>
     private void WriteString(string value)
     {
         // Worst case every UTF-16 unit becomes 3 UTF-8 bytes, plus the quotes.
         EnsureCapacity((value.Length * 3) + 2);
         _buffer[_pos++] = (byte)'"';
         var destination = _buffer.AsSpan(_pos);
-        if (AsciiText.TryCopy(default(JsonSpecialBytes), value, destination, out var escape) && !escape)
-        {
-            _pos += value.Length;
-            _buffer[_pos++] = (byte)'"';
-            return;
-        }
-
         Utf8.FromUtf16(value, destination, out _, out var written);
         var text = destination[..written];
         var special = text.IndexOfAny(NeedsEscaping);
