@@ -18,6 +18,8 @@ internal static class SdkPipeline
                 d.Output.Format.Compression = compression;
                 d.Output.Format.MaxDegreeOfParallelism = parallelism;
                 d.Output.MaxBytesPerFile = maxBytesPerFile;
+                // The formatter goals compare formatting, and the anchors' files are not flushed to the disk either.
+                d.Settings["flushToDisk"] = "false";
             })
             .AddDataflow("throughput", f =>
             {

@@ -168,7 +168,7 @@ public sealed class ExportsServiceCollectionExtensionsTests
     [InlineData("Destinations:demo-folder:Output:Format:Csv:Encoding", "Latin1", "Exports:Destinations:demo-folder:Output:Format:Csv:Encoding is 'Latin1', which is not one of Utf8, Utf16.")]
     [InlineData("Destinations:demo-folder:Output:Format:Csv:Delimiter", "tab", "Exports:Destinations:demo-folder:Output:Format:Csv:Delimiter is 'tab', which is not a single character.")]
     [InlineData("Destinations:demo-folder:Output:MaxRowPerFile", "5", "Exports:Destinations:demo-folder:Output:MaxRowPerFile is not a known setting; did you mean Exports:Destinations:demo-folder:Output:MaxRowsPerFile?")]
-    [InlineData("Destinations:demo-folder:Settings:pathh", "x", "Destination 'demo-folder': setting 'pathh' is not known; known settings: path.")]
+    [InlineData("Destinations:demo-folder:Settings:pathh", "x", "Destination 'demo-folder': setting 'pathh' is not known; known settings: flushToDisk, path.")]
     [InlineData("Destinations:demo-folder:Output:Format:MaxDegreeOfParallelism", "-3", "Destination 'demo-folder': Output.Format.MaxDegreeOfParallelism must be 0 (every core) or more, not -3.")]
     [InlineData("Runs:MaxConcurentRuns", "4", "Exports:Runs:MaxConcurentRuns is not a known setting; did you mean Exports:Runs:MaxConcurrentRuns?")]
     [InlineData("Dataflows:demo:Audiences:0:Schedule:StartDate", "tomorrow", "Exports:Dataflows:demo:Audiences:0:Schedule:StartDate is 'tomorrow', which is not a date such as 2026-01-31.")]

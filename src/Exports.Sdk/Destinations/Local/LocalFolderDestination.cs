@@ -5,23 +5,38 @@ namespace Exports.Sdk;
 
 /// <summary>
 /// Writes into a local folder. A file is written as a hidden temp file beside its final name and renamed on commit,
-/// so readers never see a partial file; paths can never leave the root.
+/// so readers never see a partial file; paths can never leave the root. By default the file is flushed to the disk
+/// before the rename and its folder after it, so a file a run counts as delivered survives a power cut.
 /// </summary>
 public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanup, IDestinationMove, IPendingWriteCleanup
 {
     internal const string TempPrefix = ".exports-tmp-";
 
     private readonly string _root;
+    private readonly bool _flushToDisk;
+
+    /// <summary>Creates the destination, flushing each file and its folder to the disk on commit.</summary>
+    /// <param name="name">The destination name.</param>
+    /// <param name="rootPath">The root folder; created when missing.</param>
+    public LocalFolderDestination(string name, string rootPath)
+        : this(name, rootPath, flushToDisk: true)
+    {
+    }
 
     /// <summary>Creates the destination.</summary>
     /// <param name="name">The destination name.</param>
     /// <param name="rootPath">The root folder; created when missing.</param>
-    public LocalFolderDestination(string name, string rootPath)
+    /// <param name="flushToDisk">
+    /// Whether a commit flushes the file to the disk before renaming it into place, and its folder after
+    /// (<see cref="LocalFolderDestinationOptions.FlushToDisk"/>).
+    /// </param>
+    public LocalFolderDestination(string name, string rootPath, bool flushToDisk)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(rootPath);
         Name = name;
         _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootPath));
+        _flushToDisk = flushToDisk;
     }
 
     /// <inheritdoc />
@@ -144,7 +159,7 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
     }
 
     /// <inheritdoc />
-    /// <remarks>A rename, which replaces the target in one step.</remarks>
+    /// <remarks>A rename, which replaces the target in one step; the target's folder is then flushed to the disk.</remarks>
     public ValueTask MoveAsync(string sourcePath, string targetPath, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -154,6 +169,7 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
         {
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Move(source, target, overwrite: true);
+            FlushFolderOf(target);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -202,6 +218,15 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
         }
     }
 
+    /// <summary>Makes a rename into <paramref name="path"/>'s folder durable, when the destination flushes.</summary>
+    private void FlushFolderOf(string path)
+    {
+        if (_flushToDisk)
+        {
+            DiskFlush.Folder(Path.GetDirectoryName(path)!);
+        }
+    }
+
     /// <summary>Maps a relative path into the root, refusing anything that would leave it.</summary>
     internal string Resolve(string path)
     {
@@ -231,12 +256,18 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                stream.EnsureCreated();
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                var handle = stream.EnsureCreated();
+                if (owner._flushToDisk)
+                {
+                    // The data first: a rename that reaches the disk before the data would publish an empty file.
+                    RandomAccess.FlushToDisk(handle);
+                }
+
                 await stream.DisposeAsync().ConfigureAwait(false);
                 // Rename within one directory is atomic and replaces the previous file of that name.
                 File.Move(tempPath, finalPath, overwrite: true);
                 _committed = true;
+                owner.FlushFolderOf(finalPath);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

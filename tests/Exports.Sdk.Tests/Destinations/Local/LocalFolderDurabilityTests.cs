@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using Exports.Sdk.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Exports.Sdk.Tests.Destinations.Local;
+
+/// <summary>
+/// Whether a committed file reached the disk, as the kernel's page cache tells it: a file that a run counts as delivered
+/// must survive a power cut (and so must the watermark past it).
+/// </summary>
+public sealed class LocalFolderDurabilityTests : IDisposable
+{
+    private const int FileBytes = 4 << 20;
+
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task CommitAsync_DeclaredWithDefaults_FileIsOnTheDiskWhenCommitReturns()
+    {
+        var destination = await DeclareAsync(flushToDisk: null);
+
+        var pages = await WriteAndCommitAsync(destination, "parts/default.bin");
+
+        pages.Cached.Should().BeGreaterThan(0, "the file was just written, so the cache holds it");
+        pages.NotOnDisk.Should().Be(0, "a committed file is flushed before the commit returns");
+    }
+
+    [Fact]
+    public async Task CommitAsync_FlushToDiskFalse_LeavesTheWritingToTheKernel()
+    {
+        var destination = await DeclareAsync(flushToDisk: "false");
+
+        var pages = await WriteAndCommitAsync(destination, "parts/scratch.bin");
+
+        pages.NotOnDisk.Should().BeGreaterThan(0, "a scratch folder does not wait for the disk");
+    }
+
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("1x")]
+    public async Task GetDestination_FlushToDiskNotABoolean_ThrowsNamingTheSettingAndValue(string value)
+    {
+        var act = () => DeclareAsync(value);
+
+        (await act.Should().ThrowAsync<OptionsValidationException>())
+            .Which.Message.Should().Contain("Destination 'drop'").And.Contain("'flushToDisk'").And.Contain($"'{value}'");
+    }
+
+    [Fact]
+    public void Providers_LocalFolder_ListsFlushToDiskWithItsDefault()
+    {
+        var services = new ServiceCollection();
+        services.AddExports();
+        using var provider = services.BuildServiceProvider();
+
+        var setting = provider.GetRequiredService<IDestinationCatalog>().Providers.Single(p => p.Type == "local")
+            .Settings.Single(s => s.Name == "flushToDisk");
+
+        setting.IsRequired.Should().BeFalse();
+        setting.DefaultValue.Should().Be("true");
+        setting.Description.Should().Contain("power cut");
+    }
+
+    private async Task<IDestination> DeclareAsync(string? flushToDisk)
+    {
+        var services = new ServiceCollection();
+        services.AddExports().AddLocalFolderDestination("drop", _folder.Root, d =>
+        {
+            if (flushToDisk is not null)
+            {
+                d.Settings["flushToDisk"] = flushToDisk;
+            }
+        });
+        await using var provider = services.BuildServiceProvider();
+        return await provider.GetRequiredService<IDestinationCatalog>().GetDestinationAsync("drop");
+    }
+
+    private async Task<CacheState> WriteAndCommitAsync(IDestination destination, string path)
+    {
+        var bytes = RandomNumberGenerator.GetBytes(FileBytes);
+        await using (var writer = await destination.OpenWriteAsync(path))
+        {
+            // In pieces, as an export writes.
+            for (var offset = 0; offset < bytes.Length; offset += 256 << 10)
+            {
+                await writer.Stream.WriteAsync(bytes.AsMemory(offset, 256 << 10));
+            }
+
+            await writer.CommitAsync();
+        }
+
+        var file = Path.Combine(_folder.Root, path);
+        File.ReadAllBytes(file).Should().Equal(bytes);
+        return PageCache.Of(file);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+
+namespace Exports.Sdk.Tests.Fixtures;
+
+/// <summary>
+/// What the kernel's page cache holds of a file, by <c>cachestat(2)</c> (Linux 6.5+): pages cached, pages written to but
+/// not yet to the disk (dirty), and pages on their way there. A file flushed to the disk has neither of the last two.
+/// </summary>
+internal static class PageCache
+{
+    // One number on every architecture: syscalls added since 5.x share their numbers.
+    private const long CachestatSyscall = 451;
+
+    public static CacheState Of(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+        var range = new CachestatRange(0, 0); // length 0: to the end of the file
+        if (Syscall(CachestatSyscall, handle.DangerousGetHandle().ToInt32(), ref range, out var state, 0) != 0)
+        {
+            throw new InvalidOperationException($"cachestat(2) failed for '{path}' ({Marshal.GetLastPInvokeErrorMessage()}); these tests need Linux 6.5 or later.");
+        }
+
+        return new CacheState(state.Cache, state.Dirty, state.Writeback);
+    }
+
+    [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern long Syscall(long number, int fd, ref CachestatRange range, out Cachestat state, uint flags);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly record struct CachestatRange(ulong Offset, ulong Length);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly record struct Cachestat(ulong Cache, ulong Dirty, ulong Writeback, ulong Evicted, ulong RecentlyEvicted);
+}
+
+/// <summary>A file's pages in the page cache: cached, dirty (not yet written to the disk) and under writeback.</summary>
+internal readonly record struct CacheState(ulong Cached, ulong Dirty, ulong Writeback)
+{
+    /// <summary>Pages the disk does not have yet.</summary>
+    public ulong NotOnDisk => Dirty + Writeback;
+}
