@@ -13,7 +13,7 @@ internal static class DiskFlush
     private const int ReadOnly = 0;
     private const int InvalidArgument = 22;
 
-    /// <summary>Flushes <paramref name="folder"/>'s entries; nothing to do on Windows, whose file system journals them.</summary>
+    /// <summary>Flushes <paramref name="folder"/>'s entries; not on Windows, which cannot flush a folder (only the file's data is flushed there).</summary>
     /// <exception cref="IOException">The folder cannot be opened or flushed.</exception>
     public static void Folder(string folder)
     {
