@@ -13,6 +13,9 @@ internal sealed class TempFolder : IDisposable
 
     public TempFolder() => Root = Directory.CreateTempSubdirectory("exports-tests-").FullName;
 
+    /// <summary>A fresh folder under <paramref name="parent"/>, e.g. beside the tests, on a disk rather than in memory.</summary>
+    public TempFolder(string parent) => Root = Directory.CreateDirectory(Path.Combine(parent, "exports-tests-" + Guid.NewGuid().ToString("N"))).FullName;
+
     public string Root { get; }
 
     /// <summary>Every file under the root, hidden ones included, as sorted paths relative to the root with '/'.</summary>

@@ -146,7 +146,14 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
             var probe = Path.Combine(_root, TempPrefix + "probe-" + Guid.NewGuid().ToString("N"));
             await File.WriteAllBytesAsync(probe, [], cancellationToken).ConfigureAwait(false);
             File.Delete(probe);
-            return ConnectionTestResult.Success($"Destination '{Name}': the folder '{_root}' is writable.");
+            using (var folder = OpenFolderToFlush(probe))
+            {
+                folder?.Flush();
+            }
+
+            return ConnectionTestResult.Success(_flushToDisk
+                ? $"Destination '{Name}': the folder '{_root}' is writable and can be flushed to the disk."
+                : $"Destination '{Name}': the folder '{_root}' is writable.");
         }
         catch (UnauthorizedAccessException)
         {
@@ -159,7 +166,10 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
     }
 
     /// <inheritdoc />
-    /// <remarks>A rename, which replaces the target in one step; the target's folder is then flushed to the disk.</remarks>
+    /// <remarks>
+    /// A rename, which replaces the target in one step; the target's folder is then flushed to the disk, when the
+    /// destination flushes.
+    /// </remarks>
     public ValueTask MoveAsync(string sourcePath, string targetPath, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -168,8 +178,9 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            using var folder = OpenFolderToFlush(target);
             File.Move(source, target, overwrite: true);
-            FlushFolderOf(target);
+            folder?.Flush();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -218,14 +229,8 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
         }
     }
 
-    /// <summary>Makes a rename into <paramref name="path"/>'s folder durable, when the destination flushes.</summary>
-    private void FlushFolderOf(string path)
-    {
-        if (_flushToDisk)
-        {
-            DiskFlush.Folder(Path.GetDirectoryName(path)!);
-        }
-    }
+    /// <summary>Opens <paramref name="path"/>'s folder to flush a rename into it, when the destination flushes.</summary>
+    private DiskFlush? OpenFolderToFlush(string path) => _flushToDisk ? DiskFlush.OpenFolder(Path.GetDirectoryName(path)!) : null;
 
     /// <summary>Maps a relative path into the root, refusing anything that would leave it.</summary>
     internal string Resolve(string path)
@@ -264,14 +269,39 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
                 }
 
                 await stream.DisposeAsync().ConfigureAwait(false);
+                // Opened before the rename: a folder that cannot be flushed fails the commit while nothing is visible.
+                using var folder = owner.OpenFolderToFlush(finalPath);
                 // Rename within one directory is atomic and replaces the previous file of that name.
                 File.Move(tempPath, finalPath, overwrite: true);
                 _committed = true;
-                owner.FlushFolderOf(finalPath);
+                FlushOrTakeBack(folder);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 throw new DestinationException($"Destination '{owner.Name}': cannot publish '{Path.GetFileName(finalPath)}': {ex.Message}", isTransient: false, ex);
+            }
+        }
+
+        /// <summary>Flushes the rename; a file whose rename may not survive is removed again, as the commit failed.</summary>
+        private void FlushOrTakeBack(DiskFlush? folder)
+        {
+            try
+            {
+                folder?.Flush();
+            }
+            catch (IOException ex)
+            {
+                var removed = "and was removed again";
+                try
+                {
+                    File.Delete(finalPath);
+                }
+                catch (Exception deleteError) when (deleteError is IOException or UnauthorizedAccessException)
+                {
+                    removed = $"and could not be removed ({deleteError.Message})";
+                }
+
+                throw new DestinationException($"Destination '{owner.Name}': '{Path.GetFileName(finalPath)}' was renamed into place {removed}: {ex.Message}", isTransient: false, ex);
             }
         }
 

@@ -3,7 +3,7 @@ namespace Exports.Sdk;
 /// <summary>The local-folder destination provider (type <c>local</c>), built into the core package.</summary>
 public sealed class LocalFolderDestinationProvider() : DestinationProvider<LocalFolderDestinationOptions>(new DestinationDescriptor(TypeName, "Local folder")
 {
-    Description = "Writes files into a folder of the local file system (or a mounted share). Files appear by atomic rename, flushed to the disk first.",
+    Description = "Writes files into a folder of the local file system (or a mounted share). Files appear by atomic rename, flushed to the disk first by default.",
     AuthSchemes = ["none"],
 })
 {

@@ -9,13 +9,23 @@ namespace Exports.Sdk.Tests.Destinations.Local;
 /// Whether a committed file reached the disk, as the kernel's page cache tells it: a file that a run counts as delivered
 /// must survive a power cut (and so must the watermark past it).
 /// </summary>
-public sealed class LocalFolderDurabilityTests : IDisposable
+public sealed class LocalFolderDurabilityTests : IAsyncDisposable
 {
     private const int FileBytes = 4 << 20;
 
-    private readonly TempFolder _folder = new();
+    // Beside the tests rather than in the temp folder, which may be in memory (tmpfs), where nothing reaches a disk.
+    private readonly TempFolder _folder = new(AppContext.BaseDirectory);
+    private ServiceProvider? _provider;
 
-    public void Dispose() => _folder.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+
+        _folder.Dispose();
+    }
 
     [Fact]
     public async Task CommitAsync_DeclaredWithDefaults_FileIsOnTheDiskWhenCommitReturns()
@@ -36,6 +46,19 @@ public sealed class LocalFolderDurabilityTests : IDisposable
         var pages = await WriteAndCommitAsync(destination, "parts/scratch.bin");
 
         pages.NotOnDisk.Should().BeGreaterThan(0, "a scratch folder does not wait for the disk");
+    }
+
+    [Fact]
+    public async Task TestConnectionAsync_FlushingDestination_SaysTheFolderCanBeFlushed()
+    {
+        var flushing = await new LocalFolderDestination("local", _folder.Root).TestConnectionAsync();
+        var scratch = await new LocalFolderDestination("local", _folder.Root, flushToDisk: false).TestConnectionAsync();
+
+        flushing.Succeeded.Should().BeTrue();
+        flushing.Message.Should().Contain("can be flushed to the disk");
+        scratch.Succeeded.Should().BeTrue();
+        scratch.Message.Should().NotContain("flushed");
+        _folder.ListAllFiles().Should().BeEmpty("the probe is removed");
     }
 
     [Theory]
@@ -74,8 +97,8 @@ public sealed class LocalFolderDurabilityTests : IDisposable
                 d.Settings["flushToDisk"] = flushToDisk;
             }
         });
-        await using var provider = services.BuildServiceProvider();
-        return await provider.GetRequiredService<IDestinationCatalog>().GetDestinationAsync("drop");
+        _provider = services.BuildServiceProvider();
+        return await _provider.GetRequiredService<IDestinationCatalog>().GetDestinationAsync("drop");
     }
 
     private async Task<CacheState> WriteAndCommitAsync(IDestination destination, string path)
