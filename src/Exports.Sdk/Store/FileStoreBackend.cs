@@ -5,7 +5,8 @@ namespace Exports.Sdk;
 
 /// <summary>
 /// One JSON file per record under a folder. Writes go to a temp file that is flushed to disk and renamed over the
-/// old one, so a crash leaves the previous version. A lock file serialises writers across processes.
+/// old one (a crash leaves the previous version or the new one, never a partial file), then the folder is flushed, so
+/// a write that returned survives a power cut. A lock file serialises writers across processes.
 /// </summary>
 internal sealed class FileStoreBackend : IStoreBackend
 {
@@ -78,7 +79,9 @@ internal sealed class FileStoreBackend : IStoreBackend
                 stream.Flush(flushToDisk: true);
             }
 
+            using var folder = DiskFlush.OpenFolder(Path.GetDirectoryName(path)!);
             File.Move(temp, path, overwrite: true);
+            folder?.Flush();
         }
         catch
         {
