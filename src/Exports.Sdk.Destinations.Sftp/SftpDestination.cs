@@ -10,6 +10,7 @@ namespace Exports.Sdk.Destinations.Sftp;
 /// A folder on an SFTP server as a destination. Each file is uploaded to a hidden temp name in its folder and renamed
 /// into place on commit; connecting and single requests (rename, list, delete) have timeouts and are retried on
 /// transient failures. A file upload itself is not retried: it fails the file, and the run's retry writes it again.
+/// Connections that ended their work cleanly are kept a short while for the next operation (<see cref="SftpConnectionPool"/>).
 /// </summary>
 internal sealed class SftpDestination : IDestination, IDestinationMove, IPendingWriteCleanup, IDisposable
 {
@@ -19,6 +20,7 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
 
     private readonly SftpDestinationOptions _options;
     private readonly SftpConnector _connector;
+    private readonly SftpConnectionPool _pool;
     private readonly SftpResilience _resilience;
     private readonly ILogger _logger;
     private readonly string _root;
@@ -33,6 +35,7 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
         _logger = logger;
         _root = options.RemotePath.Length > 1 ? options.RemotePath.TrimEnd('/') : options.RemotePath;
         _connector = new SftpConnector(name, options, logger);
+        _pool = new SftpConnectionPool(_connector, timeProvider);
         _resilience = new SftpResilience(name, options, timeProvider, logger);
     }
 
@@ -58,7 +61,7 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
 
         var connection = await _resilience.ExecuteAsync("open", path, async ct =>
         {
-            var opened = await _connector.ConnectAsync(ct).ConfigureAwait(false);
+            var opened = await _pool.RentAsync(ct).ConfigureAwait(false);
             try
             {
                 await EnsureRootAsync(opened, ct).ConfigureAwait(false);
@@ -68,7 +71,7 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
             }
             catch
             {
-                opened.Dispose();
+                _pool.Discard(opened);
                 throw;
             }
         }, cancellationToken).ConfigureAwait(false);
@@ -79,14 +82,13 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
     {
         prefix ??= "";
         var start = prefix.LastIndexOf('/') is var i and >= 0 ? prefix[..i] : "";
-        var files = await _resilience.ExecuteAsync("list", prefix, async ct =>
+        var files = await _resilience.ExecuteAsync("list", prefix, ct => _pool.UseAsync(async connection =>
         {
-            using var connection = await _connector.ConnectAsync(ct).ConfigureAwait(false);
             await EnsureRootAsync(connection, ct).ConfigureAwait(false);
             var found = new List<DestinationFile>();
             await CollectAsync(connection, start, prefix, found, ct).ConfigureAwait(false);
             return found;
-        }, cancellationToken).ConfigureAwait(false);
+        }, ct), cancellationToken).ConfigureAwait(false);
         foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             yield return file;
@@ -96,9 +98,8 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
     public async ValueTask DeleteAsync(string path, CancellationToken cancellationToken = default)
     {
         DestinationPath.Validate(path, Name);
-        await _resilience.ExecuteAsync("delete", path, async ct =>
+        await _resilience.ExecuteAsync("delete", path, ct => _pool.UseAsync(async connection =>
         {
-            using var connection = await _connector.ConnectAsync(ct).ConfigureAwait(false);
             try
             {
                 await connection.Client.DeleteFileAsync(RemotePathOf(path), ct).ConfigureAwait(false);
@@ -109,7 +110,7 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
             }
 
             return true;
-        }, cancellationToken).ConfigureAwait(false);
+        }, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A rename over the target (atomic with posix-rename@openssh.com; see <see cref="RenameOverAsync"/>).</summary>
@@ -117,13 +118,13 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
     {
         DestinationPath.Validate(sourcePath, Name);
         DestinationPath.Validate(targetPath, Name);
-        await _resilience.ExecuteAsync("rename", targetPath, async ct =>
+        // Errors name the file being renamed: a missing source would otherwise read as a missing target.
+        await _resilience.ExecuteAsync("rename", sourcePath, ct => _pool.UseAsync(async connection =>
         {
-            using var connection = await _connector.ConnectAsync(ct).ConfigureAwait(false);
             await EnsureFoldersAsync(connection, targetPath, ct).ConfigureAwait(false);
             await RenameOverAsync(connection, RemotePathOf(sourcePath), RemotePathOf(targetPath), ct).ConfigureAwait(false);
             return true;
-        }, cancellationToken).ConfigureAwait(false);
+        }, ct), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default)
@@ -137,6 +138,7 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
         var step = "write";
         try
         {
+            // A new connection, never a kept one: the test is that connecting works.
             connection = await _resilience.ExecuteAsync("connect", "", async ct =>
             {
                 var opened = await _connector.ConnectAsync(ct).ConfigureAwait(false);
@@ -224,8 +226,11 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
             }
             else
             {
-                using var fresh = await _connector.ConnectAsync(ct).ConfigureAwait(false);
-                await RenameOverAsync(fresh, tempPath, remotePath, ct).ConfigureAwait(false);
+                await _pool.UseAsync(async fresh =>
+                {
+                    await RenameOverAsync(fresh, tempPath, remotePath, ct).ConfigureAwait(false);
+                    return true;
+                }, ct).ConfigureAwait(false);
             }
 
             return true;
@@ -300,9 +305,8 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
         var remotePath = RemotePathOf(path);
         var slash = remotePath.LastIndexOf('/');
         var tempPath = (slash < 0 ? "" : remotePath[..(slash + 1)]) + pendingToken;
-        await _resilience.ExecuteAsync("delete temp", path, async ct =>
+        await _resilience.ExecuteAsync("delete temp", path, ct => _pool.UseAsync(async connection =>
         {
-            using var connection = await _connector.ConnectAsync(ct).ConfigureAwait(false);
             try
             {
                 await connection.Client.DeleteFileAsync(tempPath, ct).ConfigureAwait(false);
@@ -313,7 +317,7 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
             }
 
             return true;
-        }, cancellationToken).ConfigureAwait(false);
+        }, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes an abandoned temp file (best effort: false when it could not, and the run keeps it on record).</summary>
@@ -332,8 +336,11 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
                     }
                     else
                     {
-                        using var fresh = await _connector.ConnectAsync(ct).ConfigureAwait(false);
-                        await fresh.Client.DeleteFileAsync(tempPath, ct).ConfigureAwait(false);
+                        await _pool.UseAsync(async fresh =>
+                        {
+                            await fresh.Client.DeleteFileAsync(tempPath, ct).ConfigureAwait(false);
+                            return true;
+                        }, ct).ConfigureAwait(false);
                     }
                 }
                 catch (SftpPathNotFoundException)
@@ -353,8 +360,28 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
         }
     }
 
-    /// <summary>Frees the loaded private key.</summary>
-    public void Dispose() => _connector.Dispose();
+    /// <summary>Closes the idle connections and frees the loaded private key.</summary>
+    public void Dispose()
+    {
+        _pool.Dispose();
+        _connector.Dispose();
+    }
+
+    /// <summary>Idle connections kept for the next operation (for tests).</summary>
+    internal int IdleConnections => _pool.IdleCount;
+
+    /// <summary>Takes back a writer's connection: kept for the next operation when its file was published, else closed.</summary>
+    internal void Release(SftpConnection connection, bool published)
+    {
+        if (published)
+        {
+            _pool.Return(connection);
+        }
+        else
+        {
+            connection.Dispose();
+        }
+    }
 
     internal DestinationException? Map(Exception exception, string operation, string path) =>
         SftpErrorMapper.Map(exception, _options, Name, operation, path, CancellationToken.None);

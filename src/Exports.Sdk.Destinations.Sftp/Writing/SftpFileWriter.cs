@@ -9,6 +9,7 @@ namespace Exports.Sdk.Destinations.Sftp;
 internal sealed class SftpFileWriter : StreamingUploadWriter, IPendingWrite
 {
     private bool _settled;
+    private bool _published;
 
     private readonly SftpDestination _owner;
     private readonly SftpConnection _connection;
@@ -39,6 +40,7 @@ internal sealed class SftpFileWriter : StreamingUploadWriter, IPendingWrite
     {
         await _owner.PublishAsync(_connection, TempPath, _remotePath, _path, cancellationToken).ConfigureAwait(false);
         _settled = true;
+        _published = true;
         _owner.LogCommitted(_path, BytesWritten, TempPath);
     }
 
@@ -46,7 +48,8 @@ internal sealed class SftpFileWriter : StreamingUploadWriter, IPendingWrite
 
     protected override ValueTask ReleaseAsync()
     {
-        _connection.Dispose();
+        // Only a published file leaves its connection clean: an abandoned upload may still have requests in flight.
+        _owner.Release(_connection, _published);
         return ValueTask.CompletedTask;
     }
 
