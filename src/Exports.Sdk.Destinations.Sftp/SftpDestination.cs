@@ -213,16 +213,29 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
         }
     }
 
-    /// <summary>Renames a fully uploaded temp file over the final name (atomic, replacing), reconnecting once if needed.</summary>
-    internal async ValueTask PublishAsync(SftpConnection connection, string tempPath, string remotePath, string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renames a fully uploaded temp file over the final name (atomic, replacing), reconnecting once if needed.
+    /// </summary>
+    /// <returns>Whether every attempt on <paramref name="connection"/> succeeded, so it may be kept for reuse.</returns>
+    internal async ValueTask<bool> PublishAsync(SftpConnection connection, string tempPath, string remotePath, string path, CancellationToken cancellationToken)
     {
         var first = true;
+        var clean = true;
         await _resilience.ExecuteAsync("rename", path, async ct =>
         {
             if (first || connection.Client.IsConnected)
             {
                 first = false;
-                await RenameOverAsync(connection, tempPath, remotePath, ct).ConfigureAwait(false);
+                try
+                {
+                    await RenameOverAsync(connection, tempPath, remotePath, ct).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // A timed-out request may still be answered on this connection.
+                    clean = false;
+                    throw;
+                }
             }
             else
             {
@@ -235,6 +248,7 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
 
             return true;
         }, cancellationToken).ConfigureAwait(false);
+        return clean;
     }
 
     /// <summary>
@@ -370,10 +384,10 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
     /// <summary>Idle connections kept for the next operation (for tests).</summary>
     internal int IdleConnections => _pool.IdleCount;
 
-    /// <summary>Takes back a writer's connection: kept for the next operation when its file was published, else closed.</summary>
-    internal void Release(SftpConnection connection, bool published)
+    /// <summary>Takes back a writer's connection: kept for the next operation when it is clean, else closed.</summary>
+    internal void Release(SftpConnection connection, bool reusable)
     {
-        if (published)
+        if (reusable)
         {
             _pool.Return(connection);
         }

@@ -9,7 +9,7 @@ namespace Exports.Sdk.Destinations.Sftp;
 internal sealed class SftpFileWriter : StreamingUploadWriter, IPendingWrite
 {
     private bool _settled;
-    private bool _published;
+    private bool _reusable;
 
     private readonly SftpDestination _owner;
     private readonly SftpConnection _connection;
@@ -38,9 +38,9 @@ internal sealed class SftpFileWriter : StreamingUploadWriter, IPendingWrite
 
     protected override async ValueTask PublishAsync(CancellationToken cancellationToken)
     {
-        await _owner.PublishAsync(_connection, TempPath, _remotePath, _path, cancellationToken).ConfigureAwait(false);
+        var clean = await _owner.PublishAsync(_connection, TempPath, _remotePath, _path, cancellationToken).ConfigureAwait(false);
         _settled = true;
-        _published = true;
+        _reusable = clean;
         _owner.LogCommitted(_path, BytesWritten, TempPath);
     }
 
@@ -48,8 +48,9 @@ internal sealed class SftpFileWriter : StreamingUploadWriter, IPendingWrite
 
     protected override ValueTask ReleaseAsync()
     {
-        // Only a published file leaves its connection clean: an abandoned upload may still have requests in flight.
-        _owner.Release(_connection, _published);
+        // Only a file published at the first attempt leaves its connection clean: an abandoned upload or a retried
+        // rename may still have requests in flight.
+        _owner.Release(_connection, _reusable);
         return ValueTask.CompletedTask;
     }
 

@@ -72,7 +72,10 @@ public sealed class SftpConnectionReuseTests
         var local = SftpTestStore.LocalPath(folder);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var logs = new CapturingLoggerProvider();
-        using var destination = new SftpDestination("idle", SftpTestStore.Options(folder), time, logs.CreateLogger("sftp"));
+        // No retries: their delays would wait on the fake clock.
+        var options = SftpTestStore.Options(folder);
+        options.MaxRetryAttempts = 0;
+        using var destination = new SftpDestination("idle", options, time, logs.CreateLogger("sftp"));
         try
         {
             await using (var abandoned = await destination.OpenWriteAsync("abandoned.csv"))
@@ -138,6 +141,49 @@ public sealed class SftpConnectionReuseTests
         }
         finally
         {
+            Directory.Delete(local, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Destination_KeepsAtMostFourIdleConnections_AndClosesThemWhenDisposed()
+    {
+        var folder = await SftpTestStore.CreateFolderAsync("reuse-cap-" + Guid.NewGuid().ToString("N"));
+        var local = SftpTestStore.LocalPath(folder);
+        using var logs = new CapturingLoggerProvider();
+        var destination = new SftpDestination("cap", SftpTestStore.Options(folder), TimeProvider.System, logs.CreateLogger("sftp"));
+        var writers = new List<IDestinationWriter>();
+        try
+        {
+            // Five files open at once: five connections.
+            for (var i = 0; i < 5; i++)
+            {
+                writers.Add(await destination.OpenWriteAsync($"f{i}.csv"));
+            }
+
+            foreach (var writer in writers)
+            {
+                await writer.Stream.WriteAsync("id\n1\n"u8.ToArray());
+                await writer.CommitAsync();
+                await writer.DisposeAsync();
+            }
+
+            SftpTestStore.ListRaw(local).Should().HaveCount(5);
+            logs.Lines.Count(l => l.EventId.Id == ConnectedEvent).Should().Be(5);
+            destination.IdleConnections.Should().Be(SftpConnectionPool.MaxIdle);
+
+            destination.Dispose();
+
+            destination.IdleConnections.Should().Be(0);
+        }
+        finally
+        {
+            foreach (var writer in writers)
+            {
+                await writer.DisposeAsync();
+            }
+
+            destination.Dispose();
             Directory.Delete(local, recursive: true);
         }
     }
