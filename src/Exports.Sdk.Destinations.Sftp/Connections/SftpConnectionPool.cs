@@ -102,11 +102,7 @@ internal sealed class SftpConnectionPool(SftpConnector connector, TimeProvider t
             }
         }
 
-        if (evicted is not null)
-        {
-            evicted.Timer.Dispose();
-            evicted.Connection.Dispose();
-        }
+        evicted?.Close();
 
         if (!kept)
         {
@@ -139,8 +135,7 @@ internal sealed class SftpConnectionPool(SftpConnector connector, TimeProvider t
 
         foreach (var entry in idle)
         {
-            entry.Timer.Dispose();
-            entry.Connection.Dispose();
+            entry.Close();
         }
     }
 
@@ -170,8 +165,7 @@ internal sealed class SftpConnectionPool(SftpConnector connector, TimeProvider t
             }
         }
 
-        idle.Timer.Dispose();
-        idle.Connection.Dispose();
+        idle.Close();
     }
 
     /// <summary>An idle connection and the timer that closes it.</summary>
@@ -180,5 +174,11 @@ internal sealed class SftpConnectionPool(SftpConnector connector, TimeProvider t
         public SftpConnection Connection { get; } = connection;
 
         public ITimer Timer { get; set; } = null!;
+
+        public void Close()
+        {
+            Timer.Dispose();
+            Connection.Dispose();
+        }
     }
 }

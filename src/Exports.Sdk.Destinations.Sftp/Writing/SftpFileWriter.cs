@@ -38,9 +38,8 @@ internal sealed class SftpFileWriter : StreamingUploadWriter, IPendingWrite
 
     protected override async ValueTask PublishAsync(CancellationToken cancellationToken)
     {
-        var clean = await _owner.PublishAsync(_connection, TempPath, _remotePath, _path, cancellationToken).ConfigureAwait(false);
+        _reusable = await _owner.PublishAsync(_connection, TempPath, _remotePath, _path, cancellationToken).ConfigureAwait(false);
         _settled = true;
-        _reusable = clean;
         _owner.LogCommitted(_path, BytesWritten, TempPath);
     }
 
