@@ -350,28 +350,8 @@ public class ParquetStitchingTests
         return (batch, Enumerable.Range(0, count).ToArray());
     }
 
-    private static async Task<byte[]> WriteAsync(RowBatch batch, int[] rows, int parallelism, params (string Key, string Value)[] settings)
-    {
-        var output = new StrictForwardOnlyStream();
-        var options = new FileFormatOptions { Name = "parquet", MaxDegreeOfParallelism = parallelism };
-        foreach (var (key, value) in settings)
-        {
-            options.Settings[key] = value;
-        }
-
-        await using (var writer = new ParquetFormat().CreateWriter(output, new FormatWriterContext(Columns, options, "test")))
-        {
-            // Several calls, as the export pipeline makes them, so row groups span batches.
-            for (var offset = 0; offset < rows.Length; offset += 4096)
-            {
-                await writer.WriteAsync(batch, rows.AsMemory(offset, Math.Min(4096, rows.Length - offset)));
-            }
-
-            await writer.CompleteAsync();
-        }
-
-        return output.ToArray();
-    }
+    private static Task<byte[]> WriteAsync(RowBatch batch, int[] rows, int parallelism, params (string Key, string Value)[] settings) =>
+        ParquetBytes.WriteAsync(Columns, batch, rows, parallelism, settings);
 
     /// <summary>
     /// The bounds in the data page headers of a column, one entry a page, read by Parquet.Net's own (internal) Thrift
@@ -410,17 +390,4 @@ public class ParquetStitchingTests
     }
 
     private static decimal Pow10(int exponent) => Enumerable.Repeat(10m, exponent).Aggregate(1m, (a, b) => a * b);
-
-    private sealed class TempParquet : IDisposable
-    {
-        public TempParquet(byte[] bytes)
-        {
-            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"stitched-{Guid.NewGuid():N}.parquet");
-            File.WriteAllBytes(Path, bytes);
-        }
-
-        public string Path { get; }
-
-        public void Dispose() => File.Delete(Path);
-    }
 }

@@ -7,7 +7,9 @@ namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
 /// The values of one column for a row group being built: a dense array of the non-null values and one definition level
-/// per row (0 null, 1 present). Dates, timestamps and decimals up to 18 digits are kept as the integers Parquet stores
+/// per row (0 null, 1 present). Strings are kept as the bytes of their PLAIN encoding (a length, then UTF-8) and encoded
+/// by the SDK itself (<see cref="WriteStringChunk"/>): Parquet.Net's string path allocated for every value and compared
+/// bounds in UTF-16 order, not Parquet's. Dates, timestamps and decimals up to 18 digits are kept as the integers Parquet stores
 /// (days, microseconds, unscaled values), and 16-byte decimals as the bytes Parquet stores (see
 /// <see cref="ParquetPhysicalKind.Decimal16"/>): Parquet.Net then copies them as they are instead of converting, and
 /// allocating for, every value; the file's footer gives those columns their logical types. Arrays grow up to the
@@ -31,9 +33,9 @@ internal sealed class ParquetColumnBuffer
     private readonly int _decimalPrecision;
     private readonly string _exportName;
     private int[] _levels = [];
-    private ReadOnlyMemory<char>[]? _strings;
-    private char[] _text = [];
-    private int _textLength;
+    /// <summary>The present string values, PLAIN-encoded: each a 4-byte little-endian length, then its UTF-8 bytes.</summary>
+    private byte[] _plain = [];
+    private int _plainLength;
     private int[]? _ints;
     private long[]? _longs;
     private double[]? _doubles;
@@ -57,12 +59,15 @@ internal sealed class ParquetColumnBuffer
         _exportName = exportName;
     }
 
-    /// <summary>The field the values are written through (of the physical type for integer-backed columns).</summary>
+    /// <summary>The field Parquet.Net writes the values through (of the physical type for integer-backed columns).</summary>
     public DataField Field { get; }
+
+    /// <summary>Whether the SDK encodes this column's chunks itself (<see cref="WriteStringChunk"/>) rather than Parquet.Net.</summary>
+    public bool EncodedBySdk => _kind == ParquetPhysicalKind.String;
 
     /// <summary>
     /// Adds the selected rows of a batch; returns the memory they take while buffered: a definition level and a value
-    /// slot per row, plus the UTF-16 text of strings (copied, see <see cref="CopyText"/>).
+    /// slot per row, or for strings their PLAIN bytes.
     /// </summary>
     public long Append(RowBatch batch, ReadOnlySpan<int> rows)
     {
@@ -71,22 +76,7 @@ internal sealed class ParquetColumnBuffer
         switch (_column.Type)
         {
             case ExportColumnType.String:
-                long bytes = 0;
-                foreach (var row in rows)
-                {
-                    if (batch.GetString(row, ordinal) is { } text)
-                    {
-                        _strings![_values++] = CopyText(text);
-                        _levels[_rows++] = 1;
-                        bytes += 2L * text.Length;
-                    }
-                    else
-                    {
-                        _levels[_rows++] = 0;
-                    }
-                }
-
-                return bytes + (rows.Length * 20L);
+                return AppendStrings(batch, rows);
             case ExportColumnType.Int32:
                 return Fill(batch, rows, _ints!, static (b, r, c) => b.GetInt32(r, c), 8);
             case ExportColumnType.Int64:
@@ -116,7 +106,7 @@ internal sealed class ParquetColumnBuffer
         ReadOnlyMemory<int> levels = _levels.AsMemory(0, _rows);
         return _kind switch
         {
-            ParquetPhysicalKind.String => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<ReadOnlyMemory<char>>)_strings.AsMemory(0, _values), levels, null, cancellationToken),
+            ParquetPhysicalKind.String => throw new InvalidOperationException("String chunks are written by WriteStringChunk."),
             ParquetPhysicalKind.Int32 => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<int>)_ints.AsMemory(0, _values), levels, null, cancellationToken),
             ParquetPhysicalKind.Int64 => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<long>)_longs.AsMemory(0, _values), levels, null, cancellationToken),
             ParquetPhysicalKind.Double => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<double>)_doubles.AsMemory(0, _values), levels, null, cancellationToken),
@@ -128,13 +118,10 @@ internal sealed class ParquetColumnBuffer
     }
 
     /// <summary>
-    /// Corrects the bounds Parquet.Net gets wrong or cannot know, with the deprecated bounds too, as Parquet.Net sets
-    /// them (older readers know only those). A 16-byte decimal column was encoded as UUIDs, whose bounds are not the
-    /// decimals' (and Parquet.Net leaves UUID bounds in a byte order of its own): it gets the decimals' own, compared as
-    /// signed numbers as Parquet orders decimals. Parquet.Net orders strings by their UTF-16 units, where Parquet orders
-    /// their UTF-8 bytes; the two differ only between surrogates and characters from U+E000, and a bound chosen in the
-    /// wrong order differs from the right one at such a unit of its own. So only when a bound holds one are the bounds
-    /// recomputed (a reader filtering by wrong ones would skip matching rows).
+    /// Corrects the bounds Parquet.Net cannot know, with the deprecated bounds too, as Parquet.Net sets them (older
+    /// readers know only those). A 16-byte decimal column was encoded as UUIDs, whose bounds are not the decimals' (and
+    /// Parquet.Net leaves UUID bounds in a byte order of its own): it gets the decimals' own, compared as signed numbers
+    /// as Parquet orders decimals.
     /// </summary>
     public void CompleteStatistics(ColumnChunk chunk)
     {
@@ -149,35 +136,6 @@ internal sealed class ParquetColumnBuffer
             statistics.MinValue = statistics.Min = min;
             statistics.MaxValue = statistics.Max = max;
             statistics.IsMinValueExact = statistics.IsMaxValueExact = true;
-        }
-        else if (_kind == ParquetPhysicalKind.String && (HasHighUnits(statistics.MinValue) || HasHighUnits(statistics.MaxValue)))
-        {
-            // Rare, so simply: each value's UTF-8 bytes, as Parquet.Net writes them (lone surrogates become U+FFFD).
-            var utf8 = System.Text.Encoding.UTF8;
-            byte[]? min = null, max = null;
-            var buffer = new byte[256];
-            foreach (var value in _strings.AsSpan(0, _values))
-            {
-                var length = utf8.GetByteCount(value.Span);
-                if (buffer.Length < length)
-                {
-                    buffer = new byte[length];
-                }
-
-                var bytes = buffer.AsSpan(0, utf8.GetBytes(value.Span, buffer));
-                if (min is null || bytes.SequenceCompareTo(min) < 0)
-                {
-                    min = bytes.ToArray();
-                }
-
-                if (max is null || bytes.SequenceCompareTo(max) > 0)
-                {
-                    max = bytes.ToArray();
-                }
-            }
-
-            statistics.MinValue = statistics.Min = min;
-            statistics.MaxValue = statistics.Max = max;
         }
     }
 
@@ -201,13 +159,10 @@ internal sealed class ParquetColumnBuffer
     /// <summary>Forgets the buffered rows; the arrays are kept for the next row group.</summary>
     public void Reset()
     {
-        _textLength = 0;
+        _plainLength = 0;
         _rows = 0;
         _values = 0;
     }
-
-    /// <summary>Whether UTF-8 text holds a code point from U+E000 (lead bytes EE to F4).</summary>
-    private static bool HasHighUnits(byte[]? utf8) => utf8 is not null && utf8.AsSpan().IndexOfAnyInRange((byte)0xEE, (byte)0xF4) >= 0;
 
     /// <summary>The smallest and largest of 16-byte values as stored (big-endian), unsigned or as signed numbers.</summary>
     private static (byte[] Min, byte[] Max) Bounds16(ReadOnlySpan<Guid> values, bool signed)
@@ -233,23 +188,93 @@ internal sealed class ParquetColumnBuffer
     }
 
     /// <summary>
-    /// Copies a string's text into this buffer's own char array. Holding the source's strings instead would keep them
-    /// alive until the row group is encoded: they would outlive the young generation and pile up in the old one, and
-    /// memory would grow with the length of the export instead of staying flat.
+    /// Writes the buffered strings as this column's chunk: bounds in Parquet's order for strings (their UTF-8 bytes
+    /// compared unsigned), the deprecated bounds too, as Parquet.Net sets them.
     /// </summary>
-    private ReadOnlyMemory<char> CopyText(string text)
+    public ColumnChunk WriteStringChunk(MemoryStream output, ParquetPageWriter pages)
     {
-        if (_text.Length - _textLength < text.Length)
+        var plain = _plain.AsSpan(0, _plainLength);
+        byte[]? min = null, max = null;
+        if (_values > 0)
         {
-            // Values already taken keep pointing at the old array, whose text stays valid; only new values use this one.
-            _text = new char[Math.Max(Math.Max(_text.Length * 2, 64 * 1024), _textLength + text.Length)];
-            _textLength = 0;
+            ReadOnlySpan<byte> low = default, high = default;
+            var first = true;
+            for (var offset = 0; offset < plain.Length;)
+            {
+                var length = BinaryPrimitives.ReadInt32LittleEndian(plain[offset..]);
+                var value = plain.Slice(offset + 4, length);
+                offset += 4 + length;
+                if (first)
+                {
+                    low = high = value;
+                    first = false;
+                }
+                else if (value.SequenceCompareTo(low) < 0)
+                {
+                    low = value;
+                }
+                else if (value.SequenceCompareTo(high) > 0)
+                {
+                    high = value;
+                }
+            }
+
+            min = low.ToArray();
+            max = high.ToArray();
         }
 
-        var slot = _text.AsMemory(_textLength, text.Length);
-        text.CopyTo(slot.Span);
-        _textLength += text.Length;
-        return slot;
+        var statistics = new Statistics { NullCount = _rows - _values, Min = min, MinValue = min, Max = max, MaxValue = max };
+        return pages.Write(output, _column.Name, global::Parquet.Meta.Type.BYTE_ARRAY, _levels.AsSpan(0, _rows), plain, statistics);
+    }
+
+    /// <summary>
+    /// Appends the strings as their PLAIN bytes: a source's UTF-8 as it is, or a string's text transcoded (lone
+    /// surrogates become U+FFFD, as Parquet.Net wrote them). Copying, rather than holding the source's strings, keeps
+    /// them from outliving the young generation while the row group fills, so memory stays flat however long the export.
+    /// </summary>
+    private long AppendStrings(RowBatch batch, ReadOnlySpan<int> rows)
+    {
+        var ordinal = _column.Ordinal;
+        var before = _plainLength;
+        foreach (var row in rows)
+        {
+            if (batch.IsNull(row, ordinal))
+            {
+                _levels[_rows++] = 0;
+                continue;
+            }
+
+            int length;
+            if (batch.TryGetUtf8String(row, ordinal, out var utf8))
+            {
+                utf8.CopyTo(Reserve(4 + utf8.Length)[4..]);
+                length = utf8.Length;
+            }
+            else
+            {
+                var text = batch.GetString(row, ordinal)!;
+                System.Text.Unicode.Utf8.FromUtf16(text, Reserve(4 + (3 * text.Length))[4..], out _, out length);
+            }
+
+            BinaryPrimitives.WriteInt32LittleEndian(_plain.AsSpan(_plainLength), length);
+            _plainLength += 4 + length;
+            _values++;
+            _levels[_rows++] = 1;
+        }
+
+        return _plainLength - before + (rows.Length * 4L);
+    }
+
+    /// <summary>Room for <paramref name="length"/> more bytes of PLAIN values, from the end of those held.</summary>
+    private Span<byte> Reserve(int length)
+    {
+        if (_plain.Length - _plainLength < length)
+        {
+            // Kept for the next row groups: it grows to about the row-group size, which bounds it.
+            Array.Resize(ref _plain, Math.Max(Math.Max(_plain.Length * 2, 64 * 1024), _plainLength + length));
+        }
+
+        return _plain.AsSpan(_plainLength, length);
     }
 
     private long Fill<T>(RowBatch batch, ReadOnlySpan<int> rows, T[] values, Func<RowBatch, int, int, T> get, int size)
@@ -379,7 +404,6 @@ internal sealed class ParquetColumnBuffer
         Array.Resize(ref _levels, capacity);
         switch (_kind)
         {
-            case ParquetPhysicalKind.String: Array.Resize(ref _strings, capacity); break;
             case ParquetPhysicalKind.Int32: Array.Resize(ref _ints, capacity); break;
             case ParquetPhysicalKind.Int64: Array.Resize(ref _longs, capacity); break;
             case ParquetPhysicalKind.Double: Array.Resize(ref _doubles, capacity); break;

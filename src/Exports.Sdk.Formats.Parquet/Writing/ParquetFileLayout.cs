@@ -8,7 +8,8 @@ namespace Exports.Sdk.Formats.Parquet;
 /// The two schemas of a Parquet file the SDK writes: the typed one readers see (dates, UTC microsecond timestamps,
 /// decimals, UUIDs), taken from a footer Parquet.Net writes for it, and the one row groups are encoded with, where dates,
 /// timestamps and decimals of up to 18 digits are the plain integers Parquet stores them as, and 16-byte decimals are
-/// UUID columns holding the decimals' bytes (the physical layout is the same: fixed-length arrays of 16 bytes).
+/// UUID columns holding the decimals' bytes (the physical layout is the same: fixed-length arrays of 16 bytes). String
+/// columns are encoded by the SDK itself (<see cref="ParquetColumnBuffer.WriteStringChunk"/>), the others by Parquet.Net.
 /// </summary>
 internal sealed class ParquetFileLayout
 {
@@ -25,14 +26,15 @@ internal sealed class ParquetFileLayout
         _encodedFields = encodedFields;
         _kinds = kinds;
         // The schema attaches the fields (levels, paths), so buffers get them after it exists.
-        EncodedSchema = new ParquetSchema(encodedFields);
+        var byParquetNet = encodedFields.Where((_, i) => kinds[i] != ParquetPhysicalKind.String).ToArray();
+        ParquetNetSchema = byParquetNet.Length == 0 ? null : new ParquetSchema(byParquetNet);
     }
 
     /// <summary>The footer of an empty file with the typed schema: the schema, version and creator the file gets.</summary>
     public FileMetaData TypedFooter { get; }
 
-    /// <summary>The schema row groups are encoded with.</summary>
-    public ParquetSchema EncodedSchema { get; }
+    /// <summary>The schema Parquet.Net encodes its columns of a row group with; null when the SDK encodes them all.</summary>
+    public ParquetSchema? ParquetNetSchema { get; }
 
     /// <summary>Throws when a column has a type Parquet export does not support.</summary>
     public static void Validate(FormatWriterContext context, ParquetFormatOptions options)
@@ -46,37 +48,58 @@ internal sealed class ParquetFileLayout
     public static async Task<ParquetFileLayout> CreateAsync(FormatWriterContext context, ParquetFormatOptions options, ParquetOptions parquetOptions, CancellationToken cancellationToken)
     {
         var columns = context.Columns;
-        var typed = new ParquetSchema(columns.Select(c => TypedField(c, options, context.ExportName)).ToArray());
-        FileMetaData footer;
-        using (var empty = new MemoryStream())
-        {
-            var writer = await ParquetWriter.CreateAsync(typed, empty, parquetOptions, append: false, cancellationToken).ConfigureAwait(false);
-            await writer.DisposeAsync().ConfigureAwait(false);
-
-            footer = (await EncodedRowGroup.ReadAsync(empty, cancellationToken).ConfigureAwait(false)).Metadata;
-        }
-
+        var footer = await EmptyFileFooterAsync([.. columns.Select(c => TypedField(c, options, context.ExportName))], parquetOptions, cancellationToken).ConfigureAwait(false);
         var kinds = new ParquetPhysicalKind[columns.Count];
-        var fields = new DataField[columns.Count];
         for (var i = 0; i < columns.Count; i++)
         {
             // A flat schema: the root, then one element per column.
             kinds[i] = Kind(columns[i].Type, footer.Schema[i + 1]);
-            fields[i] = kinds[i] switch
-            {
-                ParquetPhysicalKind.Int32 => new DataField(columns[i].Name, typeof(int), isNullable: true),
-                ParquetPhysicalKind.Int64 => new DataField(columns[i].Name, typeof(long), isNullable: true),
-                ParquetPhysicalKind.Decimal16 => new DataField(columns[i].Name, typeof(Guid), isNullable: true),
-                _ => TypedField(columns[i], options, context.ExportName),
-            };
         }
 
-        return new ParquetFileLayout(context, options, footer, fields, kinds);
+        DataField[] EncodedFields() => [.. columns.Select((c, i) => kinds[i] switch
+        {
+            ParquetPhysicalKind.Int32 => new DataField(c.Name, typeof(int), isNullable: true),
+            ParquetPhysicalKind.Int64 => new DataField(c.Name, typeof(long), isNullable: true),
+            ParquetPhysicalKind.Decimal16 => new DataField(c.Name, typeof(Guid), isNullable: true),
+            _ => TypedField(c, options, context.ExportName),
+        })];
+
+        // The encoded fields' own footer (a field belongs to one schema, so they are made twice).
+        var encoded = await EmptyFileFooterAsync(EncodedFields(), parquetOptions, cancellationToken).ConfigureAwait(false);
+        CheckSamePhysicalLayout(encoded.Schema, footer.Schema);
+        return new ParquetFileLayout(context, options, footer, EncodedFields(), kinds);
     }
 
     /// <summary>A new, empty set of column buffers for one row group.</summary>
     public ParquetRowGroupBuffer CreateRowGroup() =>
-        new([.. _context.Columns.Select((c, i) => new ParquetColumnBuffer(c, _encodedFields[i], _kinds[i], _options, _context.ExportName))]);
+        new(
+            [.. _context.Columns.Select((c, i) => new ParquetColumnBuffer(c, _encodedFields[i], _kinds[i], _options, _context.ExportName))],
+            new ParquetPageWriter(new ParquetPageCompressor(_options.Codec, _options.CompressionLevel)));
+
+    private static async Task<FileMetaData> EmptyFileFooterAsync(DataField[] fields, ParquetOptions parquetOptions, CancellationToken cancellationToken)
+    {
+        using var empty = new MemoryStream();
+        var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), empty, parquetOptions, append: false, cancellationToken).ConfigureAwait(false);
+        await writer.DisposeAsync().ConfigureAwait(false);
+        return await EncodedRowGroup.ReadFooterAsync(empty, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The typed schema may only add logical types: names, physical types and nesting must be the encoded ones.</summary>
+    private static void CheckSamePhysicalLayout(List<SchemaElement> encoded, List<SchemaElement> typed)
+    {
+        // The length matters for fixed-length byte arrays only (Parquet.Net also records it for integer decimals).
+        static string Describe(SchemaElement e) =>
+            $"{e.Name} {e.Type}{(e.Type == global::Parquet.Meta.Type.FIXED_LEN_BYTE_ARRAY ? $"({e.TypeLength})" : "")} {e.RepetitionType} children {e.NumChildren}";
+        for (var i = 0; i < Math.Max(encoded.Count, typed.Count); i++)
+        {
+            var a = i < encoded.Count ? Describe(encoded[i]) : "nothing";
+            var b = i < typed.Count ? Describe(typed[i]) : "nothing";
+            if (a != b)
+            {
+                throw new InvalidOperationException($"The encoded row groups do not have the physical layout of the file's typed schema: {a} is {b} there.");
+            }
+        }
+    }
 
     private static ParquetPhysicalKind Kind(ExportColumnType type, SchemaElement stored) => type switch
     {

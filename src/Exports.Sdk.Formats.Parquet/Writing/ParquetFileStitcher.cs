@@ -4,18 +4,16 @@ using global::Parquet.Meta;
 namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
-/// Writes one Parquet file from row groups that were encoded independently, on several cores: <c>PAR1</c>, the body of
-/// each encoded file in order (everything between its leading magic and its footer), then one footer listing every row
-/// group with its offsets moved to where its bytes landed. The position is counted here, so the output stays
-/// forward-only. The footer's schema is the typed one (<see cref="CompleteAsync"/>): columns encoded as plain integers
-/// get their DATE, TIMESTAMP and DECIMAL types there.
+/// Writes one Parquet file from row groups that were encoded independently, on several cores: <c>PAR1</c>, the column
+/// chunks of each encoded row group in order, then one footer listing every row group with its offsets moved to where
+/// its bytes landed. The position is counted here, so the output stays forward-only. The footer's schema is the typed
+/// one (<see cref="CompleteAsync"/>): columns encoded as plain integers get their DATE, TIMESTAMP and DECIMAL types there.
 /// </summary>
 internal sealed class ParquetFileStitcher(Stream output)
 {
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
 
     private readonly List<RowGroup> _rowGroups = [];
-    private List<SchemaElement>? _encodedSchema;
     private long _position;
     private long _rows;
 
@@ -29,36 +27,29 @@ internal sealed class ParquetFileStitcher(Stream output)
     public async ValueTask AppendAsync(EncodedRowGroup part, CancellationToken cancellationToken)
     {
         var file = part.File.GetBuffer().AsMemory(0, (int)part.File.Length);
-        var span = file.Span;
-        if (span.Length < 12 || !span[..4].SequenceEqual(Magic) || !span[^4..].SequenceEqual(Magic))
+        if (file.Length < Magic.Length || !file.Span[..4].SequenceEqual(Magic))
         {
-            throw new InvalidOperationException("Parquet.Net's row group is not a complete Parquet file.");
+            throw new InvalidOperationException("An encoded row group does not start with the Parquet magic.");
         }
 
-        var bodyEnd = span.Length - 8 - BinaryPrimitives.ReadInt32LittleEndian(span[^8..^4]);
-        _encodedSchema ??= part.Metadata.Schema;
+        var rowGroup = part.RowGroup;
+        foreach (var column in rowGroup.Columns)
+        {
+            var metadata = column.MetaData ?? throw new InvalidOperationException("An encoded column chunk has no metadata.");
+            if (column.FileOffset < Magic.Length || column.FileOffset + metadata.TotalCompressedSize > file.Length)
+            {
+                throw new InvalidOperationException($"The column chunk '{string.Join('.', metadata.PathInSchema)}' lies outside its row group.");
+            }
+        }
+
         await StartAsync(cancellationToken).ConfigureAwait(false);
 
-        // Offsets in the part count from its own magic; here its body starts at the current position.
-        var shift = _position - Magic.Length;
-        foreach (var rowGroup in part.Metadata.RowGroups)
-        {
-            foreach (var column in rowGroup.Columns)
-            {
-                var metadata = column.MetaData ?? throw new InvalidOperationException("Parquet.Net wrote a column chunk without metadata.");
-                if (column.FileOffset < Magic.Length || column.FileOffset + metadata.TotalCompressedSize > bodyEnd)
-                {
-                    throw new InvalidOperationException($"Parquet.Net's column chunk '{string.Join('.', metadata.PathInSchema)}' lies outside its file.");
-                }
-            }
-
-            Shift(rowGroup, shift);
-            _rows += rowGroup.NumRows;
-            _rowGroups.Add(rowGroup);
-        }
-
-        await output.WriteAsync(file[Magic.Length..bodyEnd], cancellationToken).ConfigureAwait(false);
-        _position += bodyEnd - Magic.Length;
+        // Offsets in the part count from its own magic; here its chunks start at the current position.
+        Shift(rowGroup, _position - Magic.Length);
+        _rows += rowGroup.NumRows;
+        _rowGroups.Add(rowGroup);
+        await output.WriteAsync(file[Magic.Length..], cancellationToken).ConfigureAwait(false);
+        _position += file.Length - Magic.Length;
     }
 
     /// <summary>
@@ -70,11 +61,6 @@ internal sealed class ParquetFileStitcher(Stream output)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var schema = typed.Schema;
-        if (_encodedSchema is { } encoded)
-        {
-            CheckSamePhysicalLayout(encoded, schema);
-        }
-
         foreach (var rowGroup in _rowGroups)
         {
             for (var i = 0; i < rowGroup.Columns.Count; i++)
@@ -130,23 +116,6 @@ internal sealed class ParquetFileStitcher(Stream output)
             metadata.DictionaryPageOffset += shift;
             metadata.IndexPageOffset += shift;
             metadata.BloomFilterOffset += shift;
-        }
-    }
-
-    /// <summary>The typed schema may only add logical types: names, physical types and nesting must be the encoded ones.</summary>
-    private static void CheckSamePhysicalLayout(List<SchemaElement> encoded, List<SchemaElement> typed)
-    {
-        // The length matters for fixed-length byte arrays only (Parquet.Net also records it for integer decimals).
-        static string Describe(SchemaElement e) =>
-            $"{e.Name} {e.Type}{(e.Type == global::Parquet.Meta.Type.FIXED_LEN_BYTE_ARRAY ? $"({e.TypeLength})" : "")} {e.RepetitionType} children {e.NumChildren}";
-        for (var i = 0; i < Math.Max(encoded.Count, typed.Count); i++)
-        {
-            var a = i < encoded.Count ? Describe(encoded[i]) : "nothing";
-            var b = i < typed.Count ? Describe(typed[i]) : "nothing";
-            if (a != b)
-            {
-                throw new InvalidOperationException($"The encoded row groups do not have the physical layout of the file's typed schema: {a} is {b} there.");
-            }
         }
     }
 }

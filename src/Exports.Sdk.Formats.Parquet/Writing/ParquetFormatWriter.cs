@@ -170,7 +170,7 @@ internal sealed class ParquetFormatWriter : IFormatWriter
     {
         try
         {
-            return await rows.EncodeAsync(_layout!.EncodedSchema, _parquetOptions, file, cancellationToken).ConfigureAwait(false);
+            return await rows.EncodeAsync(_layout!.ParquetNetSchema, _parquetOptions, file, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsParquetFailure(ex))
         {

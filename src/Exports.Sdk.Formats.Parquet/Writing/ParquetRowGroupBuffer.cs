@@ -1,14 +1,19 @@
+using System.Buffers.Binary;
 using global::Parquet;
+using global::Parquet.Meta;
 using global::Parquet.Schema;
 
 namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
-/// The rows of one row group while they are collected, then encoded by Parquet.Net as a complete little Parquet file
-/// of its own, so that several row groups of one file can be encoded at once (see <see cref="ParquetFileStitcher"/>).
+/// The rows of one row group while they are collected, then encoded on their own (see <see cref="ParquetFileStitcher"/>),
+/// so that several row groups of one file can be encoded at once: Parquet.Net encodes the columns it handles as a
+/// complete little Parquet file, whose footer is then dropped, and the SDK appends the chunks it encodes itself.
 /// </summary>
-internal sealed class ParquetRowGroupBuffer(ParquetColumnBuffer[] columns)
+internal sealed class ParquetRowGroupBuffer(ParquetColumnBuffer[] columns, ParquetPageWriter pages)
 {
+    private static readonly byte[] Magic = "PAR1"u8.ToArray();
+
     /// <summary>Rows collected.</summary>
     public int Rows { get; private set; }
 
@@ -25,40 +30,76 @@ internal sealed class ParquetRowGroupBuffer(ParquetColumnBuffer[] columns)
         Rows += rows.Length;
     }
 
-    /// <summary>Encodes the rows into <paramref name="output"/> (emptied first) and returns that file's footer.</summary>
-    public async Task<EncodedRowGroup> EncodeAsync(ParquetSchema schema, ParquetOptions options, MemoryStream output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Encodes the rows into <paramref name="output"/> (emptied first). <paramref name="schema"/> holds the columns
+    /// Parquet.Net encodes, in column order, or is null when the SDK encodes every column.
+    /// </summary>
+    public async Task<EncodedRowGroup> EncodeAsync(ParquetSchema? schema, ParquetOptions options, MemoryStream output, CancellationToken cancellationToken)
     {
         output.SetLength(0);
-        var writer = await ParquetWriter.CreateAsync(schema, output, options, append: false, cancellationToken).ConfigureAwait(false);
-        await using (writer.ConfigureAwait(false))
+        var chunks = new ColumnChunk[columns.Length];
+        if (schema is not null)
         {
-            // The row group must be closed before the writer: closing it records its row count and sizes for the footer.
-            using var rowGroup = writer.CreateRowGroup();
-            foreach (var column in columns)
+            var writer = await ParquetWriter.CreateAsync(schema, output, options, append: false, cancellationToken).ConfigureAwait(false);
+            await using (writer.ConfigureAwait(false))
             {
-                await column.WriteAsync(rowGroup, cancellationToken).ConfigureAwait(false);
+                // The row group must be closed before the writer: closing it records its row count and sizes for the footer.
+                using var rowGroup = writer.CreateRowGroup();
+                foreach (var column in columns)
+                {
+                    if (!column.EncodedBySdk)
+                    {
+                        await column.WriteAsync(rowGroup, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                rowGroup.CompleteValidate();
             }
 
-            rowGroup.CompleteValidate();
-        }
-
-        var encoded = await EncodedRowGroup.ReadAsync(output, cancellationToken).ConfigureAwait(false);
-        var file = output.GetBuffer().AsMemory(0, (int)output.Length);
-        foreach (var rowGroup in encoded.Metadata.RowGroups)
-        {
+            var footer = await EncodedRowGroup.ReadFooterAsync(output, cancellationToken).ConfigureAwait(false);
+            var written = footer.RowGroups.Single().Columns;
+            var file = output.GetBuffer().AsSpan(0, (int)output.Length);
+            var next = 0;
             for (var i = 0; i < columns.Length; i++)
             {
-                var chunk = rowGroup.Columns[i];
+                if (columns[i].EncodedBySdk)
+                {
+                    continue;
+                }
+
+                var chunk = chunks[i] = written[next++];
                 columns[i].CompleteStatistics(chunk);
                 if (chunk.MetaData is { } metadata)
                 {
                     var start = metadata.DictionaryPageOffset ?? metadata.DataPageOffset;
-                    columns[i].CompletePageStatistics(file.Span.Slice((int)start, (int)metadata.TotalCompressedSize));
+                    columns[i].CompletePageStatistics(file.Slice((int)start, (int)metadata.TotalCompressedSize));
                 }
+            }
+
+            // The footer goes: the SDK's chunks follow Parquet.Net's.
+            output.SetLength(file.Length - 8 - BinaryPrimitives.ReadInt32LittleEndian(file[^8..^4]));
+            output.Position = output.Length;
+        }
+        else
+        {
+            output.Write(Magic);
+        }
+
+        for (var i = 0; i < columns.Length; i++)
+        {
+            if (columns[i].EncodedBySdk)
+            {
+                chunks[i] = columns[i].WriteStringChunk(output, pages);
             }
         }
 
-        return encoded;
+        return new EncodedRowGroup(output, new RowGroup
+        {
+            Columns = [.. chunks],
+            NumRows = Rows,
+            TotalByteSize = chunks.Sum(c => c.MetaData!.TotalUncompressedSize),
+            TotalCompressedSize = chunks.Sum(c => c.MetaData!.TotalCompressedSize),
+        });
     }
 
     public void Reset()

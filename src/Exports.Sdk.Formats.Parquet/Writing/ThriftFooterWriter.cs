@@ -4,10 +4,11 @@ using static Exports.Sdk.Formats.Parquet.ThriftCompactType;
 namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
-/// Serialises a Parquet footer (<see cref="FileMetaData"/>) with the Thrift compact protocol. Parquet.Net keeps its own
-/// serialiser internal; this one writes the fields, in the order and with the ids of <c>parquet.thrift</c>, that
-/// Parquet.Net's writer fills, and refuses the ones it never fills (encryption, size and geospatial statistics) rather
-/// than dropping them silently. A test checks the bytes against Parquet.Net's own serialiser.
+/// Serialises a Parquet footer (<see cref="FileMetaData"/>), and the header of the data pages the SDK encodes itself
+/// (<see cref="WritePageHeader"/>), with the Thrift compact protocol. Parquet.Net keeps its own serialiser internal;
+/// this one writes the fields, in the order and with the ids of <c>parquet.thrift</c>, that Parquet.Net's writer fills,
+/// and refuses the ones it never fills (encryption, size and geospatial statistics) rather than dropping them silently.
+/// A test checks the bytes against Parquet.Net's own serialiser.
 /// </summary>
 internal sealed class ThriftFooterWriter
 {
@@ -19,6 +20,37 @@ internal sealed class ThriftFooterWriter
 
     /// <summary>Appends the serialised footer to <paramref name="output"/>.</summary>
     public static void Write(FileMetaData metadata, MemoryStream output) => new ThriftFooterWriter(output).FileMetaData(metadata);
+
+    /// <summary>Appends the serialised header of a version 1 data page (the only page kind the SDK writes itself).</summary>
+    public static void WritePageHeader(PageHeader header, MemoryStream output) => new ThriftFooterWriter(output).PageHeader(header);
+
+    private void PageHeader(PageHeader h)
+    {
+        if (h.Type != PageType.DATA_PAGE || h.DataPageHeader is not { } data || h.DictionaryPageHeader is not null || h.DataPageHeaderV2 is not null || h.IndexPageHeader is not null)
+        {
+            throw new NotSupportedException("Only version 1 data page headers are written.");
+        }
+
+        BeginStruct();
+        WriteI32(1, (int)h.Type);
+        WriteI32(2, h.UncompressedPageSize);
+        WriteI32(3, h.CompressedPageSize);
+        WriteOptionalI32(4, h.Crc);
+        WriteFieldHeader(5, Struct);
+        BeginStruct();
+        WriteI32(1, data.NumValues);
+        WriteI32(2, (int)data.Encoding);
+        WriteI32(3, (int)data.DefinitionLevelEncoding);
+        WriteI32(4, (int)data.RepetitionLevelEncoding);
+        if (data.Statistics is { } statistics)
+        {
+            WriteFieldHeader(5, Struct);
+            Statistics(statistics);
+        }
+
+        EndStruct();
+        EndStruct();
+    }
 
     private void FileMetaData(FileMetaData m)
     {

@@ -294,6 +294,29 @@ public sealed class RowBatch
         return (vector.Strings ?? ThrowType<string?[]>(column, ExportColumnType.String))[row] ?? (vector.Nulls[row] ? null : vector.Utf8!.GetString(row));
     }
 
+    /// <summary>
+    /// Gets a <see cref="ExportColumnType.String"/> value's UTF-8 bytes when it was set as bytes
+    /// (<see cref="SetUtf8String"/>), without creating a string. A writer that stores UTF-8 uses them as they are and
+    /// falls back to <see cref="GetString"/> otherwise.
+    /// </summary>
+    /// <param name="row">Row index.</param>
+    /// <param name="column">Column ordinal.</param>
+    /// <param name="utf8">The bytes, valid until the row is set again or the batch is cleared; empty when this returns false.</param>
+    /// <returns><see langword="true"/> when the value is not null and was set as UTF-8 bytes.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetUtf8String(int row, int column, out ReadOnlySpan<byte> utf8)
+    {
+        var vector = _columns[column];
+        if ((vector.Strings ?? ThrowType<string?[]>(column, ExportColumnType.String))[row] is null && !vector.Nulls[row])
+        {
+            utf8 = vector.Utf8!.Get(row);
+            return true;
+        }
+
+        utf8 = default;
+        return false;
+    }
+
     /// <summary>Gets an <see cref="ExportColumnType.Int32"/> value.</summary>
     /// <param name="row">Row index.</param>
     /// <param name="column">Column ordinal.</param>

@@ -91,8 +91,14 @@ public sealed class Utf8TextTests : IDisposable
             batch.IsNull(1, 0).Should().BeFalse();
             batch.GetString(1, 0).Should().BeEmpty();
             batch.GetString(2, 0).Should().Be("then a string");
+            batch.TryGetUtf8String(0, 0, out var bytes).Should().BeTrue();
+            Encoding.UTF8.GetString(bytes).Should().Be($"Zoë {round}");
+            batch.TryGetUtf8String(1, 0, out bytes).Should().BeTrue();
+            bytes.Length.Should().Be(0);
+            batch.TryGetUtf8String(2, 0, out _).Should().BeFalse("the value was set again, as a string");
             batch.SetNull(0, 0);
             batch.GetString(0, 0).Should().BeNull();
+            batch.TryGetUtf8String(0, 0, out _).Should().BeFalse("the value is null");
             batch.Clear();
         }
     }
@@ -106,8 +112,11 @@ public sealed class Utf8TextTests : IDisposable
         var notUtf8 = () => batch.SetUtf8String(row, 0, [0x48, 0xE9, 0x6C]);
         var notText = () => batch.SetUtf8String(row, 1, "1"u8);
 
+        var readNotText = () => batch.TryGetUtf8String(row, 1, out _);
+
         notUtf8.Should().Throw<ArgumentException>().WithMessage("*'name'*not valid UTF-8*");
         notText.Should().Throw<InvalidOperationException>().WithMessage("*'n'*Int32*");
+        readNotText.Should().Throw<InvalidOperationException>().WithMessage("*'n'*Int32*");
         batch.IsNull(row, 0).Should().BeTrue("a refused value is not set");
     }
 

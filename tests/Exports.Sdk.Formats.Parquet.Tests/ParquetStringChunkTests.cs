@@ -1,0 +1,79 @@
+using Parquet;
+
+namespace Exports.Sdk.Formats.Parquet.Tests;
+
+/// <summary>
+/// String columns, whose chunks the SDK encodes itself: every value and null read back by DuckDB and by Parquet.Net,
+/// in every codec, with null counts in the statistics, whether the text was set as strings or as UTF-8 bytes.
+/// </summary>
+public class ParquetStringChunkTests
+{
+    // Only strings: no column is left for Parquet.Net, so row groups are the SDK's chunks alone.
+    private static readonly OutputColumn[] Columns = [new("id", ExportColumnType.String, 0), new("text", ExportColumnType.String, 1)];
+
+    [Theory]
+    [InlineData("snappy", "SNAPPY")]
+    [InlineData("zstd", "ZSTD")]
+    [InlineData("gzip", "GZIP")]
+    [InlineData("none", "UNCOMPRESSED")]
+    public async Task Writer_NullRunsOfEveryLength_ReadBackExactlyByDuckDbAndParquetNet(string codec, string duckDbCodec)
+    {
+        // Runs of 1 to 20 nulls between runs of 1 to 20 values, so repeated and packed runs of definition levels meet at
+        // every offset; then a row group of nulls only and one without nulls.
+        string[] text = ["", "é", "日本語", "emoji 😀", "a\nb", "quote \" and, comma", new string('x', 3000)];
+        var values = new List<string?>();
+        for (var nulls = 1; nulls <= 20; nulls++)
+        {
+            for (var present = 1; present <= 20; present++)
+            {
+                values.AddRange(Enumerable.Repeat<string?>(null, nulls));
+                values.AddRange(Enumerable.Range(0, present).Select(i => $"{text[(values.Count + i) % text.Length]}{values.Count + i}"));
+            }
+        }
+
+        values.AddRange(Enumerable.Repeat<string?>(null, 1000 - (values.Count % 1000)));
+        values.AddRange(Enumerable.Repeat<string?>(null, 1000));
+        values.AddRange(Enumerable.Range(0, 1000).Select(i => $"{text[i % text.Length]}{i}"));
+        var batch = new RowBatch(new ExportSchema(Columns.Select(c => new ExportColumn(c.Name, c.Type))), values.Count);
+        for (var r = 0; r < values.Count; r++)
+        {
+            batch.AddRow();
+            // Every other row as UTF-8 bytes, as a database source sets text.
+            batch.SetUtf8String(r, 0, System.Text.Encoding.UTF8.GetBytes($"{r:D6}"));
+            if (values[r] is not { } value)
+            {
+                batch.SetNull(r, 1);
+            }
+            else if (r % 2 == 0)
+            {
+                batch.SetUtf8String(r, 1, System.Text.Encoding.UTF8.GetBytes(value));
+            }
+            else
+            {
+                batch.SetString(r, 1, value);
+            }
+        }
+
+        var bytes = await ParquetBytes.WriteAsync(Columns, batch, [.. Enumerable.Range(0, values.Count)], parallelism: 2, ("codec", codec), ("rowGroupRows", "1000"));
+
+        using var file = new TempParquet(bytes);
+        DuckDb.Query($"SELECT text FROM read_parquet('{file.Path}') ORDER BY id").Select(r => (string?)r[0]).Should().Equal(values);
+        var chunks = DuckDb.Query($"SELECT stats_null_count, compression FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'text' ORDER BY row_group_id");
+        chunks.Select(c => (long?)c[0]).Should().Equal(values.Chunk(1000).Select(g => (long?)g.Count(v => v is null)));
+        chunks.Should().OnlyContain(c => (string?)c[1] == duckDbCodec);
+
+        using var stream = new MemoryStream(bytes);
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        var field = reader.Schema.GetDataFields().Single(f => f.Name == "text");
+        var read = new List<string?>();
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var rowGroup = reader.OpenRowGroupReader(g);
+            var group = new string?[rowGroup.RowCount];
+            await rowGroup.ReadAsync(field, group.AsMemory());
+            read.AddRange(group);
+        }
+
+        read.Should().Equal(values);
+    }
+}
