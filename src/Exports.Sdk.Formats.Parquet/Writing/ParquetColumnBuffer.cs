@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using global::Parquet;
 using global::Parquet.Meta;
 using global::Parquet.Schema;
@@ -7,13 +9,13 @@ namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
 /// The values of one column for a row group being built: a dense array of the non-null values and one definition level
-/// per row (0 null, 1 present). Strings are kept as the bytes of their PLAIN encoding (a length, then UTF-8) and encoded
-/// by the SDK itself (<see cref="WriteStringChunk"/>): Parquet.Net's string path allocated for every value and compared
-/// bounds in UTF-16 order, not Parquet's. Dates, timestamps and decimals up to 18 digits are kept as the integers Parquet stores
-/// (days, microseconds, unscaled values), and 16-byte decimals as the bytes Parquet stores (see
-/// <see cref="ParquetPhysicalKind.Decimal16"/>): Parquet.Net then copies them as they are instead of converting, and
-/// allocating for, every value; the file's footer gives those columns their logical types. Arrays grow up to the
-/// row-group size and are reused for every row group of the file.
+/// per row (0 null, 1 present), the values already as Parquet stores them: strings as their PLAIN bytes (a length, then
+/// UTF-8), dates, timestamps and decimals up to 18 digits as integers (days, microseconds, unscaled values), 16-byte
+/// decimals as their stored bytes (see <see cref="ParquetPhysicalKind.Decimal16"/>); the file's footer gives those
+/// columns their logical types. Every column but decimals of other widths than 4, 8 and 16 bytes is encoded by the SDK
+/// itself (<see cref="WriteChunk"/>): Parquet.Net's string path allocated for every value and compared bounds in UTF-16
+/// order, not Parquet's, and its UUID bounds were in a byte order of its own. Arrays grow up to the row-group size and
+/// are reused for every row group of the file.
 /// </summary>
 internal sealed class ParquetColumnBuffer
 {
@@ -36,6 +38,8 @@ internal sealed class ParquetColumnBuffer
     /// <summary>The present string values, PLAIN-encoded: each a 4-byte little-endian length, then its UTF-8 bytes.</summary>
     private byte[] _plain = [];
     private int _plainLength;
+    /// <summary>Booleans packed or UUIDs in their stored byte order, while a chunk is written.</summary>
+    private byte[] _scratch = [];
     private int[]? _ints;
     private long[]? _longs;
     private double[]? _doubles;
@@ -59,11 +63,11 @@ internal sealed class ParquetColumnBuffer
         _exportName = exportName;
     }
 
-    /// <summary>The field Parquet.Net writes the values through (of the physical type for integer-backed columns).</summary>
+    /// <summary>The field Parquet.Net writes the values through, for a column it encodes.</summary>
     public DataField Field { get; }
 
-    /// <summary>Whether the SDK encodes this column's chunks itself (<see cref="WriteStringChunk"/>) rather than Parquet.Net.</summary>
-    public bool EncodedBySdk => _kind == ParquetPhysicalKind.String;
+    /// <summary>Whether the SDK encodes this column's chunks itself (<see cref="WriteChunk"/>) rather than Parquet.Net.</summary>
+    public bool EncodedBySdk => _kind != ParquetPhysicalKind.Decimal;
 
     /// <summary>
     /// Adds the selected rows of a batch; returns the memory they take while buffered: a definition level and a value
@@ -88,7 +92,7 @@ internal sealed class ParquetColumnBuffer
             case ExportColumnType.Date:
                 return Fill(batch, rows, _ints!, static (b, r, c) => b.GetDate(r, c).DayNumber - UnixEpochDayNumber, 8);
             case ExportColumnType.Timestamp:
-                // Parquet.Net's own conversion (whole microseconds, rounded down), so the values are the ones it would write.
+                // Whole microseconds, rounded down, as Parquet.Net converts them.
                 return Fill(batch, rows, _longs!, static (b, r, c) => (b.GetTimestampTicks(r, c) / 10) - UnixEpochMicroseconds, 12);
             case ExportColumnType.Guid:
                 return Fill(batch, rows, _guids!, static (b, r, c) => b.GetGuid(r, c), 20);
@@ -100,60 +104,71 @@ internal sealed class ParquetColumnBuffer
         }
     }
 
-    /// <summary>Writes the buffered values as this column's chunk of a row group.</summary>
-    public Task WriteAsync(ParquetRowGroupWriter rowGroup, CancellationToken cancellationToken)
-    {
-        ReadOnlyMemory<int> levels = _levels.AsMemory(0, _rows);
-        return _kind switch
-        {
-            ParquetPhysicalKind.String => throw new InvalidOperationException("String chunks are written by WriteStringChunk."),
-            ParquetPhysicalKind.Int32 => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<int>)_ints.AsMemory(0, _values), levels, null, cancellationToken),
-            ParquetPhysicalKind.Int64 => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<long>)_longs.AsMemory(0, _values), levels, null, cancellationToken),
-            ParquetPhysicalKind.Double => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<double>)_doubles.AsMemory(0, _values), levels, null, cancellationToken),
-            ParquetPhysicalKind.Decimal => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<decimal>)_decimals.AsMemory(0, _values), levels, null, cancellationToken),
-            ParquetPhysicalKind.Boolean => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<bool>)_booleans.AsMemory(0, _values), levels, null, cancellationToken),
-            // UUIDs, and 16-byte decimals held as UUIDs.
-            _ => rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<Guid>)_guids.AsMemory(0, _values), levels, null, cancellationToken),
-        };
-    }
+    /// <summary>Writes the buffered values as this column's chunk of a row group, through Parquet.Net (decimals of other widths).</summary>
+    public Task WriteAsync(ParquetRowGroupWriter rowGroup, CancellationToken cancellationToken) => _kind == ParquetPhysicalKind.Decimal
+        ? rowGroup.WriteAllPartsAsync(Field, (ReadOnlyMemory<decimal>)_decimals.AsMemory(0, _values), _levels.AsMemory(0, _rows), null, cancellationToken)
+        : throw new InvalidOperationException($"Column '{_column.Name}' is encoded by the SDK (WriteChunk).");
 
     /// <summary>
-    /// Corrects the bounds Parquet.Net cannot know, with the deprecated bounds too, as Parquet.Net sets them (older
-    /// readers know only those). A 16-byte decimal column was encoded as UUIDs, whose bounds are not the decimals' (and
-    /// Parquet.Net leaves UUID bounds in a byte order of its own): it gets the decimals' own, compared as signed numbers
-    /// as Parquet orders decimals.
+    /// Writes the buffered values as this column's chunk, PLAIN-encoded, with bounds in Parquet's order for the type:
+    /// integers and doubles as signed numbers (NaN left out, a zero bound as -0.0 or +0.0 as the format asks), strings
+    /// and UUIDs as unsigned bytes, 16-byte decimals as signed numbers; the deprecated bounds too, as Parquet.Net sets
+    /// them (older readers know only those). Booleans get a null count only, as Parquet.Net writes them.
     /// </summary>
-    public void CompleteStatistics(ColumnChunk chunk)
+    public ColumnChunk WriteChunk(MemoryStream output, ParquetPageWriter pages)
     {
-        if (chunk.MetaData?.Statistics is not { } statistics || _values == 0)
+        byte[]? min = null, max = null;
+        ReadOnlySpan<byte> values;
+        global::Parquet.Meta.Type type;
+        switch (_kind)
         {
-            return;
+            case ParquetPhysicalKind.String:
+                type = global::Parquet.Meta.Type.BYTE_ARRAY;
+                values = _plain.AsSpan(0, _plainLength);
+                if (_values > 0)
+                {
+                    (min, max) = StringBounds(values);
+                }
+
+                break;
+            case ParquetPhysicalKind.Int32:
+                type = global::Parquet.Meta.Type.INT32;
+                values = MemoryMarshal.AsBytes(_ints.AsSpan(0, _values));
+                (min, max) = NumberBounds(_ints.AsSpan(0, _values));
+                break;
+            case ParquetPhysicalKind.Int64:
+                type = global::Parquet.Meta.Type.INT64;
+                values = MemoryMarshal.AsBytes(_longs.AsSpan(0, _values));
+                (min, max) = NumberBounds(_longs.AsSpan(0, _values));
+                break;
+            case ParquetPhysicalKind.Double:
+                type = global::Parquet.Meta.Type.DOUBLE;
+                values = MemoryMarshal.AsBytes(_doubles.AsSpan(0, _values));
+                (min, max) = DoubleBounds(_doubles.AsSpan(0, _values));
+                break;
+            case ParquetPhysicalKind.Boolean:
+                type = global::Parquet.Meta.Type.BOOLEAN;
+                values = PackBits(_booleans.AsSpan(0, _values));
+                break;
+            default:
+                // UUIDs, and 16-byte decimals held as UUIDs of the same bytes.
+                type = global::Parquet.Meta.Type.FIXED_LEN_BYTE_ARRAY;
+                values = BigEndianBytes(_guids.AsSpan(0, _values));
+                if (_values > 0)
+                {
+                    (min, max) = Bounds16(_guids.AsSpan(0, _values), signed: _kind == ParquetPhysicalKind.Decimal16);
+                }
+
+                break;
         }
 
-        if (_kind == ParquetPhysicalKind.Decimal16)
+        var statistics = new Statistics { NullCount = _rows - _values, Min = min, MinValue = min, Max = max, MaxValue = max };
+        if (_kind == ParquetPhysicalKind.Decimal16 && min is not null)
         {
-            var (min, max) = Bounds16(_guids.AsSpan(0, _values), signed: true);
-            statistics.MinValue = statistics.Min = min;
-            statistics.MaxValue = statistics.Max = max;
             statistics.IsMinValueExact = statistics.IsMaxValueExact = true;
         }
-    }
 
-    /// <summary>
-    /// Corrects the bounds in the data page headers of this column's chunk (<paramref name="chunk"/>, from its first
-    /// page) where Parquet.Net's Guid comparison is not Parquet's order: UUIDs compare as unsigned bytes, 16-byte
-    /// decimals as signed numbers (see <see cref="PageStatisticsPatcher"/>).
-    /// </summary>
-    public void CompletePageStatistics(Span<byte> chunk)
-    {
-        if (_kind is not (ParquetPhysicalKind.Guid or ParquetPhysicalKind.Decimal16))
-        {
-            return;
-        }
-
-        var guids = _guids!;
-        var signed = _kind == ParquetPhysicalKind.Decimal16;
-        PageStatisticsPatcher.Patch(chunk, _levels.AsSpan(0, _rows), (first, count) => Bounds16(guids.AsSpan(first, count), signed));
+        return pages.Write(output, _column.Name, type, _levels.AsSpan(0, _rows), values, statistics);
     }
 
     /// <summary>Forgets the buffered rows; the arrays are kept for the next row group.</summary>
@@ -187,44 +202,120 @@ internal sealed class ParquetColumnBuffer
         return (minBytes, maxBytes);
     }
 
-    /// <summary>
-    /// Writes the buffered strings as this column's chunk: bounds in Parquet's order for strings (their UTF-8 bytes
-    /// compared unsigned), the deprecated bounds too, as Parquet.Net sets them.
-    /// </summary>
-    public ColumnChunk WriteStringChunk(MemoryStream output, ParquetPageWriter pages)
+    /// <summary>The smallest and largest of PLAIN-encoded strings, by their UTF-8 bytes compared unsigned.</summary>
+    private static (byte[] Min, byte[] Max) StringBounds(ReadOnlySpan<byte> plain)
     {
-        var plain = _plain.AsSpan(0, _plainLength);
-        byte[]? min = null, max = null;
-        if (_values > 0)
+        var length = BinaryPrimitives.ReadInt32LittleEndian(plain);
+        ReadOnlySpan<byte> low = plain.Slice(4, length), high = low;
+        for (var offset = 4 + length; offset < plain.Length; offset += 4 + length)
         {
-            ReadOnlySpan<byte> low = default, high = default;
-            var first = true;
-            for (var offset = 0; offset < plain.Length;)
+            length = BinaryPrimitives.ReadInt32LittleEndian(plain[offset..]);
+            var value = plain.Slice(offset + 4, length);
+            if (value.SequenceCompareTo(low) < 0)
             {
-                var length = BinaryPrimitives.ReadInt32LittleEndian(plain[offset..]);
-                var value = plain.Slice(offset + 4, length);
-                offset += 4 + length;
-                if (first)
-                {
-                    low = high = value;
-                    first = false;
-                }
-                else if (value.SequenceCompareTo(low) < 0)
-                {
-                    low = value;
-                }
-                else if (value.SequenceCompareTo(high) > 0)
-                {
-                    high = value;
-                }
+                low = value;
             }
-
-            min = low.ToArray();
-            max = high.ToArray();
+            else if (value.SequenceCompareTo(high) > 0)
+            {
+                high = value;
+            }
         }
 
-        var statistics = new Statistics { NullCount = _rows - _values, Min = min, MinValue = min, Max = max, MaxValue = max };
-        return pages.Write(output, _column.Name, global::Parquet.Meta.Type.BYTE_ARRAY, _levels.AsSpan(0, _rows), plain, statistics);
+        return (low.ToArray(), high.ToArray());
+    }
+
+    /// <summary>The smallest and largest numbers, as their PLAIN (little-endian) bytes; none when there are none.</summary>
+    private static (byte[]? Min, byte[]? Max) NumberBounds<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, INumber<T>
+    {
+        if (values.IsEmpty)
+        {
+            return (null, null);
+        }
+
+        T low = values[0], high = values[0];
+        foreach (var value in values)
+        {
+            low = T.Min(low, value);
+            high = T.Max(high, value);
+        }
+
+        return (Plain(low), Plain(high));
+    }
+
+    private static byte[] Plain<T>(T value)
+        where T : unmanaged => MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value)).ToArray();
+
+    /// <summary>
+    /// Bounds of doubles, a zero bound as -0.0 for a minimum and +0.0 for a maximum, as Parquet asks. None when a value is
+    /// NaN: Parquet leaves NaN out of bounds, but DuckDB orders it above every number and would skip the chunk by them.
+    /// </summary>
+    private static (byte[]? Min, byte[]? Max) DoubleBounds(ReadOnlySpan<double> values)
+    {
+        if (values.IsEmpty || HasNaN(values))
+        {
+            return (null, null);
+        }
+
+        double low = values[0], high = values[0];
+        foreach (var value in values)
+        {
+            low = Math.Min(low, value);
+            high = Math.Max(high, value);
+        }
+
+        return (Plain(low == 0 ? -0.0 : low), Plain(high == 0 ? 0.0 : high));
+    }
+
+    private static bool HasNaN(ReadOnlySpan<double> values)
+    {
+        foreach (var value in values)
+        {
+            if (double.IsNaN(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Booleans packed eight to a byte, the first in the lowest bit: their PLAIN encoding.</summary>
+    private ReadOnlySpan<byte> PackBits(ReadOnlySpan<bool> values)
+    {
+        var packed = Scratch((values.Length + 7) / 8);
+        packed.Clear();
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i])
+            {
+                packed[i >> 3] |= (byte)(1 << (i & 7));
+            }
+        }
+
+        return packed;
+    }
+
+    /// <summary>16-byte values as stored: a UUID's RFC 4122 bytes, or the decimal bytes a <see cref="ParquetPhysicalKind.Decimal16"/> UUID holds.</summary>
+    private ReadOnlySpan<byte> BigEndianBytes(ReadOnlySpan<Guid> values)
+    {
+        var bytes = Scratch(values.Length * 16);
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i].TryWriteBytes(bytes.Slice(i * 16, 16), bigEndian: true, out _);
+        }
+
+        return bytes;
+    }
+
+    private Span<byte> Scratch(int length)
+    {
+        if (_scratch.Length < length)
+        {
+            _scratch = new byte[Math.Max(length, _scratch.Length * 2)];
+        }
+
+        return _scratch.AsSpan(0, length);
     }
 
     /// <summary>
@@ -349,7 +440,7 @@ internal sealed class ParquetColumnBuffer
 
     /// <summary>
     /// The 16 bytes Parquet stores for a decimal fitted to the column (big-endian two's complement of the value at the
-    /// column's scale), as the UUID that Parquet.Net writes as exactly those bytes.
+    /// column's scale), as the UUID whose big-endian bytes are exactly those.
     /// </summary>
     private Guid ToDecimal16(decimal value, Span<int> bits)
     {

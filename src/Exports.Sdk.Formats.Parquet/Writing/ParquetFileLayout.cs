@@ -8,8 +8,9 @@ namespace Exports.Sdk.Formats.Parquet;
 /// The two schemas of a Parquet file the SDK writes: the typed one readers see (dates, UTC microsecond timestamps,
 /// decimals, UUIDs), taken from a footer Parquet.Net writes for it, and the one row groups are encoded with, where dates,
 /// timestamps and decimals of up to 18 digits are the plain integers Parquet stores them as, and 16-byte decimals are
-/// UUID columns holding the decimals' bytes (the physical layout is the same: fixed-length arrays of 16 bytes). String
-/// columns are encoded by the SDK itself (<see cref="ParquetColumnBuffer.WriteStringChunk"/>), the others by Parquet.Net.
+/// UUID columns holding the decimals' bytes (the physical layout is the same: fixed-length arrays of 16 bytes). The SDK
+/// encodes the columns itself (<see cref="ParquetColumnBuffer.WriteChunk"/>), but for decimals of other widths, which
+/// Parquet.Net encodes.
 /// </summary>
 internal sealed class ParquetFileLayout
 {
@@ -26,7 +27,7 @@ internal sealed class ParquetFileLayout
         _encodedFields = encodedFields;
         _kinds = kinds;
         // The schema attaches the fields (levels, paths), so buffers get them after it exists.
-        var byParquetNet = encodedFields.Where((_, i) => kinds[i] != ParquetPhysicalKind.String).ToArray();
+        var byParquetNet = encodedFields.Where((_, i) => kinds[i] == ParquetPhysicalKind.Decimal).ToArray();
         ParquetNetSchema = byParquetNet.Length == 0 ? null : new ParquetSchema(byParquetNet);
     }
 

@@ -54,25 +54,12 @@ internal sealed class ParquetFileStitcher(Stream output)
 
     /// <summary>
     /// Writes the footer: the typed file's metadata (<paramref name="typed"/>, a footer Parquet.Net wrote for the typed
-    /// schema) with the appended row groups. Statistics Parquet.Net gets wrong for UUIDs (little-endian bounds of
-    /// big-endian values) are left out rather than mislead readers that skip row groups by them.
+    /// schema) with the appended row groups.
     /// </summary>
     public async ValueTask CompleteAsync(FileMetaData typed, CancellationToken cancellationToken)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var schema = typed.Schema;
-        foreach (var rowGroup in _rowGroups)
-        {
-            for (var i = 0; i < rowGroup.Columns.Count; i++)
-            {
-                // A flat schema: the root, then one element per column in column order.
-                if (schema[i + 1].LogicalType?.UUID is not null && rowGroup.Columns[i].MetaData?.Statistics is { } statistics)
-                {
-                    statistics.Min = statistics.Max = statistics.MinValue = statistics.MaxValue = null;
-                }
-            }
-        }
-
         var footer = new FileMetaData
         {
             Version = typed.Version,

@@ -4,8 +4,8 @@ namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
 /// Writes one Parquet file: rows accumulate in typed column buffers until the row group is full (by rows or estimated
-/// bytes); Parquet.Net then encodes and compresses it on a worker while the next one fills, up to one row group per
-/// core at once, and <see cref="ParquetFileStitcher"/> appends the encoded row groups in row order. Memory is bounded by
+/// bytes); it is then encoded and compressed on a worker (<see cref="ParquetRowGroupBuffer.EncodeAsync"/>) while the next
+/// one fills, up to one row group per core at once, and <see cref="ParquetFileStitcher"/> appends the encoded row groups in row order. Memory is bounded by
 /// those few row groups, whatever the size of the file; their buffers pass on to the next part (<see cref="ParquetWriterPool"/>). The footer is written by
 /// <see cref="CompleteAsync"/> only, so an aborted file is never mistaken for a complete one.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Exports.Sdk.Formats.Parquet;
 
-/// <summary>How a column's values are held and handed to Parquet.Net: the type Parquet stores them as.</summary>
+/// <summary>How a column's values are held and encoded: the type Parquet stores them as.</summary>
 internal enum ParquetPhysicalKind
 {
     /// <summary>UTF-8 byte arrays.</summary>
@@ -20,7 +20,7 @@ internal enum ParquetPhysicalKind
 
     /// <summary>
     /// Decimals of 16-byte fixed-length arrays (the default, 38 digits): the big-endian two's complement of the unscaled
-    /// value, computed here and handed to Parquet.Net as UUIDs of the same 16 bytes, which it copies as they are.
+    /// value, computed here and held as UUIDs of the same 16 bytes.
     /// </summary>
     Decimal16,
 

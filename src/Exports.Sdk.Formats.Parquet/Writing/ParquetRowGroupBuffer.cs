@@ -7,8 +7,9 @@ namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
 /// The rows of one row group while they are collected, then encoded on their own (see <see cref="ParquetFileStitcher"/>),
-/// so that several row groups of one file can be encoded at once: Parquet.Net encodes the columns it handles as a
-/// complete little Parquet file, whose footer is then dropped, and the SDK appends the chunks it encodes itself.
+/// so that several row groups of one file can be encoded at once. The SDK encodes the chunks of every column but decimals
+/// of other widths than 4, 8 and 16 bytes; those Parquet.Net encodes first, as a complete little Parquet file whose
+/// footer is then dropped.
 /// </summary>
 internal sealed class ParquetRowGroupBuffer(ParquetColumnBuffer[] columns, ParquetPageWriter pages)
 {
@@ -58,25 +59,17 @@ internal sealed class ParquetRowGroupBuffer(ParquetColumnBuffer[] columns, Parqu
 
             var footer = await EncodedRowGroup.ReadFooterAsync(output, cancellationToken).ConfigureAwait(false);
             var written = footer.RowGroups.Single().Columns;
-            var file = output.GetBuffer().AsSpan(0, (int)output.Length);
             var next = 0;
             for (var i = 0; i < columns.Length; i++)
             {
-                if (columns[i].EncodedBySdk)
+                if (!columns[i].EncodedBySdk)
                 {
-                    continue;
-                }
-
-                var chunk = chunks[i] = written[next++];
-                columns[i].CompleteStatistics(chunk);
-                if (chunk.MetaData is { } metadata)
-                {
-                    var start = metadata.DictionaryPageOffset ?? metadata.DataPageOffset;
-                    columns[i].CompletePageStatistics(file.Slice((int)start, (int)metadata.TotalCompressedSize));
+                    chunks[i] = written[next++];
                 }
             }
 
             // The footer goes: the SDK's chunks follow Parquet.Net's.
+            var file = output.GetBuffer().AsSpan(0, (int)output.Length);
             output.SetLength(file.Length - 8 - BinaryPrimitives.ReadInt32LittleEndian(file[^8..^4]));
             output.Position = output.Length;
         }
@@ -89,7 +82,7 @@ internal sealed class ParquetRowGroupBuffer(ParquetColumnBuffer[] columns, Parqu
         {
             if (columns[i].EncodedBySdk)
             {
-                chunks[i] = columns[i].WriteStringChunk(output, pages);
+                chunks[i] = columns[i].WriteChunk(output, pages);
             }
         }
 

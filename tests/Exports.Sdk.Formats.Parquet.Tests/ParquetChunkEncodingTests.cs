@@ -3,10 +3,11 @@ using Parquet;
 namespace Exports.Sdk.Formats.Parquet.Tests;
 
 /// <summary>
-/// String columns, whose chunks the SDK encodes itself: every value and null read back by DuckDB and by Parquet.Net,
-/// in every codec, with null counts in the statistics, whether the text was set as strings or as UTF-8 bytes.
+/// Column chunks the SDK encodes itself: every string and null read back by DuckDB and by Parquet.Net in every codec,
+/// whether the text was set as strings or as UTF-8 bytes, and bounds a reader can filter by where NaN, signed zeros
+/// and chunks of nulls only would mislead.
 /// </summary>
-public class ParquetStringChunkTests
+public class ParquetChunkEncodingTests
 {
     // Only strings: no column is left for Parquet.Net, so row groups are the SDK's chunks alone.
     private static readonly OutputColumn[] Columns = [new("id", ExportColumnType.String, 0), new("text", ExportColumnType.String, 1)];
@@ -75,5 +76,45 @@ public class ParquetStringChunkTests
         }
 
         read.Should().Equal(values);
+    }
+
+    [Fact]
+    public async Task Writer_DoublesWithNaNAndZeros_HaveBoundsDuckDbFiltersBy_AndNullChunksHaveNone()
+    {
+        OutputColumn[] columns = [new("id", ExportColumnType.Int32, 0), new("score", ExportColumnType.Double, 1), new("flag", ExportColumnType.Boolean, 2)];
+        double?[] groups0 = [-0.0, 0.0, 2.5, null, 7.0];
+        double?[] groups1 = [double.NaN, -3.0, 0.0, null, 1.0];
+        double?[] groups2 = [0.0, -0.0, null, 0.0, 0.0];
+        double?[] groups3 = [null, null, null, null, null];
+        double?[] scores = [.. groups0, .. groups1, .. groups2, .. groups3];
+        var batch = new RowBatch(new ExportSchema(columns.Select(c => new ExportColumn(c.Name, c.Type))), scores.Length);
+        for (var r = 0; r < scores.Length; r++)
+        {
+            batch.AddRow();
+            batch.SetInt32(r, 0, r);
+            if (scores[r] is { } score)
+            {
+                batch.SetDouble(r, 1, score);
+                batch.SetBoolean(r, 2, r % 3 == 0);
+            }
+            else
+            {
+                batch.SetNull(r, 1);
+                batch.SetNull(r, 2);
+            }
+        }
+
+        using var file = new TempParquet(await ParquetBytes.WriteAsync(columns, batch, [.. Enumerable.Range(0, scores.Length)], parallelism: 2, ("rowGroupRows", "5")));
+
+        var bounds = DuckDb.Query($"SELECT stats_min, stats_max, stats_null_count FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'score' ORDER BY row_group_id");
+        // A chunk holding NaN gets no bounds: DuckDB orders NaN above every number and would skip it by bounds without.
+        bounds.Select(b => ((string?)b[0], (string?)b[1], (long?)b[2])).Should().Equal(("-0.0", "7.0", 1L), (null, null, 1L), ("-0.0", "0.0", 1L), (null, null, 5L));
+        DuckDb.Query($"SELECT id FROM read_parquet('{file.Path}') WHERE score > 1 ORDER BY id").Select(r => (int)r[0]!).Should().Equal(2, 4, 5);
+        DuckDb.Query($"SELECT id FROM read_parquet('{file.Path}') WHERE score >= 0 AND score <= 0 ORDER BY id").Select(r => (int)r[0]!).Should().Equal(0, 1, 7, 10, 11, 13, 14);
+        DuckDb.Query($"SELECT id FROM read_parquet('{file.Path}') WHERE isnan(score) ORDER BY id").Select(r => (int)r[0]!).Should().Equal(5);
+        DuckDb.Query($"SELECT id, flag FROM read_parquet('{file.Path}') ORDER BY id").Select(r => (bool?)r[1])
+            .Should().Equal(scores.Select((s, r) => s is null ? (bool?)null : r % 3 == 0));
+        DuckDb.Query($"SELECT stats_min, stats_max FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'id' ORDER BY row_group_id")
+            .Select(b => ((string?)b[0], (string?)b[1])).Should().Equal(("0", "4"), ("5", "9"), ("10", "14"), ("15", "19"));
     }
 }
