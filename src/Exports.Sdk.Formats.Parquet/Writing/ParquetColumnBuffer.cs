@@ -361,6 +361,13 @@ internal sealed class ParquetColumnBuffer
     {
         if (_plain.Length - _plainLength < length)
         {
+            if ((long)_plainLength + length > Array.MaxLength)
+            {
+                throw new ExportException(
+                    $"{_exportName}: column '{_column.Name}' holds over 2 GiB of text in one row group, more than a Parquet page can; " +
+                    $"lower Format.Settings.{ParquetFormatOptions.RowGroupBytesKey}.");
+            }
+
             // Kept for the next row groups: it grows to about the row-group size, which bounds it.
             Array.Resize(ref _plain, Math.Max(Math.Max(_plain.Length * 2, 64 * 1024), _plainLength + length));
         }
