@@ -20,7 +20,8 @@ public class ParquetChunkEncodingTests
     public async Task Writer_NullRunsOfEveryLength_ReadBackExactlyByDuckDbAndParquetNet(string codec, string duckDbCodec)
     {
         // Runs of 1 to 20 nulls between runs of 1 to 20 values, so repeated and packed runs of definition levels meet at
-        // every offset; then a row group of nulls only and one without nulls.
+        // every offset; then a row group of nulls only, one without nulls, and one alternating (125 packed groups, a
+        // run header of two bytes).
         string[] text = ["", "é", "日本語", "emoji 😀", "a\nb", "quote \" and, comma", new string('x', 3000)];
         var values = new List<string?>();
         for (var nulls = 1; nulls <= 20; nulls++)
@@ -35,6 +36,7 @@ public class ParquetChunkEncodingTests
         values.AddRange(Enumerable.Repeat<string?>(null, 1000 - (values.Count % 1000)));
         values.AddRange(Enumerable.Repeat<string?>(null, 1000));
         values.AddRange(Enumerable.Range(0, 1000).Select(i => $"{text[i % text.Length]}{i}"));
+        values.AddRange(Enumerable.Range(0, 1000).Select(i => i % 2 == 0 ? null : $"odd {i}"));
         var batch = new RowBatch(new ExportSchema(Columns.Select(c => new ExportColumn(c.Name, c.Type))), values.Count);
         for (var r = 0; r < values.Count; r++)
         {
@@ -65,6 +67,8 @@ public class ParquetChunkEncodingTests
 
         using var stream = new MemoryStream(bytes);
         await using var reader = await ParquetReader.CreateAsync(stream);
+        // Each column's bounds are in its type's order, which readers only trust when the footer says so.
+        reader.Metadata!.ColumnOrders.Should().HaveCount(Columns.Length).And.OnlyContain(o => o.TYPEORDER != null);
         var field = reader.Schema.GetDataFields().Single(f => f.Name == "text");
         var read = new List<string?>();
         for (var g = 0; g < reader.RowGroupCount; g++)
@@ -81,17 +85,19 @@ public class ParquetChunkEncodingTests
     [Fact]
     public async Task Writer_DoublesWithNaNAndZeros_HaveBoundsDuckDbFiltersBy_AndNullChunksHaveNone()
     {
-        OutputColumn[] columns = [new("id", ExportColumnType.Int32, 0), new("score", ExportColumnType.Double, 1), new("flag", ExportColumnType.Boolean, 2)];
+        OutputColumn[] columns = [new("id", ExportColumnType.Int32, 0), new("score", ExportColumnType.Double, 1), new("flag", ExportColumnType.Boolean, 2), new("n", ExportColumnType.Int64, 3)];
         double?[] groups0 = [-0.0, 0.0, 2.5, null, 7.0];
         double?[] groups1 = [double.NaN, -3.0, 0.0, null, 1.0];
-        double?[] groups2 = [0.0, -0.0, null, 0.0, 0.0];
-        double?[] groups3 = [null, null, null, null, null];
-        double?[] scores = [.. groups0, .. groups1, .. groups2, .. groups3];
+        double?[] groups2 = [0.0, 1.0, null, 0.0, 2.0];
+        double?[] groups3 = [-1.0, -0.0, null, -2.0, -0.0];
+        double?[] groups4 = [null, null, null, null, null];
+        double?[] scores = [.. groups0, .. groups1, .. groups2, .. groups3, .. groups4];
         var batch = new RowBatch(new ExportSchema(columns.Select(c => new ExportColumn(c.Name, c.Type))), scores.Length);
         for (var r = 0; r < scores.Length; r++)
         {
             batch.AddRow();
             batch.SetInt32(r, 0, r);
+            batch.SetInt64(r, 3, r - 12);
             if (scores[r] is { } score)
             {
                 batch.SetDouble(r, 1, score);
@@ -106,15 +112,20 @@ public class ParquetChunkEncodingTests
 
         using var file = new TempParquet(await ParquetBytes.WriteAsync(columns, batch, [.. Enumerable.Range(0, scores.Length)], parallelism: 2, ("rowGroupRows", "5")));
 
-        var bounds = DuckDb.Query($"SELECT stats_min, stats_max, stats_null_count FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'score' ORDER BY row_group_id");
+        var bounds = DuckDb.Query($"SELECT stats_min_value, stats_max_value, stats_null_count, stats_min, stats_max FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'score' ORDER BY row_group_id");
         // A chunk holding NaN gets no bounds: DuckDB orders NaN above every number and would skip it by bounds without.
-        bounds.Select(b => ((string?)b[0], (string?)b[1], (long?)b[2])).Should().Equal(("-0.0", "7.0", 1L), (null, null, 1L), ("-0.0", "0.0", 1L), (null, null, 5L));
-        DuckDb.Query($"SELECT id FROM read_parquet('{file.Path}') WHERE score > 1 ORDER BY id").Select(r => (int)r[0]!).Should().Equal(2, 4, 5);
-        DuckDb.Query($"SELECT id FROM read_parquet('{file.Path}') WHERE score >= 0 AND score <= 0 ORDER BY id").Select(r => (int)r[0]!).Should().Equal(0, 1, 7, 10, 11, 13, 14);
+        // A zero bound is -0.0 as a minimum and +0.0 as a maximum, whichever zero the chunk holds.
+        bounds.Select(b => ((string?)b[0], (string?)b[1], (long?)b[2])).Should().Equal(("-0.0", "7.0", 1L), (null, null, 1L), ("-0.0", "2.0", 1L), ("-2.0", "0.0", 1L), (null, null, 5L));
+        bounds.Should().OnlyContain(b => Equals(b[0], b[3]) && Equals(b[1], b[4]), "numbers get the deprecated bounds too");
+        DuckDb.Query($"SELECT id FROM read_parquet('{file.Path}') WHERE score > 1 ORDER BY id").Select(r => (int)r[0]!).Should().Equal(2, 4, 5, 14);
+        DuckDb.Query($"SELECT id FROM read_parquet('{file.Path}') WHERE score >= 0 AND score <= 0 ORDER BY id").Select(r => (int)r[0]!).Should().Equal(0, 1, 7, 10, 13, 16, 19);
         DuckDb.Query($"SELECT id FROM read_parquet('{file.Path}') WHERE isnan(score) ORDER BY id").Select(r => (int)r[0]!).Should().Equal(5);
         DuckDb.Query($"SELECT id, flag FROM read_parquet('{file.Path}') ORDER BY id").Select(r => (bool?)r[1])
             .Should().Equal(scores.Select((s, r) => s is null ? (bool?)null : r % 3 == 0));
         DuckDb.Query($"SELECT stats_min, stats_max FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'id' ORDER BY row_group_id")
-            .Select(b => ((string?)b[0], (string?)b[1])).Should().Equal(("0", "4"), ("5", "9"), ("10", "14"), ("15", "19"));
+            .Select(b => ((string?)b[0], (string?)b[1])).Should().Equal(("0", "4"), ("5", "9"), ("10", "14"), ("15", "19"), ("20", "24"));
+        DuckDb.Query($"SELECT stats_min, stats_max FROM parquet_metadata('{file.Path}') WHERE path_in_schema = 'n' ORDER BY row_group_id")
+            .Select(b => ((string?)b[0], (string?)b[1])).Should().Equal(("-12", "-8"), ("-7", "-3"), ("-2", "2"), ("3", "7"), ("8", "12"));
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE n < -5").Should().Be(7L);
     }
 }

@@ -213,7 +213,8 @@ public class ParquetStitchingTests
             .OrderBy(Utf8, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToList()).ToList();
         bounds.Select(b => (string?)b[0]).Should().Equal(groups.Select(g => g[0]));
         bounds.Select(b => (string?)b[1]).Should().Equal(groups.Select(g => g[^1]));
-        bounds.Should().OnlyContain(b => Equals(b[0], b[2]) && Equals(b[1], b[3]));
+        // The deprecated bounds compare signed: they are left out for text, which sorts unsigned.
+        bounds.Should().OnlyContain(b => b[2] == null && b[3] == null);
         // The orders do differ there: UTF-16 would pick "\uE000"/U+FFFD as row group 1's maximum and an emoji as row
         // group 3's minimum.
         groups[1][^1].Should().Be("😀");
@@ -384,8 +385,12 @@ public class ParquetStitchingTests
                 var header = (global::Parquet.Meta.PageHeader)read.Invoke(null, [thrift])!;
                 if (header.DataPageHeader?.Statistics is { } statistics)
                 {
-                    statistics.MinValue.Should().Equal(statistics.Min);
-                    statistics.MaxValue.Should().Equal(statistics.Max);
+                    // The deprecated bounds, where set (signed orders only), are the same.
+                    if (statistics.Min is not null || statistics.Max is not null)
+                    {
+                        statistics.MinValue.Should().Equal(statistics.Min);
+                        statistics.MaxValue.Should().Equal(statistics.Max);
+                    }
                     pages.Add((statistics.MinValue!, statistics.MaxValue!));
                 }
 

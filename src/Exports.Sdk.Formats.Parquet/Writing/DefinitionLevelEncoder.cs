@@ -8,8 +8,9 @@ namespace Exports.Sdk.Formats.Parquet;
 internal static class DefinitionLevelEncoder
 {
     /// <summary>
-    /// The most bytes <see cref="Encode"/> writes for <paramref name="count"/> levels: every run covers at least eight
-    /// levels, except the last, and costs at most six bytes (a five-byte header and a value or a packed group).
+    /// The most bytes <see cref="Encode"/> writes for <paramref name="count"/> levels: every run but the last covers at
+    /// least eight levels, a repeated run costs at most six bytes (a five-byte header and its value) and a packed run at
+    /// most a five-byte header and a byte per eight levels.
     /// </summary>
     public static int MaxLength(int count) => count + 16;
 

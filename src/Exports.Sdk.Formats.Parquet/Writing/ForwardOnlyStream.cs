@@ -1,9 +1,9 @@
 namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
-/// Hands Parquet.Net the destination stream as what it is: forward-only. With <see cref="Stream.CanSeek"/> false, Parquet.Net
-/// counts the bytes it writes instead of reading <c>Position</c>, and never seeks. Disposing it leaves the destination
-/// stream open: the export pipeline owns that stream.
+/// The destination stream as what it is, forward-only (<see cref="Stream.CanSeek"/> false): the stitcher counts the
+/// bytes it writes instead of reading <c>Position</c>, and nothing seeks. Disposing it leaves the destination stream
+/// open: the export pipeline owns that stream.
 /// </summary>
 internal sealed class ForwardOnlyStream(Stream inner) : WriteOnlyStream
 {

@@ -22,6 +22,7 @@ internal sealed class ParquetColumnBuffer
     private const int InitialCapacity = 4096;
     private const int UnixEpochDayNumber = 719_162;
     private const long UnixEpochMicroseconds = 62_135_596_800_000_000;
+    private const long MaxTextBytes = 1L << 30;
 
     /// <summary>10^0 to 10^38.</summary>
     private static readonly UInt128[] WidePowersOf10 = [.. Enumerable.Range(0, 39).Select(e => Enumerable.Repeat((UInt128)10, e).Aggregate((UInt128)1, (a, b) => a * b))];
@@ -111,9 +112,10 @@ internal sealed class ParquetColumnBuffer
 
     /// <summary>
     /// Writes the buffered values as this column's chunk, PLAIN-encoded, with bounds in Parquet's order for the type:
-    /// integers and doubles as signed numbers (NaN left out, a zero bound as -0.0 or +0.0 as the format asks), strings
-    /// and UUIDs as unsigned bytes, 16-byte decimals as signed numbers; the deprecated bounds too, as Parquet.Net sets
-    /// them (older readers know only those). Booleans get a null count only, as Parquet.Net writes them.
+    /// integers and doubles as signed numbers (a zero bound as -0.0 or +0.0 as the format asks; none with NaN), strings
+    /// and UUIDs as unsigned bytes, 16-byte decimals as signed numbers. The deprecated bounds, which older readers know
+    /// only, are defined by signed comparison: they are set for numbers and decimals alone, as parquet-mr sets them.
+    /// Booleans get a null count only, as Parquet.Net writes them.
     /// </summary>
     public ColumnChunk WriteChunk(MemoryStream output, ParquetPageWriter pages)
     {
@@ -162,7 +164,8 @@ internal sealed class ParquetColumnBuffer
                 break;
         }
 
-        var statistics = new Statistics { NullCount = _rows - _values, Min = min, MinValue = min, Max = max, MaxValue = max };
+        var signed = type is global::Parquet.Meta.Type.INT32 or global::Parquet.Meta.Type.INT64 or global::Parquet.Meta.Type.DOUBLE || _kind == ParquetPhysicalKind.Decimal16;
+        var statistics = new Statistics { NullCount = _rows - _values, MinValue = min, MaxValue = max, Min = signed ? min : null, Max = signed ? max : null };
         if (_kind == ParquetPhysicalKind.Decimal16 && min is not null)
         {
             statistics.IsMinValueExact = statistics.IsMaxValueExact = true;
@@ -338,13 +341,13 @@ internal sealed class ParquetColumnBuffer
             int length;
             if (batch.TryGetUtf8String(row, ordinal, out var utf8))
             {
-                utf8.CopyTo(Reserve(4 + utf8.Length)[4..]);
+                utf8.CopyTo(Reserve(4L + utf8.Length)[4..]);
                 length = utf8.Length;
             }
             else
             {
                 var text = batch.GetString(row, ordinal)!;
-                System.Text.Unicode.Utf8.FromUtf16(text, Reserve(4 + (3 * text.Length))[4..], out _, out length);
+                System.Text.Unicode.Utf8.FromUtf16(text, Reserve(4L + (3L * text.Length))[4..], out _, out length);
             }
 
             BinaryPrimitives.WriteInt32LittleEndian(_plain.AsSpan(_plainLength), length);
@@ -357,22 +360,23 @@ internal sealed class ParquetColumnBuffer
     }
 
     /// <summary>Room for <paramref name="length"/> more bytes of PLAIN values, from the end of those held.</summary>
-    private Span<byte> Reserve(int length)
+    private Span<byte> Reserve(long length)
     {
         if (_plain.Length - _plainLength < length)
         {
-            if ((long)_plainLength + length > Array.MaxLength)
+            // A page, its levels and its compressed copy must each stay within an array (and an int): 1 GiB leaves room.
+            if (_plainLength + length > MaxTextBytes)
             {
                 throw new ExportException(
-                    $"{_exportName}: column '{_column.Name}' holds over 2 GiB of text in one row group, more than a Parquet page can; " +
+                    $"{_exportName}: column '{_column.Name}' holds over 1 GiB of text in one row group, more than one Parquet page can; " +
                     $"lower Format.Settings.{ParquetFormatOptions.RowGroupBytesKey}.");
             }
 
             // Kept for the next row groups: it grows to about the row-group size, which bounds it.
-            Array.Resize(ref _plain, Math.Max(Math.Max(_plain.Length * 2, 64 * 1024), _plainLength + length));
+            Array.Resize(ref _plain, (int)Math.Min(MaxTextBytes, Math.Max(Math.Max(_plain.Length * 2L, 64 * 1024), _plainLength + length)));
         }
 
-        return _plain.AsSpan(_plainLength, length);
+        return _plain.AsSpan(_plainLength, (int)length);
     }
 
     private long Fill<T>(RowBatch batch, ReadOnlySpan<int> rows, T[] values, Func<RowBatch, int, int, T> get, int size)

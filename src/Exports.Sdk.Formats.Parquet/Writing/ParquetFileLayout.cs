@@ -5,29 +5,28 @@ using global::Parquet.Schema;
 namespace Exports.Sdk.Formats.Parquet;
 
 /// <summary>
-/// The two schemas of a Parquet file the SDK writes: the typed one readers see (dates, UTC microsecond timestamps,
-/// decimals, UUIDs), taken from a footer Parquet.Net writes for it, and the one row groups are encoded with, where dates,
-/// timestamps and decimals of up to 18 digits are the plain integers Parquet stores them as, and 16-byte decimals are
-/// UUID columns holding the decimals' bytes (the physical layout is the same: fixed-length arrays of 16 bytes). The SDK
-/// encodes the columns itself (<see cref="ParquetColumnBuffer.WriteChunk"/>), but for decimals of other widths, which
-/// Parquet.Net encodes.
+/// The layout of the Parquet files of one export: the typed schema readers see (dates, UTC microsecond timestamps,
+/// decimals, UUIDs), taken from a footer Parquet.Net writes for it, and how each column's values are held and written
+/// (<see cref="ParquetPhysicalKind"/>): dates, timestamps and decimals of up to 18 digits as the plain integers Parquet
+/// stores them as, 16-byte decimals as their stored bytes. The SDK encodes the columns itself
+/// (<see cref="ParquetColumnBuffer.WriteChunk"/>), but for decimals of other widths, which Parquet.Net encodes.
 /// </summary>
 internal sealed class ParquetFileLayout
 {
     private readonly FormatWriterContext _context;
     private readonly ParquetFormatOptions _options;
-    private readonly DataField[] _encodedFields;
+    private readonly DataField[] _fields;
     private readonly ParquetPhysicalKind[] _kinds;
 
-    private ParquetFileLayout(FormatWriterContext context, ParquetFormatOptions options, FileMetaData typedFooter, DataField[] encodedFields, ParquetPhysicalKind[] kinds)
+    private ParquetFileLayout(FormatWriterContext context, ParquetFormatOptions options, FileMetaData typedFooter, DataField[] fields, ParquetPhysicalKind[] kinds)
     {
         _context = context;
         _options = options;
         TypedFooter = typedFooter;
-        _encodedFields = encodedFields;
+        _fields = fields;
         _kinds = kinds;
         // The schema attaches the fields (levels, paths), so buffers get them after it exists.
-        var byParquetNet = encodedFields.Where((_, i) => kinds[i] == ParquetPhysicalKind.Decimal).ToArray();
+        var byParquetNet = fields.Where((_, i) => kinds[i] == ParquetPhysicalKind.Decimal).ToArray();
         ParquetNetSchema = byParquetNet.Length == 0 ? null : new ParquetSchema(byParquetNet);
     }
 
@@ -55,26 +54,17 @@ internal sealed class ParquetFileLayout
         {
             // A flat schema: the root, then one element per column.
             kinds[i] = Kind(columns[i].Type, footer.Schema[i + 1]);
+            CheckStoredAs(kinds[i], footer.Schema[i + 1]);
         }
 
-        DataField[] EncodedFields() => [.. columns.Select((c, i) => kinds[i] switch
-        {
-            ParquetPhysicalKind.Int32 => new DataField(c.Name, typeof(int), isNullable: true),
-            ParquetPhysicalKind.Int64 => new DataField(c.Name, typeof(long), isNullable: true),
-            ParquetPhysicalKind.Decimal16 => new DataField(c.Name, typeof(Guid), isNullable: true),
-            _ => TypedField(c, options, context.ExportName),
-        })];
-
-        // The encoded fields' own footer (a field belongs to one schema, so they are made twice).
-        var encoded = await EmptyFileFooterAsync(EncodedFields(), parquetOptions, cancellationToken).ConfigureAwait(false);
-        CheckSamePhysicalLayout(encoded.Schema, footer.Schema);
-        return new ParquetFileLayout(context, options, footer, EncodedFields(), kinds);
+        // Fields of their own for Parquet.Net's schema: a field belongs to one schema.
+        return new ParquetFileLayout(context, options, footer, [.. columns.Select(c => TypedField(c, options, context.ExportName))], kinds);
     }
 
     /// <summary>A new, empty set of column buffers for one row group.</summary>
     public ParquetRowGroupBuffer CreateRowGroup() =>
         new(
-            [.. _context.Columns.Select((c, i) => new ParquetColumnBuffer(c, _encodedFields[i], _kinds[i], _options, _context.ExportName))],
+            [.. _context.Columns.Select((c, i) => new ParquetColumnBuffer(c, _fields[i], _kinds[i], _options, _context.ExportName))],
             new ParquetPageWriter(new ParquetPageCompressor(_options.Codec, _options.CompressionLevel)));
 
     private static async Task<FileMetaData> EmptyFileFooterAsync(DataField[] fields, ParquetOptions parquetOptions, CancellationToken cancellationToken)
@@ -85,20 +75,24 @@ internal sealed class ParquetFileLayout
         return await EncodedRowGroup.ReadFooterAsync(empty, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The typed schema may only add logical types: names, physical types and nesting must be the encoded ones.</summary>
-    private static void CheckSamePhysicalLayout(List<SchemaElement> encoded, List<SchemaElement> typed)
+    /// <summary>The SDK writes a column's values as its kind says: the typed schema must store them so.</summary>
+    private static void CheckStoredAs(ParquetPhysicalKind kind, SchemaElement stored)
     {
-        // The length matters for fixed-length byte arrays only (Parquet.Net also records it for integer decimals).
-        static string Describe(SchemaElement e) =>
-            $"{e.Name} {e.Type}{(e.Type == global::Parquet.Meta.Type.FIXED_LEN_BYTE_ARRAY ? $"({e.TypeLength})" : "")} {e.RepetitionType} children {e.NumChildren}";
-        for (var i = 0; i < Math.Max(encoded.Count, typed.Count); i++)
+        var (type, length) = kind switch
         {
-            var a = i < encoded.Count ? Describe(encoded[i]) : "nothing";
-            var b = i < typed.Count ? Describe(typed[i]) : "nothing";
-            if (a != b)
-            {
-                throw new InvalidOperationException($"The encoded row groups do not have the physical layout of the file's typed schema: {a} is {b} there.");
-            }
+            ParquetPhysicalKind.String => (global::Parquet.Meta.Type.BYTE_ARRAY, (int?)null),
+            ParquetPhysicalKind.Int32 => (global::Parquet.Meta.Type.INT32, null),
+            ParquetPhysicalKind.Int64 => (global::Parquet.Meta.Type.INT64, null),
+            ParquetPhysicalKind.Double => (global::Parquet.Meta.Type.DOUBLE, null),
+            ParquetPhysicalKind.Boolean => (global::Parquet.Meta.Type.BOOLEAN, null),
+            ParquetPhysicalKind.Guid or ParquetPhysicalKind.Decimal16 => (global::Parquet.Meta.Type.FIXED_LEN_BYTE_ARRAY, 16),
+            // Encoded by Parquet.Net through the typed field itself.
+            _ => (stored.Type, stored.TypeLength),
+        };
+        if (stored.Type != type || (length is not null && stored.TypeLength != length) || stored.RepetitionType != FieldRepetitionType.OPTIONAL || stored.NumChildren is > 0)
+        {
+            throw new InvalidOperationException(
+                $"Column '{stored.Name}' is written as optional {type}{(length is { } l ? $"({l})" : "")}, but the file's schema stores it as {stored.RepetitionType} {stored.Type}({stored.TypeLength}).");
         }
     }
 

@@ -68,7 +68,9 @@ internal sealed class ParquetFileStitcher(Stream output)
             RowGroups = _rowGroups,
             KeyValueMetadata = typed.KeyValueMetadata,
             CreatedBy = typed.CreatedBy,
-            ColumnOrders = typed.ColumnOrders,
+            // The bounds' order is the type's (strings and UUIDs unsigned): without a column order per column, readers
+            // may ignore min_value and max_value.
+            ColumnOrders = typed.ColumnOrders ?? [.. schema.Skip(1).Select(_ => new ColumnOrder { TYPEORDER = new TypeDefinedOrder() })],
         };
         using var bytes = new MemoryStream();
         ThriftFooterWriter.Write(footer, bytes);
