@@ -117,7 +117,7 @@ public sealed class RowBatch
 
     /// <summary>
     /// Sets a <see cref="ExportColumnType.String"/> value from its UTF-8 bytes, which are copied: no string is created,
-    /// and CSV and JSON Lines write the bytes as they are. For sources that read text as bytes (a database driver's
+    /// and CSV, JSON Lines and Parquet write the bytes as they are. For sources that read text as bytes (a database driver's
     /// buffer), so that a column whose values do not repeat costs no allocation per row.
     /// </summary>
     /// <param name="row">Row index.</param>
