@@ -128,4 +128,83 @@ public class ParquetChunkEncodingTests
             .Select(b => ((string?)b[0], (string?)b[1])).Should().Equal(("-12", "-8"), ("-7", "-3"), ("-2", "2"), ("3", "7"), ("8", "12"));
         DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE n < -5").Should().Be(7L);
     }
+
+    [Theory]
+    [InlineData("snappy")]
+    [InlineData("gzip")]
+    public async Task Writer_RepeatingText_IsDictionaryEncoded_AndUniqueTextIsNot(string codec)
+    {
+        // Per row group of 5,000: 5 countries and nulls, one value only, 600 codes in runs of 4 (packed indices 10 bits
+        // wide) and of 10 (repeated runs, two bytes a value), and e-mails that never repeat.
+        OutputColumn[] columns =
+        [
+            new("id", ExportColumnType.Int32, 0), new("country", ExportColumnType.String, 1), new("one", ExportColumnType.String, 2),
+            new("code4", ExportColumnType.String, 3), new("code10", ExportColumnType.String, 4), new("email", ExportColumnType.String, 5),
+        ];
+        string[] countries = ["FR", "DE", "ÉÉ", "US", "JP"];
+        const int Rows = 10_000;
+        var batch = new RowBatch(new ExportSchema(columns.Select(c => new ExportColumn(c.Name, c.Type))), Rows);
+        var expected = new List<object?[]>();
+        for (var r = 0; r < Rows; r++)
+        {
+            batch.AddRow();
+            var row = new object?[] { r, r % 7 == 3 ? null : countries[(r * 31 / 7) % countries.Length], "only", $"c{(r / 4) % 600}", $"c{(r / 10) % 600}", $"user{r}@example.com" };
+            expected.Add(row);
+            batch.SetInt32(r, 0, r);
+            for (var c = 1; c < columns.Length; c++)
+            {
+                if (row[c] is string text)
+                {
+                    // Half the rows as UTF-8 bytes, as a database source sets text.
+                    if (r % 2 == 0)
+                    {
+                        batch.SetUtf8String(r, c, System.Text.Encoding.UTF8.GetBytes(text));
+                    }
+                    else
+                    {
+                        batch.SetString(r, c, text);
+                    }
+                }
+                else
+                {
+                    batch.SetNull(r, c);
+                }
+            }
+        }
+
+        var bytes = await ParquetBytes.WriteAsync(columns, batch, [.. Enumerable.Range(0, Rows)], parallelism: 2, ("codec", codec), ("rowGroupRows", "5000"));
+
+        using var file = new TempParquet(bytes);
+        var read = DuckDb.Query($"SELECT id, country, one, code4, code10, email FROM read_parquet('{file.Path}') ORDER BY id");
+        read.Should().HaveCount(Rows);
+        for (var r = 0; r < Rows; r++)
+        {
+            read[r].Should().Equal(expected[r], "row {0}", r);
+        }
+
+        var chunks = DuckDb.Query($"SELECT path_in_schema, encodings, dictionary_page_offset IS NOT NULL, stats_min_value, stats_max_value FROM parquet_metadata('{file.Path}') WHERE path_in_schema <> 'id' ORDER BY row_group_id, path_in_schema");
+        chunks.Where(c => (string)c[0]! != "email").Should().HaveCount(8).And.OnlyContain(c => (bool)c[2]! && ((string)c[1]!).Contains("PLAIN_DICTIONARY"));
+        chunks.Where(c => (string)c[0]! == "email").Should().HaveCount(2).And.OnlyContain(c => !(bool)c[2]! && !((string)c[1]!).Contains("DICTIONARY"));
+        // Bounds from the dictionary, in UTF-8 byte order ("ÉÉ" after "US"); DuckDB filters by them.
+        chunks.Where(c => (string)c[0]! == "country").Should().OnlyContain(c => (string?)c[3] == "DE" && (string?)c[4] == "ÉÉ");
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE country = 'ÉÉ'").Should().Be((long)expected.Count(e => (string?)e[1] == "ÉÉ"));
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE code10 = 'c599'").Should().Be((long)expected.Count(e => (string?)e[4] == "c599")).And.Be(10L);
+
+        using var stream = new MemoryStream(bytes);
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        foreach (var (name, c) in new[] { ("country", 1), ("one", 2), ("code4", 3), ("code10", 4) })
+        {
+            var field = reader.Schema.GetDataFields().Single(f => f.Name == name);
+            var values = new List<string?>();
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var rowGroup = reader.OpenRowGroupReader(g);
+                var group = new string?[rowGroup.RowCount];
+                await rowGroup.ReadAsync(field, group.AsMemory());
+                values.AddRange(group);
+            }
+
+            values.Should().Equal(expected.Select(e => (string?)e[c]), name);
+        }
+    }
 }

@@ -111,7 +111,8 @@ internal sealed class ParquetColumnBuffer
         : throw new InvalidOperationException($"Column '{_column.Name}' is encoded by the SDK (WriteChunk).");
 
     /// <summary>
-    /// Writes the buffered values as this column's chunk, PLAIN-encoded, with bounds in Parquet's order for the type:
+    /// Writes the buffered values as this column's chunk, PLAIN-encoded (strings whose values repeat as a dictionary and
+    /// indices into it, see <see cref="StringDictionary"/>), with bounds in Parquet's order for the type:
     /// integers and doubles as signed numbers (a zero bound as -0.0 or +0.0 as the format asks; none with NaN), strings
     /// and UUIDs as unsigned bytes, 16-byte decimals as signed numbers. The deprecated bounds, which older readers know
     /// only, are defined by signed comparison: they are set for numbers and decimals alone, as parquet-mr sets them.
@@ -127,6 +128,14 @@ internal sealed class ParquetColumnBuffer
             case ParquetPhysicalKind.String:
                 type = global::Parquet.Meta.Type.BYTE_ARRAY;
                 values = _plain.AsSpan(0, _plainLength);
+                if (_values > 0 && pages.Dictionary.TryBuild(values, _values))
+                {
+                    // Repeating text: the distinct values once, then an index a value.
+                    var entries = pages.Dictionary.Entries(values, Scratch(pages.Dictionary.Bytes));
+                    (min, max) = StringBounds(entries);
+                    return pages.WriteDictionary(output, _column.Name, _levels.AsSpan(0, _rows), entries, pages.Dictionary.Count, pages.Dictionary.Indices(_values), Statistics(min, max, signed: false));
+                }
+
                 if (_values > 0)
                 {
                     (min, max) = StringBounds(values);
@@ -165,13 +174,18 @@ internal sealed class ParquetColumnBuffer
         }
 
         var signed = type is global::Parquet.Meta.Type.INT32 or global::Parquet.Meta.Type.INT64 or global::Parquet.Meta.Type.DOUBLE || _kind == ParquetPhysicalKind.Decimal16;
+        return pages.Write(output, _column.Name, type, _levels.AsSpan(0, _rows), values, Statistics(min, max, signed));
+    }
+
+    private Statistics Statistics(byte[]? min, byte[]? max, bool signed)
+    {
         var statistics = new Statistics { NullCount = _rows - _values, MinValue = min, MaxValue = max, Min = signed ? min : null, Max = signed ? max : null };
         if (_kind == ParquetPhysicalKind.Decimal16 && min is not null)
         {
             statistics.IsMinValueExact = statistics.IsMaxValueExact = true;
         }
 
-        return pages.Write(output, _column.Name, type, _levels.AsSpan(0, _rows), values, statistics);
+        return statistics;
     }
 
     /// <summary>Forgets the buffered rows; the arrays are kept for the next row group.</summary>

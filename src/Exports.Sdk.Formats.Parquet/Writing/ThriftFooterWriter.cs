@@ -21,14 +21,16 @@ internal sealed class ThriftFooterWriter
     /// <summary>Appends the serialised footer to <paramref name="output"/>.</summary>
     public static void Write(FileMetaData metadata, MemoryStream output) => new ThriftFooterWriter(output).FileMetaData(metadata);
 
-    /// <summary>Appends the serialised header of a version 1 data page (the only page kind the SDK writes itself).</summary>
+    /// <summary>Appends the serialised header of a version 1 data page or a dictionary page (the pages the SDK writes itself).</summary>
     public static void WritePageHeader(PageHeader header, MemoryStream output) => new ThriftFooterWriter(output).PageHeader(header);
 
     private void PageHeader(PageHeader h)
     {
-        if (h.Type != PageType.DATA_PAGE || h.DataPageHeader is not { } data || h.DictionaryPageHeader is not null || h.DataPageHeaderV2 is not null || h.IndexPageHeader is not null)
+        var data = h.Type == PageType.DATA_PAGE && h.DictionaryPageHeader is null ? h.DataPageHeader : null;
+        var dictionary = h.Type == PageType.DICTIONARY_PAGE && h.DataPageHeader is null ? h.DictionaryPageHeader : null;
+        if ((data is null && dictionary is null) || h.DataPageHeaderV2 is not null || h.IndexPageHeader is not null)
         {
-            throw new NotSupportedException("Only version 1 data page headers are written.");
+            throw new NotSupportedException("Only version 1 data page and dictionary page headers are written.");
         }
 
         BeginStruct();
@@ -36,19 +38,36 @@ internal sealed class ThriftFooterWriter
         WriteI32(2, h.UncompressedPageSize);
         WriteI32(3, h.CompressedPageSize);
         WriteOptionalI32(4, h.Crc);
-        WriteFieldHeader(5, Struct);
-        BeginStruct();
-        WriteI32(1, data.NumValues);
-        WriteI32(2, (int)data.Encoding);
-        WriteI32(3, (int)data.DefinitionLevelEncoding);
-        WriteI32(4, (int)data.RepetitionLevelEncoding);
-        if (data.Statistics is { } statistics)
+        if (data is not null)
         {
             WriteFieldHeader(5, Struct);
-            Statistics(statistics);
+            BeginStruct();
+            WriteI32(1, data.NumValues);
+            WriteI32(2, (int)data.Encoding);
+            WriteI32(3, (int)data.DefinitionLevelEncoding);
+            WriteI32(4, (int)data.RepetitionLevelEncoding);
+            if (data.Statistics is { } statistics)
+            {
+                WriteFieldHeader(5, Struct);
+                Statistics(statistics);
+            }
+
+            EndStruct();
+        }
+        else
+        {
+            WriteFieldHeader(7, Struct);
+            BeginStruct();
+            WriteI32(1, dictionary!.NumValues);
+            WriteI32(2, (int)dictionary.Encoding);
+            if (dictionary.IsSorted is { } sorted)
+            {
+                WriteBool(3, sorted);
+            }
+
+            EndStruct();
         }
 
-        EndStruct();
         EndStruct();
     }
 
