@@ -134,21 +134,23 @@ public class ParquetChunkEncodingTests
     [InlineData("gzip")]
     public async Task Writer_RepeatingText_IsDictionaryEncoded_AndUniqueTextIsNot(string codec)
     {
-        // Per row group of 5,000: 5 countries and nulls, one value only, 600 codes in runs of 4 (packed indices 10 bits
-        // wide) and of 10 (repeated runs, two bytes a value), and e-mails that never repeat.
+        // Per row group of 5,000: e-mails that never repeat (a dictionary given up, then the next column's built), 5
+        // countries and nulls, one value only, 600 codes in runs of 4 (packed indices 10 bits wide) and of 10 (repeated
+        // runs, two bytes a value), and 257 codes (9 bits). A last row group of one row is too small for a dictionary.
         OutputColumn[] columns =
         [
-            new("id", ExportColumnType.Int32, 0), new("country", ExportColumnType.String, 1), new("one", ExportColumnType.String, 2),
-            new("code4", ExportColumnType.String, 3), new("code10", ExportColumnType.String, 4), new("email", ExportColumnType.String, 5),
+            new("id", ExportColumnType.Int32, 0), new("email", ExportColumnType.String, 1), new("country", ExportColumnType.String, 2),
+            new("one", ExportColumnType.String, 3), new("code4", ExportColumnType.String, 4), new("code10", ExportColumnType.String, 5),
+            new("code257", ExportColumnType.String, 6),
         ];
         string[] countries = ["FR", "DE", "ÉÉ", "US", "JP"];
-        const int Rows = 10_000;
+        const int Rows = 10_001;
         var batch = new RowBatch(new ExportSchema(columns.Select(c => new ExportColumn(c.Name, c.Type))), Rows);
         var expected = new List<object?[]>();
         for (var r = 0; r < Rows; r++)
         {
             batch.AddRow();
-            var row = new object?[] { r, r % 7 == 3 ? null : countries[(r * 31 / 7) % countries.Length], "only", $"c{(r / 4) % 600}", $"c{(r / 10) % 600}", $"user{r}@example.com" };
+            var row = new object?[] { r, $"user{r}@example.com", r % 7 == 3 ? null : countries[(r * 31 / 7) % countries.Length], "only", $"c{(r / 4) % 600}", $"c{(r / 10) % 600}", $"k{r % 257}" };
             expected.Add(row);
             batch.SetInt32(r, 0, r);
             for (var c = 1; c < columns.Length; c++)
@@ -175,24 +177,25 @@ public class ParquetChunkEncodingTests
         var bytes = await ParquetBytes.WriteAsync(columns, batch, [.. Enumerable.Range(0, Rows)], parallelism: 2, ("codec", codec), ("rowGroupRows", "5000"));
 
         using var file = new TempParquet(bytes);
-        var read = DuckDb.Query($"SELECT id, country, one, code4, code10, email FROM read_parquet('{file.Path}') ORDER BY id");
+        var read = DuckDb.Query($"SELECT id, email, country, one, code4, code10, code257 FROM read_parquet('{file.Path}') ORDER BY id");
         read.Should().HaveCount(Rows);
         for (var r = 0; r < Rows; r++)
         {
             read[r].Should().Equal(expected[r], "row {0}", r);
         }
 
-        var chunks = DuckDb.Query($"SELECT path_in_schema, encodings, dictionary_page_offset IS NOT NULL, stats_min_value, stats_max_value FROM parquet_metadata('{file.Path}') WHERE path_in_schema <> 'id' ORDER BY row_group_id, path_in_schema");
-        chunks.Where(c => (string)c[0]! != "email").Should().HaveCount(8).And.OnlyContain(c => (bool)c[2]! && ((string)c[1]!).Contains("PLAIN_DICTIONARY"));
+        var chunks = DuckDb.Query($"SELECT path_in_schema, encodings, dictionary_page_offset IS NOT NULL, stats_min_value, stats_max_value FROM parquet_metadata('{file.Path}') WHERE path_in_schema <> 'id' AND row_group_id < 2 ORDER BY row_group_id, path_in_schema");
+        chunks.Where(c => (string)c[0]! != "email").Should().HaveCount(10).And.OnlyContain(c => (bool)c[2]! && ((string)c[1]!).Contains("PLAIN_DICTIONARY"));
         chunks.Where(c => (string)c[0]! == "email").Should().HaveCount(2).And.OnlyContain(c => !(bool)c[2]! && !((string)c[1]!).Contains("DICTIONARY"));
+        DuckDb.Scalar($"SELECT count(*) FROM parquet_metadata('{file.Path}') WHERE row_group_id = 2 AND path_in_schema <> 'id' AND dictionary_page_offset IS NULL").Should().Be(6L);
         // Bounds from the dictionary, in UTF-8 byte order ("ÉÉ" after "US"); DuckDB filters by them.
         chunks.Where(c => (string)c[0]! == "country").Should().OnlyContain(c => (string?)c[3] == "DE" && (string?)c[4] == "ÉÉ");
-        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE country = 'ÉÉ'").Should().Be((long)expected.Count(e => (string?)e[1] == "ÉÉ"));
-        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE code10 = 'c599'").Should().Be((long)expected.Count(e => (string?)e[4] == "c599")).And.Be(10L);
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE country = 'ÉÉ'").Should().Be((long)expected.Count(e => (string?)e[2] == "ÉÉ"));
+        DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{file.Path}') WHERE code10 = 'c599'").Should().Be((long)expected.Count(e => (string?)e[5] == "c599")).And.Be(10L);
 
         using var stream = new MemoryStream(bytes);
         await using var reader = await ParquetReader.CreateAsync(stream);
-        foreach (var (name, c) in new[] { ("country", 1), ("one", 2), ("code4", 3), ("code10", 4) })
+        foreach (var (name, c) in new[] { ("country", 2), ("one", 3), ("code4", 4), ("code10", 5), ("code257", 6) })
         {
             var field = reader.Schema.GetDataFields().Single(f => f.Name == name);
             var values = new List<string?>();

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 
 namespace Exports.Sdk.Formats.Parquet;
 
@@ -6,7 +7,7 @@ namespace Exports.Sdk.Formats.Parquet;
 /// The distinct strings of a chunk and each value's index among them, for dictionary encoding: written when values
 /// repeat enough to pay (at most half of them distinct, judged after the first 4,096 values too, so a column of unique
 /// values stops early) and the dictionary stays small (64K entries, 1 MiB, parquet-mr's default page). The table and
-/// arrays are reused from chunk to chunk.
+/// arrays are made on first use and reused from chunk to chunk; a chunk clears only the part of the table it can fill.
 /// </summary>
 internal sealed class StringDictionary
 {
@@ -14,15 +15,15 @@ internal sealed class StringDictionary
     private const long MaxBytes = 1 << 20;
     private const int EarlyCheck = 4096;
 
-    /// <summary>Open addressing: an entry's number plus one, 0 for an empty slot.</summary>
-    private readonly int[] _slots = new int[MaxEntries * 2];
+    /// <summary>Open addressing, at most half full: an entry's number plus one, 0 for an empty slot.</summary>
+    private int[] _slots = [];
 
     /// <summary>Where each entry starts in the PLAIN values: its length, then its bytes.</summary>
-    private readonly int[] _starts = new int[MaxEntries];
+    private int[] _starts = [];
     private int[] _indices = [];
     private int _bytes;
 
-    /// <summary>Distinct values found by the last successful <see cref="TryBuild"/>.</summary>
+    /// <summary>Distinct values found by the last <see cref="TryBuild"/> (meaningful when it succeeded).</summary>
     public int Count { get; private set; }
 
     /// <summary>
@@ -36,10 +37,19 @@ internal sealed class StringDictionary
             _indices = new int[Math.Max(values, _indices.Length * 2)];
         }
 
-        Array.Clear(_slots);
+        var limit = Math.Min(MaxEntries, values / 2);
+        var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, limit * 2));
+        if (_slots.Length < size)
+        {
+            _slots = new int[size];
+            _starts = new int[size / 2];
+        }
+
+        var slots = _slots.AsSpan(0, size);
+        slots.Clear();
+        var mask = size - 1;
         Count = 0;
         _bytes = 0;
-        var limit = Math.Min(MaxEntries, values / 2);
         var offset = 0;
         for (var v = 0; v < values; v++)
         {
@@ -47,10 +57,10 @@ internal sealed class StringDictionary
             var value = plain.Slice(offset + 4, length);
             var hash = new HashCode();
             hash.AddBytes(value);
-            var slot = hash.ToHashCode() & (_slots.Length - 1);
+            var slot = hash.ToHashCode() & mask;
             while (true)
             {
-                var entry = _slots[slot] - 1;
+                var entry = slots[slot] - 1;
                 if (entry < 0)
                 {
                     if (Count >= limit || (_bytes += 4 + length) > MaxBytes)
@@ -59,7 +69,7 @@ internal sealed class StringDictionary
                     }
 
                     _starts[Count] = offset;
-                    _slots[slot] = ++Count;
+                    slots[slot] = ++Count;
                     _indices[v] = Count - 1;
                     break;
                 }
@@ -71,7 +81,7 @@ internal sealed class StringDictionary
                     break;
                 }
 
-                slot = (slot + 1) & (_slots.Length - 1);
+                slot = (slot + 1) & mask;
             }
 
             offset += 4 + length;
