@@ -167,7 +167,7 @@ internal sealed class ParquetColumnBuffer
                 values = BigEndianBytes(_guids.AsSpan(0, _values));
                 if (_values > 0)
                 {
-                    (min, max) = Bounds16(_guids.AsSpan(0, _values), signed: _kind == ParquetPhysicalKind.Decimal16);
+                    (min, max) = Bounds16(values, signed: _kind == ParquetPhysicalKind.Decimal16);
                 }
 
                 break;
@@ -196,18 +196,16 @@ internal sealed class ParquetColumnBuffer
         _values = 0;
     }
 
-    /// <summary>The smallest and largest of 16-byte values as stored (big-endian), unsigned or as signed numbers.</summary>
-    private static (byte[] Min, byte[] Max) Bounds16(ReadOnlySpan<Guid> values, bool signed)
+    /// <summary>The smallest and largest of 16-byte values as stored (big-endian, one after another), unsigned or as signed numbers.</summary>
+    private static (byte[] Min, byte[] Max) Bounds16(ReadOnlySpan<byte> stored, bool signed)
     {
         // Flipping the sign bit puts two's complement values in unsigned order.
         var flip = signed ? UInt128.One << 127 : UInt128.Zero;
-        Span<byte> bytes = stackalloc byte[16];
         var min = UInt128.MaxValue;
         var max = UInt128.MinValue;
-        foreach (var value in values)
+        for (var offset = 0; offset < stored.Length; offset += 16)
         {
-            value.TryWriteBytes(bytes, bigEndian: true, out _);
-            var key = BinaryPrimitives.ReadUInt128BigEndian(bytes) ^ flip;
+            var key = BinaryPrimitives.ReadUInt128BigEndian(stored[offset..]) ^ flip;
             min = UInt128.Min(min, key);
             max = UInt128.Max(max, key);
         }
@@ -269,7 +267,7 @@ internal sealed class ParquetColumnBuffer
     /// </summary>
     private static (byte[]? Min, byte[]? Max) DoubleBounds(ReadOnlySpan<double> values)
     {
-        if (values.IsEmpty || HasNaN(values))
+        if (values.IsEmpty)
         {
             return (null, null);
         }
@@ -277,24 +275,16 @@ internal sealed class ParquetColumnBuffer
         double low = values[0], high = values[0];
         foreach (var value in values)
         {
+            if (double.IsNaN(value))
+            {
+                return (null, null);
+            }
+
             low = Math.Min(low, value);
             high = Math.Max(high, value);
         }
 
         return (Plain(low == 0 ? -0.0 : low), Plain(high == 0 ? 0.0 : high));
-    }
-
-    private static bool HasNaN(ReadOnlySpan<double> values)
-    {
-        foreach (var value in values)
-        {
-            if (double.IsNaN(value))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Booleans packed eight to a byte, the first in the lowest bit: their PLAIN encoding.</summary>

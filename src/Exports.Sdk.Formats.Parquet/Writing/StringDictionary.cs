@@ -26,6 +26,9 @@ internal sealed class StringDictionary
     /// <summary>Distinct values found by the last <see cref="TryBuild"/> (meaningful when it succeeded).</summary>
     public int Count { get; private set; }
 
+    /// <summary>Bytes of the dictionary page's values, from the last <see cref="TryBuild"/> (meaningful when it succeeded).</summary>
+    public int Bytes => _bytes;
+
     /// <summary>
     /// Finds the distinct values of <paramref name="plain"/> (<paramref name="values"/> PLAIN-encoded strings); false
     /// when a dictionary would not pay, and the chunk is written PLAIN.
@@ -110,7 +113,4 @@ internal sealed class StringDictionary
 
         return into[..written];
     }
-
-    /// <summary>Bytes of the dictionary page's values.</summary>
-    public int Bytes => _bytes;
 }
