@@ -5,6 +5,7 @@
 #   OpenSSH sshd   (SFTP)         127.0.0.1:2222    a private instance with its own config, keys and test user
 #   ProFTPD        (SFTP)         127.0.0.1:2223    mod_sftp without posix-rename@openssh.com, as partner servers often are
 #   PostgreSQL 15  (store, Quartz) 127.0.0.1:55432   a private cluster (initdb/pg_ctl, run as the postgres user)
+# and installs what the other tests use: Chromium (the dashboard's browser tests), clang and zlib1g-dev (native AOT).
 # Everything lives in .services/ (gitignored). `start` is idempotent: healthy servers are left alone.
 # `stop` kills only the PIDs this script recorded. The tests read .services/services.env.
 #
@@ -266,6 +267,16 @@ install_chromium() {
     >"$LOGS/apt-chromium-install.log" 2>&1 || { tail -20 "$LOGS/apt-chromium-install.log" >&2; return 1; }
 }
 
+install_aot_toolchain() {
+  # Publishing native AOT (the QuickStart's native test) links with clang against zlib.
+  if command -v clang >/dev/null && [ -f /usr/include/zlib.h ]; then
+    return 0
+  fi
+  log "installing clang and zlib1g-dev for native AOT (apt)"
+  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends clang zlib1g-dev; } \
+    >"$LOGS/apt-aot-install.log" 2>&1 || { tail -20 "$LOGS/apt-aot-install.log" >&2; return 1; }
+}
+
 start_pg() {
   # The server refuses to run as root: the folder, the data and the log belong to the postgres user.
   mkdir -p "$PG"
@@ -344,7 +355,7 @@ start() {
   mkdir -p "$DIR" "$RUN" "$LOGS"
   # npm and apt are independent: install them side by side.
   install_npm & local npm_pid=$!
-  { install_sshd && install_pg && install_proftpd && install_chromium; } || { wait $npm_pid || true; return 1; }
+  { install_sshd && install_pg && install_proftpd && install_chromium && install_aot_toolchain; } || { wait $npm_pid || true; return 1; }
   wait $npm_pid || { log "npm install failed; see $LOGS/npm-install.log"; return 1; }
   write_fauxqs_launcher
   setup_sftp

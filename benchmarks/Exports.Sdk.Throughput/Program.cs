@@ -20,11 +20,6 @@ if (options.Child is { } childFormat)
     return await ScaleChild.RunAsync(childFormat, options.Rows, options.Folder);
 }
 
-if (Args.Value(args, "--e2e-child") is { } target)
-{
-    return await EndToEndChild.RunAsync(target, options.Rows, options.Folder, Args.Value(args, "--file"));
-}
-
 if (args.Contains("--e2e"))
 {
     // One run prints every ratio: the formatter cases on generated rows, then the end-to-end case from PostgreSQL.

@@ -24,10 +24,16 @@ internal static class Repository
         start.Environment.Remove("MSBuildExtensionsPath");
         start.Environment.Remove("MSBUILD_EXE_PATH");
         start.Environment.Remove("MSBuildSDKsPath");
+        return await RunAsync(start, TimeSpan.FromMinutes(8));
+    }
+
+    /// <summary>Runs a process to its end, within a time limit, and returns its exit code and its output (stdout, then stderr).</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo start, TimeSpan limit)
+    {
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        using var timeout = new CancellationTokenSource(limit);
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout + await stderr);
     }

@@ -1,3 +1,4 @@
+using Exports.Sdk.EndToEnd;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -72,22 +73,31 @@ internal static class EndToEndReport
             var seconds = await ShellRun.TimeAsync(script(), shell);
             return [new(name, seconds, MachineCpu.BusySeconds() - busy, null)];
         }));
-        void Sdk(string name, string target, string? file = null) => cases.Add((name, async () =>
+        var native = NativeChild();
+        void Sdk(string name, string target, string? file = null, bool published = false) => cases.Add((name, async () =>
         {
-            var sdk = await RunSdkAsync(target, options.EndToEndRows, Path.Combine(folder, "sdk"), file);
+            var sdk = await RunSdkAsync(target, options.EndToEndRows, Path.Combine(folder, "sdk"), file, published ? native : null);
             return [new(name, sdk.Cold, sdk.ColdCpu, sdk.PeakRssMB), new(name + HostSuffix, sdk.Host, sdk.HostCpu, sdk.PeakRssMB)];
         }));
+        void Both(string name, string target)
+        {
+            Sdk(name, target);
+            if (native is not null)
+            {
+                Sdk(name.Replace("SDK ", NativeName, StringComparison.Ordinal), target, published: true);
+            }
+        }
 
-        Sdk("SDK CSV.gz → local", "local");
+        Both("SDK CSV.gz → local", "local");
         Shell("psql | gzip -1 → file", () => $"{copy} | gzip -1 > {folder}/gzip.csv.gz");
         Shell("psql | pigz -1 → file", () => $"{copy} | pigz -1 > {folder}/pigz.csv.gz");
-        Sdk("SDK CSV.gz → S3", "s3");
+        Both("SDK CSV.gz → S3", "s3");
         Shell("psql | gzip -1 | aws s3 cp → S3", () => $"{copy} | gzip -1 | {s3} cp - s3://{Bucket}/gzip.csv.gz");
         Shell("psql | pigz -1 | aws s3 cp → S3", () => $"{copy} | pigz -1 | {s3} cp - s3://{Bucket}/pigz.csv.gz");
-        Sdk("SDK CSV.gz → SFTP", "sftp");
+        Both("SDK CSV.gz → SFTP", "sftp");
         Shell("psql | gzip -1 | rclone rcat → SFTP", () => $"{copy} | gzip -1 | rclone rcat sshd:upload/gzip.csv.gz");
         Shell("psql | pigz -1 | rclone rcat → SFTP", () => $"{copy} | pigz -1 | rclone rcat sshd:upload/pigz.csv.gz");
-        Sdk("SDK CSV → local", "local-csv");
+        Both("SDK CSV → local", "local-csv");
         Shell("psql \\copy TO file", () => $"{psql} -c \"\\copy (SELECT {ProfileTable.Columns} FROM {table}) TO '{folder}/plain.csv' WITH CSV HEADER\"");
         Sdk("SDK upload → S3", "upload-s3", finished);
         Shell("aws s3 cp → S3", () => $"{s3} cp {finished} s3://{Bucket}/copy.csv.gz");
@@ -112,6 +122,11 @@ internal static class EndToEndReport
             }
 
             await ShellRun.TimeAsync($"{s3} rm s3://{Bucket} --recursive --quiet && rclone delete sshd:upload --include '*.csv.gz' --include '*.json' --rmdirs", shell);
+        }
+
+        if (native is null)
+        {
+            Console.WriteLine($"No native build of the SDK's process at {NativePath}: its cases are left out (scripts/benchmark-e2e.sh publishes it).");
         }
 
         Console.WriteLine($"{options.EndToEndRows:N0} rows of {table}, {new FileInfo(finished).Length / 1048576.0:F0} MB as CSV.gz; {options.Runs} runs each after one warm-up");
@@ -178,15 +193,19 @@ internal static class EndToEndReport
             Ratio(sdk + HostSuffix, anchor, target);
         }
 
-        foreach (var to in new[] { "file", "S3", "SFTP" })
+        foreach (var process in new[] { "SDK ", NativeName })
         {
-            var sdk = to == "file" ? "SDK CSV.gz → local" : $"SDK CSV.gz → {to}";
-            var upload = to == "S3" ? "aws s3 cp" : "rclone rcat";
-            Ratio(sdk, to == "file" ? "psql | gzip -1 → file" : $"psql | gzip -1 | {upload} → {to}", 2.0);
-            Ratio(sdk, to == "file" ? "psql | pigz -1 → file" : $"psql | pigz -1 | {upload} → {to}", 1.0);
+            foreach (var to in new[] { "file", "S3", "SFTP" })
+            {
+                var sdk = process + (to == "file" ? "CSV.gz → local" : $"CSV.gz → {to}");
+                var upload = to == "S3" ? "aws s3 cp" : "rclone rcat";
+                Ratio(sdk, to == "file" ? "psql | gzip -1 → file" : $"psql | gzip -1 | {upload} → {to}", 2.0);
+                Ratio(sdk, to == "file" ? "psql | pigz -1 → file" : $"psql | pigz -1 | {upload} → {to}", 1.0);
+            }
+
+            Ratio(process + "CSV → local", "psql \\copy TO file", 1.0);
         }
 
-        Ratio("SDK CSV → local", "psql \\copy TO file", 1.0);
         Ratio("SDK upload → SFTP", "OpenSSH sftp put", 0.8);
         Ratio("SDK upload → S3", "aws s3 cp → S3", 0.8);
         var peak = results.Max(r => r.Result.Rss ?? 0);
@@ -202,24 +221,34 @@ internal static class EndToEndReport
     /// <summary>A pipeline's name in a Markdown table cell (its pipes escaped).</summary>
     private static string Cell(string name) => name.Replace("|", "\\|", StringComparison.Ordinal);
 
-    /// <summary>Runs the SDK in a child process (see <see cref="EndToEndChild"/>) and reads its times, the machine's CPU and its peak RSS.</summary>
-    public static async Task<(double Cold, double Host, double ColdCpu, double HostCpu, long PeakRssMB)> RunSdkAsync(string target, long rows, string folder, string? file)
+    /// <summary>Names the cases of the SDK's process published native (<c>dotnet publish</c> with native AOT).</summary>
+    public const string NativeName = "SDK native AOT ";
+
+    /// <summary>Where scripts/benchmark-e2e.sh publishes the SDK's process native.</summary>
+    public static string NativePath => Path.Combine(ServicesEnvironment.Root, "benchmarks", "Exports.Sdk.EndToEnd", "bin", "native", "Exports.Sdk.EndToEnd");
+
+    private static string? NativeChild() => File.Exists(NativePath) ? NativePath : null;
+
+    /// <summary>
+    /// Runs the SDK's process (Exports.Sdk.EndToEnd) as built, on the JIT, or the native build when one is given, and reads
+    /// its times, the machine's CPU and its peak RSS.
+    /// </summary>
+    public static async Task<(double Cold, double Host, double ColdCpu, double HostCpu, long PeakRssMB)> RunSdkAsync(string target, long rows, string folder, string? file, string? native = null)
     {
-        var self = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (!self.EndsWith("Exports.Sdk.Throughput", StringComparison.Ordinal))
+        var start = new ProcessStartInfo(native ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (native is null)
         {
-            start.ArgumentList.Add(typeof(EndToEndReport).Assembly.Location);
+            start.ArgumentList.Add(typeof(MachineCpu).Assembly.Location);
         }
 
-        foreach (var a in new[] { "--e2e-child", target, "--rows", rows.ToString(CultureInfo.InvariantCulture), "--out", folder })
+        var sql = $"SELECT {ProfileTable.Columns} FROM {ProfileTable.NameFor(rows)}";
+        foreach (var a in new[] { target, rows.ToString(CultureInfo.InvariantCulture), folder, sql, Bucket })
         {
             start.ArgumentList.Add(a);
         }
 
         if (file is not null)
         {
-            start.ArgumentList.Add("--file");
             start.ArgumentList.Add(file);
         }
 

@@ -1,3 +1,4 @@
+using Exports.Sdk.EndToEnd;
 using System.Globalization;
 using ScottPlot;
 

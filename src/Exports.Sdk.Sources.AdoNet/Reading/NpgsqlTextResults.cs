@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace Exports.Sdk.Sources.AdoNet;
@@ -54,6 +55,8 @@ internal static class NpgsqlTextResults
     }
 
     /// <summary>Npgsql's per-column format list; Npgsql is not a dependency of this package, so it is found by name.</summary>
+    [DynamicDependency("UnknownResultTypeList", "Npgsql.NpgsqlCommand", "Npgsql")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "The property is kept by the DynamicDependency above whenever Npgsql is in the app; without it the source reads every column in binary, as other providers.")]
     private static PropertyInfo? Formats(DbCommand command)
     {
         var type = command.GetType();

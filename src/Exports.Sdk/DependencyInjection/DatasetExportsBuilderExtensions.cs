@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Exports.Sdk;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -38,7 +39,7 @@ public static class DatasetExportsBuilderExtensions
     /// <typeparam name="TReader">The reader type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IExportsBuilder AddDatasetFileReader<TReader>(this IExportsBuilder builder)
+    public static IExportsBuilder AddDatasetFileReader<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TReader>(this IExportsBuilder builder)
         where TReader : class, IDatasetFileReader
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -1,4 +1,5 @@
 using Exports.Sdk;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ public static class ExportsBuilderExtensions
     /// <typeparam name="TProvider">The provider type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IExportsBuilder AddDestinationProvider<TProvider>(this IExportsBuilder builder)
+    public static IExportsBuilder AddDestinationProvider<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TProvider>(this IExportsBuilder builder)
         where TProvider : class, IDestinationProvider
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -97,7 +98,7 @@ public static class ExportsBuilderExtensions
     /// <typeparam name="TFormat">The format type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IExportsBuilder AddFormat<TFormat>(this IExportsBuilder builder)
+    public static IExportsBuilder AddFormat<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFormat>(this IExportsBuilder builder)
         where TFormat : class, IExportFormat
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -171,7 +172,7 @@ public static class ExportsBuilderExtensions
     /// <typeparam name="TPolicy">The policy type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IExportsBuilder UseAuthorizationPolicy<TPolicy>(this IExportsBuilder builder)
+    public static IExportsBuilder UseAuthorizationPolicy<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TPolicy>(this IExportsBuilder builder)
         where TPolicy : class, IExportAuthorizationPolicy
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -207,6 +208,8 @@ public static class ExportsBuilderExtensions
     }
 
     /// <summary>A provider with typed options also gives them as named options, one name per destination.</summary>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(DestinationOptionsSetup<>))]
+    [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "Options types are classes, so the setup's shared code serves each; its constructor is kept above, and DestinationProvider<TOptions> keeps the options' properties.")]
     private static void AddNamedOptions(IServiceCollection services, Type providerType)
     {
         for (var type = providerType.BaseType; type is not null; type = type.BaseType)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace Exports.Sdk;
@@ -7,7 +8,7 @@ namespace Exports.Sdk;
 /// that destination's settings bound by <see cref="DestinationSettingsBinder"/>. Reading <see cref="ExportsOptions"/>
 /// validates every destination first, so invalid settings throw there, with every problem named.
 /// </summary>
-internal sealed class DestinationOptionsSetup<TOptions>(IOptionsMonitor<ExportsOptions> exports) : IConfigureNamedOptions<TOptions>
+internal sealed class DestinationOptionsSetup<[DynamicallyAccessedMembers(DestinationSettingsBinder.OptionsMembers)] TOptions>(IOptionsMonitor<ExportsOptions> exports) : IConfigureNamedOptions<TOptions>
     where TOptions : class, new()
 {
     public void Configure(TOptions options)

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Exports.Sdk;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Exports.Sdk;
 /// through <see cref="DestinationSettingsBinder"/>, so configuration, code and run-time connections are read alike.
 /// </summary>
 /// <typeparam name="TOptions">The options type: settings as properties, defaults as their initial values, checks across settings through <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>.</typeparam>
-public abstract class DestinationProvider<TOptions> : IDestinationProvider
+public abstract class DestinationProvider<[DynamicallyAccessedMembers(DestinationSettingsBinder.OptionsMembers)] TOptions> : IDestinationProvider
     where TOptions : class, new()
 {
     /// <summary>Creates the provider.</summary>

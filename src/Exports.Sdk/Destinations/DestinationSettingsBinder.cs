@@ -17,10 +17,13 @@ namespace Exports.Sdk;
 /// </remarks>
 public static class DestinationSettingsBinder
 {
+    /// <summary>What binding reads of an options type by reflection, kept by the trimmer (and native AOT) for every options type.</summary>
+    internal const DynamicallyAccessedMemberTypes OptionsMembers = DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor;
+
     /// <summary>The settings of an options type, as the catalog lists them.</summary>
     /// <typeparam name="TOptions">The options type.</typeparam>
     /// <returns>One descriptor per setting, in declaration order.</returns>
-    public static IReadOnlyList<DestinationSettingDescriptor> Describe<TOptions>()
+    public static IReadOnlyList<DestinationSettingDescriptor> Describe<[DynamicallyAccessedMembers(OptionsMembers)] TOptions>()
         where TOptions : class, new() => Shape<TOptions>.Descriptors;
 
     /// <summary>Binds options from a definition's settings and validates them.</summary>
@@ -28,7 +31,7 @@ public static class DestinationSettingsBinder
     /// <param name="definition">The destination definition.</param>
     /// <param name="problems">Every problem found (unknown, missing, malformed or out-of-range settings, then the options' own checks).</param>
     /// <returns>The options, partly filled when there are problems.</returns>
-    public static TOptions Bind<TOptions>(DestinationDefinition definition, out IReadOnlyList<string> problems)
+    public static TOptions Bind<[DynamicallyAccessedMembers(OptionsMembers)] TOptions>(DestinationDefinition definition, out IReadOnlyList<string> problems)
         where TOptions : class, new()
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -38,7 +41,7 @@ public static class DestinationSettingsBinder
     }
 
     /// <summary>Binds settings into an existing instance (the options pattern's), returning every problem.</summary>
-    internal static IReadOnlyList<string> BindInto<TOptions>(DestinationDefinition definition, TOptions options)
+    internal static IReadOnlyList<string> BindInto<[DynamicallyAccessedMembers(OptionsMembers)] TOptions>(DestinationDefinition definition, TOptions options)
         where TOptions : class, new()
     {
         var found = new List<string>();
@@ -67,7 +70,7 @@ public static class DestinationSettingsBinder
 
         if (options is IValidatableObject validatable)
         {
-            found.AddRange(validatable.Validate(new ValidationContext(options)).Select(r => r.ErrorMessage ?? "").Where(m => m.Length > 0));
+            found.AddRange(validatable.Validate(new ValidationContext(options, definition.Name, serviceProvider: null, items: null)).Select(r => r.ErrorMessage ?? "").Where(m => m.Length > 0));
         }
 
         return [.. found.Select(p => $"Destination '{definition.Name}': {p}")];
@@ -77,7 +80,7 @@ public static class DestinationSettingsBinder
     /// <typeparam name="TOptions">The options type.</typeparam>
     /// <param name="options">The options.</param>
     /// <param name="settings">The settings, e.g. <see cref="DestinationDefinition.Settings"/>.</param>
-    public static void Write<TOptions>(TOptions options, IDictionary<string, string?> settings)
+    public static void Write<[DynamicallyAccessedMembers(OptionsMembers)] TOptions>(TOptions options, IDictionary<string, string?> settings)
         where TOptions : class, new()
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -102,12 +105,12 @@ public static class DestinationSettingsBinder
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
-    private static class Shape<TOptions>
+    private static class Shape<[DynamicallyAccessedMembers(OptionsMembers)] TOptions>
         where TOptions : class, new()
     {
         public static readonly IReadOnlyList<Setting> Settings = [.. typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetCustomAttribute<DestinationSettingAttribute>() is not null)
-            .OrderBy(p => p.MetadataToken)
+            .OrderBy(p => p.HasMetadataToken() ? p.MetadataToken : 0) // declaration order; native AOT keeps no tokens but lists properties in that order
             .Select(p => new Setting(p))];
 
         public static readonly IReadOnlyList<DestinationSettingDescriptor> Descriptors = Describe();

@@ -1,5 +1,5 @@
 using System.Collections;
-using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
@@ -13,14 +13,27 @@ namespace Exports.Sdk;
 /// </summary>
 internal static class ConfigurationShapeChecker
 {
-    public static List<string> Check(IConfiguration section, Type type, string path)
+    // Every options type the check walks from ExportsOptions keeps its properties in a trimmed or native AOT app; a test
+    // walks the graph and fails on a type missing here.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ExportsOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DestinationDefinition))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DataflowDefinition))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DatasetExportDefinition))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ExportOutputOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(FileFormatOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(CsvFormatOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ExportRunOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ExportSchedule))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AudienceActivation))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DeduplicationKey))]
+    public static List<string> Check(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, string path)
     {
         var problems = new List<string>();
         CheckObject(section, type, path, problems);
         return problems;
     }
 
-    private static void CheckObject(IConfiguration section, Type type, string path, List<string> problems)
+    private static void CheckObject(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, string path, List<string> problems)
     {
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod?.IsPublic == true && p.GetIndexParameters().Length == 0)
@@ -41,6 +54,8 @@ internal static class ConfigurationShapeChecker
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "The types reached from ExportsOptions are kept by Check's DynamicDependency attributes.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "The types reached from ExportsOptions are kept by Check's DynamicDependency attributes.")]
     private static void CheckValue(IConfigurationSection section, Type type, string at, List<string> problems)
     {
         var target = Nullable.GetUnderlyingType(type) ?? type;
@@ -124,14 +139,32 @@ internal static class ConfigurationShapeChecker
             return Enum.GetNames(type).Contains(value.Trim(), StringComparer.OrdinalIgnoreCase);
         }
 
-        try
+        // As the configuration binder's generated code reads each type: invariant culture, integers without decimals.
+        var text = value.Trim();
+        var c = CultureInfo.InvariantCulture;
+        return type switch
         {
-            return TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value) is not null;
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or OverflowException)
-        {
-            return false;
-        }
+            _ when type == typeof(bool) => bool.TryParse(text, out _),
+            _ when type == typeof(char) => value.Length == 1,
+            _ when type == typeof(byte) => byte.TryParse(text, NumberStyles.Integer, c, out _),
+            _ when type == typeof(sbyte) => sbyte.TryParse(text, NumberStyles.Integer, c, out _),
+            _ when type == typeof(short) => short.TryParse(text, NumberStyles.Integer, c, out _),
+            _ when type == typeof(ushort) => ushort.TryParse(text, NumberStyles.Integer, c, out _),
+            _ when type == typeof(int) => int.TryParse(text, NumberStyles.Integer, c, out _),
+            _ when type == typeof(uint) => uint.TryParse(text, NumberStyles.Integer, c, out _),
+            _ when type == typeof(long) => long.TryParse(text, NumberStyles.Integer, c, out _),
+            _ when type == typeof(ulong) => ulong.TryParse(text, NumberStyles.Integer, c, out _),
+            _ when type == typeof(float) => float.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, c, out _),
+            _ when type == typeof(double) => double.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, c, out _),
+            _ when type == typeof(decimal) => decimal.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, c, out _),
+            _ when type == typeof(TimeSpan) => TimeSpan.TryParse(text, c, out _),
+            _ when type == typeof(DateOnly) => DateOnly.TryParse(text, c, out _),
+            _ when type == typeof(TimeOnly) => TimeOnly.TryParse(text, c, out _),
+            _ when type == typeof(DateTime) => DateTime.TryParse(text, c, out _),
+            _ when type == typeof(DateTimeOffset) => DateTimeOffset.TryParse(text, c, out _),
+            _ when type == typeof(Uri) => Uri.TryCreate(text, UriKind.RelativeOrAbsolute, out _),
+            _ => false,
+        };
     }
 
     private static string Allowed(Type type) => type switch

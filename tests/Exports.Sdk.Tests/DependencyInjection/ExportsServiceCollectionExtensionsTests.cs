@@ -172,6 +172,8 @@ public sealed class ExportsServiceCollectionExtensionsTests
     [InlineData("Destinations:demo-folder:Output:Format:MaxDegreeOfParallelism", "-3", "Destination 'demo-folder': Output.Format.MaxDegreeOfParallelism must be 0 (every core) or more, not -3.")]
     [InlineData("Runs:MaxConcurentRuns", "4", "Exports:Runs:MaxConcurentRuns is not a known setting; did you mean Exports:Runs:MaxConcurrentRuns?")]
     [InlineData("Dataflows:demo:Audiences:0:Schedule:StartDate", "tomorrow", "Exports:Dataflows:demo:Audiences:0:Schedule:StartDate is 'tomorrow', which is not a date such as 2026-01-31.")]
+    [InlineData("Runs:IncrementalOverlap", "5m", "Exports:Runs:IncrementalOverlap is '5m', which is not a duration such as 00:00:30.")]
+    [InlineData("Destinations:demo-folder:Output:MaxRowsPerFile", "1.5", "Exports:Destinations:demo-folder:Output:MaxRowsPerFile is '1.5', which is not a whole number.")]
     public void Configuration_BadKeyOrValue_IsRefusedAtStartUp_NamingTheKeyTheValueAndWhatIsAllowed(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?>
@@ -191,6 +193,79 @@ public sealed class ExportsServiceCollectionExtensionsTests
         using var provider = services.BuildServiceProvider();
 
         Validate(provider).Failures.Should().Equal(expected);
+    }
+
+    [Fact]
+    public void Configuration_ValidValueOfEveryKind_BindsWithoutAProblem()
+    {
+        // The check parses each kind as the configuration binder's generated code does; a value the binder takes passes.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Exports:Destinations:drop:Type"] = "local",
+            ["Exports:Destinations:drop:Settings:path"] = "/tmp/unused-exports-folder",
+            ["Exports:Destinations:drop:Output:MaxRowsPerFile"] = " 250000 ",
+            ["Exports:Destinations:drop:Output:Format:Compression"] = "gzip",
+            ["Exports:Destinations:drop:Output:Format:Csv:Header"] = "False",
+            ["Exports:Destinations:drop:Output:Format:Csv:Delimiter"] = ";",
+            ["Exports:Runs:IncrementalOverlap"] = "00:10:00",
+            ["Exports:Runs:MaxConcurrentRuns"] = "3",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddExports().BindConfiguration(configuration.GetSection(ExportsOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+
+        // Reading the options runs the check: any problem would throw here.
+        var options = provider.GetRequiredService<IOptions<ExportsOptions>>().Value;
+        options.Destinations["drop"].Output.MaxRowsPerFile.Should().Be(250_000);
+        options.Destinations["drop"].Output.Format.Compression.Should().Be(ExportCompression.Gzip);
+        options.Destinations["drop"].Output.Format.Csv.Header.Should().BeFalse();
+        options.Destinations["drop"].Output.Format.Csv.Delimiter.Should().Be(';');
+        options.Runs.IncrementalOverlap.Should().Be(TimeSpan.FromMinutes(10));
+        options.Runs.MaxConcurrentRuns.Should().Be(3);
+    }
+
+    [Fact]
+    public void ConfigurationCheck_KeepsEveryOptionsTypeItWalks_ForTrimmedAndNativeAotApps()
+    {
+        // In a native AOT app, GetProperties sees only what the trimmer kept: a type reached from ExportsOptions without
+        // its DynamicDependency would have every key reported unknown there, while this JIT-run test saw nothing wrong.
+        var check = typeof(ExportsOptions).Assembly.GetType("Exports.Sdk.ConfigurationShapeChecker", throwOnError: true)!
+            .GetMethod("Check", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)!;
+        var kept = check.GetCustomAttributes(typeof(System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute), inherit: false)
+            .Cast<System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute>()
+            .Where(d => d.MemberTypes.HasFlag(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties))
+            .Select(d => d.Type)
+            .ToHashSet();
+
+        var walked = new HashSet<Type>();
+        void Walk(Type type)
+        {
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (type == typeof(string) || type.IsPrimitive || type.IsEnum || type.Namespace == "System")
+            {
+                return;
+            }
+
+            if (type.IsGenericType)
+            {
+                // Dictionaries and lists: what they hold.
+                Walk(type.GetGenericArguments()[^1]);
+                return;
+            }
+
+            if (walked.Add(type))
+            {
+                foreach (var property in type.GetProperties().Where(p => p.SetMethod?.IsPublic == true))
+                {
+                    Walk(property.PropertyType);
+                }
+            }
+        }
+
+        Walk(typeof(ExportsOptions));
+
+        walked.Should().Contain(typeof(DestinationDefinition)).And.Contain(typeof(CsvFormatOptions));
+        kept.Should().BeEquivalentTo(walked);
     }
 
     [Fact]

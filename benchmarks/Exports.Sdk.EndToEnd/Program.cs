@@ -4,19 +4,22 @@ using Microsoft.Extensions.DependencyInjection;
 using Exports.Sdk.Sources.AdoNet;
 using Npgsql;
 
-namespace Exports.Sdk.Throughput;
+namespace Exports.Sdk.EndToEnd;
 
 /// <summary>
-/// One SDK run in a process of its own, so its peak RSS is its own: the PostgreSQL table through the ADO.NET source as
-/// CSV.gz (checksums and manifest included) to a local folder, fauxqs or sshd; or a finished file uploaded through a
-/// destination alone. Each is done twice in the process, cold and then as a running host would; prints
+/// One SDK run in a process of its own, so its peak RSS is its own: a PostgreSQL query through the ADO.NET source as
+/// CSV.gz or CSV (checksums and manifest included) to a local folder, fauxqs or sshd; or a finished file uploaded through
+/// a destination alone. Each is done twice in the process, cold and then as a running host would; prints
 /// <c>seconds=… hostSeconds=… cpuSeconds=… hostCpuSeconds=… peakRssMB=… bytes=… allocatedMB=… collections=gen0/gen1/gen2
 /// gcPauseSeconds=…</c>, the CPU seconds being the whole machine's (<see cref="MachineCpu"/>).
 /// </summary>
-internal static class EndToEndChild
+internal static class Program
 {
-    public static async Task<int> RunAsync(string target, long rows, string folder, string? file)
+    /// <summary><c>Exports.Sdk.EndToEnd target rows folder sql bucket [file]</c>; target: local, local-csv, s3, sftp, upload-s3, upload-sftp.</summary>
+    public static async Task<int> Main(string[] args)
     {
+        var (target, rows, folder, sql, bucket) = (args[0], long.Parse(args[1], CultureInfo.InvariantCulture), args[2], args[3], args[4]);
+        var file = args.Length > 5 ? args[5] : null;
         var env = ServicesEnvironment.Load();
         var run = Guid.NewGuid().ToString("N")[..8];
         var services = new ServiceCollection();
@@ -37,7 +40,7 @@ internal static class EndToEndChild
             case "s3":
                 builder.AddAmazonS3Destination("s3", s3 =>
                 {
-                    s3.Bucket = EndToEndReport.Bucket;
+                    s3.Bucket = bucket;
                     s3.Prefix = "sdk-" + run;
                     s3.ServiceUrl = new Uri(env["S3_SERVICE_URL"]);
                     s3.ForcePathStyle = true;
@@ -68,13 +71,14 @@ internal static class EndToEndChild
                 throw new ArgumentException($"Unknown end-to-end target '{target}'; use local, local-csv, s3, sftp, upload-s3 or upload-sftp.");
         }
 
-        var table = ProfileTable.NameFor(rows);
+        // The slim builder: what Npgsql asks of a native AOT app, and the same code in both deployments.
+        await using var postgres = new NpgsqlSlimDataSourceBuilder(env.PostgresConnectionString).Build();
         builder.AddAdoNetSource("pg", o =>
         {
-            o.ConnectionFactory = () => new NpgsqlConnection(env.PostgresConnectionString);
+            o.ConnectionFactory = postgres.CreateConnection;
             o.ListAudiencesSql = "SELECT 'none' AS id, 'none' AS name, '' AS description";
             o.MembersSql = "SELECT 1 AS \"person.email\"";
-            o.Datasets["profiles"] = new AdoNetDatasetQuery { Sql = $"SELECT {ProfileTable.Columns} FROM {table}" };
+            o.Datasets["profiles"] = new AdoNetDatasetQuery { Sql = sql };
         });
         await using var provider = services.BuildServiceProvider();
 
@@ -124,7 +128,7 @@ internal static class EndToEndChild
     }
 
     /// <summary>This process's peak resident set (VmHWM), in MB.</summary>
-    public static long PeakRssMegabytes()
+    private static long PeakRssMegabytes()
     {
         var hwm = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(hwm.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;

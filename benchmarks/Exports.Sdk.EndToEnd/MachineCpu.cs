@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace Exports.Sdk.Throughput;
+namespace Exports.Sdk.EndToEnd;
 
 /// <summary>
 /// The CPU time the whole machine has been busy (user, nice, system, irq and softirq of every core, from /proc/stat), so
 /// a run's cost counts the database, sshd and fauxqs beside the SDK or the script: they share the same cores. Time
 /// stolen by the hypervisor is not counted.
 /// </summary>
-internal static class MachineCpu
+public static class MachineCpu
 {
     /// <summary>Seconds of busy CPU since boot, over all cores.</summary>
     public static double BusySeconds()
