@@ -21,9 +21,12 @@ bash scripts/services.sh start
 # Debian's AWS CLI, not one a Python environment may put first on the PATH.
 export PATH="/usr/bin:$PATH"
 dotnet build -c Release benchmarks/Exports.Sdk.Throughput >/dev/null
-# The SDK's end-to-end process published native as well: the harness runs it beside the JIT build.
-dotnet publish -c Release -r linux-x64 benchmarks/Exports.Sdk.EndToEnd -o benchmarks/Exports.Sdk.EndToEnd/bin/native >/dev/null
 if [ "${1:-}" = "--scale-pg" ]; then
   exec dotnet run -c Release --no-build --project benchmarks/Exports.Sdk.Throughput -- --scale-pg --sizes 100000,1000000,10000000,50000000 --plot docs/performance/scaling.png "${@:2}"
+fi
+# The SDK's end-to-end process published native as well: the harness runs it beside the JIT build.
+if ! publish=$(dotnet publish -c Release -r linux-x64 benchmarks/Exports.Sdk.EndToEnd -o benchmarks/Exports.Sdk.EndToEnd/bin/native 2>&1); then
+  echo "$publish" | tail -30
+  exit 1
 fi
 exec dotnet run -c Release --no-build --project benchmarks/Exports.Sdk.Throughput -- --e2e --rows 2000000 --e2e-rows 5000000 --runs 3 "$@"

@@ -235,11 +235,8 @@ internal static class EndToEndReport
     /// </summary>
     public static async Task<(double Cold, double Host, double ColdCpu, double HostCpu, long PeakRssMB)> RunSdkAsync(string target, long rows, string folder, string? file, string? native = null)
     {
-        var start = new ProcessStartInfo(native ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (native is null)
-        {
-            start.ArgumentList.Add(typeof(MachineCpu).Assembly.Location);
-        }
+        // On the JIT: its app host, copied beside this harness with its runtimeconfig.
+        var start = new ProcessStartInfo(native ?? Path.ChangeExtension(typeof(MachineCpu).Assembly.Location, null)) { RedirectStandardOutput = true, RedirectStandardError = true };
 
         var sql = $"SELECT {ProfileTable.Columns} FROM {ProfileTable.NameFor(rows)}";
         foreach (var a in new[] { target, rows.ToString(CultureInfo.InvariantCulture), folder, sql, Bucket })

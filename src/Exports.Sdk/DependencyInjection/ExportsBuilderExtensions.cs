@@ -136,6 +136,7 @@ public static class ExportsBuilderExtensions
         // The check comes first: the binder would drop a destination whose value does not convert.
         builder.Services.AddSingleton<IConfigureOptions<ExportsOptions>>(new ExportsConfigurationCheck(section));
         builder.Services.Configure<ExportsOptions>(section);
+        builder.Services.AddSingleton<IConfigureOptions<ExportsOptions>>(new ExportsConfigurationEmptyValues(section));
         return builder;
     }
 

@@ -70,7 +70,7 @@ public static class DestinationSettingsBinder
 
         if (options is IValidatableObject validatable)
         {
-            found.AddRange(validatable.Validate(new ValidationContext(options, definition.Name, serviceProvider: null, items: null)).Select(r => r.ErrorMessage ?? "").Where(m => m.Length > 0));
+            found.AddRange(validatable.Validate(new ValidationContext(options, string.IsNullOrEmpty(definition.Name) ? typeof(TOptions).Name : definition.Name, serviceProvider: null, items: null)).Select(r => r.ErrorMessage ?? "").Where(m => m.Length > 0));
         }
 
         return [.. found.Select(p => $"Destination '{definition.Name}': {p}")];

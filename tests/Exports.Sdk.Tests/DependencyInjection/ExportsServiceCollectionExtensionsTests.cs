@@ -278,12 +278,16 @@ public sealed class ExportsServiceCollectionExtensionsTests
             ["Exports:Destinations:drop:Settings:path"] = "/tmp/unused-exports-folder",
             ["Exports:Destinations:drop:Output:MaxBytesPerFile"] = "",
             ["Exports:Destinations:drop:Output:Format:Csv:ByteOrderMark"] = "",
+            // Quote's default is '"': empty turns quoting off (docs/configuration.md).
+            ["Exports:Destinations:drop:Output:Format:Csv:Quote"] = "",
         }).Build();
         var services = new ServiceCollection();
         services.AddExports().BindConfiguration(configuration.GetSection(ExportsOptions.SectionName));
         using var provider = services.BuildServiceProvider();
 
-        provider.GetRequiredService<IOptions<ExportsOptions>>().Value.Destinations["drop"].Output.MaxBytesPerFile.Should().BeNull();
+        var output = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.Destinations["drop"].Output;
+        output.MaxBytesPerFile.Should().BeNull();
+        output.Format.Csv.Quote.Should().BeNull();
     }
 
     [Fact]

@@ -151,6 +151,19 @@ public class DestinationSettingsBinderTests
     }
 
     [Fact]
+    public void Bind_DefinitionWithoutAName_StillRunsTheOptionsOwnChecks()
+    {
+        // A destination being created with its name left empty: the name is reported as missing elsewhere, and the
+        // options' checks still run instead of throwing on the empty name.
+        var definition = Definition(("host", "h"), ("flag", "true"));
+        definition.Name = "";
+
+        DestinationSettingsBinder.Bind<SampleOptions>(definition, out var problems);
+
+        problems.Should().Equal("Destination '': setting 'flag' needs 'token'.");
+    }
+
+    [Fact]
     public void Write_ThenBind_GivesTheSameOptions_AndNullRemovesTheKey()
     {
         var options = new SampleOptions { Host = "h", Port = 2200, Token = "t", PartSize = 16L << 20, Timeout = TimeSpan.FromMinutes(2), Endpoint = new Uri("http://x/"), Mode = Mode.Fast };
