@@ -1,6 +1,4 @@
 using System.Collections;
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -10,68 +8,50 @@ namespace Exports.Sdk;
 /// <summary>
 /// Runs after the <c>Exports</c> section is bound: an empty value (JSON null, an empty environment variable) sets a
 /// nullable setting to null, as the reflection binder did; the binder's generated code, which works in native AOT,
-/// leaves the default instead, so <c>Csv:Quote = ""</c> would keep quoting on.
+/// leaves the default instead, so <c>Csv:Quote = ""</c> would keep quoting on. The settings are found by the same walk
+/// that checks the section before binding (<see cref="ConfigurationShapeChecker"/>).
 /// </summary>
 internal sealed class ExportsConfigurationEmptyValues(IConfiguration section) : IConfigureOptions<ExportsOptions>
 {
-    public void Configure(ExportsOptions options) => Apply(section, options);
-
-    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "The options types reached from ExportsOptions keep their public properties (ConfigurationShapeChecker.Check's DynamicDependency attributes).")]
-    private static void Apply(IConfiguration section, object target)
+    public void Configure(ExportsOptions options)
     {
-        foreach (var child in section.GetChildren())
+        foreach (var steps in ConfigurationShapeChecker.FindEmptyValues(section, typeof(ExportsOptions)))
         {
-            // Unknown keys were refused before binding.
-            var property = target.GetType().GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-            if (property is null)
-            {
-                continue;
-            }
-
-            if (child.Value is { Length: 0 } && Nullable.GetUnderlyingType(property.PropertyType) is not null && property.SetMethod?.IsPublic == true)
-            {
-                property.SetValue(target, null);
-            }
-            else if (child.Value is null && property.GetValue(target) is { } value)
-            {
-                ApplyWithin(child, value);
-            }
+            SetNull(options, steps);
         }
     }
 
-    private static void ApplyWithin(IConfigurationSection section, object value)
+    private static void SetNull(object options, object[] steps)
     {
-        switch (value)
+        var target = options;
+        foreach (var step in steps.AsSpan(0, steps.Length - 1))
         {
-            case string:
+            var next = step switch
+            {
+                PropertyInfo property => property.GetValue(target),
+                string key => target is IDictionary dictionary && dictionary.Contains(key) ? dictionary[key] : null,
+                int position => target is IList list && position < list.Count ? list[position] : null,
+                _ => null,
+            };
+            if (next is null)
+            {
                 return;
-            case IDictionary dictionary:
-                foreach (var entry in section.GetChildren())
-                {
-                    if (dictionary.Contains(entry.Key) && dictionary[entry.Key] is { } item)
-                    {
-                        ApplyWithin(entry, item);
-                    }
-                }
+            }
 
-                return;
-            case IList list:
-                foreach (var entry in section.GetChildren())
-                {
-                    if (int.TryParse(entry.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < list.Count && list[index] is { } item)
-                    {
-                        ApplyWithin(entry, item);
-                    }
-                }
+            target = next;
+        }
 
-                return;
-            default:
-                if (!value.GetType().IsPrimitive && !value.GetType().IsEnum)
-                {
-                    Apply(section, value);
-                }
-
-                return;
+        switch (steps[^1])
+        {
+            case PropertyInfo property:
+                property.SetValue(target, null);
+                break;
+            case string key when target is IDictionary dictionary:
+                dictionary[key] = null;
+                break;
+            case int position when target is IList list && position < list.Count:
+                list[position] = null;
+                break;
         }
     }
 }

@@ -9,7 +9,9 @@ namespace Exports.Sdk;
 /// <summary>
 /// Reads the <c>Exports</c> configuration section against the options types before it is bound, and names every key
 /// that is unknown (with the nearest known one) and every value that cannot be converted (with what is allowed). The
-/// configuration binder alone drops a destination whose value does not convert, and ignores a misspelt key.
+/// configuration binder alone drops a destination whose value does not convert, and ignores a misspelt key. The same
+/// walk finds the nullable settings whose value is empty, which <see cref="ExportsConfigurationEmptyValues"/> sets to
+/// null after binding.
 /// </summary>
 internal static class ConfigurationShapeChecker
 {
@@ -26,15 +28,26 @@ internal static class ConfigurationShapeChecker
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ExportSchedule))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AudienceActivation))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DeduplicationKey))]
-    public static List<string> Check(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, string path)
+    public static List<string> Check(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, string path) =>
+        Read(section, type, path).Problems;
+
+    /// <summary>
+    /// The nullable settings whose value is empty (JSON null, an empty environment variable), each as the steps from an
+    /// instance of <paramref name="type"/> to it: a property, a dictionary key or a list position.
+    /// </summary>
+    public static List<object[]> FindEmptyValues(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type) =>
+        Read(section, type, string.Empty).EmptyValues;
+
+    private static Reading Read(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, string path)
     {
-        var problems = new List<string>();
-        CheckObject(section, type, path, problems);
-        return problems;
+        var reading = new Reading();
+        CheckObject(section, type, path, reading);
+        return reading;
     }
 
-    private static void CheckObject(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, string path, List<string> problems)
+    private static void CheckObject(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, string path, Reading reading)
     {
+        var problems = reading.Problems;
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod?.IsPublic == true && p.GetIndexParameters().Length == 0)
             .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
@@ -50,14 +63,17 @@ internal static class ConfigurationShapeChecker
                 continue;
             }
 
-            CheckValue(child, property.PropertyType, at, problems);
+            reading.Steps.Add(property);
+            CheckValue(child, property.PropertyType, at, reading);
+            reading.Steps.RemoveAt(reading.Steps.Count - 1);
         }
     }
 
     [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "The types reached from ExportsOptions are kept by Check's DynamicDependency attributes.")]
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "The types reached from ExportsOptions are kept by Check's DynamicDependency attributes.")]
-    private static void CheckValue(IConfigurationSection section, Type type, string at, List<string> problems)
+    private static void CheckValue(IConfigurationSection section, Type type, string at, Reading reading)
     {
+        var problems = reading.Problems;
         var target = Nullable.GetUnderlyingType(type) ?? type;
         if (target == typeof(string))
         {
@@ -79,6 +95,7 @@ internal static class ConfigurationShapeChecker
             if (section.Value.Length == 0 && Nullable.GetUnderlyingType(type) is not null)
             {
                 // JSON null and an empty environment variable bind to null.
+                reading.EmptyValues.Add([.. reading.Steps]);
                 return;
             }
 
@@ -101,7 +118,9 @@ internal static class ConfigurationShapeChecker
 
             foreach (var entry in section.GetChildren())
             {
-                CheckValue(entry, valueType, $"{at}:{entry.Key}", problems);
+                reading.Steps.Add(entry.Key);
+                CheckValue(entry, valueType, $"{at}:{entry.Key}", reading);
+                reading.Steps.RemoveAt(reading.Steps.Count - 1);
             }
 
             return;
@@ -110,9 +129,13 @@ internal static class ConfigurationShapeChecker
         if (target.IsGenericType && typeof(IEnumerable).IsAssignableFrom(target))
         {
             var element = target.GetGenericArguments()[0];
+            var position = 0;
             foreach (var entry in section.GetChildren())
             {
-                CheckValue(entry, element, $"{at}:{entry.Key}", problems);
+                // The binder adds a list's entries in this order, whatever their keys.
+                reading.Steps.Add(position++);
+                CheckValue(entry, element, $"{at}:{entry.Key}", reading);
+                reading.Steps.RemoveAt(reading.Steps.Count - 1);
             }
 
             return;
@@ -124,7 +147,18 @@ internal static class ConfigurationShapeChecker
             return;
         }
 
-        CheckObject(section, target, at, problems);
+        CheckObject(section, target, at, reading);
+    }
+
+    /// <summary>What one walk of a section found.</summary>
+    private sealed class Reading
+    {
+        public List<string> Problems { get; } = [];
+
+        /// <summary>The steps to the value being read: properties, dictionary keys and list positions.</summary>
+        public List<object> Steps { get; } = [];
+
+        public List<object[]> EmptyValues { get; } = [];
     }
 
     private static bool IsSimple(Type type) =>

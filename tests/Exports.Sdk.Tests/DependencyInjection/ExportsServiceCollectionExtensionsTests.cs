@@ -280,14 +280,29 @@ public sealed class ExportsServiceCollectionExtensionsTests
             ["Exports:Destinations:drop:Output:Format:Csv:ByteOrderMark"] = "",
             // Quote's default is '"': empty turns quoting off (docs/configuration.md).
             ["Exports:Destinations:drop:Output:Format:Csv:Quote"] = "",
+            // Deeper: a dataflow (a dictionary entry) with its own output, and a list whose keys are not 0, 1, 2.
+            ["Exports:Dataflows:demo:Source"] = "crm",
+            ["Exports:Dataflows:demo:Destination"] = "drop",
+            ["Exports:Dataflows:demo:Attributes:0"] = "person.email",
+            ["Exports:Dataflows:demo:Output:Format:Csv:Quote"] = "",
+            ["Exports:Dataflows:demo:Audiences:0:AudienceId"] = "vip",
+            ["Exports:Dataflows:demo:Audiences:3:AudienceId"] = "churned",
+            ["Exports:Dataflows:demo:Audiences:3:Schedule:StartDate"] = "2026-12-01",
+            ["Exports:Dataflows:demo:Audiences:3:Schedule:EndDate"] = "",
         }).Build();
         var services = new ServiceCollection();
-        services.AddExports().BindConfiguration(configuration.GetSection(ExportsOptions.SectionName));
+        services.AddExports().BindConfiguration(configuration.GetSection(ExportsOptions.SectionName))
+            .AddAudienceSource("crm", new InMemoryAudienceSource());
         using var provider = services.BuildServiceProvider();
 
-        var output = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.Destinations["drop"].Output;
+        var options = provider.GetRequiredService<IOptions<ExportsOptions>>().Value;
+        var output = options.Destinations["drop"].Output;
         output.MaxBytesPerFile.Should().BeNull();
         output.Format.Csv.Quote.Should().BeNull();
+        var dataflow = options.Dataflows["demo"];
+        dataflow.Output!.Format.Csv.Quote.Should().BeNull();
+        dataflow.Audiences.Select(a => a.AudienceId).Should().Equal("vip", "churned");
+        dataflow.Audiences[1].Schedule!.EndDate.Should().BeNull();
     }
 
     [Fact]
