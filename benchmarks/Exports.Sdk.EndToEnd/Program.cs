@@ -11,7 +11,8 @@ namespace Exports.Sdk.EndToEnd;
 /// CSV.gz or CSV (checksums and manifest included) to a local folder, fauxqs or sshd; or a finished file uploaded through
 /// a destination alone. Each is done twice in the process, cold and then as a running host would; prints
 /// <c>seconds=… hostSeconds=… cpuSeconds=… hostCpuSeconds=… peakRssMB=… bytes=… allocatedMB=… collections=gen0/gen1/gen2
-/// gcPauseSeconds=…</c>, the CPU seconds being the whole machine's (<see cref="MachineCpu"/>).
+/// gcPauseSeconds=… completeSeconds=… hostCompleteSeconds=…</c>, the CPU seconds being the whole machine's
+/// (<see cref="MachineCpu"/>), the complete seconds the S3 server's completion of the upload (<see cref="S3CompletionTimer"/>).
 /// </summary>
 internal static class Program
 {
@@ -23,6 +24,8 @@ internal static class Program
         var env = ServicesEnvironment.Load();
         var run = Guid.NewGuid().ToString("N")[..8];
         var services = new ServiceCollection();
+        var completion = new S3CompletionTimer();
+        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(completion);
         var builder = services.AddExports().UseInMemoryExportStore();
         var destination = target.Replace("upload-", "", StringComparison.Ordinal).Replace("-csv", "", StringComparison.Ordinal);
         void Output(DestinationDefinition d)
@@ -86,6 +89,7 @@ internal static class Program
         // running host (a scheduler, a web app) does on every later run.
         var seconds = new double[2];
         var cpu = new double[2];
+        var serverCompletion = new double[2];
         long bytes = 0;
         for (var pass = 0; pass < seconds.Length; pass++)
         {
@@ -94,9 +98,10 @@ internal static class Program
             bytes = await RunOnceAsync(provider, destination, $"{run}-{pass}", rows, file);
             seconds[pass] = clock.Elapsed.TotalSeconds;
             cpu[pass] = MachineCpu.BusySeconds() - busy;
+            serverCompletion[pass] = completion.Take();
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={seconds[0]:F3} hostSeconds={seconds[1]:F3} cpuSeconds={cpu[0]:F2} hostCpuSeconds={cpu[1]:F2} peakRssMB={PeakRssMegabytes()} bytes={bytes} allocatedMB={GC.GetTotalAllocatedBytes() >> 20} collections={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gcPauseSeconds={GC.GetTotalPauseDuration().TotalSeconds:F2}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={seconds[0]:F3} hostSeconds={seconds[1]:F3} cpuSeconds={cpu[0]:F2} hostCpuSeconds={cpu[1]:F2} peakRssMB={PeakRssMegabytes()} bytes={bytes} allocatedMB={GC.GetTotalAllocatedBytes() >> 20} collections={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gcPauseSeconds={GC.GetTotalPauseDuration().TotalSeconds:F2} completeSeconds={serverCompletion[0]:F3} hostCompleteSeconds={serverCompletion[1]:F3}"));
         return 0;
     }
 

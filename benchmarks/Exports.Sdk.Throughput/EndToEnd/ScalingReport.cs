@@ -20,7 +20,7 @@ internal static class ScalingReport
         foreach (var rows in options.Sizes)
         {
             await ProfileTable.EnsureAsync(env.PostgresConnectionString, rows);
-            var (cold, host, _, _, rss) = await EndToEndReport.RunSdkAsync("local", rows, Path.Combine(options.Folder, "scale-pg"), null);
+            var (cold, host, _, _, rss, _, _) = await EndToEndReport.RunSdkAsync("local", rows, Path.Combine(options.Folder, "scale-pg"), null);
             points.Add((rows, rows / cold, rows / host, rss));
             Console.WriteLine($"| {rows:N0} | {cold:F2} | {rows / cold / 1e6:F2} | {host:F2} | {rows / host / 1e6:F2} | {rss} |");
         }
