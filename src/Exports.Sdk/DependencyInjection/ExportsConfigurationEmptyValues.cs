@@ -8,8 +8,8 @@ namespace Exports.Sdk;
 /// <summary>
 /// Runs after the <c>Exports</c> section is bound: an empty value (JSON null, an empty environment variable) sets a
 /// nullable setting to null, as the reflection binder did; the binder's generated code, which works in native AOT,
-/// leaves the default instead, so <c>Csv:Quote = ""</c> would keep quoting on. The settings are found by the same walk
-/// that checks the section before binding (<see cref="ConfigurationShapeChecker"/>).
+/// leaves the default instead, so <c>Csv:Quote = ""</c> would keep quoting on. The settings are found by the code that
+/// checks the section before binding (<see cref="ConfigurationShapeChecker"/>), walking it again.
 /// </summary>
 internal sealed class ExportsConfigurationEmptyValues(IConfiguration section) : IConfigureOptions<ExportsOptions>
 {
@@ -30,7 +30,7 @@ internal sealed class ExportsConfigurationEmptyValues(IConfiguration section) : 
             {
                 PropertyInfo property => property.GetValue(target),
                 string key => target is IDictionary dictionary && dictionary.Contains(key) ? dictionary[key] : null,
-                int position => target is IList list && position < list.Count ? list[position] : null,
+                ConfigurationShapeChecker.ListEntry entry => target is IList list && entry.IndexIn(list) is >= 0 and var index ? list[index] : null,
                 _ => null,
             };
             if (next is null)
@@ -46,11 +46,11 @@ internal sealed class ExportsConfigurationEmptyValues(IConfiguration section) : 
             case PropertyInfo property:
                 property.SetValue(target, null);
                 break;
-            case string key when target is IDictionary dictionary:
+            case string key when target is IDictionary dictionary && dictionary.Contains(key):
                 dictionary[key] = null;
                 break;
-            case int position when target is IList list && position < list.Count:
-                list[position] = null;
+            case ConfigurationShapeChecker.ListEntry entry when target is IList list && entry.IndexIn(list) is >= 0 and var index:
+                list[index] = null;
                 break;
         }
     }

@@ -10,12 +10,22 @@ namespace Exports.Sdk;
 /// Reads the <c>Exports</c> configuration section against the options types before it is bound, and names every key
 /// that is unknown (with the nearest known one) and every value that cannot be converted (with what is allowed). The
 /// configuration binder alone drops a destination whose value does not convert, and ignores a misspelt key. The same
-/// walk finds the nullable settings whose value is empty, which <see cref="ExportsConfigurationEmptyValues"/> sets to
-/// null after binding.
+/// walk, run again after binding, finds the nullable settings whose value is empty, which
+/// <see cref="ExportsConfigurationEmptyValues"/> sets to null.
 /// </summary>
 internal static class ConfigurationShapeChecker
 {
-    // Every options type the check walks from ExportsOptions keeps its properties in a trimmed or native AOT app; a test
+    public static List<string> Check(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, string path) =>
+        Read(section, type, path).Problems;
+
+    /// <summary>
+    /// The nullable settings whose value is empty (JSON null, an empty environment variable), each as the steps from an
+    /// instance of <paramref name="type"/> to it: a property, a dictionary key or a <see cref="ListEntry"/>.
+    /// </summary>
+    public static List<object[]> FindEmptyValues(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type) =>
+        Read(section, type, string.Empty).EmptyValues;
+
+    // Every options type the walk reaches from ExportsOptions keeps its properties in a trimmed or native AOT app; a test
     // walks the graph and fails on a type missing here.
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ExportsOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DestinationDefinition))]
@@ -28,16 +38,6 @@ internal static class ConfigurationShapeChecker
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ExportSchedule))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AudienceActivation))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DeduplicationKey))]
-    public static List<string> Check(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, string path) =>
-        Read(section, type, path).Problems;
-
-    /// <summary>
-    /// The nullable settings whose value is empty (JSON null, an empty environment variable), each as the steps from an
-    /// instance of <paramref name="type"/> to it: a property, a dictionary key or a list position.
-    /// </summary>
-    public static List<object[]> FindEmptyValues(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type) =>
-        Read(section, type, string.Empty).EmptyValues;
-
     private static Reading Read(IConfiguration section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, string path)
     {
         var reading = new Reading();
@@ -129,11 +129,11 @@ internal static class ConfigurationShapeChecker
         if (target.IsGenericType && typeof(IEnumerable).IsAssignableFrom(target))
         {
             var element = target.GetGenericArguments()[0];
-            var position = 0;
-            foreach (var entry in section.GetChildren())
+            var entries = section.GetChildren().ToList();
+            for (var position = 0; position < entries.Count; position++)
             {
-                // The binder adds a list's entries in this order, whatever their keys.
-                reading.Steps.Add(position++);
+                var entry = entries[position];
+                reading.Steps.Add(new ListEntry(position, entries.Count));
                 CheckValue(entry, element, $"{at}:{entry.Key}", reading);
                 reading.Steps.RemoveAt(reading.Steps.Count - 1);
             }
@@ -150,12 +150,27 @@ internal static class ConfigurationShapeChecker
         CheckObject(section, target, at, reading);
     }
 
+    /// <summary>
+    /// A list entry from configuration: the binder appends a list's entries in the order of the section's children, whatever
+    /// their keys, after any the list already held (added in code), so entry <see cref="Position"/> of
+    /// <see cref="Count"/> is item <c>list.Count - Count + Position</c> once bound.
+    /// </summary>
+    public readonly record struct ListEntry(int Position, int Count)
+    {
+        /// <summary>Where this entry is in <paramref name="list"/> after binding, or -1 if it is not there.</summary>
+        public int IndexIn(IList list)
+        {
+            var index = list.Count - Count + Position;
+            return index >= 0 && index < list.Count ? index : -1;
+        }
+    }
+
     /// <summary>What one walk of a section found.</summary>
     private sealed class Reading
     {
         public List<string> Problems { get; } = [];
 
-        /// <summary>The steps to the value being read: properties, dictionary keys and list positions.</summary>
+        /// <summary>The steps to the value being read: properties, dictionary keys and list entries.</summary>
         public List<object> Steps { get; } = [];
 
         public List<object[]> EmptyValues { get; } = [];

@@ -230,7 +230,7 @@ public sealed class ExportsServiceCollectionExtensionsTests
         // In a native AOT app, GetProperties sees only what the trimmer kept: a type reached from ExportsOptions without
         // its DynamicDependency would have every key reported unknown there, while this JIT-run test saw nothing wrong.
         var check = typeof(ExportsOptions).Assembly.GetType("Exports.Sdk.ConfigurationShapeChecker", throwOnError: true)!
-            .GetMethod("Check", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)!;
+            .GetMethod("Read", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
         var kept = check.GetCustomAttributes(typeof(System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute), inherit: false)
             .Cast<System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute>()
             .Where(d => d.MemberTypes.HasFlag(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties))
@@ -303,6 +303,41 @@ public sealed class ExportsServiceCollectionExtensionsTests
         dataflow.Output!.Format.Csv.Quote.Should().BeNull();
         dataflow.Audiences.Select(a => a.AudienceId).Should().Equal("vip", "churned");
         dataflow.Audiences[1].Schedule!.EndDate.Should().BeNull();
+    }
+
+    [Fact]
+    public void Configuration_EmptyValueInAListThatCodeAlsoFills_ClearsTheConfiguredEntryOnly()
+    {
+        // The binder appends configured entries after those added in code: entry 0 of the section is item 1 here.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Exports:Destinations:drop:Type"] = "local",
+            ["Exports:Destinations:drop:Settings:path"] = "/tmp/unused-exports-folder",
+            ["Exports:Dataflows:demo:Audiences:0:AudienceId"] = "from-configuration",
+            ["Exports:Dataflows:demo:Audiences:0:Schedule:StartDate"] = "2026-12-01",
+            ["Exports:Dataflows:demo:Audiences:0:Schedule:EndDate"] = "",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddExports()
+            .AddDataflow("demo", d =>
+            {
+                d.Source = "crm";
+                d.Destination = "drop";
+                d.Attributes.Add("person.email");
+                d.Audiences.Add(new AudienceActivation
+                {
+                    AudienceId = "from-code",
+                    Schedule = new ExportSchedule { StartDate = new DateOnly(2026, 12, 1), EndDate = new DateOnly(2027, 1, 1) },
+                });
+            })
+            .BindConfiguration(configuration.GetSection(ExportsOptions.SectionName))
+            .AddAudienceSource("crm", new InMemoryAudienceSource());
+        using var provider = services.BuildServiceProvider();
+
+        var audiences = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.Dataflows["demo"].Audiences;
+        audiences.Select(a => a.AudienceId).Should().Equal("from-code", "from-configuration");
+        audiences[0].Schedule!.EndDate.Should().Be(new DateOnly(2027, 1, 1));
+        audiences[1].Schedule!.EndDate.Should().BeNull();
     }
 
     [Fact]
