@@ -63,14 +63,12 @@ internal static class ConfigurationShapeChecker
                 continue;
             }
 
-            reading.Steps.Add(property);
-            CheckValue(child, property.PropertyType, at, reading);
-            reading.Steps.RemoveAt(reading.Steps.Count - 1);
+            CheckStep(child, property.PropertyType, at, reading, property);
         }
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "The types reached from ExportsOptions are kept by Check's DynamicDependency attributes.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "The types reached from ExportsOptions are kept by Check's DynamicDependency attributes.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "The types reached from ExportsOptions are kept by Read's DynamicDependency attributes.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "The types reached from ExportsOptions are kept by Read's DynamicDependency attributes.")]
     private static void CheckValue(IConfigurationSection section, Type type, string at, Reading reading)
     {
         var problems = reading.Problems;
@@ -118,9 +116,7 @@ internal static class ConfigurationShapeChecker
 
             foreach (var entry in section.GetChildren())
             {
-                reading.Steps.Add(entry.Key);
-                CheckValue(entry, valueType, $"{at}:{entry.Key}", reading);
-                reading.Steps.RemoveAt(reading.Steps.Count - 1);
+                CheckStep(entry, valueType, $"{at}:{entry.Key}", reading, entry.Key);
             }
 
             return;
@@ -133,9 +129,7 @@ internal static class ConfigurationShapeChecker
             for (var position = 0; position < entries.Count; position++)
             {
                 var entry = entries[position];
-                reading.Steps.Add(new ListEntry(position, entries.Count));
-                CheckValue(entry, element, $"{at}:{entry.Key}", reading);
-                reading.Steps.RemoveAt(reading.Steps.Count - 1);
+                CheckStep(entry, element, $"{at}:{entry.Key}", reading, new ListEntry(position, entries.Count));
             }
 
             return;
@@ -148,6 +142,14 @@ internal static class ConfigurationShapeChecker
         }
 
         CheckObject(section, target, at, reading);
+    }
+
+    /// <summary>Checks a value one step (a property, a dictionary key, a <see cref="ListEntry"/>) below the current one.</summary>
+    private static void CheckStep(IConfigurationSection section, Type type, string at, Reading reading, object step)
+    {
+        reading.Steps.Add(step);
+        CheckValue(section, type, at, reading);
+        reading.Steps.RemoveAt(reading.Steps.Count - 1);
     }
 
     /// <summary>
