@@ -103,7 +103,7 @@ internal sealed class SftpConnector : IDisposable
     /// Offers AES-GCM first, where the server has it (OpenSSH since 6.2): SSH.NET runs it as one OpenSSL AEAD call a
     /// packet, while its default, aes128-ctr with hmac-sha2-256, encrypts counter blocks and XORs them in managed code,
     /// then hashes the packet again. Uploading 233 MB to sshd, ten rounds taking turns: 0.78-1.29 s and 1.17-1.82
-    /// core-seconds of the machine with aes128-gcm against 1.00-1.60 s and 1.61-2.60 (docs/performance.md). Servers
+    /// core-seconds of the machine with aes128-gcm against 1.00-1.60 s and 1.61-2.60 (docs/performance/log.md). Servers
     /// without it still agree on the next cipher in SSH.NET's list.
     /// </summary>
     private static void PreferAesGcm(ConnectionInfo info)

@@ -9,7 +9,7 @@ namespace Exports.Sdk.Sources.AdoNet;
 /// Asks Npgsql for a query's plain text columns (text, varchar, char, citext, name) in PostgreSQL's text format instead
 /// of its binary one. The bytes are the same in both, and so is every value read from them; but the server's binary
 /// path builds a separate buffer for every value it sends, and with five text columns of ten (the benchmark table) the
-/// backend used 12–15 % less CPU in text format (docs/performance.md). Npgsql takes the formats per column
+/// backend used 12–15 % less CPU in text format (docs/performance/log.md). Npgsql takes the formats per column
 /// (<c>NpgsqlCommand.UnknownResultTypeList</c>), so the query is described first: one more round trip before the rows.
 /// </summary>
 internal static class NpgsqlTextResults

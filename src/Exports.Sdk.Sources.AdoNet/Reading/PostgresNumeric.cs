@@ -6,7 +6,7 @@ namespace Exports.Sdk.Sources.AdoNet;
 /// Turns a PostgreSQL <c>numeric</c> in its binary form (what Npgsql's <see cref="System.Data.Common.DbDataReader.GetBytes"/>
 /// returns for it) into a <see cref="decimal"/> with integer arithmetic. Npgsql builds the decimal with decimal
 /// multiplications, additions and a division for every value, which was most of the cost of a numeric column in a
-/// PostgreSQL export (docs/performance.md). The result is the one Npgsql gives, scale included (the display scale, so
+/// PostgreSQL export (docs/performance/log.md). The result is the one Npgsql gives, scale included (the display scale, so
 /// 1.50 in a numeric(12,2) stays 1.50); what this does not cover (NaN, infinities, more than 28 decimals, a value a
 /// decimal cannot hold) is left to the provider, which reads it or fails as it always did.
 /// </summary>

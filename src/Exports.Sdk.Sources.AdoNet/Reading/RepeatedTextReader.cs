@@ -8,7 +8,7 @@ namespace Exports.Sdk.Sources.AdoNet;
 /// Reads a text column from its raw UTF-8 bytes and hands out the same string for a value seen recently, so a column
 /// of repeated values (countries, statuses, names, plans) allocates a string per distinct value instead of one per row.
 /// Strings are most of what an export from a database allocates, and the garbage collector's churn for them (memory
-/// handed back and faulted in again) took a sixth of a PostgreSQL export's time (docs/performance.md). A column whose
+/// handed back and faulted in again) took a sixth of a PostgreSQL export's time (docs/performance/log.md). A column whose
 /// values keep changing (e-mails, ids) is read with <see cref="DbDataReader.GetString"/> again once its first values
 /// show that they do not repeat: its UTF-8 bytes then go into the batch as they are (<see cref="TryCopyBytes"/>).
 /// </summary>

@@ -16,7 +16,7 @@ public sealed class RowBatch
     /// <summary>The default number of rows a batch holds, and the batch size the engine asks sources for.</summary>
     /// <remarks>A batch of this size is one formatting step of the text formats, which split a step over the cores.</remarks>
     // Every step pays the same hand-offs between cores whatever its length: 8,192 rows wrote CSV ~15 % faster on two
-    // cores than 4,096 (with the pipeline of the time), and longer steps were not reliably faster (docs/performance.md).
+    // cores than 4,096 (with the pipeline of the time), and longer steps were not reliably faster (docs/performance/log.md).
     public const int DefaultCapacity = 8192;
 
     private readonly ColumnVector[] _columns;

@@ -5,7 +5,7 @@ namespace Exports.Sdk;
 /// <summary>
 /// The text values of one <see cref="ColumnVector"/> that were set as UTF-8 bytes: one byte array per batch, reused, so
 /// a column of values that do not repeat (e-mails, ids) costs no string per row. Strings for every row made the garbage
-/// collector's work a tenth of a PostgreSQL export's CPU (docs/performance.md). Text formats copy the bytes as they are;
+/// collector's work a tenth of a PostgreSQL export's CPU (docs/performance/log.md). Text formats copy the bytes as they are;
 /// other readers get a string decoded on each call.
 /// </summary>
 internal sealed class Utf8TextStore
