@@ -119,40 +119,10 @@ public sealed class PostgresNumericTests : IAsyncLifetime
     private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Each row as "id:price:wide:free", every value in its invariant text (which shows the scale).</summary>
-    private async Task<List<string>> ReadThroughSourceAsync(string sql)
-    {
-        var source = new AdoNetSource("billing", new AdoNetSourceOptions
-        {
-            ConnectionFactory = () => new NpgsqlConnection(_db.ConnectionString),
-            Datasets = { ["amounts"] = new AdoNetDatasetQuery { Sql = sql } },
-        });
-        var rows = new List<string>();
-        await foreach (var batch in source.ReadRowsAsync(new DatasetReadRequest("amounts")))
-        {
-            for (var row = 0; row < batch.Count; row++)
-            {
-                var fields = Enumerable.Range(1, batch.Schema.Count - 1).Select(c => batch.IsNull(row, c) ? "" : Text(batch.GetDecimal(row, c)));
-                rows.Add($"{batch.GetInt32(row, 0)}:{string.Join(':', fields)}");
-            }
-        }
-
-        return rows;
-    }
+    private Task<List<string>> ReadThroughSourceAsync(string sql) => PostgresReads.ThroughSourceAsync(_db.ConnectionString, sql, (batch, row) =>
+        $"{batch.GetInt32(row, 0)}:{string.Join(':', Enumerable.Range(1, batch.Schema.Count - 1).Select(c => batch.IsNull(row, c) ? "" : Text(batch.GetDecimal(row, c))))}");
 
     /// <summary>The independent reading: Npgsql's own GetDecimal.</summary>
-    private async Task<List<string>> ReadWithGetDecimalAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_db.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            var fields = Enumerable.Range(1, reader.FieldCount - 1).Select(c => reader.IsDBNull(c) ? "" : Text(reader.GetDecimal(c)));
-            rows.Add($"{reader.GetInt32(0)}:{string.Join(':', fields)}");
-        }
-
-        return rows;
-    }
+    private Task<List<string>> ReadWithGetDecimalAsync(string sql) => PostgresReads.WithNpgsqlAsync(_db.ConnectionString, sql, reader =>
+        $"{reader.GetInt32(0)}:{string.Join(':', Enumerable.Range(1, reader.FieldCount - 1).Select(c => reader.IsDBNull(c) ? "" : Text(reader.GetDecimal(c))))}");
 }

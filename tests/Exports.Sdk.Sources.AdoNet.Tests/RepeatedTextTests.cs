@@ -11,6 +11,7 @@ namespace Exports.Sdk.Sources.AdoNet.Tests;
 public sealed class RepeatedTextTests : IAsyncLifetime
 {
     private const int Rows = 10_000;
+    private const string PeopleSql = "SELECT id, country, email, city, code, tags FROM people ORDER BY id";
 
     /// <summary>Repeated values: non-ASCII, empty, at and past the longest remembered length, and one longer than the first read buffer.</summary>
     private static readonly string?[] Countries =
@@ -99,46 +100,14 @@ public sealed class RepeatedTextTests : IAsyncLifetime
         rows.Should().Contain(r => r.Country == "HÃ©lÃ¨ne");
     }
 
-    private static async Task<List<Person>> ReadThroughSourceAsync(string connectionString, string sql = "SELECT id, country, email, city, code, tags FROM people ORDER BY id")
-    {
-        var source = new AdoNetSource("crm", new AdoNetSourceOptions
-        {
-            ConnectionFactory = () => new NpgsqlConnection(connectionString),
-            Datasets = { ["people"] = new AdoNetDatasetQuery { Sql = sql } },
-        });
-        var rows = new List<Person>();
-        await foreach (var batch in source.ReadRowsAsync(new DatasetReadRequest("people")))
-        {
-            for (var row = 0; row < batch.Count; row++)
-            {
-                rows.Add(new Person(batch.GetInt32(row, 0), batch.GetString(row, 1), batch.GetString(row, 2), batch.GetString(row, 3), batch.GetString(row, 4), batch.GetString(row, 5)));
-            }
-        }
-
-        return rows;
-    }
+    private static Task<List<Person>> ReadThroughSourceAsync(string connectionString, string sql = PeopleSql) =>
+        PostgresReads.ThroughSourceAsync(connectionString, sql, (batch, row) => new Person(
+            batch.GetInt32(row, 0), batch.GetString(row, 1), batch.GetString(row, 2), batch.GetString(row, 3), batch.GetString(row, 4), batch.GetString(row, 5)));
 
     /// <summary>The independent reading: Npgsql's own string decoding, with the given connection settings.</summary>
-    private static async Task<List<Person>> ReadWithGetStringAsync(string connectionString, string sql = "SELECT id, country, email, city, code, tags FROM people ORDER BY id")
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<Person>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(new Person(
-                reader.GetInt32(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetString(5)));
-        }
-
-        return rows;
-    }
+    private static Task<List<Person>> ReadWithGetStringAsync(string connectionString, string sql = PeopleSql) =>
+        PostgresReads.WithNpgsqlAsync(connectionString, sql, reader => new Person(
+            reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
 
     private sealed record Person(int Id, string? Country, string? Email, string? City, string? Code, string? Tags);
 }
