@@ -79,19 +79,22 @@ internal sealed class RepeatedTextReader
         return name is "text" or "character varying" or "varchar" or "character" or "bpchar" or "name" or "citext";
     }
 
-    /// <summary>Reads the column's value on the reader's current row (not null).</summary>
+    /// <summary>
+    /// Reads the column's value on the reader's current row. On a null, Npgsql's GetBytes throws before anything is read
+    /// or counted (the caller records the null).
+    /// </summary>
     public string Read(DbDataReader reader, int ordinal)
     {
+        // Only the bytes a remembered value can have; a longer value is the provider's to read (a column can be read
+        // again in the default, non-sequential access). GetBytes copies the raw bytes of any type (Npgsql 8 and later)
+        // without the stream object GetStream creates and disposes for every value.
+        var length = (int)reader.GetBytes(ordinal, 0, _buffer, 0, _buffer.Length);
+
         if (_looked < TrialValues && ++_looked == TrialValues)
         {
             // Remembering pays when most values are found: a miss costs the byte copy and a compare on top of the string.
             Remembering = _found * 2 >= TrialValues;
         }
-
-        // Only the bytes a remembered value can have; a longer value is the provider's to read (a column can be read
-        // again in the default, non-sequential access). GetBytes copies the raw bytes of any type (Npgsql 8 and later)
-        // without the stream object GetStream creates and disposes for every value.
-        var length = (int)reader.GetBytes(ordinal, 0, _buffer, 0, _buffer.Length);
 
         if (length > MaxRememberedBytes)
         {
@@ -131,8 +134,9 @@ internal sealed class RepeatedTextReader
     }
 
     /// <summary>
-    /// Copies the column's value on the reader's current row (not null) into a batch as its UTF-8 bytes;
-    /// <see langword="false"/> when they are not UTF-8 (the provider decodes the column from then on).
+    /// Copies the column's value on the reader's current row into a batch as its UTF-8 bytes; <see langword="false"/>
+    /// when they are not UTF-8 (the provider decodes the column from then on). On a null, Npgsql's GetBytes throws before
+    /// anything is copied.
     /// </summary>
     public bool TryCopyBytes(DbDataReader reader, int ordinal, RowBatch batch, int row, int column)
     {
