@@ -1,9 +1,13 @@
 using System.Diagnostics;
+using System.Runtime;
 
 namespace Exports.Sdk.Throughput;
 
-/// <summary>One timed run of a writer: time, output size, managed allocations, the peak working set above the start, and this process's CPU time.</summary>
-internal sealed record Measurement(string Name, double Seconds, long Rows, long Bytes, long Allocated, long PeakAddedBytes, double CpuSeconds)
+/// <summary>
+/// One timed run of a writer: time, output size, managed allocations, the peak working set above the start, this
+/// process's CPU time, and the time the JIT spent compiling meanwhile (on any thread: it takes a core from the writer).
+/// </summary>
+internal sealed record Measurement(string Name, double Seconds, long Rows, long Bytes, long Allocated, long PeakAddedBytes, double CpuSeconds, double JitMilliseconds)
 {
     public double RowsPerSecond => Rows / Seconds;
 
@@ -47,15 +51,17 @@ internal sealed record Measurement(string Name, double Seconds, long Rows, long 
         });
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var cpu = process.TotalProcessorTime;
+        var jit = JitInfo.GetCompilationTime();
         var clock = Stopwatch.StartNew();
         var bytes = await run();
         clock.Stop();
+        var jitMilliseconds = (JitInfo.GetCompilationTime() - jit).TotalMilliseconds;
         process.Refresh();
         cpu = process.TotalProcessorTime - cpu;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         await sampling.CancelAsync();
         await sampler;
-        return new Measurement(name, clock.Elapsed.TotalSeconds, rows, bytes, allocated, Math.Max(0, peak - baseline), cpu.TotalSeconds);
+        return new Measurement(name, clock.Elapsed.TotalSeconds, rows, bytes, allocated, Math.Max(0, peak - baseline), cpu.TotalSeconds, jitMilliseconds);
     }
 
     /// <summary>The run with the median time.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DuckDB.NET.Data;
 using System.Globalization;
+using System.Runtime;
 using Exports.Sdk;
 using Exports.Sdk.Testing;
 using Exports.Sdk.Throughput;
@@ -79,19 +80,39 @@ internal sealed record Args(int Rows, long EndToEndRows, int Runs, bool Scale, s
     }
 }
 
+/// <summary>The generated rows in the three shapes the writers take.</summary>
+internal sealed record RowSet(Profile[] Profiles, List<RowBatch> Batches, PreparedAudienceSource Source)
+{
+    public static RowSet Create(Profile[] profiles, int batchSize)
+    {
+        var batches = ProfileData.ToBatches(profiles, batchSize);
+        return new RowSet(profiles, batches, new PreparedAudienceSource("bench", batches));
+    }
+}
+
 /// <summary>Times the SDK and the anchors on the same rows, median of several runs, and prints the table and ratios.</summary>
 internal static class ThroughputReport
 {
+    /// <summary>Rows each .NET writer exports in the rounds that let the JIT settle.</summary>
+    private const int JitWarmupRows = 20_000;
+
+    /// <summary>A JIT warm-up round that compiles fewer methods than this is quiet; two quiet rounds in a row end it.</summary>
+    private const int QuietRoundMethods = 5;
+
+    /// <summary>Twice the 30 calls after which tiered compilation recompiles a method, and a few more.</summary>
+    private const int MinJitRounds = 64;
+
+    private const int MaxJitRounds = 150;
+
     public static async Task RunAsync(Args options)
     {
         Directory.CreateDirectory(options.Folder);
         Console.WriteLine($"Generating {options.Rows:N0} profile rows...");
-        var profiles = ProfileData.Generate(options.Rows);
-        var batches = ProfileData.ToBatches(profiles, options.BatchSize);
-        var source = new PreparedAudienceSource("bench", batches);
+        var full = RowSet.Create(ProfileData.Generate(options.Rows), options.BatchSize);
+        var small = RowSet.Create(full.Profiles[..Math.Min(options.Rows, JitWarmupRows)], options.BatchSize);
         var attributes = ProfileData.ColumnNames;
-        var writers = new List<(string Name, Func<string, Task<long>> Run)>();
-        void Add(string name, Func<string, Task<long>> run)
+        var writers = new List<(string Name, Func<RowSet, string, Task<long>> Run)>();
+        void Add(string name, Func<RowSet, string, Task<long>> run)
         {
             if (options.Only is null || options.Only.Contains(name))
             {
@@ -99,17 +120,18 @@ internal static class ThroughputReport
             }
         }
 
-        Add("SDK CSV", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.None, 0));
-        Add("SDK CSV, 1 thread", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.None, 1));
-        Add("SDK CSV.gz", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.Gzip, 0));
-        Add("SDK CSV.gz, 16 MiB parts", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.Gzip, 0, 16L << 20));
-        Add("SDK CSV.gz, 1 thread", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "csv", ExportCompression.Gzip, 1));
-        Add("CSV writer → GZipStream, 1 thread", f => Anchors.CsvWriterGzipStreamAsync(batches, Path.Combine(f, "x.csv.gz")));
-        Add("SDK JSON Lines", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "jsonl", ExportCompression.None, 0));
-        Add("SDK Parquet", f => SdkPipeline.RunAsync(source, "bench", attributes, f, "parquet", ExportCompression.None, 0));
-        Add("CsvHelper WriteRecords", f => Anchors.CsvHelperWriteRecordsAsync(profiles, Path.Combine(f, "x.csv")));
-        Add("Parquet.Net direct", f => Anchors.ParquetNetAsync(profiles, Path.Combine(f, "x.parquet"), 1_000_000));
-        Add("ParquetSharp", f => Anchors.ParquetSharpWrite(profiles, Path.Combine(f, "x.parquet"), 1_000_000));
+        Add("SDK CSV", (d, f) => SdkPipeline.RunAsync(d.Source, "bench", attributes, f, "csv", ExportCompression.None, 0));
+        Add("SDK CSV, 1 thread", (d, f) => SdkPipeline.RunAsync(d.Source, "bench", attributes, f, "csv", ExportCompression.None, 1));
+        Add("SDK CSV.gz", (d, f) => SdkPipeline.RunAsync(d.Source, "bench", attributes, f, "csv", ExportCompression.Gzip, 0));
+        Add("SDK CSV.gz, 16 MiB parts", (d, f) => SdkPipeline.RunAsync(d.Source, "bench", attributes, f, "csv", ExportCompression.Gzip, 0, 16L << 20));
+        Add("SDK CSV.gz, 1 thread", (d, f) => SdkPipeline.RunAsync(d.Source, "bench", attributes, f, "csv", ExportCompression.Gzip, 1));
+        Add("CSV writer → GZipStream, 1 thread", (d, f) => Anchors.CsvWriterGzipStreamAsync(d.Batches, Path.Combine(f, "x.csv.gz")));
+        Add("SDK JSON Lines", (d, f) => SdkPipeline.RunAsync(d.Source, "bench", attributes, f, "jsonl", ExportCompression.None, 0));
+        Add("SDK Parquet", (d, f) => SdkPipeline.RunAsync(d.Source, "bench", attributes, f, "parquet", ExportCompression.None, 0));
+        Add("CsvHelper WriteRecords", (d, f) => Anchors.CsvHelperWriteRecordsAsync(d.Profiles, Path.Combine(f, "x.csv")));
+        Add("Parquet.Net direct", (d, f) => Anchors.ParquetNetAsync(d.Profiles, Path.Combine(f, "x.parquet"), 1_000_000));
+        Add("ParquetSharp", (d, f) => Anchors.ParquetSharpWrite(d.Profiles, Path.Combine(f, "x.parquet"), 1_000_000));
+        var managedWriters = writers.Count;
 
         // DuckDB: the rows are loaded once, untimed (and not at all when --only leaves DuckDB out).
         var seed = Path.Combine(options.Folder, "duckdb-seed");
@@ -117,19 +139,19 @@ internal static class ThroughputReport
         if (options.Only is not { } selected || selected.Any(n => n.StartsWith("DuckDB", StringComparison.OrdinalIgnoreCase)))
         {
             Reset(seed);
-            await SdkPipeline.RunAsync(source, "bench", attributes, seed, "csv", ExportCompression.None, 0);
+            await SdkPipeline.RunAsync(full.Source, "bench", attributes, seed, "csv", ExportCompression.None, 0);
             duck = Anchors.LoadDuckDb(Directory.GetFiles(seed, "*.csv").Single(), threads: 2);
-            Add("DuckDB COPY CSV", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.csv"), "HEADER, DELIMITER ','")));
-            Add("DuckDB COPY CSV gzip", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.csv.gz"), "HEADER, COMPRESSION gzip")));
-            Add("DuckDB COPY JSON", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.json"), "FORMAT json")));
-            Add("DuckDB COPY Parquet", f => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.parquet"), "FORMAT parquet, COMPRESSION snappy")));
+            Add("DuckDB COPY CSV", (_, f) => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.csv"), "HEADER, DELIMITER ','")));
+            Add("DuckDB COPY CSV gzip", (_, f) => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.csv.gz"), "HEADER, COMPRESSION gzip")));
+            Add("DuckDB COPY JSON", (_, f) => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.json"), "FORMAT json")));
+            Add("DuckDB COPY Parquet", (_, f) => Task.FromResult(Anchors.DuckDbCopy(duck, Path.Combine(f, "x.parquet"), "FORMAT parquet, COMPRESSION snappy")));
         }
 
-        async Task<Measurement> RunOnce(string name, Func<string, Task<long>> run, int index, bool samplePeak)
+        async Task<Measurement> RunOnce(string name, Func<RowSet, string, Task<long>> run, int index, bool samplePeak)
         {
             var folder = Path.Combine(options.Folder, name.Replace(' ', '-') + "-" + index);
             Reset(folder);
-            var measurement = await Measurement.TakeAsync(name, options.Rows, () => run(folder), samplePeak);
+            var measurement = await Measurement.TakeAsync(name, options.Rows, () => run(full, folder), samplePeak);
             if (!options.KeepFiles)
             {
                 Directory.Delete(folder, recursive: true);
@@ -140,9 +162,39 @@ internal static class ThroughputReport
 
         try
         {
-            // Untimed runs first, so every .NET writer is measured with its final optimised code: tiered compilation
-            // and dynamic PGO keep recompiling hot methods through the first few seconds (one warm-up run was not enough).
-            // The last of them samples the peak working set, which the timed runs do not (sampling costs CPU).
+            // Untimed runs first, so every .NET writer is measured with its final code. Tiered compilation recompiles a
+            // method after 30 calls, and again after 30 more with dynamic PGO, so code that runs once an export is
+            // recompiled around a writer's 30th and 60th run, on a background thread that takes a core from the
+            // two-thread writers (one 0.45 s export shared its two cores with 300 ms of compiling). The calls, not the
+            // rows, are what counts: the .NET writers run on JitWarmupRows rows, round after round, at least
+            // MinJitRounds rounds and until two rounds in a row compile fewer than QuietRoundMethods methods (at most
+            // MaxJitRounds); then every writer runs --warmup times on all the rows. Those runs sample the peak working
+            // set, which the timed runs do not (sampling costs CPU).
+            var jitFolder = Path.Combine(options.Folder, "jit-warm-up");
+            var compiledPerRound = new List<int>();
+            var quietRounds = 0;
+            while (compiledPerRound.Count < MinJitRounds || (quietRounds < 2 && compiledPerRound.Count < MaxJitRounds))
+            {
+                var compiled = JitInfo.GetCompiledMethodCount();
+                foreach (var (_, run) in writers.Take(managedWriters))
+                {
+                    Reset(jitFolder);
+                    await run(small, jitFolder);
+                }
+
+                // The background compiler works 100 ms after the calls that queued it: let it, inside the round.
+                await Task.Delay(200);
+                compiledPerRound.Add((int)(JitInfo.GetCompiledMethodCount() - compiled));
+                quietRounds = compiledPerRound[^1] < QuietRoundMethods ? quietRounds + 1 : 0;
+            }
+
+            if (Directory.Exists(jitFolder))
+            {
+                Directory.Delete(jitFolder, recursive: true);
+            }
+
+            Console.WriteLine($"  JIT warm-up on {small.Profiles.Length:N0} rows: {compiledPerRound.Count} rounds, methods compiled in each: " +
+                string.Join(", ", compiledPerRound));
             var peaks = new Dictionary<string, long>();
             foreach (var (name, run) in writers)
             {
@@ -156,6 +208,8 @@ internal static class ThroughputReport
             // Timed runs take turns, one of each writer per round: these machines drift by tens of percent over minutes,
             // and a drift would otherwise favour whichever writer ran in the faster minutes.
             var runs = writers.ToDictionary(w => w.Name, _ => new List<Measurement>());
+            var timedCompiled = JitInfo.GetCompiledMethodCount();
+            var timedJit = JitInfo.GetCompilationTime();
             for (var round = 0; round < options.Runs; round++)
             {
                 foreach (var (name, run) in writers)
@@ -164,13 +218,17 @@ internal static class ThroughputReport
                 }
             }
 
+            Console.WriteLine($"  timed rounds: {JitInfo.GetCompiledMethodCount() - timedCompiled} methods compiled, " +
+                $"{(JitInfo.GetCompilationTime() - timedJit).TotalMilliseconds:F0} ms in the JIT");
+
             var results = new List<Measurement>();
             foreach (var (name, _) in writers)
             {
                 var median = Measurement.Median(runs[name]);
                 results.Add(peaks.TryGetValue(name, out var peak) ? median with { PeakAddedBytes = peak } : median);
                 Console.WriteLine($"  {name,-34} {median.RowsPerSecond / 1e6,6:F2} M rows/s  {median.MegabytesPerSecond,7:F1} MB/s  " +
-                    $"(runs: {string.Join(", ", runs[name].Select(r => (r.RowsPerSecond / 1e6).ToString("F2", CultureInfo.InvariantCulture)))})");
+                    $"(runs: {string.Join(", ", runs[name].Select(r => (r.RowsPerSecond / 1e6).ToString("F2", CultureInfo.InvariantCulture)))}; " +
+                    $"JIT meanwhile: {string.Join(", ", runs[name].Select(r => r.JitMilliseconds.ToString("F0", CultureInfo.InvariantCulture)))} ms)");
             }
 
             Print(options, results, runs);
@@ -327,13 +385,16 @@ internal static class RepeatRun
 
             using var self = Process.GetCurrentProcess();
             var cpu = self.TotalProcessorTime;
+            var jitted = JitInfo.GetCompiledMethodCount();
+            var jitTime = JitInfo.GetCompilationTime();
             var clock = Stopwatch.StartNew();
             await SdkPipeline.RunAsync(side == 1 ? other : source, "bench", ProfileData.ColumnNames, folder, gzip ? format[..^3] : format,
                 gzip ? ExportCompression.Gzip : ExportCompression.None, options.Parallelism);
             var seconds = clock.Elapsed.TotalSeconds;
             self.Refresh();
             cpu = self.TotalProcessorTime - cpu;
-            Console.WriteLine($"run {i + 1}{(alternate ? side == 1 ? " (B)" : " (A)" : "")}: {options.Rows / seconds / 1e6:F2} M rows/s, {cpu.TotalSeconds / seconds:F2} cores busy, {cpu.TotalSeconds * 1e9 / options.Rows:F0} ns of CPU a row");
+            Console.WriteLine($"run {i + 1}{(alternate ? side == 1 ? " (B)" : " (A)" : "")}: {options.Rows / seconds / 1e6:F2} M rows/s, {cpu.TotalSeconds / seconds:F2} cores busy, {cpu.TotalSeconds * 1e9 / options.Rows:F0} ns of CPU a row, " +
+                $"{JitInfo.GetCompiledMethodCount() - jitted} methods compiled in {(JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms");
             // The first round of each side is still compiling.
             if (i >= (alternate ? 2 : 1))
             {
