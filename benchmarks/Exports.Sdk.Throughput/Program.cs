@@ -173,7 +173,7 @@ internal static class ThroughputReport
             var jitFolder = Path.Combine(options.Folder, "jit-warm-up");
             var compiledPerRound = new List<int>();
             var quietRounds = 0;
-            while (compiledPerRound.Count < MinJitRounds || (quietRounds < 2 && compiledPerRound.Count < MaxJitRounds))
+            while (managedWriters > 0 && (compiledPerRound.Count < MinJitRounds || (quietRounds < 2 && compiledPerRound.Count < MaxJitRounds)))
             {
                 var compiled = JitInfo.GetCompiledMethodCount();
                 foreach (var (_, run) in writers.Take(managedWriters))
