@@ -13,15 +13,36 @@ internal static class PageCache
 
     public static CacheState Of(string path)
     {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
-        var range = new CachestatRange(0, 0); // length 0: to the end of the file
-        if (Syscall(CachestatSyscall, handle.DangerousGetHandle().ToInt32(), ref range, out var state, 0) != 0)
+        // open(2) itself: .NET's own open takes an advisory lock, which a temp file still being written refuses.
+        var fd = Open(System.Text.Encoding.UTF8.GetBytes(path + "\0"), 0 /* O_RDONLY */);
+        if (fd < 0)
         {
-            throw new InvalidOperationException($"cachestat(2) failed for '{path}' ({Marshal.GetLastPInvokeErrorMessage()}); these tests need Linux 6.5 or later.");
+            throw new IOException($"cannot open '{path}' ({Marshal.GetLastPInvokeErrorMessage()}).");
         }
 
-        return new CacheState(state.Cache, state.Dirty, state.Writeback);
+        try
+        {
+            var range = new CachestatRange(0, 0); // length 0: to the end of the file
+            if (Syscall(CachestatSyscall, fd, ref range, out var state, 0) != 0)
+            {
+                throw new InvalidOperationException($"cachestat(2) failed for '{path}' ({Marshal.GetLastPInvokeErrorMessage()}); these tests need Linux 6.5 or later.");
+            }
+
+            return new CacheState(state.Cache, state.Dirty, state.Writeback);
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
     }
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Open(byte[] nulTerminatedPath, int flags);
+
+    [DllImport("libc", EntryPoint = "close")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Close(int fd);
 
     [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -45,6 +45,9 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
     /// <summary>The full path of the root folder.</summary>
     public string RootPath => _root;
 
+    /// <summary>Bytes between the flushes of a file while it grows, when the destination flushes (0: at the commit only).</summary>
+    internal long FlushEvery { get; init; } = LocalFileStream.DefaultFlushEvery;
+
     /// <summary>Deletes the hidden temp files under the root that were last written before <paramref name="untouchedSince"/>.</summary>
     /// <param name="untouchedSince">Temp files written to after this instant are kept.</param>
     /// <param name="cancellationToken">Cancels the cleanup.</param>
@@ -87,7 +90,7 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
         {
             Directory.CreateDirectory(directory);
             var tempPath = Path.Combine(directory, TempPrefix + Guid.NewGuid().ToString("N"));
-            var stream = new LocalFileStream(() => CreateTemp(tempPath, path));
+            var stream = new LocalFileStream(() => CreateTemp(tempPath, path), _flushToDisk ? FlushEvery : 0);
             return ValueTask.FromResult<IDestinationWriter>(new Writer(this, stream, tempPath, fullPath));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -265,6 +268,8 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
                 if (owner._flushToDisk)
                 {
                     // The data first: a rename that reaches the disk before the data would publish an empty file.
+                    // Flushes while the file grew did most of it; a failed one fails the commit.
+                    await stream.WaitForFlushAsync().ConfigureAwait(false);
                     RandomAccess.FlushToDisk(handle);
                 }
 

@@ -49,6 +49,42 @@ public sealed class LocalFolderDurabilityTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Write_FlushedFileGrowsPastTheFlushInterval_EarlierBytesReachTheDiskBeforeTheCommit()
+    {
+        var destination = new LocalFolderDestination("local", _folder.Root) { FlushEvery = 1 << 20 };
+        var bytes = RandomNumberGenerator.GetBytes(FileBytes);
+        await using var writer = await destination.OpenWriteAsync("parts/growing.bin");
+
+        await WriteInPiecesAsync(writer, bytes);
+        await ((LocalFileStream)writer.Stream).WaitForFlushAsync();
+
+        var temp = Directory.GetFiles(Path.Combine(_folder.Root, "parts"), LocalFolderDestination.TempPrefix + "*").Single();
+        var growing = PageCache.Of(temp);
+        growing.Cached.Should().BeGreaterThan(0, "the file was just written, so the cache holds it");
+        growing.NotOnDisk.Should().BeLessThanOrEqualTo((ulong)((FileBytes - (1 << 20)) / Environment.SystemPageSize),
+            "the first mebibyte at least was flushed while the file grew, before any commit");
+
+        await writer.CommitAsync();
+
+        var file = Path.Combine(_folder.Root, "parts/growing.bin");
+        File.ReadAllBytes(file).Should().Equal(bytes);
+        PageCache.Of(file).NotOnDisk.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_UncommittedFileWithFlushesWhileItGrew_RemovesTheTempFile()
+    {
+        var destination = new LocalFolderDestination("local", _folder.Root) { FlushEvery = 64 << 10 };
+        var writer = await destination.OpenWriteAsync("parts/abandoned.bin");
+        await WriteInPiecesAsync(writer, RandomNumberGenerator.GetBytes(FileBytes));
+        _folder.ListAllFiles().Should().ContainSingle("the temp file exists until the writer is disposed");
+
+        await writer.DisposeAsync();
+
+        _folder.ListAllFiles().Should().BeEmpty("a writer disposed without commit deletes its temp file, flushes or not");
+    }
+
+    [Fact]
     public async Task TestConnectionAsync_FlushingDestination_SaysTheFolderCanBeFlushed()
     {
         var flushing = await new LocalFolderDestination("local", _folder.Root).TestConnectionAsync();
@@ -106,17 +142,21 @@ public sealed class LocalFolderDurabilityTests : IAsyncDisposable
         var bytes = RandomNumberGenerator.GetBytes(FileBytes);
         await using (var writer = await destination.OpenWriteAsync(path))
         {
-            // In pieces, as an export writes.
-            for (var offset = 0; offset < bytes.Length; offset += 256 << 10)
-            {
-                await writer.Stream.WriteAsync(bytes.AsMemory(offset, 256 << 10));
-            }
-
+            await WriteInPiecesAsync(writer, bytes);
             await writer.CommitAsync();
         }
 
         var file = Path.Combine(_folder.Root, path);
         File.ReadAllBytes(file).Should().Equal(bytes);
         return PageCache.Of(file);
+    }
+
+    /// <summary>In pieces of 256 KiB, as an export writes.</summary>
+    private static async Task WriteInPiecesAsync(IDestinationWriter writer, byte[] bytes)
+    {
+        for (var offset = 0; offset < bytes.Length; offset += 256 << 10)
+        {
+            await writer.Stream.WriteAsync(bytes.AsMemory(offset, 256 << 10));
+        }
     }
 }
