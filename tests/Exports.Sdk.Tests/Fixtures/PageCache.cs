@@ -14,7 +14,7 @@ internal static class PageCache
     public static CacheState Of(string path)
     {
         // open(2) itself: .NET's own open takes an advisory lock, which a temp file still being written refuses.
-        var fd = Open(System.Text.Encoding.UTF8.GetBytes(path + "\0"), 0 /* O_RDONLY */);
+        var fd = Open(System.Text.Encoding.UTF8.GetBytes(path + "\0"), 0x80000 /* O_RDONLY | O_CLOEXEC */);
         if (fd < 0)
         {
             throw new IOException($"cannot open '{path}' ({Marshal.GetLastPInvokeErrorMessage()}).");

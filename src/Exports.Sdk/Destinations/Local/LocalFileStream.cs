@@ -15,22 +15,28 @@ namespace Exports.Sdk;
 /// any moment leaves no temp file its run did not name.
 /// </para>
 /// <para>
-/// A file that its commit flushes to the disk is also flushed while it grows, every <c>flushEvery</c> bytes, on a
+/// A file that its commit flushes to the disk can also be flushed while it grows, every <c>flushEvery</c> bytes, on a
 /// thread of its own. Most of a flush is the disk emptying its write cache, with no core busy (~140 ms for a 220 MB
 /// file, however early its pages were written back): paid as the file grows it overlaps the export's work, and the
-/// commit waits only for the last bytes.
+/// commit waits only for the last bytes. A failed flush fails every later flush and the commit: the kernel reports a
+/// write-back error to one flush only, so a flush after it could succeed over lost data.
 /// </para>
 /// </remarks>
-internal sealed class LocalFileStream(Func<SafeFileHandle> create, long flushEvery) : WriteOnlyStream
+internal sealed class LocalFileStream(Func<SafeFileHandle> create, long flushEvery, Action<SafeFileHandle>? flush = null) : WriteOnlyStream
 {
-    /// <summary>Bytes between flushes while a flushed file grows: a flush every ~10–30 ms of disk time at most.</summary>
-    internal const long DefaultFlushEvery = 16L << 20;
-
+    private readonly Action<SafeFileHandle> _flush = flush ?? RandomAccess.FlushToDisk;
     private SafeFileHandle? _handle;
     private bool _disposed;
     private long _position;
     private long _flushStartedAt;
     private Task? _flushing;
+    private ExceptionDispatchInfo? _flushFailure;
+
+    /// <summary>
+    /// Bytes between flushes while a flushed file grows, where that is measured to help: Linux, whose file systems let
+    /// writes go on during a flush. Windows queues a handle's writes behind its flush.
+    /// </summary>
+    internal static long DefaultFlushEvery => OperatingSystem.IsLinux() ? 16L << 20 : 0;
 
     public override bool CanWrite => !_disposed;
 
@@ -52,14 +58,27 @@ internal sealed class LocalFileStream(Func<SafeFileHandle> create, long flushEve
         }
     }
 
-    /// <summary>Waits for the flush started while the file grew, if any; its error is thrown here.</summary>
-    public async ValueTask WaitForFlushAsync()
+    /// <summary>Waits for the flush started while the file grew, if any; a failed flush, now or before, is thrown here.</summary>
+    public async ValueTask WaitForFlushAsync(CancellationToken cancellationToken)
     {
         if (_flushing is { } flushing)
         {
-            _flushing = null;
-            await flushing.ConfigureAwait(false);
+            try
+            {
+                await flushing.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (flushing.IsFaulted)
+            {
+                _flushFailure = ExceptionDispatchInfo.Capture(ex);
+            }
+
+            if (flushing.IsCompleted)
+            {
+                _flushing = null;
+            }
         }
+
+        _flushFailure?.Throw();
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) =>
@@ -69,10 +88,16 @@ internal sealed class LocalFileStream(Func<SafeFileHandle> create, long flushEve
     {
         if (_flushing is { } flushing)
         {
-            // A file given up while a flush runs: the handle closes after the flush; its error no longer matters.
             _flushing = null;
-            await flushing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            _ = flushing.Exception;
+            if (OperatingSystem.IsWindows())
+            {
+                // The file, opened without sharing, can be deleted only once its handle is closed, after the flush.
+                await flushing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            // Elsewhere the handle is closed when the flush lets go of it, and a flush stuck on the disk does not hold up
+            // the abort. Its error no longer matters: the file is given up.
+            _ = flushing.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
         await base.DisposeAsync().ConfigureAwait(false);
@@ -101,13 +126,22 @@ internal sealed class LocalFileStream(Func<SafeFileHandle> create, long flushEve
 
             if (previous.Exception is { } error)
             {
-                ExceptionDispatchInfo.Throw(error.InnerException ?? error);
+                _flushFailure ??= ExceptionDispatchInfo.Capture(error.InnerException ?? error);
             }
         }
 
+        _flushFailure?.Throw();
         _flushStartedAt = _position;
         // A thread of its own: the flush blocks until the disk is done, and the pool's threads are the export's.
         _flushing = Task.Factory.StartNew(
-            static h => RandomAccess.FlushToDisk((SafeFileHandle)h!), handle, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            static s =>
+            {
+                var (flush, handle) = ((Action<SafeFileHandle>, SafeFileHandle))s!;
+                flush(handle);
+            },
+            (_flush, handle),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
     }
 }

@@ -48,6 +48,9 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
     /// <summary>Bytes between the flushes of a file while it grows, when the destination flushes (0: at the commit only).</summary>
     internal long FlushEvery { get; init; } = LocalFileStream.DefaultFlushEvery;
 
+    /// <summary>How a file is flushed while it grows (tests make it fail); by default <see cref="RandomAccess.FlushToDisk"/>.</summary>
+    internal Action<SafeFileHandle>? FlushWhileGrowing { get; init; }
+
     /// <summary>Deletes the hidden temp files under the root that were last written before <paramref name="untouchedSince"/>.</summary>
     /// <param name="untouchedSince">Temp files written to after this instant are kept.</param>
     /// <param name="cancellationToken">Cancels the cleanup.</param>
@@ -90,7 +93,7 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
         {
             Directory.CreateDirectory(directory);
             var tempPath = Path.Combine(directory, TempPrefix + Guid.NewGuid().ToString("N"));
-            var stream = new LocalFileStream(() => CreateTemp(tempPath, path), _flushToDisk ? FlushEvery : 0);
+            var stream = new LocalFileStream(() => CreateTemp(tempPath, path), _flushToDisk ? FlushEvery : 0, FlushWhileGrowing);
             return ValueTask.FromResult<IDestinationWriter>(new Writer(this, stream, tempPath, fullPath));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -269,7 +272,7 @@ public sealed class LocalFolderDestination : IDestination, IAbandonedWriteCleanu
                 {
                     // The data first: a rename that reaches the disk before the data would publish an empty file.
                     // Flushes while the file grew did most of it; a failed one fails the commit.
-                    await stream.WaitForFlushAsync().ConfigureAwait(false);
+                    await stream.WaitForFlushAsync(cancellationToken).ConfigureAwait(false);
                     RandomAccess.FlushToDisk(handle);
                 }
 

@@ -56,7 +56,7 @@ public sealed class LocalFolderDurabilityTests : IAsyncDisposable
         await using var writer = await destination.OpenWriteAsync("parts/growing.bin");
 
         await WriteInPiecesAsync(writer, bytes);
-        await ((LocalFileStream)writer.Stream).WaitForFlushAsync();
+        await ((LocalFileStream)writer.Stream).WaitForFlushAsync(CancellationToken.None);
 
         var temp = Directory.GetFiles(Path.Combine(_folder.Root, "parts"), LocalFolderDestination.TempPrefix + "*").Single();
         var growing = PageCache.Of(temp);
@@ -69,6 +69,50 @@ public sealed class LocalFolderDurabilityTests : IAsyncDisposable
         var file = Path.Combine(_folder.Root, "parts/growing.bin");
         File.ReadAllBytes(file).Should().Equal(bytes);
         PageCache.Of(file).NotOnDisk.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task CommitAsync_FlushWhileGrowingFailed_FailsNamingTheFileAndPublishesNothing()
+    {
+        var destination = new LocalFolderDestination("local", _folder.Root)
+        {
+            FlushEvery = 1 << 20,
+            FlushWhileGrowing = _ => throw new IOException("Input/output error"),
+        };
+        var writer = await destination.OpenWriteAsync("parts/lost.bin");
+        await WriteInPiecesAsync(writer, RandomNumberGenerator.GetBytes(1 << 20));
+
+        var commit = () => writer.CommitAsync().AsTask();
+
+        (await commit.Should().ThrowAsync<DestinationException>())
+            .Which.Message.Should().Contain("Destination 'local'").And.Contain("'lost.bin'").And.Contain("Input/output error");
+        await writer.DisposeAsync();
+        _folder.ListAllFiles().Should().BeEmpty("a file whose bytes may not be on the disk is not published, and its temp file is removed");
+    }
+
+    [Fact]
+    public async Task WaitForFlushAsync_FlushWhileGrowingFailed_EveryLaterFlushFailsToo()
+    {
+        var path = Path.Combine(_folder.Root, "failing.bin");
+        var flushes = 0;
+        await using var stream = new LocalFileStream(
+            () => File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write),
+            flushEvery: 1024,
+            flush: _ =>
+            {
+                Interlocked.Increment(ref flushes);
+                throw new IOException("Input/output error");
+            });
+
+        stream.Write(new byte[1024]);
+        var wait = () => stream.WaitForFlushAsync(CancellationToken.None).AsTask();
+        var write = () => stream.Write(new byte[1024]);
+
+        await wait.Should().ThrowAsync<IOException>().WithMessage("Input/output error");
+        // The kernel reports a lost write-back to one flush only; a later one must not pass for a good file.
+        await wait.Should().ThrowAsync<IOException>().WithMessage("Input/output error");
+        write.Should().Throw<IOException>().WithMessage("Input/output error");
+        flushes.Should().Be(1);
     }
 
     [Fact]
