@@ -63,22 +63,12 @@ internal sealed class LocalFileStream(Func<SafeFileHandle> create, long flushEve
     {
         if (_flushing is { } flushing)
         {
-            try
-            {
-                await flushing.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (flushing.IsFaulted)
-            {
-                _flushFailure = ExceptionDispatchInfo.Capture(ex);
-            }
-
-            if (flushing.IsCompleted)
-            {
-                _flushing = null;
-            }
+            // Its error is taken from the finished task below, with any earlier one.
+            await flushing.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
-        _flushFailure?.Throw();
+        ThrowIfFlushFailed();
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) =>
@@ -117,31 +107,29 @@ internal sealed class LocalFileStream(Func<SafeFileHandle> create, long flushEve
     /// <summary>Starts a flush of what is written so far, unless one is still running; a failed one fails this write.</summary>
     private void FlushInBackground(SafeFileHandle handle)
     {
-        if (_flushing is { } previous)
+        if (_flushing is { IsCompleted: false })
         {
-            if (!previous.IsCompleted)
-            {
-                return;
-            }
+            return;
+        }
 
-            if (previous.Exception is { } error)
+        ThrowIfFlushFailed();
+        _flushStartedAt = _position;
+        // A thread of its own: the flush blocks until the disk is done, and the pool's threads are the export's.
+        _flushing = Task.Factory.StartNew(() => _flush(handle), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Takes a finished flush's error, if any, and throws the first one this file had.</summary>
+    private void ThrowIfFlushFailed()
+    {
+        if (_flushing is { IsCompleted: true } finished)
+        {
+            _flushing = null;
+            if (finished.Exception is { } error)
             {
                 _flushFailure ??= ExceptionDispatchInfo.Capture(error.InnerException ?? error);
             }
         }
 
         _flushFailure?.Throw();
-        _flushStartedAt = _position;
-        // A thread of its own: the flush blocks until the disk is done, and the pool's threads are the export's.
-        _flushing = Task.Factory.StartNew(
-            static s =>
-            {
-                var (flush, handle) = ((Action<SafeFileHandle>, SafeFileHandle))s!;
-                flush(handle);
-            },
-            (_flush, handle),
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
     }
 }
