@@ -31,6 +31,7 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
     public SftpDestination(string name, SftpDestinationOptions options, TimeProvider timeProvider, ILogger logger)
     {
         Name = name;
+        TimeProvider = timeProvider;
         _options = options;
         _logger = logger;
         _root = options.RemotePath.Length > 1 ? options.RemotePath.TrimEnd('/') : options.RemotePath;
@@ -40,6 +41,9 @@ internal sealed class SftpDestination : IDestination, IDestinationMove, IPending
     }
 
     public string Name { get; }
+
+    /// <summary>The clock the destination's writers time their uploads with.</summary>
+    internal TimeProvider TimeProvider { get; }
 
     /// <summary>The remote path of a path relative to the destination's root.</summary>
     internal string RemotePathOf(string path) => _root switch

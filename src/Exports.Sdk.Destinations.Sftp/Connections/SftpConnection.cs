@@ -7,6 +7,9 @@ internal sealed class SftpConnection(SftpClient client, IReadOnlyList<IDisposabl
 {
     public SftpClient Client { get; } = client;
 
+    /// <summary>What the connection's last finished upload learned of the link (<see cref="UploadWindow"/>), for the next one.</summary>
+    public long UploadWindowBytes { get; set; } = UploadWindow.InitialBytes;
+
     public void Dispose()
     {
         try

@@ -2,9 +2,10 @@ namespace Exports.Sdk.Destinations.Sftp;
 
 /// <summary>
 /// Streams one file to a hidden temp name beside its final name (<see cref="StreamingUploadWriter"/>: a small pipe into
-/// SSH.NET's pipelined upload, many writes in flight, which matters on high-latency links; the stream's length is never
-/// asked for). The commit renames it into place with the atomic, replacing <c>posix-rename@openssh.com</c>, so readers
-/// never see a partial file. Disposing without commit stops the upload and deletes the temp file.
+/// SSH.NET's pipelined upload, with as many writes in flight as the link needs (<see cref="UploadWindow"/>); the
+/// stream's length is never asked for). The commit renames it into place with the atomic, replacing
+/// <c>posix-rename@openssh.com</c>, so readers never see a partial file. Disposing without commit stops the upload and
+/// deletes the temp file.
 /// </summary>
 internal sealed class SftpFileWriter : StreamingUploadWriter, IPendingWrite
 {
@@ -33,8 +34,12 @@ internal sealed class SftpFileWriter : StreamingUploadWriter, IPendingWrite
     /// <summary>The temp file's name until it is renamed into place or deleted.</summary>
     public string? PendingToken => _settled ? null : TempPath[(TempPath.LastIndexOf('/') + 1)..];
 
-    protected override Task UploadAsync(Stream input, CancellationToken cancellationToken) =>
-        _connection.Client.UploadFileAsync(input, TempPath, canOverride: false, uploadProgress: null, cancellationToken);
+    protected override async Task UploadAsync(Stream input, CancellationToken cancellationToken)
+    {
+        var window = new UploadWindow(_owner.TimeProvider, _connection.UploadWindowBytes);
+        await _connection.Client.UploadFileAsync(window.Wrap(input), TempPath, canOverride: false, window, cancellationToken).ConfigureAwait(false);
+        _connection.UploadWindowBytes = window.Bytes;
+    }
 
     protected override async ValueTask PublishAsync(CancellationToken cancellationToken)
     {
