@@ -128,7 +128,10 @@ public sealed class AzureBlobDestinationOptions : IValidatableObject
 
         if (AccountUrl is { } account && (account.Scheme != Uri.UriSchemeHttps && account.Scheme != Uri.UriSchemeHttp || account.Query.Length > 0))
         {
-            yield return new($"setting 'accountUrl' must be the account's blob endpoint without a query (e.g. https://account.blob.core.windows.net), not '{account}'.", [nameof(AccountUrl)]);
+            // A query is often a pasted SAS token, and a URL may carry a user: name only the part that is wrong.
+            yield return new(account.Query.Length > 0
+                ? "setting 'accountUrl' must be the account's blob endpoint without a query (e.g. https://account.blob.core.windows.net); the query is not repeated, as it may hold a SAS token."
+                : $"setting 'accountUrl' must be the account's blob endpoint, an http(s) URL (e.g. https://account.blob.core.windows.net), not a '{account.Scheme}' URL.", [nameof(AccountUrl)]);
         }
 
         var schemes = new[] { ConnectionString is not null, ContainerSasUrl is not null, AccountUrl is not null }.Count(b => b);

@@ -74,6 +74,9 @@ public sealed class SftpDestinationOptions : IValidatableObject
         _ => PrivateKeyScheme,
     };
 
+    /// <summary>Whether <see cref="Host"/> was given as <c>user:password@host</c>: it is then never repeated in a message.</summary>
+    private bool HasUserPart => Host.Contains('@', StringComparison.Ordinal);
+
     /// <summary>Checks the authentication, host-key pinning and the values' shapes.</summary>
     /// <param name="validationContext">Unused.</param>
     /// <returns>The problems, each naming the settings; a secret's value is never repeated.</returns>
@@ -81,7 +84,10 @@ public sealed class SftpDestinationOptions : IValidatableObject
     {
         if (Host.Length > 0 && (Host.Any(c => char.IsWhiteSpace(c) || c is '/' or '@') || Host.Contains("://", StringComparison.Ordinal)))
         {
-            yield return new($"setting 'host' must be a host name or address (no scheme, user or path), not '{Host}'.", [nameof(Host)]);
+            // A value with a user part (user:password@host) is not repeated: it may hold the password.
+            yield return new(HasUserPart
+                ? "setting 'host' must be a host name or address (no scheme, user or path); the value, which has a user part, is not repeated."
+                : $"setting 'host' must be a host name or address (no scheme, user or path), not '{Host}'.", [nameof(Host)]);
         }
 
         if (Password is null && PrivateKey is null)
@@ -112,7 +118,7 @@ public sealed class SftpDestinationOptions : IValidatableObject
 
         if (HostKeyFingerprints.Count == 0 && !AllowUnknownHostKey)
         {
-            yield return new($"setting 'hostKeyFingerprints' is required to verify the server (get it with 'ssh-keyscan -p {Port} {Host} | ssh-keygen -lf -'); set 'allowUnknownHostKey' to true only for testing.", [nameof(HostKeyFingerprints)]);
+            yield return new($"setting 'hostKeyFingerprints' is required to verify the server (get it with 'ssh-keyscan -p {Port} {(HasUserPart ? "<host>" : Host)} | ssh-keygen -lf -'); set 'allowUnknownHostKey' to true only for testing.", [nameof(HostKeyFingerprints)]);
         }
     }
 

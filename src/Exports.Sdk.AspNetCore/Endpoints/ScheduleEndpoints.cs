@@ -44,6 +44,11 @@ internal static class ScheduleEndpoints
             throw new ExportValidationException("A schedule edit needs 'dataflows': at least one dataflow id with the ETag it was read with.");
         }
 
+        if (request.Dataflows.Where(d => string.IsNullOrWhiteSpace(d.Value)).Select(d => d.Key).ToList() is { Count: > 0 } withoutETag)
+        {
+            throw new ExportValidationException([.. withoutETag.Select(id => $"A schedule edit needs the ETag dataflow '{id}' was read with; 'dataflows' gives it none.")]);
+        }
+
         var updated = await manager.EditSchedulesAsync(user, new BulkScheduleEdit
         {
             // As read from an ETag header (quoted) or from a listed item (bare).

@@ -19,6 +19,7 @@ internal static class ETagHeader
             return null;
         }
 
-        return EntityTagHeaderValue.TryParse(header.Trim(), out var tag) ? tag.Tag.ToString().Trim('"') : header.Trim().Trim('"');
+        var etag = EntityTagHeaderValue.TryParse(header.Trim(), out var tag) ? tag.Tag.ToString().Trim('"') : header.Trim().Trim('"');
+        return etag.Length > 0 ? etag : null; // If-Match: "" names no version
     }
 }

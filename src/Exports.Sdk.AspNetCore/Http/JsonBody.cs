@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -12,6 +13,9 @@ namespace Exports.Sdk.AspNetCore;
 /// </summary>
 internal static class JsonBody
 {
+    /// <summary>Per host options instance, its strict copy.</summary>
+    private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Strict = new();
+
     public static async Task<T> ReadAsync<T>(HttpContext context, string what, bool optional = false)
         where T : class
     {
@@ -26,17 +30,50 @@ internal static class JsonBody
             throw new ExportValidationException($"The body of {what} must be JSON (Content-Type application/json); it was '{request.ContentType ?? "(none)"}'.");
         }
 
-        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
-            return await JsonSerializer.DeserializeAsync<T>(request.Body, options, context.RequestAborted).ConfigureAwait(false)
+            return await JsonSerializer.DeserializeAsync<T>(request.Body, Options(context), context.RequestAborted).ConfigureAwait(false)
                 ?? throw new ExportValidationException($"The body of {what} is empty (null).");
         }
         catch (JsonException ex)
         {
-            var at = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at '{ex.Path}'";
-            throw new ExportValidationException($"The body of {what} is not valid{at}: {FirstSentence(ex.Message)}", ex);
+            throw Invalid(what, ex);
         }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="value"/> back as a body would be read, so a value changed in place (by a JSON Patch) is
+    /// held to the same rules: a <c>null</c> where the model does not allow one is named by its path.
+    /// </summary>
+    public static T Reread<T>(HttpContext context, T value, string what)
+        where T : class
+    {
+        // Written as the host writes it (nulls and all), read back as a body is.
+        var json = JsonSerializer.SerializeToUtf8Bytes(value, HostOptions(context));
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Options(context))!;
+        }
+        catch (JsonException ex)
+        {
+            throw Invalid(what, ex);
+        }
+    }
+
+    /// <summary>
+    /// The host's options, holding <c>null</c> to the models' nullable annotations (<c>"audiences": null</c> is named
+    /// here, instead of failing later in code that trusts the annotation).
+    /// </summary>
+    private static JsonSerializerOptions Options(HttpContext context) =>
+        Strict.GetValue(HostOptions(context), static o => new JsonSerializerOptions(o) { RespectNullableAnnotations = true });
+
+    private static JsonSerializerOptions HostOptions(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+
+    private static ExportValidationException Invalid(string what, JsonException ex)
+    {
+        var at = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at '{ex.Path}'";
+        return new ExportValidationException($"The body of {what} is not valid{at}: {FirstSentence(ex.Message)}", ex);
     }
 
     // System.Text.Json appends the path and position to its message; the path is already named above.

@@ -21,6 +21,12 @@ internal sealed class ExportsApiFilter : IEndpointFilter
             return ExportProblems.Unauthorized();
         }
 
+        // A value the endpoint could not bind has already set 400 (the handler will not run); say which.
+        if (http.Response.StatusCode == StatusCodes.Status400BadRequest)
+        {
+            return ExportProblems.BadRequest(QueryBindingFailure.Describe(http));
+        }
+
         if (!HttpMethods.IsGet(http.Request.Method) && http.GetEndpoint()?.Metadata.GetMetadata<ChangesNothing>() is null
             && (http.RequestServices.GetRequiredService<IOptions<ExportsHttpApiOptions>>().Value.IsReadOnly || http.Items.ContainsKey(ReadOnlyItem)))
         {

@@ -91,6 +91,11 @@ internal sealed class DestinationManager(
             throw new ExportValidationException($"Destination '{name}': Contributor is required.");
         }
 
+        if (access is { } asked && !Enum.IsDefined(asked))
+        {
+            throw new ExportValidationException($"Destination '{name}': Access '{asked}' is not one of {string.Join(", ", Enum.GetNames<DestinationAccess>())}.");
+        }
+
         var current = await RequireStoredAsync(caller, name, "share", cancellationToken).ConfigureAwait(false);
         await RequireAsync(caller, ExportPermission.ManageDestinations, current.Definition, $"share destination '{current.Definition.Name}'", cancellationToken).ConfigureAwait(false);
         var changed = current.Definition.Clone();
@@ -150,6 +155,13 @@ internal sealed class DestinationManager(
 
     private static DestinationDefinition Normalized(DestinationDefinition destination)
     {
+        // Setting names are not case-sensitive; a body may still spell one twice ("password" and "Password").
+        if (destination.Settings.Keys.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ExportValidationException(
+                $"Destination '{destination.Name?.Trim()}': setting '{twice.Key}' is given more than once ({string.Join(", ", twice.Select(k => $"'{k}'"))}); setting names are not case-sensitive.");
+        }
+
         var copy = destination.Clone();
         copy.Name = copy.Name?.Trim() ?? "";
         copy.Type = copy.Type?.Trim() ?? "";

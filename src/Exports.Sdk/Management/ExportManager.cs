@@ -32,9 +32,10 @@ internal sealed class ExportManager(
 
         await RequireChangeAsync(caller, copy, $"create dataflow '{copy.Id}'", cancellationToken).ConfigureAwait(false);
         await ValidateAsync(copy, cancellationToken).ConfigureAwait(false);
-        if (options.Value.Dataflows.ContainsKey(copy.Id))
+        // Ids are shared by both kinds (runs are found by them), as DatasetExportManager checks too.
+        if (options.Value.Dataflows.ContainsKey(copy.Id) || options.Value.DatasetExports.ContainsKey(copy.Id))
         {
-            throw new ExportConcurrencyException($"A dataflow with the id '{copy.Id}' is declared in configuration.");
+            throw new ExportConcurrencyException($"An export with the id '{copy.Id}' is declared in configuration.");
         }
 
         return await ToManagedAsync(await store.CreateDataflowAsync(copy, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);

@@ -58,8 +58,9 @@ internal sealed class FileStoreBackend : IStoreBackend
         {
             return await File.ReadAllBytesAsync(PathOf(key), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or PathTooLongException)
         {
+            // Too long a name was never written, so a lookup by it (an id from a URL) finds nothing.
             return null;
         }
     }

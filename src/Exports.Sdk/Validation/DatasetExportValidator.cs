@@ -24,8 +24,25 @@ public static class DatasetExportValidator
     public static IReadOnlyList<string> Validate(DatasetExportDefinition export, Func<string, bool>? sourceExists = null, Func<string, bool>? destinationExists = null)
     {
         ArgumentNullException.ThrowIfNull(export);
+        if (ExportIds.Problem("Dataset export", export.Id) is { } badId)
+        {
+            return [badId];
+        }
+
         var problems = new List<string>();
         var where = $"Dataset export '{(string.IsNullOrEmpty(export.Id) ? export.Name : export.Id)}'";
+        for (var i = 0; i < export.Columns.Count; i++)
+        {
+            if (export.Columns[i] is null)
+            {
+                problems.Add($"{where}: Columns[{i}] is null; remove the empty entry.");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
         if (string.IsNullOrWhiteSpace(export.DatasetId))
         {
             problems.Add($"{where}: DatasetId is required.");

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Exports.Sdk.AspNetCore.Tests;
 
@@ -55,6 +57,22 @@ public sealed class DataflowEndpointTests : IAsyncLifetime
         status.Should().Be(HttpStatusCode.BadRequest);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         body!["detail"]!.GetValue<string>().Should().Contain(expected);
+    }
+
+    [Theory]
+    [InlineData("dataflows?take=99999999999", "Query parameter 'take' is '99999999999'; it must be a whole number")]
+    [InlineData("dataflows?skip=abc&take=2", "Query parameter 'skip' is 'abc'; it must be a whole number")]
+    [InlineData("dataflows/churn-risk/runs?status=Done", "Query parameter 'status' is 'Done'; it must be one of Queued, Running, Succeeded")]
+    [InlineData("dataset-exports/demo-events/runs?status=Succeeded&take=x", "Query parameter 'take' is 'x'")]
+    public async Task A_QueryValueThatCannotBeRead_IsAProblemNamingIt_OutsideDevelopment(string path, string expected)
+    {
+        // Outside Development ASP.NET Core answers an unparsable query value with an empty 400 before the handler.
+        await using var production = new ExportsWebFactory(configureServices: s => s.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false));
+        var (status, body, response) = await production.Admin().GetJsonAsync(path);
+        status.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        body!["detail"]!.GetValue<string>().Should().StartWith(expected);
+        body["errors"]![0]!.GetValue<string>().Should().StartWith(expected);
     }
 
     [Fact]

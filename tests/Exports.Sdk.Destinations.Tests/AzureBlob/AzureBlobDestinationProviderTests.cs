@@ -37,6 +37,21 @@ public class AzureBlobDestinationProviderTests
     }
 
     [Theory]
+    [InlineData("https://acct.blob.core.windows.net/?sv=2025-01-05&sp=cwl&sig=" + Signature, "without a query")]
+    [InlineData("ftp://bob:" + Signature + "@acct.blob.core.windows.net", "not a 'ftp' URL")]
+    public void Validate_ABadAccountUrl_SaysWhatIsWrong_WithoutRepeatingIt(string accountUrl, string expected)
+    {
+        // A pasted SAS URL in the wrong field must not come back in a 400's detail.
+        var definition = new DestinationDefinition { Name = "blob", Type = "azure-blob" };
+        definition.Settings["accountUrl"] = accountUrl;
+        definition.Settings["container"] = "landing";
+
+        var problems = string.Join(" ", new AzureBlobDestinationProvider().Validate(definition));
+
+        problems.Should().Contain("setting 'accountUrl' must be the account's blob endpoint").And.Contain(expected).And.NotContain(Signature);
+    }
+
+    [Theory]
     [InlineData("AccountName=dev;AccountKey=not-base64!!;EndpointSuffix=core.windows.net")]
     [InlineData("BlobEndpoint=not a url;SharedAccessSignature=sv=2025-01-05&sig=abc")]
     public void Validate_MalformedConnectionString_IsRefusedAtStartUp_NotAtTheFirstRun(string connectionString)

@@ -37,6 +37,19 @@ public class SftpDestinationProviderTests
     }
 
     [Theory]
+    [InlineData("sftp://bob:" + Password + "@files.example.com")]
+    [InlineData("bob:" + Password + "@files.example.com")]
+    public void Validate_AHostWithAUserPart_IsRefused_WithoutRepeatingIt(string host)
+    {
+        var definition = new DestinationDefinition { Name = "ftp", Type = "sftp" };
+        definition.Settings["host"] = host;
+
+        var problems = string.Join(" ", new SftpDestinationProvider().Validate(definition));
+
+        problems.Should().Contain("setting 'host' must be a host name or address (no scheme, user or path)").And.Contain("not repeated").And.NotContain(Password);
+    }
+
+    [Theory]
     [InlineData("SHA256:pm0x0d7f5nblojKVrvWiQHmZHSb8NGZZFV8brw/cMmQ")]
     [InlineData("sha256:pm0x0d7f5nblojKVrvWiQHmZHSb8NGZZFV8brw/cMmQ=")]
     [InlineData("pm0x0d7f5nblojKVrvWiQHmZHSb8NGZZFV8brw/cMmQ")]

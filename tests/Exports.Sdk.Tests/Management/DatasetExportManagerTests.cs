@@ -132,6 +132,11 @@ public class DatasetExportManagerTests
         (await edit.Should().ThrowAsync<ExportValidationException>()).Which.Message.Should().Contain("declared in configuration");
         var take = () => manager.CreateAsync(Callers.Admin, Export("declared"));
         await take.Should().ThrowAsync<ExportConcurrencyException>();
+        var dataflowNamedLikeIt = ManagementHost.Dataflow();
+        dataflowNamedLikeIt.Id = "declared";
+        var takeAsDataflow = () => host.Manager.CreateAsync(Callers.Admin, dataflowNamedLikeIt);
+        (await takeAsDataflow.Should().ThrowAsync<ExportConcurrencyException>("a dataflow of that id would take its runs' permission checks"))
+            .Which.Message.Should().Contain("'declared' is declared in configuration");
         await host.Manager.CreateAsync(Callers.Admin, ManagementHost.Dataflow());
         var dataflowId = (await host.Manager.ListAsync(Callers.Admin)).Single(d => !d.IsReadOnly).Definition.Id;
         var clash = () => manager.CreateAsync(Callers.Admin, Export(dataflowId));

@@ -87,7 +87,8 @@ public sealed class DataflowDefinition
             IdentityNamespace = Deduplication.IdentityNamespace,
             Attributes = [.. Deduplication.Attributes],
         };
-        copy.Audiences = [.. Audiences.Select(a => a.Clone())];
+        // A null entry (read from JSON) is kept for DataflowValidator to name.
+        copy.Audiences = [.. Audiences.Select(a => a?.Clone()!)];
         copy.Output = Output?.Clone();
         return copy;
     }
