@@ -60,7 +60,7 @@ internal sealed class DatasetExportManager(
         var visible = new List<ManagedDatasetExport>();
         foreach (var export in await AllAsync(cancellationToken).ConfigureAwait(false))
         {
-            var destination = await catalog.FindDefinitionAsync(export.Definition.Destination, cancellationToken).ConfigureAwait(false);
+            var destination = await catalog.FindForCheckAsync(export.Definition.Destination, cancellationToken).ConfigureAwait(false);
             if (Matches(export, query.Search) && await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, destination, cancellationToken).ConfigureAwait(false))
             {
                 visible.Add(export);
@@ -237,7 +237,7 @@ internal sealed class DatasetExportManager(
     private async Task<ManagedDatasetExport> ForCallerAsync(ClaimsPrincipal caller, ManagedDatasetExport export, CancellationToken cancellationToken)
     {
         var permissions = DataflowPermissions.View;
-        var destination = await catalog.FindDefinitionAsync(export.Definition.Destination, cancellationToken).ConfigureAwait(false);
+        var destination = await catalog.FindForCheckAsync(export.Definition.Destination, cancellationToken).ConfigureAwait(false);
         if (await policy.IsAllowedAsync(caller, ExportPermission.ManageDatasetExports, destination, cancellationToken).ConfigureAwait(false))
         {
             permissions |= DataflowPermissions.Run | (export.IsReadOnly ? DataflowPermissions.None : DataflowPermissions.Edit);

@@ -67,7 +67,7 @@ internal sealed class ExportManager(
         foreach (var dataflow in await AllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (Matches(dataflow, query.Search)
-                && await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, destinations.GetValueOrDefault(dataflow.Definition.Destination), cancellationToken).ConfigureAwait(false))
+                && await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, ExportAuthorizationPolicyExtensions.ForCheck(dataflow.Definition.Destination, destinations.GetValueOrDefault(dataflow.Definition.Destination)), cancellationToken).ConfigureAwait(false))
             {
                 visible.Add(dataflow);
             }
@@ -200,7 +200,8 @@ internal sealed class ExportManager(
             return null;
         }
 
-        var destination = await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
+        // Checked against the destination the run wrote to, which outlives its export and any later move.
+        var destination = run.Destination ?? await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
         await RequireAsync(caller, ExportPermission.ViewDestinations, destination, $"view run '{runId}'", cancellationToken).ConfigureAwait(false);
         return run;
     }
@@ -209,7 +210,7 @@ internal sealed class ExportManager(
     {
         ArgumentNullException.ThrowIfNull(query);
         CheckPage(query.Skip, query.Take, "runs");
-        var destination = await DestinationOfAsync(id, cancellationToken).ConfigureAwait(false);
+        var destination = await RunsDestinationAsync(id, cancellationToken).ConfigureAwait(false);
         await RequireAsync(caller, ExportPermission.ViewDestinations, destination, $"list the runs of export '{id}'", cancellationToken).ConfigureAwait(false);
         var page = new List<ExportRunRecord>();
         var total = 0;
@@ -250,12 +251,12 @@ internal sealed class ExportManager(
         var dataflow = await FindAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
         if (dataflow is null && run.Kind == ExportFlowKind.DatasetExport)
         {
-            var destination = await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
+            var destination = run.Destination ?? await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
             await RequireAsync(caller, ExportPermission.ManageDatasetExports, destination, $"cancel run '{runId}' of dataset export '{run.DataflowId}'", cancellationToken).ConfigureAwait(false);
         }
         else if (dataflow is null)
         {
-            await RequireAsync(caller, ExportPermission.ActivateDestinations, null, $"cancel run '{runId}'", cancellationToken).ConfigureAwait(false);
+            await RequireAsync(caller, ExportPermission.ActivateDestinations, run.Destination ?? "", $"cancel run '{runId}'", cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -341,7 +342,7 @@ internal sealed class ExportManager(
 
     public async Task<IReadOnlyList<ExportRunRecord>> ListRunsAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
     {
-        var destination = await DestinationOfAsync(id, cancellationToken).ConfigureAwait(false);
+        var destination = await RunsDestinationAsync(id, cancellationToken).ConfigureAwait(false);
         await RequireAsync(caller, ExportPermission.ViewDestinations, destination, $"list the runs of export '{id}'", cancellationToken).ConfigureAwait(false);
         var runs = new List<ExportRunRecord>();
         await foreach (var run in store.ListRunsAsync(id, cancellationToken).ConfigureAwait(false))
@@ -541,6 +542,25 @@ internal sealed class ExportManager(
             ?? options.Value.DatasetExports.GetValueOrDefault(exportId)?.Destination
             ?? (await store.GetDatasetExportAsync(exportId, cancellationToken).ConfigureAwait(false))?.Definition.Destination;
 
+    /// <summary>
+    /// The destination an export's runs are checked against: its own, or for a deleted export the one its newest run
+    /// wrote to (runs outlive their export), so they are not open to every contributor.
+    /// </summary>
+    private async Task<string?> RunsDestinationAsync(string exportId, CancellationToken cancellationToken)
+    {
+        if (await DestinationOfAsync(exportId, cancellationToken).ConfigureAwait(false) is { } destination)
+        {
+            return destination;
+        }
+
+        await foreach (var run in store.ListRunsAsync(exportId, cancellationToken).ConfigureAwait(false))
+        {
+            return run.Destination ?? "";
+        }
+
+        return null;
+    }
+
     private IAudienceSource? FindSource(string name) =>
         sourceNames.Any(n => n.Name == name) ? services.GetKeyedService<IAudienceSource>(name) : null;
 
@@ -674,7 +694,7 @@ internal sealed class ExportManager(
 
     private async Task<bool> MayRunAsync(ClaimsPrincipal caller, DataflowDefinition dataflow, CancellationToken cancellationToken)
     {
-        var destination = await catalog.FindDefinitionAsync(dataflow.Destination, cancellationToken).ConfigureAwait(false);
+        var destination = await catalog.FindForCheckAsync(dataflow.Destination, cancellationToken).ConfigureAwait(false);
         foreach (var permission in NeededToActivate(dataflow))
         {
             if (!await policy.IsAllowedAsync(caller, permission, destination, cancellationToken).ConfigureAwait(false))

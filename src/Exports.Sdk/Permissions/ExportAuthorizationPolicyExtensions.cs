@@ -34,7 +34,19 @@ internal static class ExportAuthorizationPolicyExtensions
     public static async Task RequireAsync(
         this IExportAuthorizationPolicy policy, IDestinationCatalog catalog, ClaimsPrincipal caller, ExportPermission permission, string? destination, string operation, CancellationToken cancellationToken)
     {
-        var definition = string.IsNullOrEmpty(destination) ? null : await catalog.FindDefinitionAsync(destination, cancellationToken).ConfigureAwait(false);
+        var definition = await catalog.FindForCheckAsync(destination, cancellationToken).ConfigureAwait(false);
         await policy.RequireAsync(caller, permission, definition, operation, cancellationToken, destination).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The destination to check a named one against: null only for no name ("none in particular"). A name that is not
+    /// found (a deleted destination) is checked as one shared with no one, so a contributor may neither act on it nor
+    /// tell it apart from one not shared with them.
+    /// </summary>
+    public static async ValueTask<DestinationDefinition?> FindForCheckAsync(this IDestinationCatalog catalog, string? name, CancellationToken cancellationToken) =>
+        string.IsNullOrEmpty(name) ? null : ForCheck(name, await catalog.FindDefinitionAsync(name, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>As <see cref="FindForCheckAsync"/>, for a destination already looked up.</summary>
+    public static DestinationDefinition? ForCheck(string? name, DestinationDefinition? found) =>
+        found ?? (string.IsNullOrEmpty(name) ? null : new DestinationDefinition { Name = name });
 }

@@ -93,6 +93,40 @@ public class PermissionTests
     }
 
     [Fact]
+    public async Task AnUnknownDestination_IsRefusedToAContributor_AsAnUnsharedOneIs_SoNamesCannotBeProbed()
+    {
+        await using var host = new ManagementHost();
+        var carol = Callers.Contributor("carol");
+
+        var unknown = () => host.Manager.CreateAsync(carol, ManagementHost.Dataflow("Guess", "no-such-drop"));
+        var unshared = () => host.Manager.CreateAsync(carol, ManagementHost.Dataflow("Guess", "partner-sftp"));
+        var byAdmin = () => host.Manager.CreateAsync(Callers.Admin, ManagementHost.Dataflow("Guess", "no-such-drop"));
+
+        (await unknown.Should().ThrowAsync<ExportAccessDeniedException>()).Which.Permission.Should().Be(ExportPermission.ViewDestinations);
+        (await unshared.Should().ThrowAsync<ExportAccessDeniedException>()).Which.Permission.Should().Be(ExportPermission.ViewDestinations);
+        (await byAdmin.Should().ThrowAsync<ExportValidationException>()).Which.Message.Should().Contain("'no-such-drop' is not a configured destination");
+        (await host.Manager.ListAsync(Callers.Admin)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ADeletedDataflowsRuns_StayBehindTheSharingOfTheDestinationTheyWroteTo()
+    {
+        await using var host = new ManagementHost();
+        var hidden = await host.Manager.CreateAsync(Callers.Admin, ManagementHost.Dataflow("Private", "partner-sftp", "vip"));
+        var run = await host.Manager.ExportNowAsync(Callers.Admin, hidden.Definition.Id, ["vip"]);
+        run.Destination.Should().Be("partner-sftp");
+        await host.Manager.DeleteAsync(Callers.Admin, hidden.Definition.Id, (await host.Manager.GetAsync(Callers.Admin, hidden.Definition.Id))!.ETag);
+        var carol = Callers.Contributor("carol");
+
+        var list = () => host.Manager.SearchRunsAsync(carol, hidden.Definition.Id, new RunQuery());
+        var read = () => host.Manager.GetRunAsync(carol, run.RunId);
+
+        await list.Should().ThrowAsync<ExportAccessDeniedException>("carol has no share of partner-sftp");
+        await read.Should().ThrowAsync<ExportAccessDeniedException>();
+        (await host.Manager.SearchRunsAsync(Callers.Admin, hidden.Definition.Id, new RunQuery())).Items.Should().ContainSingle().Which.RunId.Should().Be(run.RunId);
+    }
+
+    [Fact]
     public async Task ListDestinationsAsync_ShowsDestinationsTheCallerMaySee_WithoutSettings()
     {
         // The in-memory provider takes any setting, so a secret can sit beside the others.
