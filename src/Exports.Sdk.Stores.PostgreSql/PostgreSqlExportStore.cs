@@ -336,9 +336,10 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
                 foreach (var (other, expired) in active)
                 {
                     var sameRun = other.RunId == run.RunId;
-                    if (sameRun && (other.Host == run.Host || expired))
+                    if (sameRun && ((other.Host == run.Host && !_leases.Holds(run.DataflowId, run.RunId)) || expired))
                     {
-                        // A retry of the same slot: it replaces the record below.
+                        // A retry of the same slot by a restarted process of this host (or after the lease ran out): it
+                        // replaces the record below. While this process still runs it, the claim is refused.
                         continue;
                     }
 

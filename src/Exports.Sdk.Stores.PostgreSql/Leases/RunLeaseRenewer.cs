@@ -26,6 +26,9 @@ internal sealed class RunLeaseRenewer : IAsyncDisposable
 
     public void Release(string dataflowId, string runId) => _runs.TryRemove((dataflowId, runId), out _);
 
+    /// <summary>Whether this process holds the run's claim (it renews its lease).</summary>
+    public bool Holds(string dataflowId, string runId) => _runs.ContainsKey((dataflowId, runId));
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

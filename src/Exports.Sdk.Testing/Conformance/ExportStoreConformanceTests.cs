@@ -202,6 +202,24 @@ public abstract partial class ExportStoreConformanceTests : IAsyncLifetime
         Assert.True((await Store.TryStartRunAsync(Run("r4", "churn")).ConfigureAwait(false)).Started, "a finished run frees its audiences");
     }
 
+    /// <summary>
+    /// A second claim of a run id this store's process is still running is refused, as any other claim of its
+    /// audiences is: two attempts at one slot would write the same names.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task TryStartRunAsync_TheSameRunIdWhileItRunsHere_IsRefused()
+    {
+        Assert.True((await Store.TryStartRunAsync(Run("slot", "vip")).ConfigureAwait(false)).Started);
+
+        var again = await Store.TryStartRunAsync(Run("slot", "vip")).ConfigureAwait(false);
+
+        Assert.False(again.Started);
+        Assert.Equal([new RunConflict("vip", "slot")], again.Conflicts);
+        await Store.SaveRunAsync(Run("slot", "vip") with { Status = ExportRunStatus.Failed }).ConfigureAwait(false);
+        Assert.True((await Store.TryStartRunAsync(Run("slot", "vip")).ConfigureAwait(false)).Started, "once it ended, a retry of the slot may claim it");
+    }
+
     /// <summary>Of concurrent claims on one audience, exactly one wins.</summary>
     /// <returns>A task.</returns>
     [Fact]

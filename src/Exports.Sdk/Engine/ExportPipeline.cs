@@ -68,19 +68,28 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
             {
                 manifest = plan.Target.CreateManifest(plan.RunId, plan.ScheduledTime, plan.FlowId, run.ManifestColumns,
                     files.Select(plan.ToManifestFile), timeProvider.GetUtcNow());
+                if (run.Progress is IRunJournal journal)
+                {
+                    await journal.BeforeManifestAsync(destination.Name, path).ConfigureAwait(false);
+                }
+
                 await ManifestWriter.WriteAsync(plan.Target.Destination, path, manifest, cancellationToken).ConfigureAwait(false);
                 manifestPath = path;
                 ExportsLog.ManifestWritten(_logger, plan.RunId, path, files.Count);
             }
             catch (OperationCanceledException)
             {
-                // Cancelled before the manifest was published: like a run cancelled earlier, it leaves nothing.
+                // Cancelled while the manifest was written (the server may have stored it just before): like a run
+                // cancelled earlier, it leaves nothing, the manifest first.
+                await RemoveManifestAsync(run, path).ConfigureAwait(false);
                 await RollbackAllAsync(run).ConfigureAwait(false);
                 ExportsLog.RunCancelled(_logger, plan.RunId, plan.FlowKind, plan.FlowId);
                 throw;
             }
             catch (Exception ex)
             {
+                // A write that failed late (a lost response) may still have stored it.
+                await RemoveManifestAsync(run, path).ConfigureAwait(false);
                 ExportsLog.ManifestFailed(_logger, ex, plan.RunId, path);
                 var error = $"{plan.FlowName}: the manifest '{path}' could not be written to destination '{destination.Name}': {ex.Message}";
                 errors.Add(error);
@@ -97,6 +106,12 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
         if (status != ExportRunStatus.Failed)
         {
             status = await PublishAsync(run, entries, errors, status).ConfigureAwait(false);
+            if (status == ExportRunStatus.Failed && manifestPath is not null)
+            {
+                // Nothing it names was published under its fixed name.
+                await RemoveManifestAsync(run, manifestPath).ConfigureAwait(false);
+                manifestPath = null;
+            }
         }
 
         if (status == ExportRunStatus.Succeeded && manifest is not null && plan.Target.Output.WriteLatest)
@@ -205,7 +220,8 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
                 Watermark = selector is null ? entry.Since : selector.NextWatermark,
             };
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        // A cancellation that is not the run's (a source's own timeout) fails the entry, as any other error does.
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             await RollbackAsync(run, writer, entry.SourceId).ConfigureAwait(false);
             ExportsLog.EntryFailed(_logger, ex, plan.RunId, entry.ExportName);
@@ -306,6 +322,20 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
         return [.. entries.Select(e => e.Status == ExportRunStatus.Succeeded
             ? e with { Status = ExportRunStatus.Failed, RowsExported = 0, Files = [], Watermark = run.Plan.Entries.First(p => p.SourceId == e.SourceId).Since, Error = error }
             : e)];
+    }
+
+    /// <summary>Removes the run's manifest, best effort; one that cannot be removed stays on record for the next clean-up.</summary>
+    private async ValueTask RemoveManifestAsync(RunState run, string path)
+    {
+        try
+        {
+            await run.Plan.Target.Destination.DeleteAsync(path, CancellationToken.None).ConfigureAwait(false);
+            (run.Progress as IRunJournal)?.ManifestRemoved(path);
+        }
+        catch (Exception ex)
+        {
+            ExportsLog.LeftoverFileRemovalFailed(_logger, ex, path, run.Plan.Target.Definition.Name, run.Plan.RunId);
+        }
     }
 
     private async ValueTask RollbackAllAsync(RunState run)

@@ -9,6 +9,15 @@ internal interface IRunJournal
     /// <summary>Records a part about to be committed, in the store, before the commit.</summary>
     ValueTask BeforeCommitAsync(string destination, string path);
 
+    /// <summary>
+    /// Records the manifest about to be committed, in the store, first of the run's files: a clean-up after a run whose
+    /// outcome was never recorded removes it before the files it names, so no manifest vouches for missing files.
+    /// </summary>
+    ValueTask BeforeManifestAsync(string destination, string path);
+
+    /// <summary>The manifest about to be committed could not be, or was removed: it is no longer left over.</summary>
+    void ManifestRemoved(string path);
+
     /// <summary>A rollback removed <paramref name="attempted"/> except <paramref name="left"/>.</summary>
     void RolledBack(IReadOnlyList<string> attempted, IReadOnlyList<string> left);
 

@@ -131,6 +131,15 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
         return SaveJournalAsync();
     }
 
+    public ValueTask BeforeManifestAsync(string destination, string path)
+    {
+        Update(r => r with { Destination = destination, LeftoverFiles = [path, .. r.LeftoverFiles] });
+        return SaveJournalAsync();
+    }
+
+    public void ManifestRemoved(string path) =>
+        Update(r => r with { LeftoverFiles = [.. r.LeftoverFiles.Where(p => p != path)] });
+
     public ValueTask PendingAsync(string destination, string path, string token)
     {
         Update(r => r with { Destination = destination, LeftoverWrites = [.. r.LeftoverWrites, new LeftoverWrite(path, token)] });

@@ -20,6 +20,9 @@ internal sealed class ExportRunner(
     TimeProvider timeProvider,
     ILogger<ExportRunner>? logger = null) : IExportRunner
 {
+    /// <summary>Attempts at saving a run's outcome: about 3.5 s of retries, for a store that fails for a moment.</summary>
+    private const int SaveOutcomeAttempts = 4;
+
     private readonly ILogger _logger = logger ?? NullLogger<ExportRunner>.Instance;
 
     public async Task<ExportRunResult> RunAsync(DataflowDefinition dataflow, ExportRunRequest request, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -95,14 +98,11 @@ internal sealed class ExportRunner(
     internal async Task<ActiveRun> ClaimAsync(ExportRunRecord record, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        try
+        if (record.Status != ExportRunStatus.Queued)
         {
-            // What earlier runs of this export left (a server that was away, a host that died) goes first.
-            await leftovers.CleanAsync(record.DataflowId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            ExportsLog.LeftoverCleanupFailed(_logger, ex);
+            // What earlier runs of this export left (a server that was away, a host that died) goes first. A queued run
+            // does this when it executes, so that starting it (an HTTP request) never waits on a destination.
+            await CleanLeftoversAsync(record.DataflowId, cancellationToken).ConfigureAwait(false);
         }
 
         // A retry of a slot reuses its run id, so its record replaces the failed attempt's: what that attempt left at the
@@ -136,23 +136,32 @@ internal sealed class ExportRunner(
         ActiveRun run, Func<CancellationToken, Task<ExportPlan>> plan, Func<CancellationToken, Task>? waitTurn, CancellationToken cancellationToken)
     {
         var record = run.Record;
+        ExportRunResult? result = null;
         Exception? failure = null;
+        ExportException? unrecorded = null;
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, run.Cancellation);
             if (waitTurn is not null)
             {
+                // A queued run's claim answered its caller at once; what earlier runs left goes now, before it writes.
+                await CleanLeftoversAsync(record.DataflowId, linked.Token).ConfigureAwait(false);
                 await waitTurn(linked.Token).ConfigureAwait(false);
                 run.Update(r => r with { Status = ExportRunStatus.Running, StartedAt = timeProvider.GetUtcNow() });
                 await SaveRunningAsync(run).ConfigureAwait(false);
             }
 
-            var result = await pipeline.RunAsync(await plan(linked.Token).ConfigureAwait(false), run, linked.Token).ConfigureAwait(false);
+            result = await pipeline.RunAsync(await plan(linked.Token).ConfigureAwait(false), run, linked.Token).ConfigureAwait(false);
             record = run.Record.Complete(result);
-            // The files the run delivered (or kept on purpose) are not left over; what its rollback could not remove is.
+            // The files the run delivered (or kept on purpose) and its manifest are not left over; what its rollback could
+            // not remove is.
             var delivered = result.Entries.SelectMany(e => e.Files).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+            if (result.ManifestPath is { } manifest)
+            {
+                delivered.Add(manifest);
+            }
+
             record = record with { LeftoverFiles = [.. record.LeftoverFiles.Where(p => !delivered.Contains(p))] };
-            return (record, result);
         }
         catch (OperationCanceledException ex)
         {
@@ -177,14 +186,16 @@ internal sealed class ExportRunner(
             try
             {
                 // Recorded even when the caller gave up: the claim must be released.
-                if (!run.ClaimLost)
+                if (!run.ClaimLost && !await SaveOutcomeAsync(record).ConfigureAwait(false) && failure is null)
                 {
-                    await store.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
+                    // Unrecorded, the run stays "running" in the store until its claim runs out; then it is recorded as
+                    // interrupted and what it wrote, manifest first, is removed. So it did not deliver: a scheduled
+                    // slot keeps its watermark and is exported again.
+                    unrecorded = new ExportException(
+                        $"Run '{record.RunId}' of '{record.DataflowId}': its files were written, but its outcome could not be recorded in the store, so they will be removed and the data exported again.");
+                    failure = unrecorded;
+                    record = record with { Status = ExportRunStatus.Failed, Errors = [unrecorded.Message] };
                 }
-            }
-            catch (Exception ex)
-            {
-                ExportsLog.RunRecordFailed(_logger, ex, record.RunId, record.DataflowId);
             }
             finally
             {
@@ -194,6 +205,44 @@ internal sealed class ExportRunner(
 
             active.Remove(run);
             run.SetEnded(record, failure);
+        }
+
+        // The other failures were rethrown above.
+        return unrecorded is null ? (record, result) : throw unrecorded;
+    }
+
+    private async Task CleanLeftoversAsync(string flowId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await leftovers.CleanAsync(flowId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ExportsLog.LeftoverCleanupFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>Saves how the run ended, retrying a store that fails for a moment; false when it never succeeded.</summary>
+    private async Task<bool> SaveOutcomeAsync(ExportRunRecord record)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await store.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception ex)
+            {
+                ExportsLog.RunRecordFailed(_logger, ex, record.RunId, record.DataflowId);
+                if (attempt == SaveOutcomeAttempts)
+                {
+                    return false;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250 << attempt), timeProvider, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

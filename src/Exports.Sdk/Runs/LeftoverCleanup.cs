@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -14,8 +15,25 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
 {
     private readonly ILogger _logger = logger ?? NullLogger<LeftoverCleanup>.Instance;
 
+    /// <summary>Per export, so a host's start-up pass and a run's own never clean the same runs at once.</summary>
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+
     /// <summary>Cleans up after the ended runs of one export.</summary>
     public async Task CleanAsync(string flowId, CancellationToken cancellationToken)
+    {
+        var gate = _gates.GetOrAdd(flowId, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CleanOneAsync(flowId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task CleanOneAsync(string flowId, CancellationToken cancellationToken)
     {
         var dirty = new List<ExportRunRecord>();
         await foreach (var run in store.ListRunsAsync(flowId, cancellationToken).ConfigureAwait(false))
@@ -42,6 +60,13 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
             var left = new List<string>();
             foreach (var path in run.LeftoverFiles)
             {
+                // A retry of the slot (same run id, on any host) may have claimed it meanwhile and be writing the same
+                // names: then nothing more of it is this clean-up's to remove.
+                if (!await IsUnchangedAsync(run, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
                 try
                 {
                     await destination.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
@@ -71,6 +96,11 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
                 }
             }
 
+            if (!await IsUnchangedAsync(run, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
             await store.SaveRunAsync(run with { LeftoverFiles = left, LeftoverWrites = writesLeft }, cancellationToken).ConfigureAwait(false);
             var removed = run.LeftoverFiles.Count - left.Count + run.LeftoverWrites.Count - writesLeft.Count;
             if (removed > 0)
@@ -79,6 +109,11 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
             }
         }
     }
+
+    /// <summary>Whether the stored record is still the ended run this clean-up read (not replaced by a retry's claim).</summary>
+    private async Task<bool> IsUnchangedAsync(ExportRunRecord run, CancellationToken cancellationToken) =>
+        await store.GetRunAsync(run.DataflowId, run.RunId, cancellationToken).ConfigureAwait(false) is { IsActive: false } current
+            && current.CreatedAt == run.CreatedAt && current.Host == run.Host;
 
     /// <summary>Cleans up after the ended runs of every export this host knows (configured and stored), and of <paramref name="more"/>.</summary>
     public async Task CleanAllAsync(IEnumerable<string> more, CancellationToken cancellationToken)

@@ -71,6 +71,36 @@ public sealed class LeftoverFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task ARunWhoseOutcomeCannotBeRecorded_IsNotReportedDelivered_AndWhatItWroteGoesManifestFirst()
+    {
+        var down = true;
+        await using var provider = Build(store => OutageStore.Wrap(store, () => down));
+        var dataflow = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("crm");
+        var runner = provider.GetRequiredService<IExportRunner>();
+        var store = provider.GetRequiredService<IExportStore>();
+
+        // Every file and the manifest are committed, then the store refuses the run's final record (after its retries).
+        var unrecorded = () => runner.RunAsync(dataflow, new ExportRunRequest { RunId = "slot-1" });
+
+        (await unrecorded.Should().ThrowAsync<ExportException>()).Which.Message.Should().Contain("could not be recorded");
+        var record = (await store.GetRunAsync("crm", "slot-1"))!;
+        record.Status.Should().Be(ExportRunStatus.Running, "the store still holds the claim");
+        record.LeftoverFiles.Should().HaveCount(4, "three parts and the manifest are on record");
+        record.LeftoverFiles[0].Should().StartWith("manifest-", "a clean-up removes the manifest before the files it names");
+        Directory.EnumerateFiles(_drop).Should().HaveCount(4);
+
+        // The store is back: the next run records the unrecorded one as interrupted, and the one after removes what it wrote.
+        down = false;
+        (await runner.RunAsync(dataflow, new ExportRunRequest())).Status.Should().Be(ExportRunStatus.Succeeded);
+        (await store.GetRunAsync("crm", "slot-1"))!.Status.Should().Be(ExportRunStatus.Failed);
+        var last = await runner.RunAsync(dataflow, new ExportRunRequest());
+
+        (await store.GetRunAsync("crm", "slot-1"))!.LeftoverFiles.Should().BeEmpty();
+        Directory.EnumerateFiles(_drop).Select(Path.GetFileName).Should().NotContain(record.LeftoverFiles, "nothing the unrecorded run wrote stays");
+        Directory.EnumerateFiles(_drop).Should().Contain(f => Path.GetFileName(f) == last.ManifestPath);
+    }
+
+    [Fact]
     public async Task FailedRunWhoseRollbackSucceeded_LeavesNothingOnRecord()
     {
         await using var provider = Build();
@@ -209,13 +239,13 @@ public sealed class LeftoverFilesTests : IDisposable
         Directory.Delete(_store, recursive: true);
     }
 
-    private ServiceProvider Build()
+    private ServiceProvider Build(Func<IExportStore, IExportStore>? wrapStore = null)
     {
         var members = Enumerable.Range(0, 30).Select(i => new AudienceMember(
             new Dictionary<string, object?> { ["person.email"] = $"p{i}@example.com" }, MembershipStatus.Realized, new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero)));
         var services = new ServiceCollection().AddLogging();
         services.AddExports()
-            .UseFileExportStore(_store)
+            .UseExportStore(sp => (wrapStore ?? (s => s))(new FileExportStore(_store, sp.GetRequiredService<TimeProvider>())))
             .AddDestinationProvider(_flaky)
             .AddDestination("drop", FlakyDestinationProvider.TypeName, d =>
             {
