@@ -386,7 +386,9 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            await WriteRunAsync(connection, run, cancellationToken, keepCancellation: true).ConfigureAwait(false);
+            // Fenced: a host that lost its claim (its lease ran out while the database was away) must not write its
+            // outcome over the record of the host that took the run over.
+            await WriteRunAsync(connection, run, cancellationToken, keepCancellation: true, fenced: true).ConfigureAwait(false);
         }
 
         if (run.IsActive && run.Host == _options.HostName)
@@ -606,7 +608,7 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
     }
 
     // keepCancellation: the running host's writes keep a cancellation request stored since; a new claim replaces the record whole.
-    private async Task WriteRunAsync(NpgsqlConnection connection, ExportRunRecord run, CancellationToken cancellationToken, bool keepCancellation = false)
+    private async Task WriteRunAsync(NpgsqlConnection connection, ExportRunRecord run, CancellationToken cancellationToken, bool keepCancellation = false, bool fenced = false)
     {
         // Active runs get (or keep) a lease from the database clock; finished runs drop it.
         await ExecuteAsync(connection, $"""
@@ -619,7 +621,8 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
                     CASE WHEN {_schema}.runs.host IS DISTINCT FROM excluded.host OR {_schema}.runs.lease_until IS NULL
                          THEN excluded.lease_until ELSE greatest({_schema}.runs.lease_until, excluded.lease_until) END
                     END
-            """, cancellationToken,
+            WHERE NOT (@fenced AND {_schema}.runs.status = ANY(@activeStatuses) AND {_schema}.runs.host IS DISTINCT FROM excluded.host)
+            """, cancellationToken, ("fenced", fenced), ("activeStatuses", ActiveStatuses),
             ("d", run.DataflowId), ("r", run.RunId), ("status", run.Status.ToString()), ("audiences", run.AudienceIds.ToArray()),
             ("created", run.CreatedAt), ("host", (object?)run.Host ?? DBNull.Value), ("active", run.IsActive), ("lease", _options.RunLeaseDuration),
             ("record", Jsonb(JsonSerializer.Serialize(run, Json.ExportRunRecord)))).ConfigureAwait(false);

@@ -114,6 +114,36 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AHostThatLostItsClaim_CannotWriteItsOutcomeOverTheRecordOfTheHostThatTookTheRunOver()
+    {
+        // host-1 claims the slot, then loses the database longer than its lease; host-2 takes the slot over (same run id).
+        var h1 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-1", RunLeaseDuration = TimeSpan.FromSeconds(3) }, ownsDataSource: true);
+        await using var h2 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-2", RunLeaseDuration = TimeSpan.FromSeconds(3) }, ownsDataSource: true);
+        (await h1.TryStartRunAsync(Run("slot"))).Started.Should().BeTrue();
+        await h1.DisposeAsync();
+        var since = DateTime.UtcNow;
+        var taken = await h2.TryStartRunAsync(Run("slot"));
+        while (!taken.Started && DateTime.UtcNow - since < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(250);
+            taken = await h2.TryStartRunAsync(Run("slot"));
+        }
+
+        taken.Started.Should().BeTrue("host-1's lease ran out");
+
+        // host-1 is back and finishes: its outcome must not replace host-2's claim.
+        await using var back = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-1" }, ownsDataSource: true);
+        await back.SaveRunAsync(Run("slot") with { Host = "host-1", Status = ExportRunStatus.Succeeded, EndedAt = DateTimeOffset.UtcNow });
+
+        var stored = await h2.GetRunAsync("df", "slot");
+        stored!.Host.Should().Be("host-2");
+        stored.Status.Should().Be(ExportRunStatus.Running);
+        (await h2.SaveRunProgressAsync(stored)).Should().NotBeNull("host-2 still holds the claim");
+        await h2.SaveRunAsync(stored with { Status = ExportRunStatus.Succeeded, EndedAt = DateTimeOffset.UtcNow });
+        (await h2.GetRunAsync("df", "slot"))!.Status.Should().Be(ExportRunStatus.Succeeded, "the holder's own outcome is written");
+    }
+
+    [Fact]
     public async Task FailAbandonedRunsAsync_RecordsRunsOfADeadHostFailed_OnceTheirLeaseExpired()
     {
         // Leases long enough that a loaded machine renews them in time; the wait below outlasts one.

@@ -327,6 +327,12 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
     /// <summary>Removes the run's manifest, best effort; one that cannot be removed stays on record for the next clean-up.</summary>
     private async ValueTask RemoveManifestAsync(RunState run, string path)
     {
+        if (run.Progress is IRunJournal { ClaimLost: true })
+        {
+            // Same run id, same manifest name: it is the new owner's.
+            return;
+        }
+
         try
         {
             await run.Plan.Target.Destination.DeleteAsync(path, CancellationToken.None).ConfigureAwait(false);
@@ -350,6 +356,14 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
     {
         if (writer is null)
         {
+            return;
+        }
+
+        if (run.Progress is IRunJournal { ClaimLost: true })
+        {
+            // The new owner writes the same names: only this writer's uncommitted part goes.
+            await writer.DisposeAsync().ConfigureAwait(false);
+            run.Writers.RemoveAll(w => ReferenceEquals(w.Writer, writer));
             return;
         }
 

@@ -6,6 +6,12 @@ namespace Exports.Sdk;
 /// </summary>
 internal interface IRunJournal
 {
+    /// <summary>
+    /// Whether another host took the run over (same run id, so the same file names): what this one committed is then
+    /// the new owner's to keep or replace, and a rollback removes only uncommitted data.
+    /// </summary>
+    bool ClaimLost { get; }
+
     /// <summary>Records a part about to be committed, in the store, before the commit.</summary>
     ValueTask BeforeCommitAsync(string destination, string path);
 

@@ -172,6 +172,13 @@ internal sealed class RowFormattingPipeline<TFormatter> : IAsyncDisposable
         {
             if (_ring[(first + i) % Capacity].Error is { } error)
             {
+                // The writer stops at this chunk (every earlier one is formatted): wait for it, so nothing is written
+                // after the caller sees the error. It never throws; it records its own failure.
+                if (_writer is { } writer)
+                {
+                    await writer.ConfigureAwait(false);
+                }
+
                 ExceptionDispatchInfo.Capture(error).Throw();
             }
         }

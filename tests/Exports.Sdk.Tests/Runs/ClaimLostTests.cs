@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using Exports.Sdk.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Exports.Sdk.Tests.Runs;
+
+/// <summary>
+/// A run whose claim another host took over (same run id, so the same file names) stops without touching what it
+/// committed: those names are the new owner's to keep or replace, and its record is not this run's to write.
+/// </summary>
+public sealed class ClaimLostTests : IDisposable
+{
+    private readonly string _drop = Directory.CreateTempSubdirectory("exports-claim-lost-drop-").FullName;
+    private readonly string _store = Directory.CreateTempSubdirectory("exports-claim-lost-store-").FullName;
+
+    [Fact]
+    public async Task ARunThatLostItsClaim_StopsAndLeavesItsCommittedFiles_AndTheNewOwnersRecord()
+    {
+        var second = new HeldAudience("later");
+        var members = Enumerable.Range(0, 20).Select(i => new AudienceMember(
+            new Dictionary<string, object?> { ["person.email"] = $"p{i}@example.com" }, MembershipStatus.Realized, new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero)));
+        var source = new InMemoryAudienceSource().AddAudience(new AudienceInfo("first", "First"), members).AddAudience(new AudienceInfo("later", "Later"), members);
+        var services = new ServiceCollection().AddLogging();
+        services.AddExports()
+            .UseFileExportStore(_store)
+            .AddLocalFolderDestination("drop", _drop, d => d.Output.MaxRowsPerFile = 10)
+            .AddAudienceSource("src", second.Wrap(source))
+            .AddDataflow("crm", d =>
+            {
+                d.Source = "src";
+                d.Destination = "drop";
+                d.Attributes = ["person.email"];
+                d.Audiences = [new AudienceActivation { AudienceId = "first" }, new AudienceActivation { AudienceId = "later" }];
+            });
+        services.Configure<ExportsOptions>(o => o.Runs.ProgressInterval = TimeSpan.FromMilliseconds(100));
+        await using var provider = services.BuildServiceProvider();
+        var dataflow = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("crm");
+        var store = provider.GetRequiredService<IExportStore>();
+
+        // The first audience's two parts are committed; the run waits in the second audience's read.
+        var running = provider.GetRequiredService<IExportRunner>().RunAsync(dataflow, new ExportRunRequest { RunId = "slot" });
+        await second.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var committed = Directory.EnumerateFiles(_drop).Select(Path.GetFileName).ToList();
+        committed.Should().HaveCount(2);
+
+        // Another host takes the slot over, as after a lease that ran out.
+        var mine = (await store.GetRunAsync("crm", "slot"))!;
+        var theirs = mine with { Host = "other-host", LeftoverFiles = [], Progress = null };
+        await store.SaveRunAsync(theirs);
+        var act = () => running;
+
+        await act.Should().ThrowAsync<OperationCanceledException>("the run stops once it sees the claim is not its own");
+        Directory.EnumerateFiles(_drop).Select(Path.GetFileName).Should().BeEquivalentTo(committed, "the names are the new owner's now");
+        var stored = (await store.GetRunAsync("crm", "slot"))!;
+        stored.Host.Should().Be("other-host");
+        stored.Status.Should().Be(ExportRunStatus.Running, "the record is the new owner's");
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(_drop, recursive: true);
+        Directory.Delete(_store, recursive: true);
+    }
+
+    /// <summary>Holds the reads of one audience until the run is cancelled.</summary>
+    private sealed class HeldAudience(string audienceId)
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        public string AudienceId => audienceId;
+
+        public IAudienceSource Wrap(IAudienceSource inner) => new Source(inner, this);
+
+        private sealed class Source(IAudienceSource inner, HeldAudience held) : IAudienceSource
+        {
+            public IAsyncEnumerable<AudienceInfo> ListAudiencesAsync(CancellationToken cancellationToken = default) => inner.ListAudiencesAsync(cancellationToken);
+
+            public async IAsyncEnumerable<RowBatch> ReadMembersAsync(AudienceReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+            {
+                if (request.AudienceId == held.AudienceId)
+                {
+                    held._entered.TrySetResult();
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+
+                await foreach (var batch in inner.ReadMembersAsync(request, cancellationToken))
+                {
+                    yield return batch;
+                }
+            }
+        }
+    }
+}
