@@ -20,9 +20,6 @@ internal sealed class ExportRunner(
     TimeProvider timeProvider,
     ILogger<ExportRunner>? logger = null) : IExportRunner
 {
-    /// <summary>Attempts at saving a run's outcome: about 3.5 s of retries, for a store that fails for a moment.</summary>
-    private const int SaveOutcomeAttempts = 4;
-
     private readonly ILogger _logger = logger ?? NullLogger<ExportRunner>.Instance;
 
     public async Task<ExportRunResult> RunAsync(DataflowDefinition dataflow, ExportRunRequest request, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -186,7 +183,8 @@ internal sealed class ExportRunner(
             try
             {
                 // Recorded even when the caller gave up: the claim must be released.
-                if (!run.ClaimLost && !await SaveOutcomeAsync(record).ConfigureAwait(false) && failure is null)
+                if (!run.ClaimLost && !await SaveOutcomeAsync(record).ConfigureAwait(false)
+                    && failure is null && record.Status is ExportRunStatus.Succeeded or ExportRunStatus.PartiallySucceeded)
                 {
                     // Unrecorded, the run stays "running" in the store until its claim runs out; then it is recorded as
                     // interrupted and what it wrote, manifest first, is removed. So it did not deliver: a scheduled
@@ -224,27 +222,9 @@ internal sealed class ExportRunner(
     }
 
     /// <summary>Saves how the run ended, retrying a store that fails for a moment; false when it never succeeded.</summary>
-    private async Task<bool> SaveOutcomeAsync(ExportRunRecord record)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await store.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
-                return true;
-            }
-            catch (Exception ex)
-            {
-                ExportsLog.RunRecordFailed(_logger, ex, record.RunId, record.DataflowId);
-                if (attempt == SaveOutcomeAttempts)
-                {
-                    return false;
-                }
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250 << attempt), timeProvider, CancellationToken.None).ConfigureAwait(false);
-        }
-    }
+    private async Task<bool> SaveOutcomeAsync(ExportRunRecord record) =>
+        await StoreRetry.WriteAsync(() => store.SaveRunAsync(record, CancellationToken.None).AsTask(), timeProvider,
+            ex => ExportsLog.RunRecordFailed(_logger, ex, record.RunId, record.DataflowId)).ConfigureAwait(false) is null;
 
     /// <summary>Records at once that a queued run has started, rather than at its first progress save.</summary>
     private async Task SaveRunningAsync(ActiveRun run)

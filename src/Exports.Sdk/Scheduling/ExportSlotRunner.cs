@@ -88,13 +88,13 @@ internal sealed class ExportSlotRunner(
         {
             // Every file and the manifest are committed: only now may the watermark move.
             var (next, recent) = increment?.Next() ?? (state?.DatasetWatermark, state?.RecentChanges);
-            await states.UpdateAsync(export.Id, export.DatasetId, latest => latest with
+            await CompleteSlotAsync(() => states.UpdateAsync(export.Id, export.DatasetId, latest => latest with
             {
                 DatasetWatermark = next,
                 RecentChanges = recent,
                 LastSuccessfulRunId = runId,
                 LastCompletedSlot = slot,
-            }, CancellationToken.None).ConfigureAwait(false);
+            }, CancellationToken.None)).ConfigureAwait(false);
         }
 
         return record;
@@ -131,6 +131,18 @@ internal sealed class ExportSlotRunner(
         return status is { IsRefreshing: true } ? SlotReadiness.WaitingForRefresh : SlotReadiness.Ready;
     }
 
+    /// <summary>
+    /// Moves the slot's watermark after a delivered run, retrying a store that fails for a moment: a slot left
+    /// uncompleted is exported again (its files rewritten under the same names) at the next check.
+    /// </summary>
+    private async Task CompleteSlotAsync(Func<Task> update)
+    {
+        if (await StoreRetry.WriteAsync(update, time).ConfigureAwait(false) is { } error)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+    }
+
     private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);
 
     private async Task<ExportRunRecord> RunSlotAsync(DataflowDefinition dataflow, AudienceActivation audience, DateTimeOffset slot, CancellationToken cancellationToken = default)
@@ -159,13 +171,13 @@ internal sealed class ExportSlotRunner(
             // Files and manifest are committed: only now may the watermark move.
             // Read again under the gate: an evaluation signal saved while the run ran must survive this write.
             var (next, recent) = window?.Next() ?? (state?.Watermark, state?.RecentChanges);
-            await states.UpdateAsync(dataflow.Id, audience.AudienceId, latest => latest with
+            await CompleteSlotAsync(() => states.UpdateAsync(dataflow.Id, audience.AudienceId, latest => latest with
             {
                 Watermark = next,
                 RecentChanges = recent,
                 LastSuccessfulRunId = runId,
                 LastCompletedSlot = slot,
-            }, CancellationToken.None).ConfigureAwait(false);
+            }, CancellationToken.None)).ConfigureAwait(false);
         }
 
         return record;
