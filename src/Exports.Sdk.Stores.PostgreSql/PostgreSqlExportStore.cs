@@ -383,21 +383,28 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
             run = run with { Host = claimedBy ?? _options.HostName };
         }
 
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        try
         {
-            // Fenced: a host that lost its claim (its lease ran out while the database was away) must not write its
-            // outcome over the record of the host that took the run over.
-            await WriteRunAsync(connection, run, cancellationToken, keepCancellation: true, fenced: true).ConfigureAwait(false);
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                // Fenced: a host that lost its claim (its lease ran out while the database was away) must not write its
+                // outcome over the record of the claim that replaced it.
+                await WriteRunAsync(connection, run, cancellationToken, keepCancellation: true, fenced: true).ConfigureAwait(false);
+            }
         }
-
-        if (run.IsActive && run.Host == _options.HostName)
+        finally
         {
-            _leases.Track(run.DataflowId, run.RunId);
-        }
-        else
-        {
-            _leases.Release(run.DataflowId, run.RunId);
+            // An ended run stops renewing its lease even when its record could not be written, so that a later claim
+            // records it as interrupted once the lease runs out.
+            if (run.IsActive && run.Host == _options.HostName)
+            {
+                _leases.Track(run.DataflowId, run.RunId);
+            }
+            else
+            {
+                _leases.Release(run.DataflowId, run.RunId);
+            }
         }
     }
 
@@ -621,7 +628,8 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
                     CASE WHEN {_schema}.runs.host IS DISTINCT FROM excluded.host OR {_schema}.runs.lease_until IS NULL
                          THEN excluded.lease_until ELSE greatest({_schema}.runs.lease_until, excluded.lease_until) END
                     END
-            WHERE NOT (@fenced AND {_schema}.runs.status = ANY(@activeStatuses) AND {_schema}.runs.host IS DISTINCT FROM excluded.host)
+            WHERE NOT (@fenced AND ({_schema}.runs.created_at <> excluded.created_at
+                OR ({_schema}.runs.status = ANY(@activeStatuses) AND {_schema}.runs.host IS DISTINCT FROM excluded.host)))
             """, cancellationToken, ("fenced", fenced), ("activeStatuses", ActiveStatuses),
             ("d", run.DataflowId), ("r", run.RunId), ("status", run.Status.ToString()), ("audiences", run.AudienceIds.ToArray()),
             ("created", run.CreatedAt), ("host", (object?)run.Host ?? DBNull.Value), ("active", run.IsActive), ("lease", _options.RunLeaseDuration),

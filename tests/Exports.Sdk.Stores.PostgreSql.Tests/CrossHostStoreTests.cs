@@ -144,6 +144,32 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARunWhoseFinalRecordCouldNotBeWritten_StopsRenewingItsLease_SoAnotherClaimRecordsItInterrupted()
+    {
+        await using var h1 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-1", RunLeaseDuration = TimeSpan.FromSeconds(3) }, ownsDataSource: true);
+        await using var h2 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-2", RunLeaseDuration = TimeSpan.FromSeconds(3) }, ownsDataSource: true);
+        (await h1.TryStartRunAsync(Run("r1"))).Started.Should().BeTrue();
+
+        // The run ended, but its record never reached the database (here: the write was cancelled).
+        using var gone = new CancellationTokenSource();
+        await gone.CancelAsync();
+        var save = async () => await h1.SaveRunAsync(Run("r1") with { Host = "host-1", Status = ExportRunStatus.Succeeded }, gone.Token);
+        await save.Should().ThrowAsync<OperationCanceledException>();
+
+        // host-1 is alive, but no longer renews the ended run's lease: host-2's claim gets through once it runs out.
+        var since = DateTime.UtcNow;
+        var started = await h2.TryStartRunAsync(Run("r2"));
+        while (!started.Started && DateTime.UtcNow - since < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(250);
+            started = await h2.TryStartRunAsync(Run("r2"));
+        }
+
+        started.Started.Should().BeTrue("the ended run's lease was released even though its record was not written");
+        (await h2.GetRunAsync("df", "r1"))!.Status.Should().Be(ExportRunStatus.Failed, "recorded as interrupted");
+    }
+
+    [Fact]
     public async Task FailAbandonedRunsAsync_RecordsRunsOfADeadHostFailed_OnceTheirLeaseExpired()
     {
         // Leases long enough that a loaded machine renews them in time; the wait below outlasts one.

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
+using Microsoft.AspNetCore.JsonPatch.SystemTextJson.Exceptions;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson.Operations;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
@@ -132,7 +133,11 @@ internal static class DataflowEndpoints
         var errors = new List<string>();
         foreach (var operation in patch.Operations)
         {
-            if (string.IsNullOrEmpty(operation.path))
+            if (operation.OperationType == OperationType.Invalid)
+            {
+                errors.Add($"Operation '{operation.op}' is not one of add, remove, replace, move, copy or test.");
+            }
+            else if (string.IsNullOrEmpty(operation.path))
             {
                 errors.Add($"Operation '{operation.op}' has no 'path'.");
             }
@@ -148,7 +153,7 @@ internal static class DataflowEndpoints
             {
                 patch.ApplyTo(patched, error => errors.Add($"Operation '{error.Operation.op}' at '{error.Operation.path}': {error.ErrorMessage}"));
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or JsonException)
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or JsonException or JsonPatchException)
             {
                 errors.Add(ex.Message);
             }

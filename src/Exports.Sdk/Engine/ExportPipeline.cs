@@ -116,7 +116,16 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
 
         if (status == ExportRunStatus.Succeeded && manifest is not null && plan.Target.Output.WriteLatest)
         {
-            await WriteLatestAsync(plan, manifest, entries).ConfigureAwait(false);
+            var delivered = entries.ToList();
+            if (run.Progress is IRunJournal journal)
+            {
+                // Only a run whose outcome is in the store is delivered; until then no fixed-path copy may name its files.
+                journal.AfterRecorded(() => WriteLatestAsync(plan, manifest, delivered));
+            }
+            else
+            {
+                await WriteLatestAsync(plan, manifest, delivered).ConfigureAwait(false);
+            }
         }
 
         var endedAt = timeProvider.GetUtcNow();
@@ -327,7 +336,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
     /// <summary>Removes the run's manifest, best effort; one that cannot be removed stays on record for the next clean-up.</summary>
     private async ValueTask RemoveManifestAsync(RunState run, string path)
     {
-        if (run.Progress is IRunJournal { ClaimLost: true })
+        if (run.Progress is IRunJournal { TakenOver: true })
         {
             // Same run id, same manifest name: it is the new owner's.
             return;
@@ -359,7 +368,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
             return;
         }
 
-        if (run.Progress is IRunJournal { ClaimLost: true })
+        if (run.Progress is IRunJournal { TakenOver: true })
         {
             // The new owner writes the same names: only this writer's uncommitted part goes.
             await writer.DisposeAsync().ConfigureAwait(false);

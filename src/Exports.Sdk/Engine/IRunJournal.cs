@@ -7,10 +7,11 @@ namespace Exports.Sdk;
 internal interface IRunJournal
 {
     /// <summary>
-    /// Whether another host took the run over (same run id, so the same file names): what this one committed is then
-    /// the new owner's to keep or replace, and a rollback removes only uncommitted data.
+    /// Whether another claim took the run over (same run id, so the same file names): what this one committed is then
+    /// the new owner's to keep or replace, and a rollback removes only uncommitted data. A run another host merely
+    /// recorded as ended is not taken over: its rollback removes everything, as any other.
     /// </summary>
-    bool ClaimLost { get; }
+    bool TakenOver { get; }
 
     /// <summary>Records a part about to be committed, in the store, before the commit.</summary>
     ValueTask BeforeCommitAsync(string destination, string path);
@@ -20,6 +21,9 @@ internal interface IRunJournal
     /// outcome was never recorded removes it before the files it names, so no manifest vouches for missing files.
     /// </summary>
     ValueTask BeforeManifestAsync(string destination, string path);
+
+    /// <summary>Work to do once the run's outcome is saved in the store (the fixed-path copy of its manifest); dropped when it is not.</summary>
+    void AfterRecorded(Func<Task> action);
 
     /// <summary>The manifest about to be committed could not be, or was removed: it is no longer left over.</summary>
     void ManifestRemoved(string path);

@@ -200,8 +200,8 @@ internal sealed class ExportManager(
             return null;
         }
 
-        // Checked against the destination the run wrote to, which outlives its export and any later move.
-        var destination = run.Destination ?? await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
+        // As a list of the export's runs is (see RunsDestinationAsync).
+        var destination = await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false) ?? RecordedDestination(run);
         await RequireAsync(caller, ExportPermission.ViewDestinations, destination, $"view run '{runId}'", cancellationToken).ConfigureAwait(false);
         return run;
     }
@@ -251,12 +251,12 @@ internal sealed class ExportManager(
         var dataflow = await FindAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
         if (dataflow is null && run.Kind == ExportFlowKind.DatasetExport)
         {
-            var destination = run.Destination ?? await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false);
+            var destination = await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false) ?? RecordedDestination(run);
             await RequireAsync(caller, ExportPermission.ManageDatasetExports, destination, $"cancel run '{runId}' of dataset export '{run.DataflowId}'", cancellationToken).ConfigureAwait(false);
         }
         else if (dataflow is null)
         {
-            await RequireAsync(caller, ExportPermission.ActivateDestinations, run.Destination ?? "", $"cancel run '{runId}'", cancellationToken).ConfigureAwait(false);
+            await RequireAsync(caller, ExportPermission.ActivateDestinations, RecordedDestination(run), $"cancel run '{runId}'", cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -543,8 +543,9 @@ internal sealed class ExportManager(
             ?? (await store.GetDatasetExportAsync(exportId, cancellationToken).ConfigureAwait(false))?.Definition.Destination;
 
     /// <summary>
-    /// The destination an export's runs are checked against: its own, or for a deleted export the one its newest run
-    /// wrote to (runs outlive their export), so they are not open to every contributor.
+    /// The destination an export's runs are checked against, a single run's as a list's: the export's own, or for a
+    /// deleted export the one its newest run wrote to (runs outlive their export), so they are not open to every
+    /// contributor.
     /// </summary>
     private async Task<string?> RunsDestinationAsync(string exportId, CancellationToken cancellationToken)
     {
@@ -555,11 +556,17 @@ internal sealed class ExportManager(
 
         await foreach (var run in store.ListRunsAsync(exportId, cancellationToken).ConfigureAwait(false))
         {
-            return run.Destination ?? "";
+            return RecordedDestination(run);
         }
 
         return null;
     }
+
+    /// <summary>
+    /// The destination a run recorded; for a record from before runs kept it, a name no destination can have, which the
+    /// policy treats as one shared with no one.
+    /// </summary>
+    private static string RecordedDestination(ExportRunRecord run) => run.Destination ?? "(unrecorded destination)";
 
     private IAudienceSource? FindSource(string name) =>
         sourceNames.Any(n => n.Name == name) ? services.GetKeyedService<IAudienceSource>(name) : null;

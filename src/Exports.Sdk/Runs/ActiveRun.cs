@@ -20,6 +20,7 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
     private string? _lastSource;
     private string? _cancelReason;
     private Task _heartbeat = Task.CompletedTask;
+    private readonly List<Func<Task>> _afterRecorded = [];
     private IExportStore? _journalStore;
     private TimeProvider? _journalTime;
     private ILogger? _journalLogger;
@@ -131,10 +132,38 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
         return SaveJournalAsync();
     }
 
-    public ValueTask BeforeManifestAsync(string destination, string path)
+    public async ValueTask BeforeManifestAsync(string destination, string path)
     {
         Update(r => r with { Destination = destination, LeftoverFiles = [path, .. r.LeftoverFiles] });
-        return SaveJournalAsync();
+        if (_journalStore is not { } store)
+        {
+            return;
+        }
+
+        // Unlike a part's entry, this one must reach the store: unrecorded, a clean-up would remove the files and leave
+        // the manifest naming them. So no entry, no manifest.
+        if (await StoreRetry.WriteAsync(() => store.SaveRunProgressAsync(WithProgress(_journalTime!.GetUtcNow()), CancellationToken.None).AsTask(), _journalTime!,
+            ex => ExportsLog.RunProgressSaveFailed(_journalLogger!, ex, RunId)).ConfigureAwait(false) is { } error)
+        {
+            throw new ExportException($"The manifest '{path}' was not written: the run's record of it could not be saved in the store ({error.Message}).", error);
+        }
+    }
+
+    public void AfterRecorded(Func<Task> action)
+    {
+        lock (_gate)
+        {
+            _afterRecorded.Add(action);
+        }
+    }
+
+    /// <summary>Runs what waited for the outcome to be saved (see <see cref="AfterRecorded"/>).</summary>
+    public async Task RecordedAsync()
+    {
+        foreach (var action in _afterRecorded)
+        {
+            await action().ConfigureAwait(false);
+        }
     }
 
     public void ManifestRemoved(string path) =>
@@ -197,6 +226,9 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
     /// <summary>Whether another host took the run over (or recorded it as ended): its final record is not this host's to write.</summary>
     public bool ClaimLost { get; private set; }
 
+    /// <inheritdoc />
+    public bool TakenOver { get; private set; }
+
     /// <summary>What ended the run early (a cancellation, a planning error), for callers that wait and rethrow it.</summary>
     public Exception? Failure { get; private set; }
 
@@ -218,8 +250,10 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
                     var stored = await store.SaveRunProgressAsync(WithProgress(time.GetUtcNow()), _stopHeartbeat.Token).ConfigureAwait(false);
                     if (stored is null)
                     {
-                        // Not this host's record any more: stop, and write nothing over whoever holds it now.
+                        // Not this host's record any more: stop, and write nothing over whoever holds it now. Only a
+                        // claim that replaced this one (same run id, so the same names) owns what was committed.
                         ClaimLost = true;
+                        TakenOver = await IsHeldElsewhereAsync(store).ConfigureAwait(false);
                         Cancel("The run lost its claim: another host recorded it as ended (this host had not renewed the claim in time).");
                         return;
                     }
@@ -239,6 +273,20 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
         catch (OperationCanceledException) when (_stopHeartbeat.IsCancellationRequested)
         {
             // Stopped: the run is ending.
+        }
+    }
+
+    private async Task<bool> IsHeldElsewhereAsync(IExportStore store)
+    {
+        try
+        {
+            return await store.GetRunAsync(_record.DataflowId, RunId, CancellationToken.None).ConfigureAwait(false) is { IsActive: true };
+        }
+#pragma warning disable CA1031 // Unknown: keep what was committed rather than risk removing another claim's files.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return true;
         }
     }
 

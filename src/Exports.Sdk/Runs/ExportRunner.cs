@@ -182,9 +182,14 @@ internal sealed class ExportRunner(
             await run.StopHeartbeatAsync().ConfigureAwait(false);
             try
             {
-                // Recorded even when the caller gave up: the claim must be released.
-                if (!run.ClaimLost && !await SaveOutcomeAsync(record).ConfigureAwait(false)
-                    && failure is null && record.Status is ExportRunStatus.Succeeded or ExportRunStatus.PartiallySucceeded)
+                // Recorded even when the caller gave up: the claim must be released. A lost claim's record is not this
+                // host's to write.
+                var saved = !run.ClaimLost && await SaveOutcomeAsync(record).ConfigureAwait(false);
+                if (saved)
+                {
+                    await run.RecordedAsync().ConfigureAwait(false);
+                }
+                else if (!run.ClaimLost && failure is null && record.Status is ExportRunStatus.Succeeded or ExportRunStatus.PartiallySucceeded)
                 {
                     // Unrecorded, the run stays "running" in the store until its claim runs out; then it is recorded as
                     // interrupted and what it wrote, manifest first, is removed. So it did not deliver: a scheduled

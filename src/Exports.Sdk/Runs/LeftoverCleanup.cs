@@ -18,11 +18,16 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
     /// <summary>Per export, so a host's start-up pass and a run's own never clean the same runs at once.</summary>
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
 
-    /// <summary>Cleans up after the ended runs of one export.</summary>
+    /// <summary>Cleans up after the ended runs of one export, unless a clean-up of it is already under way here.</summary>
     public async Task CleanAsync(string flowId, CancellationToken cancellationToken)
     {
+        // The one under way does the same work; waiting for it (a destination that is away) would only hold up a run.
         var gate = _gates.GetOrAdd(flowId, static _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!await gate.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         try
         {
             await CleanOneAsync(flowId, cancellationToken).ConfigureAwait(false);
@@ -58,12 +63,14 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
             }
 
             var left = new List<string>();
+            var claimed = false;
             foreach (var path in run.LeftoverFiles)
             {
                 // A retry of the slot (same run id, on any host) may have claimed it meanwhile and be writing the same
                 // names: then nothing more of it is this clean-up's to remove.
                 if (!await IsUnchangedAsync(run, cancellationToken).ConfigureAwait(false))
                 {
+                    claimed = true;
                     break;
                 }
 
@@ -76,6 +83,11 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
                     ExportsLog.LeftoverFileRemovalFailed(_logger, ex, path, run.Destination!, run.RunId);
                     left.Add(path);
                 }
+            }
+
+            if (claimed)
+            {
+                continue;
             }
 
             var writesLeft = new List<LeftoverWrite>();

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -139,7 +140,7 @@ internal sealed class ExportSlotRunner(
     {
         if (await StoreRetry.WriteAsync(update, time).ConfigureAwait(false) is { } error)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            ExceptionDispatchInfo.Throw(error);
         }
     }
 

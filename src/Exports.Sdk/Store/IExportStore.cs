@@ -126,7 +126,10 @@ public interface IExportStore
     ValueTask DeleteDatasetExportAsync(string id, string etag, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Atomically records a run as running unless one of its audiences is already in an active run of the same dataflow.
+    /// Atomically records a run as running unless one of its audiences is already in an active run of the same dataflow,
+    /// the same run id included (a retry of a slot while an attempt at it still runs, here or elsewhere). An active run
+    /// whose holder is gone (a dead process, or a lease that ran out) is recorded as interrupted instead, and a retry of
+    /// its slot replaces it.
     /// </summary>
     /// <param name="run">The run, with status <see cref="ExportRunStatus.Running"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

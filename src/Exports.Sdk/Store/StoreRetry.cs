@@ -21,7 +21,8 @@ internal static class StoreRetry
             catch (Exception ex)
             {
                 failed?.Invoke(ex);
-                if (attempt == Attempts)
+                // A conflict is an answer, not an outage: trying again cannot change it.
+                if (attempt == Attempts || ex is ExportConcurrencyException)
                 {
                     return ex;
                 }

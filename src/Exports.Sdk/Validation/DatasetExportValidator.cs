@@ -43,6 +43,7 @@ public static class DatasetExportValidator
         {
             return problems;
         }
+
         if (string.IsNullOrWhiteSpace(export.DatasetId))
         {
             problems.Add($"{where}: DatasetId is required.");

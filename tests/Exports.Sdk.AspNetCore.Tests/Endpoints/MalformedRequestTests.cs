@@ -46,6 +46,7 @@ public sealed class MalformedRequestTests : IAsyncLifetime
     [InlineData("""[{"op":"move","path":"/name"}]""", "Operation 'move' at '/name' has no 'from'")]
     [InlineData("""[{"op":"replace","path":null,"value":"x"}]""", "Operation 'replace' has no 'path'")]
     [InlineData("""[{"op":"add","path":"/audiences/-","value":null}]""", "Audiences[1] is null")]
+    [InlineData("""[{"op":"bogus","path":"/name","value":"x"}]""", "Operation 'bogus' is not one of add, remove, replace, move, copy or test")]
     public async Task APatchThatLeavesNullsOrLacksAPath_IsA400_AndTheDataflowIsUnchanged(string patch, string expected)
     {
         var read = await _admin.GetJsonAsync("dataflows/churn-risk");
@@ -113,6 +114,6 @@ public sealed class MalformedRequestTests : IAsyncLifetime
 
         var (status, problem, _) = await _admin.PostJsonAsync("dataflows", Api.Dataflow(longId));
         status.Should().Be(HttpStatusCode.BadRequest);
-        problem!["detail"]!.GetValue<string>().Should().Contain("Id is 300 characters long; at most 80");
+        problem!["detail"]!.GetValue<string>().Should().Contain("Id is 300 bytes long in UTF-8; at most 80");
     }
 }

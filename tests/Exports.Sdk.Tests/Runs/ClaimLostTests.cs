@@ -7,15 +7,18 @@ namespace Exports.Sdk.Tests.Runs;
 
 /// <summary>
 /// A run whose claim another host took over (same run id, so the same file names) stops without touching what it
-/// committed: those names are the new owner's to keep or replace, and its record is not this run's to write.
+/// committed: those names are the new owner's to keep or replace. One another host recorded as ended rolls back as any
+/// other. Either way, its record is not this run's to write.
 /// </summary>
 public sealed class ClaimLostTests : IDisposable
 {
     private readonly string _drop = Directory.CreateTempSubdirectory("exports-claim-lost-drop-").FullName;
     private readonly string _store = Directory.CreateTempSubdirectory("exports-claim-lost-store-").FullName;
 
-    [Fact]
-    public async Task ARunThatLostItsClaim_StopsAndLeavesItsCommittedFiles_AndTheNewOwnersRecord()
+    [Theory]
+    [InlineData(ExportRunStatus.Running, true)]
+    [InlineData(ExportRunStatus.Failed, false)]
+    public async Task ARunThatLostItsClaim_Stops_KeepingItsFilesOnlyWhenAnotherClaimOwnsTheirNames(ExportRunStatus theirs, bool kept)
     {
         var second = new HeldAudience("later");
         var members = Enumerable.Range(0, 20).Select(i => new AudienceMember(
@@ -44,17 +47,24 @@ public sealed class ClaimLostTests : IDisposable
         var committed = Directory.EnumerateFiles(_drop).Select(Path.GetFileName).ToList();
         committed.Should().HaveCount(2);
 
-        // Another host takes the slot over, as after a lease that ran out.
+        // Another host takes the slot over (Running), as after a lease that ran out, or records the run as interrupted (Failed).
         var mine = (await store.GetRunAsync("crm", "slot"))!;
-        var theirs = mine with { Host = "other-host", LeftoverFiles = [], Progress = null };
-        await store.SaveRunAsync(theirs);
+        await store.SaveRunAsync(mine with { Host = "other-host", Status = theirs, LeftoverFiles = [], Progress = null });
         var act = () => running;
 
         await act.Should().ThrowAsync<OperationCanceledException>("the run stops once it sees the claim is not its own");
-        Directory.EnumerateFiles(_drop).Select(Path.GetFileName).Should().BeEquivalentTo(committed, "the names are the new owner's now");
+        if (kept)
+        {
+            Directory.EnumerateFiles(_drop).Select(Path.GetFileName).Should().BeEquivalentTo(committed, "the names are the new owner's now");
+        }
+        else
+        {
+            Directory.EnumerateFiles(_drop).Should().BeEmpty("no one owns them: the run's rollback removes them");
+        }
+
         var stored = (await store.GetRunAsync("crm", "slot"))!;
         stored.Host.Should().Be("other-host");
-        stored.Status.Should().Be(ExportRunStatus.Running, "the record is the new owner's");
+        stored.Status.Should().Be(theirs, "the record is not the stopped run's to write");
     }
 
     public void Dispose()

@@ -74,7 +74,7 @@ public sealed class LeftoverFilesTests : IDisposable
     public async Task ARunWhoseOutcomeCannotBeRecorded_IsNotReportedDelivered_AndWhatItWroteGoesManifestFirst()
     {
         var down = true;
-        await using var provider = Build(store => OutageStore.Wrap(store, () => down));
+        await using var provider = Build(store => OutageStore.Wrap(store, (method, run) => down && method == nameof(IExportStore.SaveRunAsync) && !run.IsActive), writeLatest: true);
         var dataflow = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("crm");
         var runner = provider.GetRequiredService<IExportRunner>();
         var store = provider.GetRequiredService<IExportStore>();
@@ -88,6 +88,7 @@ public sealed class LeftoverFilesTests : IDisposable
         record.LeftoverFiles.Should().HaveCount(4, "three parts and the manifest are on record");
         record.LeftoverFiles[0].Should().StartWith("manifest-", "a clean-up removes the manifest before the files it names");
         Directory.EnumerateFiles(_drop).Should().HaveCount(4);
+        Directory.Exists(Path.Combine(_drop, "latest")).Should().BeFalse("no fixed-path copy names the files of a run that is not on record");
 
         // The store is back: the next run records the unrecorded one as interrupted, and the one after removes what it wrote.
         down = false;
@@ -98,6 +99,23 @@ public sealed class LeftoverFilesTests : IDisposable
         (await store.GetRunAsync("crm", "slot-1"))!.LeftoverFiles.Should().BeEmpty();
         Directory.EnumerateFiles(_drop).Select(Path.GetFileName).Should().NotContain(record.LeftoverFiles, "nothing the unrecorded run wrote stays");
         Directory.EnumerateFiles(_drop).Should().Contain(f => Path.GetFileName(f) == last.ManifestPath);
+        File.ReadAllText(Path.Combine(_drop, "latest", "crm", "vip.json")).Should().Contain(last.RunId, "a recorded run's copy is written");
+    }
+
+    [Fact]
+    public async Task AManifestWhoseEntryCannotBeRecorded_IsNotWritten_AndTheRunFails()
+    {
+        // The store takes every write but the run's entry for its manifest.
+        await using var provider = Build(store => OutageStore.Wrap(store, (method, run) =>
+            method == nameof(IExportStore.SaveRunProgressAsync) && run.LeftoverFiles.FirstOrDefault()?.StartsWith("manifest-", StringComparison.Ordinal) == true));
+        var dataflow = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("crm");
+
+        var result = await provider.GetRequiredService<IExportRunner>().RunAsync(dataflow, new ExportRunRequest());
+
+        result.Status.Should().Be(ExportRunStatus.Failed);
+        result.Errors.Should().ContainSingle().Which.Should().Contain("could not be saved in the store");
+        result.ManifestPath.Should().BeNull();
+        Directory.EnumerateFiles(_drop).Should().NotContain(f => Path.GetFileName(f).StartsWith("manifest-", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -239,7 +257,7 @@ public sealed class LeftoverFilesTests : IDisposable
         Directory.Delete(_store, recursive: true);
     }
 
-    private ServiceProvider Build(Func<IExportStore, IExportStore>? wrapStore = null)
+    private ServiceProvider Build(Func<IExportStore, IExportStore>? wrapStore = null, bool writeLatest = false)
     {
         var members = Enumerable.Range(0, 30).Select(i => new AudienceMember(
             new Dictionary<string, object?> { ["person.email"] = $"p{i}@example.com" }, MembershipStatus.Realized, new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero)));
@@ -251,6 +269,7 @@ public sealed class LeftoverFilesTests : IDisposable
             {
                 d.Settings["path"] = _drop;
                 d.Output.MaxRowsPerFile = 10;
+                d.Output.WriteLatest = writeLatest;
             })
             .AddAudienceSource("src", new InMemoryAudienceSource().AddAudience(new AudienceInfo("vip", "VIP"), members))
             .AddDataflow("crm", d =>
