@@ -383,6 +383,7 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
             run = run with { Host = claimedBy ?? _options.HostName };
         }
 
+        var refused = false;
         try
         {
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -390,18 +391,23 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
             {
                 // Fenced: a host that lost its claim (its lease ran out while the database was away) must not write its
                 // outcome over the record of the claim that replaced it.
-                await WriteRunAsync(connection, run, cancellationToken, keepCancellation: true, fenced: true).ConfigureAwait(false);
+                if (await WriteRunAsync(connection, run, cancellationToken, keepCancellation: true, fenced: true).ConfigureAwait(false) == 0)
+                {
+                    refused = true;
+                    throw new ExportConcurrencyException(
+                        $"Run '{run.RunId}' of '{run.DataflowId}': another claim of it holds the record now (a retry of its slot, or a host that took it over); this record was not written.");
+                }
             }
         }
         finally
         {
             // An ended run stops renewing its lease even when its record could not be written, so that a later claim
-            // records it as interrupted once the lease runs out.
-            if (run.IsActive && run.Host == _options.HostName)
+            // records it as interrupted once the lease runs out. A refused record's lease, if any, is the other claim's.
+            if (!refused && run.IsActive && run.Host == _options.HostName)
             {
                 _leases.Track(run.DataflowId, run.RunId);
             }
-            else
+            else if (!refused)
             {
                 _leases.Release(run.DataflowId, run.RunId);
             }
@@ -615,10 +621,11 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
     }
 
     // keepCancellation: the running host's writes keep a cancellation request stored since; a new claim replaces the record whole.
-    private async Task WriteRunAsync(NpgsqlConnection connection, ExportRunRecord run, CancellationToken cancellationToken, bool keepCancellation = false, bool fenced = false)
+    /// <returns>The rows written: 0 when <paramref name="fenced"/> refused it.</returns>
+    private async Task<int> WriteRunAsync(NpgsqlConnection connection, ExportRunRecord run, CancellationToken cancellationToken, bool keepCancellation = false, bool fenced = false)
     {
         // Active runs get (or keep) a lease from the database clock; finished runs drop it.
-        await ExecuteAsync(connection, $"""
+        return await ExecuteAsync(connection, $"""
             INSERT INTO {_schema}.runs (dataflow_id, run_id, status, audience_ids, created_at, host, lease_until, record)
             VALUES (@d, @r, @status, @audiences, @created, @host, CASE WHEN @active THEN now() + @lease END, @record)
             ON CONFLICT (dataflow_id, run_id) DO UPDATE SET

@@ -133,7 +133,9 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
 
         // host-1 is back and finishes: its outcome must not replace host-2's claim.
         await using var back = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-1" }, ownsDataSource: true);
-        await back.SaveRunAsync(Run("slot") with { Host = "host-1", Status = ExportRunStatus.Succeeded, EndedAt = DateTimeOffset.UtcNow });
+        var write = async () => await back.SaveRunAsync(Run("slot") with { Host = "host-1", Status = ExportRunStatus.Succeeded, EndedAt = DateTimeOffset.UtcNow });
+        (await write.Should().ThrowAsync<ExportConcurrencyException>("the refusal is said, so host-1 does not count its run as delivered"))
+            .Which.Message.Should().Contain("another claim of it holds the record");
 
         var stored = await h2.GetRunAsync("df", "slot");
         stored!.Host.Should().Be("host-2");

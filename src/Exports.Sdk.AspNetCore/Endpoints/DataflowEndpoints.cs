@@ -16,6 +16,8 @@ internal static class DataflowEndpoints
 {
     private const string JsonPatchContentType = "application/json-patch+json";
 
+    private static readonly string[] PatchOperations = ["add", "remove", "replace", "move", "copy", "test"];
+
     public static void Map(RouteGroupBuilder group, bool named)
     {
         group.MapGet(ExportsApiRoutes.Dataflows, ListAsync)
@@ -133,7 +135,8 @@ internal static class DataflowEndpoints
         var errors = new List<string>();
         foreach (var operation in patch.Operations)
         {
-            if (operation.OperationType == OperationType.Invalid)
+            // Exactly as RFC 6902 spells them: the library would also take "ADD", or a number, and ignore what it cannot do.
+            if (!PatchOperations.Contains(operation.op ?? ""))
             {
                 errors.Add($"Operation '{operation.op}' is not one of add, remove, replace, move, copy or test.");
             }

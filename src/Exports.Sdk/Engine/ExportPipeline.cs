@@ -297,11 +297,12 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
     {
         foreach (var entry in entries.Where(e => e.Status == ExportRunStatus.Succeeded))
         {
-            var path = DestinationPath.Combine(plan.LatestFolder,
-                $"latest/{FileNameSanitizer.Sanitize(plan.FlowId)}/{FileNameSanitizer.Fit(FileNameSanitizer.Sanitize(entry.SourceId), ".json")}.json");
-            var own = manifest with { ExportResults = [.. manifest.ExportResults.Where(f => (f.AudienceId ?? f.DatasetId) == entry.SourceId)] };
+            var path = "latest/";
             try
             {
+                path = DestinationPath.Combine(plan.LatestFolder,
+                    $"latest/{FileNameSanitizer.Sanitize(plan.FlowId)}/{FileNameSanitizer.Fit(FileNameSanitizer.Sanitize(entry.SourceId), ".json")}.json");
+                var own = manifest with { ExportResults = [.. manifest.ExportResults.Where(f => (f.AudienceId ?? f.DatasetId) == entry.SourceId)] };
                 await ManifestWriter.WriteAsync(plan.Target.Destination, path, own, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)

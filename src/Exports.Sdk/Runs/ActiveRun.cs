@@ -142,10 +142,22 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
 
         // Unlike a part's entry, this one must reach the store: unrecorded, a clean-up would remove the files and leave
         // the manifest naming them. So no entry, no manifest.
-        if (await StoreRetry.WriteAsync(() => store.SaveRunProgressAsync(WithProgress(_journalTime!.GetUtcNow()), CancellationToken.None).AsTask(), _journalTime!,
+        if (await StoreRetry.WriteAsync(() => SaveManifestEntryAsync(store), _journalTime!,
             ex => ExportsLog.RunProgressSaveFailed(_journalLogger!, ex, RunId)).ConfigureAwait(false) is { } error)
         {
             throw new ExportException($"The manifest '{path}' was not written: the run's record of it could not be saved in the store ({error.Message}).", error);
+        }
+    }
+
+    /// <summary>Whether work waits for the outcome to be saved (see <see cref="AfterRecorded"/>).</summary>
+    public bool HasAfterRecorded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _afterRecorded.Count > 0;
+            }
         }
     }
 
@@ -177,6 +189,15 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
 
     public void Settled(string path) =>
         Update(r => r with { LeftoverWrites = [.. r.LeftoverWrites.Where(w => w.Path != path)] });
+
+    private async Task SaveManifestEntryAsync(IExportStore store)
+    {
+        if (await store.SaveRunProgressAsync(WithProgress(_journalTime!.GetUtcNow()), CancellationToken.None).ConfigureAwait(false) is null)
+        {
+            // Not this run's record any more: its entry is not on record either.
+            throw new ExportConcurrencyException($"Run '{RunId}': the store holds another claim of it now.");
+        }
+    }
 
     private async ValueTask SaveJournalAsync()
     {

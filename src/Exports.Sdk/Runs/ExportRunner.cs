@@ -187,7 +187,12 @@ internal sealed class ExportRunner(
                 var saved = !run.ClaimLost && await SaveOutcomeAsync(record).ConfigureAwait(false);
                 if (saved)
                 {
-                    await run.RecordedAsync().ConfigureAwait(false);
+                    // The claim is released by now: a newer run of the same entries may have delivered meanwhile, and
+                    // then this run's latest/ copy would replace that run's.
+                    if (run.HasAfterRecorded && await IsNewestDeliveryAsync(record).ConfigureAwait(false))
+                    {
+                        await run.RecordedAsync().ConfigureAwait(false);
+                    }
                 }
                 else if (!run.ClaimLost && failure is null && record.Status is ExportRunStatus.Succeeded or ExportRunStatus.PartiallySucceeded)
                 {
@@ -195,7 +200,7 @@ internal sealed class ExportRunner(
                     // interrupted and what it wrote, manifest first, is removed. So it did not deliver: a scheduled
                     // slot keeps its watermark and is exported again.
                     unrecorded = new ExportException(
-                        $"Run '{record.RunId}' of '{record.DataflowId}': its files were written, but its outcome could not be recorded in the store, so they will be removed and the data exported again.");
+                        $"Run '{record.RunId}' of '{record.DataflowId}': its files were written, but its outcome could not be recorded in the store, so it does not count as delivered (a scheduled slot is exported again).");
                     failure = unrecorded;
                     record = record with { Status = ExportRunStatus.Failed, Errors = [unrecorded.Message] };
                 }
@@ -212,6 +217,35 @@ internal sealed class ExportRunner(
 
         // The other failures were rethrown above.
         return unrecorded is null ? (record, result) : throw unrecorded;
+    }
+
+    /// <summary>Whether no later run of any of the record's entries has succeeded since this one started.</summary>
+    private async Task<bool> IsNewestDeliveryAsync(ExportRunRecord record)
+    {
+        try
+        {
+            await foreach (var other in store.ListRunsAsync(record.DataflowId, CancellationToken.None).ConfigureAwait(false))
+            {
+                if (other.CreatedAt <= record.CreatedAt)
+                {
+                    // Newest first: nothing later follows.
+                    return true;
+                }
+
+                if (other.Status == ExportRunStatus.Succeeded && other.AudienceIds.Intersect(record.AudienceIds, StringComparer.Ordinal).Any())
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // Unknown: leave the previous copy rather than risk replacing a newer one.
+            ExportsLog.LatestFailed(_logger, ex, record.RunId, "latest/", record.Destination ?? "");
+            return false;
+        }
     }
 
     private async Task CleanLeftoversAsync(string flowId, CancellationToken cancellationToken)

@@ -18,12 +18,14 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
     /// <summary>Per export, so a host's start-up pass and a run's own never clean the same runs at once.</summary>
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
 
-    /// <summary>Cleans up after the ended runs of one export, unless a clean-up of it is already under way here.</summary>
-    public async Task CleanAsync(string flowId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cleans up after the ended runs of one export. A run waits for a clean-up of its export already under way here
+    /// (it may be about to remove a name the run writes again); a host's start-up pass skips such an export instead.
+    /// </summary>
+    public async Task CleanAsync(string flowId, CancellationToken cancellationToken, bool skipIfBusy = false)
     {
-        // The one under way does the same work; waiting for it (a destination that is away) would only hold up a run.
         var gate = _gates.GetOrAdd(flowId, static _ => new SemaphoreSlim(1, 1));
-        if (!await gate.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        if (!await gate.WaitAsync(skipIfBusy ? TimeSpan.Zero : Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -113,7 +115,16 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
                 continue;
             }
 
-            await store.SaveRunAsync(run with { LeftoverFiles = left, LeftoverWrites = writesLeft }, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await store.SaveRunAsync(run with { LeftoverFiles = left, LeftoverWrites = writesLeft }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ExportConcurrencyException)
+            {
+                // A retry of its slot claimed it since the check above: the record is that claim's now.
+                continue;
+            }
+
             var removed = run.LeftoverFiles.Count - left.Count + run.LeftoverWrites.Count - writesLeft.Count;
             if (removed > 0)
             {
@@ -144,7 +155,7 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
 
         foreach (var id in ids)
         {
-            await CleanAsync(id, cancellationToken).ConfigureAwait(false);
+            await CleanAsync(id, cancellationToken, skipIfBusy: true).ConfigureAwait(false);
         }
     }
 }

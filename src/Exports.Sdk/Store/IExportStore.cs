@@ -140,6 +140,10 @@ public interface IExportStore
     /// <param name="run">The run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when it is stored.</returns>
+    /// <exception cref="ExportConcurrencyException">
+    /// A store shared by hosts may refuse the record of a claim that another claim of the same run id replaced (a retry,
+    /// or a host that took the run over), rather than write it over that claim's record.
+    /// </exception>
     ValueTask SaveRunAsync(ExportRunRecord run, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -47,6 +47,7 @@ public sealed class MalformedRequestTests : IAsyncLifetime
     [InlineData("""[{"op":"replace","path":null,"value":"x"}]""", "Operation 'replace' has no 'path'")]
     [InlineData("""[{"op":"add","path":"/audiences/-","value":null}]""", "Audiences[1] is null")]
     [InlineData("""[{"op":"bogus","path":"/name","value":"x"}]""", "Operation 'bogus' is not one of add, remove, replace, move, copy or test")]
+    [InlineData("""[{"op":"1","path":"/name"}]""", "Operation '1' is not one of")]
     public async Task APatchThatLeavesNullsOrLacksAPath_IsA400_AndTheDataflowIsUnchanged(string patch, string expected)
     {
         var read = await _admin.GetJsonAsync("dataflows/churn-risk");
