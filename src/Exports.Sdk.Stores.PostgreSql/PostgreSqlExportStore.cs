@@ -423,11 +423,11 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
         var json = await ScalarAsync<string>($"""
             UPDATE {_schema}.runs SET status = @status, lease_until = now() + @lease,
                 record = {KeepCancellation("record")} || @record
-            WHERE dataflow_id = @d AND run_id = @r AND host = @host AND status = ANY(@active)
+            WHERE dataflow_id = @d AND run_id = @r AND host = @host AND created_at = @created AND status = ANY(@active)
             RETURNING record::text
             """, cancellationToken, ("status", run.Status.ToString()), ("lease", _options.RunLeaseDuration),
             ("record", Jsonb(JsonSerializer.Serialize(run with { Host = host }, Json.ExportRunRecord))), ("d", run.DataflowId), ("r", run.RunId), ("host", host),
-            ("active", ActiveStatuses)).ConfigureAwait(false);
+            ("created", run.CreatedAt), ("active", ActiveStatuses)).ConfigureAwait(false);
         return json is null ? null : JsonSerializer.Deserialize(json, Json.ExportRunRecord);
     }
 
@@ -636,7 +636,8 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
                          THEN excluded.lease_until ELSE greatest({_schema}.runs.lease_until, excluded.lease_until) END
                     END
             WHERE NOT (@fenced AND ({_schema}.runs.created_at <> excluded.created_at
-                OR ({_schema}.runs.status = ANY(@activeStatuses) AND {_schema}.runs.host IS DISTINCT FROM excluded.host)))
+                OR ({_schema}.runs.status = ANY(@activeStatuses) AND {_schema}.runs.host IS DISTINCT FROM excluded.host)
+                OR ({_schema}.runs.status <> ALL(@activeStatuses) AND {_schema}.runs.status <> excluded.status)))
             """, cancellationToken, ("fenced", fenced), ("activeStatuses", ActiveStatuses),
             ("d", run.DataflowId), ("r", run.RunId), ("status", run.Status.ToString()), ("audiences", run.AudienceIds.ToArray()),
             ("created", run.CreatedAt), ("host", (object?)run.Host ?? DBNull.Value), ("active", run.IsActive), ("lease", _options.RunLeaseDuration),

@@ -169,6 +169,11 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
 
         started.Started.Should().BeTrue("the ended run's lease was released even though its record was not written");
         (await h2.GetRunAsync("df", "r1"))!.Status.Should().Be(ExportRunStatus.Failed, "recorded as interrupted");
+
+        // The database is back for host-1: its late outcome does not replace the interrupted record another host wrote.
+        var late = async () => await h1.SaveRunAsync(Run("r1") with { Host = "host-1", Status = ExportRunStatus.Succeeded });
+        await late.Should().ThrowAsync<ExportConcurrencyException>();
+        (await h2.GetRunAsync("df", "r1"))!.Status.Should().Be(ExportRunStatus.Failed);
     }
 
     [Fact]

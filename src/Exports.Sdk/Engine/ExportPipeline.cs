@@ -120,7 +120,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
             if (run.Progress is IRunJournal journal)
             {
                 // Only a run whose outcome is in the store is delivered; until then no fixed-path copy may name its files.
-                journal.AfterRecorded(() => WriteLatestAsync(plan, manifest, delivered));
+                journal.AfterRecorded(superseded => WriteLatestAsync(plan, manifest, [.. delivered.Where(e => !superseded.Contains(e.SourceId))]));
             }
             else
             {

@@ -22,8 +22,11 @@ internal interface IRunJournal
     /// </summary>
     ValueTask BeforeManifestAsync(string destination, string path);
 
-    /// <summary>Work to do once the run's outcome is saved in the store (the fixed-path copy of its manifest); dropped when it is not.</summary>
-    void AfterRecorded(Func<Task> action);
+    /// <summary>
+    /// Work to do once the run's outcome is saved in the store (the fixed-path copy of its manifest); dropped when it is
+    /// not. It is given the entries a newer run has delivered since, whose copies it must leave alone.
+    /// </summary>
+    void AfterRecorded(Func<IReadOnlySet<string>, Task> action);
 
     /// <summary>The manifest about to be committed could not be, or was removed: it is no longer left over.</summary>
     void ManifestRemoved(string path);

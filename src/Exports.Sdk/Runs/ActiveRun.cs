@@ -20,7 +20,7 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
     private string? _lastSource;
     private string? _cancelReason;
     private Task _heartbeat = Task.CompletedTask;
-    private readonly List<Func<Task>> _afterRecorded = [];
+    private readonly List<Func<IReadOnlySet<string>, Task>> _afterRecorded = [];
     private IExportStore? _journalStore;
     private TimeProvider? _journalTime;
     private ILogger? _journalLogger;
@@ -161,7 +161,7 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
         }
     }
 
-    public void AfterRecorded(Func<Task> action)
+    public void AfterRecorded(Func<IReadOnlySet<string>, Task> action)
     {
         lock (_gate)
         {
@@ -170,11 +170,12 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
     }
 
     /// <summary>Runs what waited for the outcome to be saved (see <see cref="AfterRecorded"/>).</summary>
-    public async Task RecordedAsync()
+    /// <param name="superseded">The entries a newer run has delivered since.</param>
+    public async Task RecordedAsync(IReadOnlySet<string> superseded)
     {
         foreach (var action in _afterRecorded)
         {
-            await action().ConfigureAwait(false);
+            await action(superseded).ConfigureAwait(false);
         }
     }
 

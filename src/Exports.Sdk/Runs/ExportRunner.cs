@@ -189,9 +189,9 @@ internal sealed class ExportRunner(
                 {
                     // The claim is released by now: a newer run of the same entries may have delivered meanwhile, and
                     // then this run's latest/ copy would replace that run's.
-                    if (run.HasAfterRecorded && await IsNewestDeliveryAsync(record).ConfigureAwait(false))
+                    if (run.HasAfterRecorded && await SupersededEntriesAsync(record).ConfigureAwait(false) is { } superseded)
                     {
-                        await run.RecordedAsync().ConfigureAwait(false);
+                        await run.RecordedAsync(superseded).ConfigureAwait(false);
                     }
                 }
                 else if (!run.ClaimLost && failure is null && record.Status is ExportRunStatus.Succeeded or ExportRunStatus.PartiallySucceeded)
@@ -219,32 +219,35 @@ internal sealed class ExportRunner(
         return unrecorded is null ? (record, result) : throw unrecorded;
     }
 
-    /// <summary>Whether no later run of any of the record's entries has succeeded since this one started.</summary>
-    private async Task<bool> IsNewestDeliveryAsync(ExportRunRecord record)
+    /// <summary>
+    /// The record's entries a later run has delivered since this one started; null when that cannot be read (then no
+    /// latest/ copy is written, rather than risk replacing a newer one).
+    /// </summary>
+    private async Task<IReadOnlySet<string>?> SupersededEntriesAsync(ExportRunRecord record)
     {
+        var superseded = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             await foreach (var other in store.ListRunsAsync(record.DataflowId, CancellationToken.None).ConfigureAwait(false))
             {
                 if (other.CreatedAt <= record.CreatedAt)
                 {
-                    // Newest first: nothing later follows.
-                    return true;
+                    // Newest first: the rest started earlier.
+                    break;
                 }
 
-                if (other.Status == ExportRunStatus.Succeeded && other.AudienceIds.Intersect(record.AudienceIds, StringComparer.Ordinal).Any())
+                if (other.Status == ExportRunStatus.Succeeded)
                 {
-                    return false;
+                    superseded.UnionWith(other.AudienceIds.Intersect(record.AudienceIds, StringComparer.Ordinal));
                 }
             }
 
-            return true;
+            return superseded;
         }
         catch (Exception ex)
         {
-            // Unknown: leave the previous copy rather than risk replacing a newer one.
             ExportsLog.LatestFailed(_logger, ex, record.RunId, "latest/", record.Destination ?? "");
-            return false;
+            return null;
         }
     }
 

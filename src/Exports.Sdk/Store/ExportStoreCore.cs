@@ -322,9 +322,9 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
         await using (locked.ConfigureAwait(false))
         {
             var stored = await ReadRunAsync(new StoreKey(StoreRecordKind.Run, run.DataflowId, run.RunId), cancellationToken).ConfigureAwait(false);
-            if (stored is not { IsActive: true } || stored.Host != (run.Host ?? CurrentHost))
+            if (stored is not { IsActive: true } || stored.Host != (run.Host ?? CurrentHost) || stored.CreatedAt != run.CreatedAt)
             {
-                // Finished, or taken over after this host lost its lease: not this host's to write any more.
+                // Finished, or taken over (by another host, or a retry of the slot): not this claim's to write any more.
                 return null;
             }
 
