@@ -44,6 +44,29 @@ public sealed class ExportRunnerFailureTests : IDisposable
         recorder.Events.Should().NotContain(e => e.Contains("manifest", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task RunAsync_SourcesOwnTimeout_FailsTheAudience_NotCancelsTheRun()
+    {
+        // An HttpClient timeout inside a source is an OperationCanceledException the run did not ask for.
+        var source = new TableSource(Columns)
+        {
+            BatchSize = BatchSize,
+            BeforeRow = i =>
+            {
+                if (i == N + 3)
+                {
+                    throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.");
+                }
+            },
+        }.AddGenerated("seg", "Segment", Rows, Row);
+
+        var result = await Scenario(source).RunAsync();
+
+        result.Status.Should().Be(ExportRunStatus.Failed, "it failed; nobody cancelled it");
+        result.Entries.Should().ContainSingle().Which.Error.Should().Contain("audience 'seg'").And.Contain("HttpClient.Timeout");
+        _folder.ListAllFiles().Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData(ExportCompression.None)]
     [InlineData(ExportCompression.Gzip)]
