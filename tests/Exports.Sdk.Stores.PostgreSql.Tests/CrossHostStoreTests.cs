@@ -97,16 +97,8 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
         (await h2.TryStartRunAsync(Run("r2"))).Conflicts.Should().Equal(new RunConflict("vip", "r1"));
 
         await h1.DisposeAsync(); // the host "dies": no more renewals
-        var freed = DateTime.UtcNow;
-        var started = await h2.TryStartRunAsync(Run("r2"));
-        started.Started.Should().BeFalse("the lease is still running");
-        while (!started.Started && DateTime.UtcNow - freed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(250);
-            started = await h2.TryStartRunAsync(Run("r2"));
-        }
-
-        started.Started.Should().BeTrue("the dead host's lease ran out");
+        (await h2.TryStartRunAsync(Run("r2"))).Started.Should().BeFalse("the lease is still running");
+        (await ClaimOnceFreeAsync(h2, Run("r2"))).Started.Should().BeTrue("the dead host's lease ran out");
         var dead = await h2.GetRunAsync("df", "r1");
         dead!.Status.Should().Be(ExportRunStatus.Failed);
         dead.Errors.Should().ContainSingle().Which.Should().Contain("host-1");
@@ -121,15 +113,7 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
         await using var h2 = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-2", RunLeaseDuration = TimeSpan.FromSeconds(3) }, ownsDataSource: true);
         (await h1.TryStartRunAsync(Run("slot"))).Started.Should().BeTrue();
         await h1.DisposeAsync();
-        var since = DateTime.UtcNow;
-        var taken = await h2.TryStartRunAsync(Run("slot"));
-        while (!taken.Started && DateTime.UtcNow - since < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(250);
-            taken = await h2.TryStartRunAsync(Run("slot"));
-        }
-
-        taken.Started.Should().BeTrue("host-1's lease ran out");
+        (await ClaimOnceFreeAsync(h2, Run("slot"))).Started.Should().BeTrue("host-1's lease ran out");
 
         // host-1 is back and finishes: its outcome must not replace host-2's claim.
         await using var back = new PostgreSqlExportStore(_db.NewDataSource(), new() { HostName = "host-1" }, ownsDataSource: true);
@@ -159,15 +143,7 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
         await save.Should().ThrowAsync<OperationCanceledException>();
 
         // host-1 is alive, but no longer renews the ended run's lease: host-2's claim gets through once it runs out.
-        var since = DateTime.UtcNow;
-        var started = await h2.TryStartRunAsync(Run("r2"));
-        while (!started.Started && DateTime.UtcNow - since < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(250);
-            started = await h2.TryStartRunAsync(Run("r2"));
-        }
-
-        started.Started.Should().BeTrue("the ended run's lease was released even though its record was not written");
+        (await ClaimOnceFreeAsync(h2, Run("r2"))).Started.Should().BeTrue("the ended run's lease was released even though its record was not written");
         (await h2.GetRunAsync("df", "r1"))!.Status.Should().Be(ExportRunStatus.Failed, "recorded as interrupted");
 
         // The database is back for host-1: its late outcome does not replace the interrupted record another host wrote.
@@ -221,6 +197,20 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
         run.Host.Should().Be("host-2");
         run.RowsExported.Should().Be(5);
         (await again.Store.GetAudienceStateAsync("df", "vip"))!.Watermark.Should().Be(watermark);
+    }
+
+    /// <summary>Claims every 250 ms until the claim goes through (a lease ran out) or 30 s have passed.</summary>
+    private static async Task<RunStartResult> ClaimOnceFreeAsync(PostgreSqlExportStore store, ExportRunRecord run)
+    {
+        var since = DateTime.UtcNow;
+        var claim = await store.TryStartRunAsync(run);
+        while (!claim.Started && DateTime.UtcNow - since < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(250);
+            claim = await store.TryStartRunAsync(run);
+        }
+
+        return claim;
     }
 
     private static ExportRunRecord Run(string id) => new()

@@ -11,6 +11,7 @@ namespace Exports.Sdk;
 internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
 {
     private readonly Lock _gate = new();
+    private readonly List<Func<IReadOnlySet<string>, Task>> _afterRecorded = [];
     private readonly Dictionary<string, ExportProgress> _entries = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _cancel = new();
     private readonly CancellationTokenSource _stopHeartbeat = new();
@@ -20,7 +21,6 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
     private string? _lastSource;
     private string? _cancelReason;
     private Task _heartbeat = Task.CompletedTask;
-    private readonly List<Func<IReadOnlySet<string>, Task>> _afterRecorded = [];
     private IExportStore? _journalStore;
     private TimeProvider? _journalTime;
     private ILogger? _journalLogger;
@@ -276,7 +276,9 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
                         // claim that replaced this one (same run id, so the same names) owns what was committed.
                         ClaimLost = true;
                         TakenOver = await IsHeldElsewhereAsync(store).ConfigureAwait(false);
-                        Cancel("The run lost its claim: another host recorded it as ended (this host had not renewed the claim in time).");
+                        Cancel(TakenOver
+                            ? "The run lost its claim: another host took it over (this host had not renewed the claim in time)."
+                            : "The run lost its claim: another host recorded it as ended (this host had not renewed the claim in time).");
                         return;
                     }
 

@@ -196,9 +196,10 @@ internal sealed class ExportRunner(
                 }
                 else if (!run.ClaimLost && failure is null && record.Status is ExportRunStatus.Succeeded or ExportRunStatus.PartiallySucceeded)
                 {
-                    // Unrecorded, the run stays "running" in the store until its claim runs out; then it is recorded as
-                    // interrupted and what it wrote, manifest first, is removed. So it did not deliver: a scheduled
-                    // slot keeps its watermark and is exported again.
+                    // Not delivered: a scheduled slot keeps its watermark and is exported again. With the store away,
+                    // the run stays "running" there until its claim runs out, is then recorded as interrupted, and what
+                    // it wrote goes, manifest first; refused (another claim holds the record), what it wrote is that
+                    // claim's.
                     unrecorded = new ExportException(
                         $"Run '{record.RunId}' of '{record.DataflowId}': its files were written, but its outcome could not be recorded in the store, so it does not count as delivered (a scheduled slot is exported again).");
                     failure = unrecorded;

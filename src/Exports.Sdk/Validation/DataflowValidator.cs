@@ -29,7 +29,7 @@ public static class DataflowValidator
         }
 
         var where = $"Dataflow '{(string.IsNullOrEmpty(dataflow.Id) ? dataflow.Name : dataflow.Id)}'";
-        if (NullEntries(dataflow, where) is { Count: > 0 } nulls)
+        if (NullEntryProblems(dataflow, where) is { Count: > 0 } nulls)
         {
             // The checks below read every entry.
             return nulls;
@@ -69,31 +69,19 @@ public static class DataflowValidator
         return problems;
     }
 
-    /// <summary>Entries a definition read from JSON may hold as <c>null</c> (<c>"audiences": [null]</c>).</summary>
-    private static List<string> NullEntries(DataflowDefinition dataflow, string where)
+    private static List<string> NullEntryProblems(DataflowDefinition dataflow, string where)
     {
         var problems = new List<string>();
-        Check(nameof(dataflow.Attributes), dataflow.Attributes);
-        Check(nameof(dataflow.IdentityNamespaces), dataflow.IdentityNamespaces);
-        Check(nameof(dataflow.MandatoryAttributes), dataflow.MandatoryAttributes);
-        Check(nameof(dataflow.Audiences), dataflow.Audiences);
+        NullEntries.Add(problems, where, nameof(dataflow.Attributes), dataflow.Attributes);
+        NullEntries.Add(problems, where, nameof(dataflow.IdentityNamespaces), dataflow.IdentityNamespaces);
+        NullEntries.Add(problems, where, nameof(dataflow.MandatoryAttributes), dataflow.MandatoryAttributes);
+        NullEntries.Add(problems, where, nameof(dataflow.Audiences), dataflow.Audiences);
         if (dataflow.Deduplication is { } key)
         {
-            Check("Deduplication.Attributes", key.Attributes);
+            NullEntries.Add(problems, where, "Deduplication.Attributes", key.Attributes);
         }
 
         return problems;
-
-        void Check<T>(string field, IReadOnlyList<T?> entries)
-        {
-            for (var i = 0; i < entries.Count; i++)
-            {
-                if (entries[i] is null)
-                {
-                    problems.Add($"{where}: {field}[{i}] is null; remove the empty entry.");
-                }
-            }
-        }
     }
 
     private static void ValidateColumns(DataflowDefinition dataflow, string where, List<string> problems)

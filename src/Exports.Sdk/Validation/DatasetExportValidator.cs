@@ -31,14 +31,7 @@ public static class DatasetExportValidator
 
         var problems = new List<string>();
         var where = $"Dataset export '{(string.IsNullOrEmpty(export.Id) ? export.Name : export.Id)}'";
-        for (var i = 0; i < export.Columns.Count; i++)
-        {
-            if (export.Columns[i] is null)
-            {
-                problems.Add($"{where}: Columns[{i}] is null; remove the empty entry.");
-            }
-        }
-
+        NullEntries.Add(problems, where, nameof(export.Columns), export.Columns);
         if (problems.Count > 0)
         {
             return problems;
