@@ -19,8 +19,11 @@ namespace Exports.Sdk.Stores.PostgreSql;
 /// expired it no longer blocks its audiences, and the next claim on them records it as failed. A claim with the same
 /// run id (a scheduled slot run again after its host died) takes the run over once the lease has expired.
 /// </remarks>
-public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposable
+public sealed partial class PostgreSqlExportStore : IExportStore, IExportStoreRunQueries, IAsyncDisposable
 {
+    /// <summary>Runs a run list reads before the rest of the history, which most callers never ask for.</summary>
+    private const int NewestRunsFirst = 8;
+
     private static readonly string[] ActiveStatuses = [nameof(ExportRunStatus.Queued), nameof(ExportRunStatus.Running)];
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
@@ -503,11 +506,84 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IAsyncDisposab
     public async IAsyncEnumerable<ExportRunRecord> ListRunsAsync(string dataflowId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await ListAsync($"SELECT record::text FROM {_schema}.runs WHERE dataflow_id = @d ORDER BY created_at DESC, run_id COLLATE \"C\" DESC", cancellationToken, ("d", dataflowId)).ConfigureAwait(false);
+        // The newest few first, then the rest: a caller that wants the newest run (a list of exports, the latest/ check)
+        // reads a few rows, not a history of years. The rest is every run but those already listed, so a run whose
+        // start time changed in between (a retried slot) is still listed once.
+        var newest = await ReadRunsAsync($"""
+            SELECT record::text, run_id FROM {_schema}.runs WHERE dataflow_id = @d
+            ORDER BY created_at DESC, run_id COLLATE "C" DESC LIMIT {NewestRunsFirst}
+            """, cancellationToken, ("d", dataflowId)).ConfigureAwait(false);
+        foreach (var (json, _) in newest)
+        {
+            yield return JsonSerializer.Deserialize(json, Json.ExportRunRecord)!;
+        }
+
+        if (newest.Count < NewestRunsFirst)
+        {
+            yield break;
+        }
+
+        var rest = await ReadRunsAsync($"""
+            SELECT record::text, run_id FROM {_schema}.runs WHERE dataflow_id = @d AND run_id <> ALL(@seen)
+            ORDER BY created_at DESC, run_id COLLATE "C" DESC
+            """, cancellationToken, ("d", dataflowId), ("seen", newest.Select(r => r.RunId).ToArray())).ConfigureAwait(false);
+        foreach (var (json, _) in rest)
+        {
+            yield return JsonSerializer.Deserialize(json, Json.ExportRunRecord)!;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ExportRunRecord> ListRunsWithLeftoversAsync(string dataflowId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        // The predicate is the runs_leftovers index's, word for word, so the index answers it.
+        var rows = await ListAsync($"""
+            SELECT record::text FROM {_schema}.runs WHERE dataflow_id = @d
+            AND (record->'leftoverFiles' <> '[]'::jsonb OR record->'leftoverWrites' <> '[]'::jsonb)
+            """, cancellationToken, ("d", dataflowId)).ConfigureAwait(false);
         foreach (var json in rows)
         {
             yield return JsonSerializer.Deserialize(json, Json.ExportRunRecord)!;
         }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ExportPage<ExportRunRecord>> SearchRunsAsync(string dataflowId, RunQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var status = query.Status is null ? "" : "AND status = @s";
+        (string, object)[] match = query.Status is { } wanted ? [("d", dataflowId), ("s", wanted.ToString())] : [("d", dataflowId)];
+        var total = (long)(await ScalarAsync<object>($"SELECT count(*) FROM {_schema}.runs WHERE dataflow_id = @d {status}", cancellationToken, match).ConfigureAwait(false))!;
+        // Records become text only for the page, not for every run the sort looks at.
+        var page = await ListAsync($"""
+            SELECT record::text FROM (
+                SELECT record, created_at, run_id FROM {_schema}.runs WHERE dataflow_id = @d {status}
+                ORDER BY created_at DESC, run_id COLLATE "C" DESC OFFSET @skip LIMIT @take) AS page
+            ORDER BY created_at DESC, run_id COLLATE "C" DESC
+            """, cancellationToken, [.. match, ("skip", query.Skip), ("take", query.Take)]).ConfigureAwait(false);
+        return new ExportPage<ExportRunRecord>([.. page.Select(json => JsonSerializer.Deserialize(json, Json.ExportRunRecord)!)], (int)total);
+    }
+
+    private async Task<List<(string Json, string RunId)>> ReadRunsAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        var rows = new List<(string, string)>();
+        var command = _dataSource.CreateCommand(sql);
+        await using (command.ConfigureAwait(false))
+        {
+            AddParameters(command, parameters);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+        }
+
+        return rows;
     }
 
     /// <inheritdoc />

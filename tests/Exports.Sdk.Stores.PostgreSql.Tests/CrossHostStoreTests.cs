@@ -174,6 +174,40 @@ public sealed class CrossHostStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhatADeadHostsRunLeft_AmongALongHistory_IsRemovedByTheNextRunOnAnotherHost_AndTheHistoryPagesInTheDatabase()
+    {
+        var destinations = new CountingDestinationProvider();
+        await using var host = new ClusterHost("host-2", _db, destinations, ClusterHost.Source("vip"));
+        var admin = Callers.Admin;
+        await host.Manager.CreateAsync(admin, ClusterHost.Dataflow("df", null, "vip"));
+        for (var i = 0; i < 40; i++)
+        {
+            await host.Store.SaveRunAsync(Run($"old-{i:D2}") with { Status = ExportRunStatus.Succeeded, CreatedAt = DateTimeOffset.UnixEpoch.AddDays(i), Destination = ClusterHost.DestinationName });
+        }
+
+        // host-1 died after committing a part; its run was recorded failed with the part on record.
+        await using (var writer = await destinations.Files.OpenWriteAsync("orphan.csv"))
+        {
+            await writer.Stream.WriteAsync("id\n1\n"u8.ToArray());
+            await writer.CommitAsync();
+        }
+
+        await host.Store.SaveRunAsync(Run("dead") with { Host = "host-1", Status = ExportRunStatus.Failed, CreatedAt = DateTimeOffset.UnixEpoch.AddDays(3), Destination = ClusterHost.DestinationName, LeftoverFiles = ["orphan.csv"] });
+
+        var next = await host.Manager.ExportNowAsync(admin, "df", ["vip"]);
+
+        next.Status.Should().Be(ExportRunStatus.Succeeded);
+        (await destinations.Files.ListAsync("").ToListAsync()).Select(f => f.Path).Should().NotContain("orphan.csv");
+        (await host.Store.GetRunAsync("df", "dead"))!.LeftoverFiles.Should().BeEmpty();
+
+        // The runs list pages in the database: the newest run first, the count over the whole history.
+        var page = await host.Manager.SearchRunsAsync(admin, "df", new RunQuery { Take = 2 });
+        page.TotalCount.Should().Be(42);
+        page.Items.Select(r => r.RunId).Should().Equal(next.RunId, "old-39");
+        (await host.Manager.SearchRunsAsync(admin, "df", new RunQuery { Status = ExportRunStatus.Failed })).Items.Should().ContainSingle().Which.RunId.Should().Be("dead");
+    }
+
+    [Fact]
     public async Task Restart_AllHosts_KeepsDataflowsRunsAndWatermarks()
     {
         var destinations = new CountingDestinationProvider();

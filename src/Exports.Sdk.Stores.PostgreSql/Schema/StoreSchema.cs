@@ -63,5 +63,9 @@ internal static class StoreSchema
                 updated_at  timestamptz NOT NULL
             );
             """),
+        new(5, "Find the runs that left files at their destination without reading every run (the clean-up before each run)", """
+            CREATE INDEX IF NOT EXISTS runs_leftovers ON {schema}.runs (dataflow_id)
+                WHERE record->'leftoverFiles' <> '[]'::jsonb OR record->'leftoverWrites' <> '[]'::jsonb;
+            """),
     ];
 }

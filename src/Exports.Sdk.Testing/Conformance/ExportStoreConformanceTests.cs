@@ -257,6 +257,112 @@ public abstract partial class ExportStoreConformanceTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A long history, with runs that share a start time, is listed once each, newest first and by id (ordinal,
+    /// descending) among equals, whether a store reads it at once or in parts; a caller that stops early gets the newest.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task ListRunsAsync_ALongHistoryWithEqualStartTimes_ListsEachRunOnceInOrder()
+    {
+        var saved = new List<ExportRunRecord>();
+        for (var i = 0; i < 150; i++)
+        {
+            // Three runs a second, ids out of order within it, so ties fall on the edges of any page size.
+            var run = Run($"run-{(i * 37) % 150:D3}", "vip") with { CreatedAt = Now.AddSeconds(-(i / 3)), Status = ExportRunStatus.Succeeded };
+            await Store.SaveRunAsync(run).ConfigureAwait(false);
+            saved.Add(run);
+        }
+
+        var listed = new List<string>();
+        await foreach (var run in Store.ListRunsAsync("a").ConfigureAwait(false))
+        {
+            listed.Add(run.RunId);
+        }
+
+        Assert.Equal(saved.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.RunId, StringComparer.Ordinal).Select(r => r.RunId), listed);
+        await foreach (var newest in Store.ListRunsAsync("a").ConfigureAwait(false))
+        {
+            Assert.Equal(listed[0], newest.RunId);
+            break;
+        }
+    }
+
+    /// <summary>
+    /// A store that lists runs with leftovers (<see cref="IExportStoreRunQueries"/>) lists exactly those, of that dataflow,
+    /// and follows a record whose leftovers are cleared. Other stores pass.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task ListRunsWithLeftoversAsync_ListsExactlyTheRunsThatLeftSomething()
+    {
+        if (Store is not IExportStoreRunQueries index)
+        {
+            return;
+        }
+
+        var files = Run("files", "vip") with { Status = ExportRunStatus.Failed, LeftoverFiles = ["a.csv"] };
+        var writes = Run("writes", "vip") with { Status = ExportRunStatus.Failed, LeftoverWrites = [new LeftoverWrite("b.csv", "upload-1")] };
+        await Store.SaveRunAsync(files).ConfigureAwait(false);
+        await Store.SaveRunAsync(writes).ConfigureAwait(false);
+        await Store.SaveRunAsync(Run("running", "vip") with { LeftoverFiles = ["c.csv"] }).ConfigureAwait(false);
+        await Store.SaveRunAsync(Run("clean", "vip") with { Status = ExportRunStatus.Succeeded }).ConfigureAwait(false);
+        await Store.SaveRunAsync(Run("other", "vip") with { DataflowId = "b", Status = ExportRunStatus.Failed, LeftoverFiles = ["d.csv"] }).ConfigureAwait(false);
+
+        Assert.Equal(["files", "running", "writes"], await ListAsync().ConfigureAwait(false));
+        await Store.SaveRunAsync(files with { LeftoverFiles = [] }).ConfigureAwait(false);
+        Assert.Equal(["running", "writes"], await ListAsync().ConfigureAwait(false));
+
+        async Task<List<string>> ListAsync()
+        {
+            var ids = new List<string>();
+            await foreach (var run in index.ListRunsWithLeftoversAsync("a").ConfigureAwait(false))
+            {
+                ids.Add(run.RunId);
+            }
+
+            return [.. ids.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>
+    /// A store that pages runs itself (<see cref="IExportStoreRunQueries"/>) gives the page and the count that the full
+    /// list gives, for every status and page, ties on start time included. Other stores pass.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task SearchRunsAsync_GivesThePagesAndCountsOfTheFullList()
+    {
+        if (Store is not IExportStoreRunQueries queries)
+        {
+            return;
+        }
+
+        ExportRunStatus[] statuses = [ExportRunStatus.Succeeded, ExportRunStatus.Failed, ExportRunStatus.PartiallySucceeded];
+        for (var i = 0; i < 30; i++)
+        {
+            await Store.SaveRunAsync(Run($"run-{(i * 7) % 30:D2}", "vip") with { CreatedAt = Now.AddSeconds(-(i / 4)), Status = statuses[i % 3] }).ConfigureAwait(false);
+        }
+
+        await Store.SaveRunAsync(Run("elsewhere", "vip") with { DataflowId = "b", Status = ExportRunStatus.Failed }).ConfigureAwait(false);
+        var all = new List<ExportRunRecord>();
+        await foreach (var run in Store.ListRunsAsync("a").ConfigureAwait(false))
+        {
+            all.Add(run);
+        }
+
+        foreach (var status in new ExportRunStatus?[] { null, ExportRunStatus.Failed, ExportRunStatus.Succeeded, ExportRunStatus.Cancelled })
+        {
+            var matching = all.Where(r => status is null || r.Status == status).Select(r => r.RunId).ToList();
+            foreach (var (skip, take) in new[] { (0, 500), (0, 1), (3, 7), (9, 5), (29, 3), (100, 10) })
+            {
+                var page = await queries.SearchRunsAsync("a", new RunQuery { Status = status, Skip = skip, Take = take }).ConfigureAwait(false);
+                Assert.Equal(matching.Count, page.TotalCount);
+                Assert.Equal(matching.Skip(skip).Take(take), page.Items.Select(r => r.RunId));
+            }
+        }
+    }
+
+    /// <summary>
     /// A cancellation asked for by another host reaches the running host through its next progress save, which keeps
     /// the request; the final record keeps it too.
     /// </summary>

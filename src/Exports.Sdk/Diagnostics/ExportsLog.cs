@@ -57,6 +57,10 @@ internal static partial class ExportsLog
         Message = "Run {RunId}: saving its progress failed; retrying at the next interval")]
     public static partial void RunProgressSaveFailed(ILogger logger, Exception exception, string runId);
 
+    [LoggerMessage(EventId = 1020, EventName = "FileEntrySaveFailed", Level = LogLevel.Warning,
+        Message = "Run {RunId}: its record of '{Path}' could not be saved in the store; the file is committed only once it is")]
+    public static partial void FileEntrySaveFailed(ILogger logger, Exception exception, string runId, string path);
+
     [LoggerMessage(EventId = 1010, EventName = "RunStartFailed", Level = LogLevel.Error,
         Message = "Run {RunId}: the queued run failed outside the export itself")]
     public static partial void RunStartFailed(ILogger logger, Exception exception, string runId);

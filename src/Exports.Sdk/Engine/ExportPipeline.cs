@@ -36,6 +36,9 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
                     break;
                 }
             }
+
+            // Cancelled while the last entry failed (its claim lost as it recorded a part): a cancelled run, as any other.
+            cancellationToken.ThrowIfCancellationRequested();
         }
         catch (OperationCanceledException)
         {
@@ -111,6 +114,32 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
                 // Nothing it names was published under its fixed name.
                 await RemoveManifestAsync(run, manifestPath).ConfigureAwait(false);
                 manifestPath = null;
+            }
+            else if (manifest is not null && manifestPath is not null && Unpublished(manifest, entries) is { Count: > 0 } unpublished)
+            {
+                // Some entries could not be published: the manifest may name only what partners can read, and is not
+                // kept for nothing at all unless empty exports ask for one.
+                manifest = manifest with { ExportResults = [.. manifest.ExportResults.Where(f => !unpublished.Contains(f.AudienceId ?? f.DatasetId ?? ""))] };
+                if (manifest.ExportResults.Count == 0 && plan.Target.Output.EmptyExport != EmptyExportBehavior.ManifestOnly)
+                {
+                    await RemoveManifestAsync(run, manifestPath).ConfigureAwait(false);
+                    manifestPath = null;
+                }
+                else
+                {
+                    try
+                    {
+                        await ManifestWriter.WriteAsync(plan.Target.Destination, manifestPath, manifest, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        await RemoveManifestAsync(run, manifestPath).ConfigureAwait(false);
+                        ExportsLog.ManifestFailed(_logger, ex, plan.RunId, manifestPath);
+                        errors.Add($"{plan.FlowName}: the manifest '{manifestPath}' could not be rewritten without the unpublished files at destination '{destination.Name}': {ex.Message}");
+                        manifestPath = null;
+                        status = ExportRunStatus.Failed;
+                    }
+                }
             }
         }
 
@@ -332,6 +361,14 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
         return [.. entries.Select(e => e.Status == ExportRunStatus.Succeeded
             ? e with { Status = ExportRunStatus.Failed, RowsExported = 0, Files = [], Watermark = run.Plan.Entries.First(p => p.SourceId == e.SourceId).Since, Error = error }
             : e)];
+    }
+
+    /// <summary>The audiences or datasets the manifest names whose entry did not succeed (its publish failed).</summary>
+    private static HashSet<string> Unpublished(ExportManifest manifest, List<ExportEntryResult> entries)
+    {
+        var failed = entries.Where(e => e.Status != ExportRunStatus.Succeeded).Select(e => e.SourceId).ToHashSet(StringComparer.Ordinal);
+        failed.IntersectWith(manifest.ExportResults.Select(f => f.AudienceId ?? f.DatasetId ?? ""));
+        return failed;
     }
 
     /// <summary>Removes the run's manifest, best effort; one that cannot be removed stays on record for the next clean-up.</summary>

@@ -212,6 +212,21 @@ internal sealed class ExportManager(
         CheckPage(query.Skip, query.Take, "runs");
         var destination = await RunsDestinationAsync(id, cancellationToken).ConfigureAwait(false);
         await RequireAsync(caller, ExportPermission.ViewDestinations, destination, $"list the runs of export '{id}'", cancellationToken).ConfigureAwait(false);
+        var page = store is IExportStoreRunQueries queries
+            ? await queries.SearchRunsAsync(id, query, cancellationToken).ConfigureAwait(false)
+            : await SearchRunsInListAsync(id, query, cancellationToken).ConfigureAwait(false);
+        if (destination is null && page.TotalCount == 0 && query.Status is null)
+        {
+            // Runs outlive a deleted export; an id with neither is unknown.
+            throw new ExportNotFoundException($"There is no dataflow or dataset export '{id}'.");
+        }
+
+        return page;
+    }
+
+    /// <summary>A page of runs from the whole history, for a store that cannot page it itself.</summary>
+    private async Task<ExportPage<ExportRunRecord>> SearchRunsInListAsync(string id, RunQuery query, CancellationToken cancellationToken)
+    {
         var page = new List<ExportRunRecord>();
         var total = 0;
         await foreach (var run in store.ListRunsAsync(id, cancellationToken).ConfigureAwait(false))
@@ -227,12 +242,6 @@ internal sealed class ExportManager(
             }
 
             total++;
-        }
-
-        if (destination is null && total == 0 && query.Status is null)
-        {
-            // Runs outlive a deleted export; an id with neither is unknown.
-            throw new ExportNotFoundException($"There is no dataflow or dataset export '{id}'.");
         }
 
         return new ExportPage<ExportRunRecord>(page, total);

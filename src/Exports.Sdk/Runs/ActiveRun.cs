@@ -7,7 +7,7 @@ namespace Exports.Sdk;
 /// cancellation, and the heartbeat that saves progress and renews the claim every few seconds (never per row) and
 /// picks up a cancellation asked for on another host.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Token sources without timers hold nothing to dispose, and waiters may still cancel after the run ended.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Token sources without timers and a semaphore whose wait handle is never asked for hold nothing to dispose, and waiters may still cancel after the run ended.")]
 internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
 {
     private readonly Lock _gate = new();
@@ -17,6 +17,12 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
     private readonly CancellationTokenSource _stopHeartbeat = new();
     private readonly TaskCompletionSource<ExportRunRecord> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<IProgress<ExportProgress>> _listeners = [];
+
+    /// <summary>
+    /// One progress save at a time, each with the record as it is once its turn comes: a heartbeat's older copy must not
+    /// land after a file's entry and drop it from the store.
+    /// </summary>
+    private readonly SemaphoreSlim _saves = new(1, 1);
     private ExportRunRecord _record;
     private string? _lastSource;
     private string? _cancelReason;
@@ -126,24 +132,23 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
         }
     }
 
-    public ValueTask BeforeCommitAsync(string destination, string path)
+    public async ValueTask BeforeCommitAsync(string destination, string path)
     {
         Update(r => r with { Destination = destination, LeftoverFiles = [.. r.LeftoverFiles, path] });
-        return SaveJournalAsync();
+        // A part committed off the record would outlive a host that dies before the run's next save, where no clean-up
+        // knows of it: no entry, no commit (the part is aborted and the entry fails).
+        if (await SaveEntryAsync(path).ConfigureAwait(false) is { } error)
+        {
+            Forget(path);
+            throw new ExportException($"The file '{path}' was not committed: the run's record of it could not be saved in the store ({error.Message}).", error);
+        }
     }
 
     public async ValueTask BeforeManifestAsync(string destination, string path)
     {
         Update(r => r with { Destination = destination, LeftoverFiles = [path, .. r.LeftoverFiles] });
-        if (_journalStore is not { } store)
-        {
-            return;
-        }
-
-        // Unlike a part's entry, this one must reach the store: unrecorded, a clean-up would remove the files and leave
-        // the manifest naming them. So no entry, no manifest.
-        if (await StoreRetry.WriteAsync(() => SaveManifestEntryAsync(store), _journalTime!,
-            ex => ExportsLog.RunProgressSaveFailed(_journalLogger!, ex, RunId)).ConfigureAwait(false) is { } error)
+        // Unrecorded, a clean-up would remove the files and leave the manifest naming them: no entry, no manifest.
+        if (await SaveEntryAsync(path).ConfigureAwait(false) is { } error)
         {
             throw new ExportException($"The manifest '{path}' was not written: the run's record of it could not be saved in the store ({error.Message}).", error);
         }
@@ -179,8 +184,17 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
         }
     }
 
-    public void ManifestRemoved(string path) =>
-        Update(r => r with { LeftoverFiles = [.. r.LeftoverFiles.Where(p => p != path)] });
+    public void ManifestRemoved(string path) => Forget(path);
+
+    /// <summary>
+    /// A file is not at the destination (never committed, or removed): it is no longer left over. Only the last entry
+    /// goes: an earlier one of the same name is an earlier attempt's (a retried slot keeps them), still to be removed.
+    /// </summary>
+    private void Forget(string path) => Update(r =>
+    {
+        var index = r.LeftoverFiles.ToList().FindLastIndex(p => p == path);
+        return index < 0 ? r : r with { LeftoverFiles = [.. r.LeftoverFiles.Where((_, i) => i != index)] };
+    });
 
     public ValueTask PendingAsync(string destination, string path, string token)
     {
@@ -191,12 +205,31 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
     public void Settled(string path) =>
         Update(r => r with { LeftoverWrites = [.. r.LeftoverWrites.Where(w => w.Path != path)] });
 
-    private async Task SaveManifestEntryAsync(IExportStore store)
-    {
-        if (await store.SaveRunProgressAsync(WithProgress(_journalTime!.GetUtcNow()), CancellationToken.None).ConfigureAwait(false) is null)
+    /// <summary>Saves a file's entry before the file is committed, through a moment's outage; the error when it was not.</summary>
+    private Task<Exception?> SaveEntryAsync(string path) => _journalStore is not { } store
+        ? Task.FromResult<Exception?>(null)
+        : StoreRetry.WriteAsync(async () =>
         {
-            // Not this run's record any more: its entry is not on record either.
-            throw new ExportConcurrencyException($"Run '{RunId}': the store holds another claim of it now.");
+            if (await SaveProgressAsync(store, CancellationToken.None).ConfigureAwait(false) is null)
+            {
+                // Not this run's record any more, so its entry is not on record either: the run stops as the heartbeat
+                // would have stopped it, before its rollback decides what it may remove.
+                await LoseClaimAsync(store).ConfigureAwait(false);
+                throw new ExportConcurrencyException($"Run '{RunId}': the store holds another claim of it now.");
+            }
+        }, _journalTime!, ex => ExportsLog.FileEntrySaveFailed(_journalLogger!, ex, RunId, path));
+
+    /// <summary>Saves the record with its progress (see <see cref="_saves"/>); null when it is not this claim's any more.</summary>
+    public async Task<ExportRunRecord?> SaveProgressAsync(IExportStore store, CancellationToken cancellationToken)
+    {
+        await _saves.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await store.SaveRunProgressAsync(WithProgress(_journalTime!.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _saves.Release();
         }
     }
 
@@ -210,7 +243,7 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
         try
         {
             // Written ahead: a host killed right after the commit or the upload's start still leaves it on record.
-            await store.SaveRunProgressAsync(WithProgress(_journalTime!.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+            await SaveProgressAsync(store, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -269,16 +302,10 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
             {
                 try
                 {
-                    var stored = await store.SaveRunProgressAsync(WithProgress(time.GetUtcNow()), _stopHeartbeat.Token).ConfigureAwait(false);
+                    var stored = await SaveProgressAsync(store, _stopHeartbeat.Token).ConfigureAwait(false);
                     if (stored is null)
                     {
-                        // Not this host's record any more: stop, and write nothing over whoever holds it now. Only a
-                        // claim that replaced this one (same run id, so the same names) owns what was committed.
-                        ClaimLost = true;
-                        TakenOver = await IsHeldElsewhereAsync(store).ConfigureAwait(false);
-                        Cancel(TakenOver
-                            ? "The run lost its claim: another host took it over (this host had not renewed the claim in time)."
-                            : "The run lost its claim: another host recorded it as ended (this host had not renewed the claim in time).");
+                        await LoseClaimAsync(store).ConfigureAwait(false);
                         return;
                     }
 
@@ -298,6 +325,19 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
         {
             // Stopped: the run is ending.
         }
+    }
+
+    /// <summary>
+    /// Not this host's record any more: stop, and write nothing over whoever holds it now. Only a claim that replaced
+    /// this one (same run id, so the same names) owns what was committed.
+    /// </summary>
+    private async Task LoseClaimAsync(IExportStore store)
+    {
+        TakenOver = await IsHeldElsewhereAsync(store).ConfigureAwait(false);
+        ClaimLost = true;
+        Cancel(TakenOver
+            ? "The run lost its claim: another host took it over (this host had not renewed the claim in time)."
+            : "The run lost its claim: another host recorded it as ended (this host had not renewed the claim in time).");
     }
 
     private async Task<bool> IsHeldElsewhereAsync(IExportStore store)

@@ -274,7 +274,7 @@ internal sealed class ExportRunner(
     {
         try
         {
-            await store.SaveRunProgressAsync(run.WithProgress(timeProvider.GetUtcNow()), run.Cancellation).ConfigureAwait(false);
+            await run.SaveProgressAsync(store, run.Cancellation).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

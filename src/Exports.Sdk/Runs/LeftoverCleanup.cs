@@ -43,7 +43,8 @@ internal sealed class LeftoverCleanup(IExportStore store, IDestinationCatalog ca
     private async Task CleanOneAsync(string flowId, CancellationToken cancellationToken)
     {
         var dirty = new List<ExportRunRecord>();
-        await foreach (var run in store.ListRunsAsync(flowId, cancellationToken).ConfigureAwait(false))
+        var runs = store is IExportStoreRunQueries index ? index.ListRunsWithLeftoversAsync(flowId, cancellationToken) : store.ListRunsAsync(flowId, cancellationToken);
+        await foreach (var run in runs.ConfigureAwait(false))
         {
             if (!run.IsActive && (run.LeftoverFiles.Count > 0 || run.LeftoverWrites.Count > 0) && run.Destination is not null)
             {

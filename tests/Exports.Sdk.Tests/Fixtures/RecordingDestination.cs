@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Exports.Sdk.Tests.Fixtures;
 
 /// <summary>
-/// Wraps a destination, records every open, commit, abort, delete and move in order, can fail a chosen open or commit, and
+/// Wraps a destination, records every open, commit, abort, delete and move in order, can fail a chosen open, commit or move, and
 /// can make every write wait like a slow link.
 /// </summary>
 internal sealed class RecordingDestination(IDestination inner) : IDestination, IDestinationMove
@@ -16,6 +16,7 @@ internal sealed class RecordingDestination(IDestination inner) : IDestination, I
     private readonly ConcurrentQueue<string> _events = new();
     private int _opens;
     private int _commits;
+    private int _moves;
 
     public string Name => inner.Name;
 
@@ -27,6 +28,12 @@ internal sealed class RecordingDestination(IDestination inner) : IDestination, I
 
     /// <summary>When set, the commit with this 1-based number throws a <see cref="DestinationException"/>.</summary>
     public int? FailCommitNumber { get; set; }
+
+    /// <summary>When set, the move with this 1-based number throws a <see cref="DestinationException"/>.</summary>
+    public int? FailMoveNumber { get; set; }
+
+    /// <summary>When set, awaited before each open with its 1-based number (e.g. to change the run's record meanwhile).</summary>
+    public Func<int, Task>? BeforeOpen { get; set; }
 
     /// <summary>When set, called before each commit with its 1-based number (e.g. to cancel the run).</summary>
     public Action<int>? BeforeCommit { get; set; }
@@ -41,6 +48,11 @@ internal sealed class RecordingDestination(IDestination inner) : IDestination, I
     {
         var number = Interlocked.Increment(ref _opens);
         _events.Enqueue("open " + path);
+        if (BeforeOpen is { } beforeOpen)
+        {
+            await beforeOpen(number);
+        }
+
         if (number == FailOpenNumber)
         {
             throw new DestinationException($"Destination '{Name}': simulated outage opening '{path}'", isTransient: false);
@@ -67,6 +79,11 @@ internal sealed class RecordingDestination(IDestination inner) : IDestination, I
     public ValueTask MoveAsync(string sourcePath, string targetPath, CancellationToken cancellationToken = default)
     {
         _events.Enqueue($"move {sourcePath} {targetPath}");
+        if (Interlocked.Increment(ref _moves) == FailMoveNumber)
+        {
+            throw new DestinationException($"Destination '{Name}': simulated outage moving '{sourcePath}'", isTransient: false);
+        }
+
         return ((IDestinationMove)inner).MoveAsync(sourcePath, targetPath, cancellationToken);
     }
 

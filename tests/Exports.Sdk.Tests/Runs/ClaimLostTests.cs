@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Exports.Sdk.Tests.Fixtures;
 using Exports.Sdk.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -60,6 +61,69 @@ public sealed class ClaimLostTests : IDisposable
         else
         {
             Directory.EnumerateFiles(_drop).Should().BeEmpty("no one owns them: the run's rollback removes them");
+        }
+
+        var stored = (await store.GetRunAsync("crm", "slot"))!;
+        stored.Host.Should().Be("other-host");
+        stored.Status.Should().Be(theirs, "the record is not the stopped run's to write");
+    }
+
+    [Theory]
+    [InlineData(ExportRunStatus.Running, true)]
+    [InlineData(ExportRunStatus.Failed, false)]
+    public async Task AClaimLostJustBeforeAPartIsRecorded_StopsTheRun_WithoutCommittingThePart(ExportRunStatus theirs, bool kept)
+    {
+        var members = Enumerable.Range(0, 20).Select(i => new AudienceMember(
+            new Dictionary<string, object?> { ["person.email"] = $"p{i}@example.com" }, MembershipStatus.Realized, new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero)));
+        var source = new InMemoryAudienceSource().AddAudience(new AudienceInfo("first", "First"), members).AddAudience(new AudienceInfo("later", "Later"), members);
+        IExportStore? store = null;
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton(new ExportScenario.DestinationWrap(d => new RecordingDestination(d)
+        {
+            // The third part (the second audience's first): another host takes the slot over, or records it ended,
+            // while the part is written; no heartbeat comes before the part's entry is saved.
+            BeforeOpen = async number =>
+            {
+                if (number == 3)
+                {
+                    var mine = (await store!.GetRunAsync("crm", "slot"))!;
+                    await store.SaveRunAsync(mine with { Host = "other-host", Status = theirs, LeftoverFiles = [], Progress = null });
+                }
+            },
+        }));
+        services.AddExports()
+            .UseFileExportStore(_store)
+            .AddDestinationProvider<ExportScenario.WrappedLocalFolderProvider>()
+            .AddDestination("drop", ExportScenario.WrappedLocalFolderProvider.TypeName, d =>
+            {
+                d.Settings["path"] = _drop;
+                d.Output.MaxRowsPerFile = 10;
+            })
+            .AddAudienceSource("src", source)
+            .AddDataflow("crm", d =>
+            {
+                d.Source = "src";
+                d.Destination = "drop";
+                d.Attributes = ["person.email"];
+                d.Audiences = [new AudienceActivation { AudienceId = "first" }, new AudienceActivation { AudienceId = "later" }];
+            });
+        services.Configure<ExportsOptions>(o => o.Runs.ProgressInterval = TimeSpan.FromSeconds(30));
+        await using var provider = services.BuildServiceProvider();
+        store = provider.GetRequiredService<IExportStore>();
+        var dataflow = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("crm");
+
+        var act = () => provider.GetRequiredService<IExportRunner>().RunAsync(dataflow, new ExportRunRequest { RunId = "slot" });
+
+        await act.Should().ThrowAsync<OperationCanceledException>("the run stops once it sees the claim is not its own");
+        var files = Directory.EnumerateFiles(_drop, "*", new EnumerationOptions { AttributesToSkip = 0 }).Select(Path.GetFileName).ToList();
+        if (kept)
+        {
+            files.Should().HaveCount(2, "the first audience's parts are the new owner's names now; the third part was never committed")
+                .And.OnlyContain(f => f!.Contains("first", StringComparison.Ordinal));
+        }
+        else
+        {
+            files.Should().BeEmpty("no one owns them: the run's rollback removes them");
         }
 
         var stored = (await store.GetRunAsync("crm", "slot"))!;

@@ -138,6 +138,75 @@ public sealed class ExportRunnerFailureTests : IDisposable
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RunAsync_SecondAudienceCannotBePublished_ManifestNamesOnlyThePublishedFiles(bool earlierRun)
+    {
+        if (earlierRun)
+        {
+            // The fixed names already hold an earlier delivery of b: it stays, and the new manifest does not name it.
+            File.WriteAllText(Path.Combine(_folder.Root, "dest_b.csv"), "earlier\n");
+        }
+
+        var source = new TableSource(Columns)
+            .AddGenerated("a", "Audience A", 5, Row)
+            .AddGenerated("b", "Audience B", 5, Row);
+        RecordingDestination? recorder = null;
+
+        var result = await new ExportScenario
+        {
+            Source = source,
+            Attributes = source.AttributeNames,
+            Root = _folder.Root,
+            AudienceIds = ["a", "b"],
+            Wrap = d => recorder = new RecordingDestination(d) { FailMoveNumber = 2 },
+        }.RunAsync();
+
+        result.Status.Should().Be(ExportRunStatus.PartiallySucceeded);
+        result.Entries.Select(a => a.Status).Should().Equal(ExportRunStatus.Succeeded, ExportRunStatus.Failed);
+        result.Entries[1].Error.Should().Contain("audience 'b'").And.Contain("could not be published under their fixed names")
+            .And.Contain($"simulated outage moving '{Staged("dest_b.csv")}'");
+        result.ManifestPath.Should().Be("manifest-dest-run1.json");
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_folder.Root, "manifest-dest-run1.json")));
+        manifest.RootElement.GetProperty("exportResults").EnumerateArray().Select(f => f.GetProperty("sinkPath").GetString())
+            .Should().Equal("dest_a.csv");
+        File.ReadAllLines(Path.Combine(_folder.Root, "dest_a.csv")).Should().HaveCount(6);
+        _folder.ListAllFiles().Should().BeEquivalentTo(earlierRun
+            ? ["dest_a.csv", "dest_b.csv", "manifest-dest-run1.json"]
+            : ["dest_a.csv", "manifest-dest-run1.json"]);
+        if (earlierRun)
+        {
+            File.ReadAllText(Path.Combine(_folder.Root, "dest_b.csv")).Should().Be("earlier\n");
+        }
+
+        recorder!.Events.Should().Contain("delete " + Staged("dest_b.csv"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ManifestCannotBeRewrittenAfterAPartialPublish_RemovesItAndFails()
+    {
+        var source = new TableSource(Columns)
+            .AddGenerated("a", "Audience A", 5, Row)
+            .AddGenerated("b", "Audience B", 5, Row);
+
+        // Opens: a's part, b's part, the manifest, then its rewrite without b.
+        var result = await new ExportScenario
+        {
+            Source = source,
+            Attributes = source.AttributeNames,
+            Root = _folder.Root,
+            AudienceIds = ["a", "b"],
+            Wrap = d => new RecordingDestination(d) { FailMoveNumber = 2, FailOpenNumber = 4 },
+        }.RunAsync();
+
+        result.Status.Should().Be(ExportRunStatus.Failed);
+        result.ManifestPath.Should().BeNull();
+        result.Errors.Should().Contain(e => e.Contains("could not be rewritten without the unpublished files", StringComparison.Ordinal)
+            && e.Contains("simulated outage opening 'manifest-dest-run1.json'", StringComparison.Ordinal));
+        _folder.ListAllFiles().Should().BeEquivalentTo(["dest_a.csv"], "no manifest names b's files, which were never published");
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(N + 2)]
     [InlineData(Rows - 1)]

@@ -119,6 +119,33 @@ public sealed class LeftoverFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task APartWhoseEntryCannotBeRecorded_IsNotCommitted_AndTheRunLeavesNothing()
+    {
+        // The store takes every write but the run's entry for its second part.
+        string? refused = null;
+        await using var provider = Build(store => OutageStore.Wrap(store, (method, run) =>
+        {
+            if (method == nameof(IExportStore.SaveRunProgressAsync) && run.LeftoverFiles.Count == 2)
+            {
+                refused ??= run.LeftoverFiles[1];
+                return true;
+            }
+
+            return false;
+        }));
+        var dataflow = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("crm");
+
+        var result = await provider.GetRequiredService<IExportRunner>().RunAsync(dataflow, new ExportRunRequest());
+
+        result.Status.Should().Be(ExportRunStatus.Failed);
+        refused.Should().NotBeNull();
+        result.Errors.Should().ContainSingle().Which.Should().Contain($"The file '{refused}' was not committed").And.Contain("could not be saved in the store");
+        Directory.EnumerateFiles(_drop, "*", new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = true })
+            .Should().BeEmpty("the unrecorded part was never committed and the recorded one was rolled back");
+        (await provider.GetRequiredService<IExportStore>().GetRunAsync("crm", result.RunId))!.LeftoverFiles.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task FailedRunWhoseRollbackSucceeded_LeavesNothingOnRecord()
     {
         await using var provider = Build();
