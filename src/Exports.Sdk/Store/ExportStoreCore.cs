@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -12,6 +13,12 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
 
     /// <summary>How long a claim holds without renewal: the running host renews it with every progress save.</summary>
     public static readonly TimeSpan RunLease = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// What was read of each run record, by its version: a history is read whole once per process, then only what
+    /// changed, so listing an export's newest run or claiming one does not read every run it ever had.
+    /// </summary>
+    private readonly ConcurrentDictionary<StoreKey, (StoreVersion Version, RunSummary Summary)> _summaries = new();
 
     private static ExportStoreJsonContext Json => ExportStoreJsonContext.Default;
 
@@ -252,9 +259,10 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
         {
             var wanted = run.AudienceIds.ToHashSet(StringComparer.Ordinal);
             var conflicts = new List<RunConflict>();
-            foreach (var key in await backend.ListAsync(StoreRecordKind.Run, run.DataflowId, cancellationToken).ConfigureAwait(false))
+            foreach (var (key, summary, read) in await SummariesAsync(run.DataflowId, cancellationToken).ConfigureAwait(false))
             {
-                var other = await ReadRunAsync(key, cancellationToken).ConfigureAwait(false);
+                // Under the lock: an ended run that became active again has a new version, so it was read again.
+                var other = summary.IsActive ? read ?? await ReadRunAsync(key, cancellationToken).ConfigureAwait(false) : null;
                 if (other is null || !other.IsActive)
                 {
                     continue;
@@ -377,9 +385,9 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
         var locked = await backend.LockAsync(cancellationToken).ConfigureAwait(false);
         await using (locked.ConfigureAwait(false))
         {
-            foreach (var key in await backend.ListAsync(StoreRecordKind.Run, null, cancellationToken).ConfigureAwait(false))
+            foreach (var (key, summary, read) in await SummariesAsync(null, cancellationToken).ConfigureAwait(false))
             {
-                if (await ReadRunAsync(key, cancellationToken).ConfigureAwait(false) is { IsActive: true } run && IsAbandoned(run))
+                if (summary.IsActive && (read ?? await ReadRunAsync(key, cancellationToken).ConfigureAwait(false)) is { IsActive: true } run && IsAbandoned(run))
                 {
                     var interrupted = Interrupted(run);
                     await WriteRunAsync(interrupted, cancellationToken).ConfigureAwait(false);
@@ -396,20 +404,71 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
 
     public async IAsyncEnumerable<ExportRunRecord> ListRunsAsync(string dataflowId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var runs = new List<ExportRunRecord>();
-        foreach (var key in await backend.ListAsync(StoreRecordKind.Run, dataflowId, cancellationToken).ConfigureAwait(false))
+        foreach (var (key, _, read) in NewestFirst(await SummariesAsync(dataflowId, cancellationToken).ConfigureAwait(false)))
         {
-            if (await ReadRunAsync(key, cancellationToken).ConfigureAwait(false) is { } run)
+            if ((read ?? await ReadRunAsync(key, cancellationToken).ConfigureAwait(false)) is { } run)
             {
-                runs.Add(run);
+                yield return run;
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<ExportRunRecord> ListRunsWithLeftoversAsync(string dataflowId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var (key, summary, read) in await SummariesAsync(dataflowId, cancellationToken).ConfigureAwait(false))
+        {
+            if (summary.HasLeftovers && (read ?? await ReadRunAsync(key, cancellationToken).ConfigureAwait(false)) is { } run)
+            {
+                yield return run;
+            }
+        }
+    }
+
+    public async ValueTask<ExportPage<ExportRunRecord>> SearchRunsAsync(string dataflowId, RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var matching = NewestFirst((await SummariesAsync(dataflowId, cancellationToken).ConfigureAwait(false))
+            .Where(r => query.Status is null || r.Summary.Status == query.Status)).ToList();
+        var page = new List<ExportRunRecord>();
+        foreach (var (key, _, read) in matching.Skip(query.Skip).Take(query.Take))
+        {
+            if ((read ?? await ReadRunAsync(key, cancellationToken).ConfigureAwait(false)) is { } run)
+            {
+                page.Add(run);
             }
         }
 
-        foreach (var run in runs.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.RunId, StringComparer.Ordinal))
-        {
-            yield return run;
-        }
+        return new ExportPage<ExportRunRecord>(page, matching.Count);
     }
+
+    /// <summary>
+    /// The runs of one export (of every export for null), each with its summary and, when it had to be read now (new or
+    /// changed since), its record. A record rewritten between the listing and the read is kept under the older version,
+    /// so it is read again next time: a summary is never trusted past a change.
+    /// </summary>
+    private async ValueTask<List<(StoreKey Key, RunSummary Summary, ExportRunRecord? Read)>> SummariesAsync(string? dataflowId, CancellationToken cancellationToken)
+    {
+        var runs = new List<(StoreKey, RunSummary, ExportRunRecord?)>();
+        foreach (var (key, version) in await backend.ListVersionsAsync(StoreRecordKind.Run, dataflowId, cancellationToken).ConfigureAwait(false))
+        {
+            if (_summaries.TryGetValue(key, out var known) && known.Version == version)
+            {
+                runs.Add((key, known.Summary, null));
+            }
+            else if (await ReadRunAsync(key, cancellationToken).ConfigureAwait(false) is { } run)
+            {
+                var summary = RunSummary.Of(run);
+                _summaries[key] = (version, summary);
+                runs.Add((key, summary, run));
+            }
+        }
+
+        return runs;
+    }
+
+    /// <summary>The order of <see cref="ListRunsAsync"/>: newest first, then by run id (ordinal), descending.</summary>
+    private static IEnumerable<(StoreKey Key, RunSummary Summary, ExportRunRecord? Read)> NewestFirst(IEnumerable<(StoreKey Key, RunSummary Summary, ExportRunRecord? Read)> runs) =>
+        runs.OrderByDescending(r => r.Summary.CreatedAt).ThenByDescending(r => r.Key.ItemId, StringComparer.Ordinal);
 
     public async ValueTask<AudienceExportState?> GetAudienceStateAsync(string dataflowId, string audienceId, CancellationToken cancellationToken)
     {

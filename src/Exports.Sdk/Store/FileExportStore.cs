@@ -5,7 +5,7 @@ namespace Exports.Sdk;
 /// (temp file, flush to disk, rename). It survives restarts and needs no server. Several processes may share the folder
 /// on one machine; for several hosts use a database-backed store.
 /// </summary>
-public sealed class FileExportStore : IExportStore
+public sealed class FileExportStore : IExportStore, IExportStoreRunQueries
 {
     private readonly ExportStoreCore _core;
 
@@ -95,6 +95,12 @@ public sealed class FileExportStore : IExportStore
 
     /// <inheritdoc />
     public IAsyncEnumerable<ExportRunRecord> ListRunsAsync(string dataflowId, CancellationToken cancellationToken = default) => _core.ListRunsAsync(dataflowId, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ExportRunRecord> ListRunsWithLeftoversAsync(string dataflowId, CancellationToken cancellationToken = default) => _core.ListRunsWithLeftoversAsync(dataflowId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<ExportPage<ExportRunRecord>> SearchRunsAsync(string dataflowId, RunQuery query, CancellationToken cancellationToken = default) => _core.SearchRunsAsync(dataflowId, query, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<AudienceExportState?> GetAudienceStateAsync(string dataflowId, string audienceId, CancellationToken cancellationToken = default) => _core.GetAudienceStateAsync(dataflowId, audienceId, cancellationToken);

@@ -97,37 +97,56 @@ internal sealed class FileStoreBackend : IStoreBackend
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<IReadOnlyList<StoreKey>> ListAsync(StoreRecordKind kind, string? dataflowId, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<StoreKey>> ListAsync(StoreRecordKind kind, string? dataflowId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<StoreKey>>([.. List(kind, dataflowId).Select(f => f.Key)]);
+
+    public ValueTask<IReadOnlyList<(StoreKey Key, StoreVersion Version)>> ListVersionsAsync(StoreRecordKind kind, string? dataflowId, CancellationToken cancellationToken)
     {
-        var keys = new List<StoreKey>();
+        var versions = new List<(StoreKey, StoreVersion)>();
+        foreach (var (key, file) in List(kind, dataflowId))
+        {
+            try
+            {
+                // A write renames a new file over the old one: its time (to 100 ns) and length are the new version's.
+                versions.Add((key, new StoreVersion(file.LastWriteTimeUtc.Ticks, file.Length)));
+            }
+            catch (FileNotFoundException)
+            {
+                // Deleted since it was listed.
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<(StoreKey, StoreVersion)>>(versions);
+    }
+
+    private IEnumerable<(StoreKey Key, FileInfo File)> List(StoreRecordKind kind, string? dataflowId)
+    {
         if (IsTopLevel(kind))
         {
             foreach (var file in Files(Path.Combine(_root, FolderOf(kind))))
             {
-                keys.Add(new StoreKey(kind, Decode(Path.GetFileNameWithoutExtension(file))));
+                yield return (new StoreKey(kind, Decode(Path.GetFileNameWithoutExtension(file.Name))), file);
             }
-        }
-        else
-        {
-            var kindRoot = Path.Combine(_root, FolderOf(kind));
-            IEnumerable<string> folders = dataflowId is not null ? [Path.Combine(kindRoot, Encode(dataflowId))]
-                : Directory.Exists(kindRoot) ? Directory.EnumerateDirectories(kindRoot) : [];
-            foreach (var folder in folders)
-            {
-                var owner = dataflowId ?? Decode(Path.GetFileName(folder));
-                foreach (var file in Files(folder))
-                {
-                    keys.Add(new StoreKey(kind, owner, Decode(Path.GetFileNameWithoutExtension(file))));
-                }
-            }
+
+            yield break;
         }
 
-        return ValueTask.FromResult<IReadOnlyList<StoreKey>>(keys);
+        var kindRoot = Path.Combine(_root, FolderOf(kind));
+        IEnumerable<string> folders = dataflowId is not null ? [Path.Combine(kindRoot, Encode(dataflowId))]
+            : Directory.Exists(kindRoot) ? Directory.EnumerateDirectories(kindRoot) : [];
+        foreach (var folder in folders)
+        {
+            var owner = dataflowId ?? Decode(Path.GetFileName(folder));
+            foreach (var file in Files(folder))
+            {
+                yield return (new StoreKey(kind, owner, Decode(Path.GetFileNameWithoutExtension(file.Name))), file);
+            }
+        }
     }
 
-    private static IEnumerable<string> Files(string folder) =>
+    private static IEnumerable<FileInfo> Files(string folder) =>
         Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, "*.json").Where(f => !f.Contains(TempMarker, StringComparison.Ordinal))
+            ? new DirectoryInfo(folder).EnumerateFiles("*.json").Where(f => !f.Name.Contains(TempMarker, StringComparison.Ordinal))
             : [];
 
     private static string FolderOf(StoreRecordKind kind) => kind switch

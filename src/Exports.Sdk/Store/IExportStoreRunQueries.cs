@@ -1,9 +1,9 @@
 namespace Exports.Sdk;
 
 /// <summary>
-/// Optional for an <see cref="IExportStore"/> that keeps long run histories: answers the two questions asked of a
-/// history often (before every run, on every page of runs) without reading it whole. A store without it is read
-/// through <see cref="IExportStore.ListRunsAsync"/>.
+/// Optional for an <see cref="IExportStore"/> (the built-in stores implement it): answers the two questions asked of a
+/// run history often (before every run, on every page of runs) without reading it whole, as histories grow for as long
+/// as an export runs. A store without it is read through <see cref="IExportStore.ListRunsAsync"/>.
 /// </summary>
 public interface IExportStoreRunQueries
 {

@@ -18,4 +18,7 @@ internal interface IStoreBackend
 
     /// <summary>Lists the keys of one kind (for runs and state: of one dataflow, or of every dataflow when null).</summary>
     ValueTask<IReadOnlyList<StoreKey>> ListAsync(StoreRecordKind kind, string? dataflowId, CancellationToken cancellationToken);
+
+    /// <summary>Lists the keys of one kind as <see cref="ListAsync"/> does, each with its record's current version.</summary>
+    ValueTask<IReadOnlyList<(StoreKey Key, StoreVersion Version)>> ListVersionsAsync(StoreRecordKind kind, string? dataflowId, CancellationToken cancellationToken);
 }

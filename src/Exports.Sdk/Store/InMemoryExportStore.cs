@@ -1,7 +1,7 @@
 namespace Exports.Sdk;
 
 /// <summary>A store in memory, for tests: the same rules as <see cref="FileExportStore"/>, nothing survives the process.</summary>
-public sealed class InMemoryExportStore : IExportStore
+public sealed class InMemoryExportStore : IExportStore, IExportStoreRunQueries
 {
     private readonly ExportStoreCore _core;
 
@@ -82,6 +82,12 @@ public sealed class InMemoryExportStore : IExportStore
 
     /// <inheritdoc />
     public IAsyncEnumerable<ExportRunRecord> ListRunsAsync(string dataflowId, CancellationToken cancellationToken = default) => _core.ListRunsAsync(dataflowId, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ExportRunRecord> ListRunsWithLeftoversAsync(string dataflowId, CancellationToken cancellationToken = default) => _core.ListRunsWithLeftoversAsync(dataflowId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<ExportPage<ExportRunRecord>> SearchRunsAsync(string dataflowId, RunQuery query, CancellationToken cancellationToken = default) => _core.SearchRunsAsync(dataflowId, query, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<AudienceExportState?> GetAudienceStateAsync(string dataflowId, string audienceId, CancellationToken cancellationToken = default) => _core.GetAudienceStateAsync(dataflowId, audienceId, cancellationToken);

@@ -7,8 +7,9 @@ namespace Exports.Sdk;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim whose wait handle is never used holds nothing to dispose.")]
 internal sealed class InMemoryStoreBackend : IStoreBackend
 {
-    private readonly ConcurrentDictionary<StoreKey, byte[]> _records = new();
+    private readonly ConcurrentDictionary<StoreKey, (byte[] Bytes, long Version)> _records = new();
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private long _writes;
 
     public async ValueTask<IAsyncDisposable> LockAsync(CancellationToken cancellationToken)
     {
@@ -17,11 +18,11 @@ internal sealed class InMemoryStoreBackend : IStoreBackend
     }
 
     public ValueTask<byte[]?> ReadAsync(StoreKey key, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_records.TryGetValue(key, out var bytes) ? bytes : null);
+        ValueTask.FromResult(_records.TryGetValue(key, out var record) ? record.Bytes : null);
 
     public ValueTask WriteAsync(StoreKey key, byte[] value, CancellationToken cancellationToken)
     {
-        _records[key] = value;
+        _records[key] = (value, Interlocked.Increment(ref _writes));
         return ValueTask.CompletedTask;
     }
 
@@ -34,6 +35,11 @@ internal sealed class InMemoryStoreBackend : IStoreBackend
     public ValueTask<IReadOnlyList<StoreKey>> ListAsync(StoreRecordKind kind, string? dataflowId, CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlyList<StoreKey>>(
             [.. _records.Keys.Where(k => k.Kind == kind && (dataflowId is null || k.DataflowId == dataflowId))]);
+
+    public ValueTask<IReadOnlyList<(StoreKey Key, StoreVersion Version)>> ListVersionsAsync(StoreRecordKind kind, string? dataflowId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<(StoreKey, StoreVersion)>>(
+            [.. _records.Where(r => r.Key.Kind == kind && (dataflowId is null || r.Key.DataflowId == dataflowId))
+                .Select(r => (r.Key, new StoreVersion(r.Value.Version, r.Value.Bytes.Length)))]);
 
     private sealed class Release(SemaphoreSlim semaphore) : IAsyncDisposable
     {
