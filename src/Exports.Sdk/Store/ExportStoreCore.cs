@@ -18,7 +18,7 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
     /// What was read of each run record, by its version: a history is read whole once per process, then only what
     /// changed, so listing an export's newest run or claiming one does not read every run it ever had.
     /// </summary>
-    private readonly ConcurrentDictionary<StoreKey, (StoreVersion Version, RunSummary Summary)> _summaries = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, (StoreVersion Version, RunSummary Summary)>> _summaries = new(StringComparer.Ordinal);
 
     private static ExportStoreJsonContext Json => ExportStoreJsonContext.Default;
 
@@ -432,7 +432,8 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
         var page = new List<ExportRunRecord>();
         foreach (var (key, _, read) in matching.Skip(query.Skip).Take(query.Take))
         {
-            if ((read ?? await ReadRunAsync(key, cancellationToken).ConfigureAwait(false)) is { } run)
+            // Changed since it was listed (a retried slot): it is shown as it is now, if it still matches.
+            if ((read ?? await ReadRunAsync(key, cancellationToken).ConfigureAwait(false)) is { } run && (query.Status is null || run.Status == query.Status))
             {
                 page.Add(run);
             }
@@ -443,23 +444,42 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
 
     /// <summary>
     /// The runs of one export (of every export for null), each with its summary and, when it had to be read now (new or
-    /// changed since), its record. A record rewritten between the listing and the read is kept under the older version,
-    /// so it is read again next time: a summary is never trusted past a change.
+    /// changed since, or not settled), its record. A record rewritten between the listing and the read is kept under the
+    /// older version, so it is read again next time: a summary is never trusted past a change.
     /// </summary>
     private async ValueTask<List<(StoreKey Key, RunSummary Summary, ExportRunRecord? Read)>> SummariesAsync(string? dataflowId, CancellationToken cancellationToken)
     {
         var runs = new List<(StoreKey, RunSummary, ExportRunRecord?)>();
-        foreach (var (key, version) in await backend.ListVersionsAsync(StoreRecordKind.Run, dataflowId, cancellationToken).ConfigureAwait(false))
+        var listed = await backend.ListVersionsAsync(StoreRecordKind.Run, dataflowId, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, version) in listed)
         {
-            if (_summaries.TryGetValue(key, out var known) && known.Version == version)
+            var known = _summaries.GetOrAdd(key.DataflowId, static _ => new(StringComparer.Ordinal));
+            if (known.TryGetValue(key.ItemId!, out var cached) && cached.Version == version)
             {
-                runs.Add((key, known.Summary, null));
+                runs.Add((key, cached.Summary, null));
             }
             else if (await ReadRunAsync(key, cancellationToken).ConfigureAwait(false) is { } run)
             {
                 var summary = RunSummary.Of(run);
-                _summaries[key] = (version, summary);
+                if (version.Settled)
+                {
+                    known[key.ItemId!] = (version, summary);
+                }
+
                 runs.Add((key, summary, run));
+            }
+        }
+
+        // Runs gone from the store (removed by hand) go from memory too.
+        var present = listed.Select(l => l.Key).ToHashSet();
+        foreach (var (flow, known) in _summaries)
+        {
+            if (dataflowId is null || flow == dataflowId)
+            {
+                foreach (var runId in known.Keys.Where(id => !present.Contains(new StoreKey(StoreRecordKind.Run, flow, id))))
+                {
+                    known.TryRemove(runId, out _);
+                }
             }
         }
 

@@ -11,6 +11,9 @@ namespace Exports.Sdk;
 internal sealed class FileStoreBackend : IStoreBackend
 {
     private const string TempMarker = ".tmp-";
+
+    /// <summary>How long after its write a file's time and length may still be given to a later write (see <see cref="StoreVersion.Settled"/>).</summary>
+    private static readonly TimeSpan UnsettledFor = TimeSpan.FromSeconds(3);
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> ProcessLocks = new(StringComparer.Ordinal);
 
     private readonly string _root;
@@ -102,13 +105,16 @@ internal sealed class FileStoreBackend : IStoreBackend
 
     public ValueTask<IReadOnlyList<(StoreKey Key, StoreVersion Version)>> ListVersionsAsync(StoreRecordKind kind, string? dataflowId, CancellationToken cancellationToken)
     {
+        // The file system's clock, not the store's (a test's TimeProvider may be anywhere): it is what stamped the files.
+        var settledBefore = TimeProvider.System.GetUtcNow().UtcDateTime - UnsettledFor;
         var versions = new List<(StoreKey, StoreVersion)>();
         foreach (var (key, file) in List(kind, dataflowId))
         {
             try
             {
-                // A write renames a new file over the old one: its time (to 100 ns) and length are the new version's.
-                versions.Add((key, new StoreVersion(file.LastWriteTimeUtc.Ticks, file.Length)));
+                // A write renames a new file over the old one: its time and length are the new version's.
+                var written = file.LastWriteTimeUtc;
+                versions.Add((key, new StoreVersion(written.Ticks, file.Length, written < settledBefore)));
             }
             catch (FileNotFoundException)
             {

@@ -29,6 +29,32 @@ public sealed class SharedFolderRunsTests : IDisposable
     }
 
     [Fact]
+    public async Task ARunRewrittenWithinOneStepOfTheFileClock_WithTheSameLength_IsStillSeenActive()
+    {
+        var here = new FileExportStore(_folder.Root);
+        var there = new FileExportStore(_folder.Root);
+        (await there.TryStartRunAsync(Run("slot") with { Status = ExportRunStatus.Queued })).Started.Should().BeTrue();
+        var path = Directory.EnumerateFiles(_folder.Root, "slot.json", SearchOption.AllDirectories).Single();
+        var queued = File.ReadAllText(path);
+        var stamp = File.GetLastWriteTimeUtc(path);
+
+        // The same record ended, with the same length ("Failed" as long as "Queued"), then queued again by another
+        // process, both within one step of a coarse file system clock: two versions with one time and one length.
+        var failed = queued.Replace("\"status\": \"Queued\"", "\"status\": \"Failed\"", StringComparison.Ordinal)
+            .Replace("\"isActive\": true", "\"isActive\":false", StringComparison.Ordinal);
+        failed.Length.Should().Be(queued.Length);
+        await File.WriteAllTextAsync(path, failed);
+        File.SetLastWriteTimeUtc(path, stamp);
+        (await here.ListRunsAsync("a").SingleAsync()).Status.Should().Be(ExportRunStatus.Failed);
+        await File.WriteAllTextAsync(path, queued);
+        File.SetLastWriteTimeUtc(path, stamp);
+
+        var claim = await here.TryStartRunAsync(Run("other"));
+
+        claim.Conflicts.Should().Equal([new RunConflict("vip", "slot")], "a file written moments ago is read again, whatever its time and length");
+    }
+
+    [Fact]
     public async Task WhatAnotherProcessWrote_IsWhatThisStoreListsPagesAndCleansUpAfter()
     {
         var here = new FileExportStore(_folder.Root);
