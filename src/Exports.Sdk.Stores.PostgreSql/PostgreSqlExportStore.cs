@@ -509,13 +509,16 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IExportStoreRu
         // The newest few first, then the rest: a caller that wants the newest run (a list of exports, the latest/ check)
         // reads a few rows, not a history of years. The rest is every run but those already listed, so a run whose
         // start time changed in between (a retried slot) is still listed once.
-        var newest = await ReadRunsAsync($"""
-            SELECT record::text, run_id FROM {_schema}.runs WHERE dataflow_id = @d
+        var newest = await ListAsync($"""
+            SELECT record::text FROM {_schema}.runs WHERE dataflow_id = @d
             ORDER BY created_at DESC, run_id COLLATE "C" DESC LIMIT {NewestRunsFirst}
             """, cancellationToken, ("d", dataflowId)).ConfigureAwait(false);
-        foreach (var (json, _) in newest)
+        var seen = new string[newest.Count];
+        for (var i = 0; i < newest.Count; i++)
         {
-            yield return JsonSerializer.Deserialize(json, Json.ExportRunRecord)!;
+            var run = JsonSerializer.Deserialize(newest[i], Json.ExportRunRecord)!;
+            seen[i] = run.RunId;
+            yield return run;
         }
 
         if (newest.Count < NewestRunsFirst)
@@ -523,11 +526,11 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IExportStoreRu
             yield break;
         }
 
-        var rest = await ReadRunsAsync($"""
-            SELECT record::text, run_id FROM {_schema}.runs WHERE dataflow_id = @d AND run_id <> ALL(@seen)
+        var rest = await ListAsync($"""
+            SELECT record::text FROM {_schema}.runs WHERE dataflow_id = @d AND run_id <> ALL(@seen)
             ORDER BY created_at DESC, run_id COLLATE "C" DESC
-            """, cancellationToken, ("d", dataflowId), ("seen", newest.Select(r => r.RunId).ToArray())).ConfigureAwait(false);
-        foreach (var (json, _) in rest)
+            """, cancellationToken, ("d", dataflowId), ("seen", seen)).ConfigureAwait(false);
+        foreach (var json in rest)
         {
             yield return JsonSerializer.Deserialize(json, Json.ExportRunRecord)!;
         }
@@ -564,26 +567,6 @@ public sealed partial class PostgreSqlExportStore : IExportStore, IExportStoreRu
             ORDER BY created_at DESC, run_id COLLATE "C" DESC
             """, cancellationToken, [.. match, ("skip", query.Skip), ("take", query.Take)]).ConfigureAwait(false);
         return new ExportPage<ExportRunRecord>([.. page.Select(json => JsonSerializer.Deserialize(json, Json.ExportRunRecord)!)], (int)total);
-    }
-
-    private async Task<List<(string Json, string RunId)>> ReadRunsAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        var rows = new List<(string, string)>();
-        var command = _dataSource.CreateCommand(sql);
-        await using (command.ConfigureAwait(false))
-        {
-            AddParameters(command, parameters);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    rows.Add((reader.GetString(0), reader.GetString(1)));
-                }
-            }
-        }
-
-        return rows;
     }
 
     /// <inheritdoc />

@@ -192,8 +192,15 @@ internal sealed class ActiveRun : IProgress<ExportProgress>, IRunJournal
     /// </summary>
     private void Forget(string path) => Update(r =>
     {
-        var index = r.LeftoverFiles.ToList().FindLastIndex(p => p == path);
-        return index < 0 ? r : r with { LeftoverFiles = [.. r.LeftoverFiles.Where((_, i) => i != index)] };
+        var files = r.LeftoverFiles.ToList();
+        var index = files.LastIndexOf(path);
+        if (index < 0)
+        {
+            return r;
+        }
+
+        files.RemoveAt(index);
+        return r with { LeftoverFiles = files };
     });
 
     public ValueTask PendingAsync(string destination, string path, string token)

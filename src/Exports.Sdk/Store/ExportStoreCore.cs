@@ -472,14 +472,12 @@ internal sealed class ExportStoreCore(IStoreBackend backend, TimeProvider timePr
 
         // Runs gone from the store (removed by hand) go from memory too.
         var present = listed.Select(l => l.Key).ToHashSet();
-        foreach (var (flow, known) in _summaries)
+        var flows = dataflowId is null ? _summaries : _summaries.Where(f => f.Key == dataflowId);
+        foreach (var (flow, known) in flows)
         {
-            if (dataflowId is null || flow == dataflowId)
+            foreach (var runId in known.Keys.Where(id => !present.Contains(new StoreKey(StoreRecordKind.Run, flow, id))))
             {
-                foreach (var runId in known.Keys.Where(id => !present.Contains(new StoreKey(StoreRecordKind.Run, flow, id))))
-                {
-                    known.TryRemove(runId, out _);
-                }
+                known.TryRemove(runId, out _);
             }
         }
 

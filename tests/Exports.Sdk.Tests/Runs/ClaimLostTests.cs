@@ -22,21 +22,13 @@ public sealed class ClaimLostTests : IDisposable
     public async Task ARunThatLostItsClaim_Stops_KeepingItsFilesOnlyWhenAnotherClaimOwnsTheirNames(ExportRunStatus theirs, bool kept)
     {
         var second = new HeldAudience("later");
-        var members = Enumerable.Range(0, 20).Select(i => new AudienceMember(
-            new Dictionary<string, object?> { ["person.email"] = $"p{i}@example.com" }, MembershipStatus.Realized, new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero)));
-        var source = new InMemoryAudienceSource().AddAudience(new AudienceInfo("first", "First"), members).AddAudience(new AudienceInfo("later", "Later"), members);
+        var source = TwoAudiences();
         var services = new ServiceCollection().AddLogging();
         services.AddExports()
             .UseFileExportStore(_store)
             .AddLocalFolderDestination("drop", _drop, d => d.Output.MaxRowsPerFile = 10)
             .AddAudienceSource("src", second.Wrap(source))
-            .AddDataflow("crm", d =>
-            {
-                d.Source = "src";
-                d.Destination = "drop";
-                d.Attributes = ["person.email"];
-                d.Audiences = [new AudienceActivation { AudienceId = "first" }, new AudienceActivation { AudienceId = "later" }];
-            });
+            .AddDataflow("crm", Crm);
         services.Configure<ExportsOptions>(o => o.Runs.ProgressInterval = TimeSpan.FromMilliseconds(100));
         await using var provider = services.BuildServiceProvider();
         var dataflow = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("crm");
@@ -73,9 +65,7 @@ public sealed class ClaimLostTests : IDisposable
     [InlineData(ExportRunStatus.Failed, false)]
     public async Task AClaimLostJustBeforeAPartIsRecorded_StopsTheRun_WithoutCommittingThePart(ExportRunStatus theirs, bool kept)
     {
-        var members = Enumerable.Range(0, 20).Select(i => new AudienceMember(
-            new Dictionary<string, object?> { ["person.email"] = $"p{i}@example.com" }, MembershipStatus.Realized, new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero)));
-        var source = new InMemoryAudienceSource().AddAudience(new AudienceInfo("first", "First"), members).AddAudience(new AudienceInfo("later", "Later"), members);
+        var source = TwoAudiences();
         IExportStore? store = null;
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton(new ExportScenario.DestinationWrap(d => new RecordingDestination(d)
@@ -100,13 +90,7 @@ public sealed class ClaimLostTests : IDisposable
                 d.Output.MaxRowsPerFile = 10;
             })
             .AddAudienceSource("src", source)
-            .AddDataflow("crm", d =>
-            {
-                d.Source = "src";
-                d.Destination = "drop";
-                d.Attributes = ["person.email"];
-                d.Audiences = [new AudienceActivation { AudienceId = "first" }, new AudienceActivation { AudienceId = "later" }];
-            });
+            .AddDataflow("crm", Crm);
         services.Configure<ExportsOptions>(o => o.Runs.ProgressInterval = TimeSpan.FromSeconds(30));
         await using var provider = services.BuildServiceProvider();
         store = provider.GetRequiredService<IExportStore>();
@@ -135,6 +119,23 @@ public sealed class ClaimLostTests : IDisposable
     {
         Directory.Delete(_drop, recursive: true);
         Directory.Delete(_store, recursive: true);
+    }
+
+    /// <summary>Audiences "first" and "later", 20 people each: two parts each at 10 rows a file.</summary>
+    private static InMemoryAudienceSource TwoAudiences()
+    {
+        var members = Enumerable.Range(0, 20).Select(i => new AudienceMember(
+            new Dictionary<string, object?> { ["person.email"] = $"p{i}@example.com" }, MembershipStatus.Realized, new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero)));
+        return new InMemoryAudienceSource().AddAudience(new AudienceInfo("first", "First"), members).AddAudience(new AudienceInfo("later", "Later"), members);
+    }
+
+    /// <summary>The "crm" dataflow: both audiences from "src" to "drop".</summary>
+    private static void Crm(DataflowDefinition d)
+    {
+        d.Source = "src";
+        d.Destination = "drop";
+        d.Attributes = ["person.email"];
+        d.Audiences = [new AudienceActivation { AudienceId = "first" }, new AudienceActivation { AudienceId = "later" }];
     }
 
     /// <summary>Holds the reads of one audience until the run is cancelled.</summary>

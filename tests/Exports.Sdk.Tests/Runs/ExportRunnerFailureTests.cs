@@ -115,20 +115,9 @@ public sealed class ExportRunnerFailureTests : IDisposable
     [Fact]
     public async Task RunAsync_DestinationFailsOnLastPartOfSecondAudience_FirstAudienceAndManifestRemain()
     {
-        var source = new TableSource(Columns)
-            .AddGenerated("a", "Audience A", 10, Row)
-            .AddGenerated("b", "Audience B", 10, Row);
         RecordingDestination? recorder = null;
 
-        var result = await new ExportScenario
-        {
-            Source = source,
-            Attributes = source.AttributeNames,
-            Root = _folder.Root,
-            AudienceIds = ["a", "b"],
-            Configure = d => d.Output.MaxRowsPerFile = N,
-            Wrap = d => recorder = new RecordingDestination(d) { FailCommitNumber = 4 },
-        }.RunAsync();
+        var result = await TwoAudiences(10, d => recorder = new RecordingDestination(d) { FailCommitNumber = 4 }, maxRowsPerFile: N).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.PartiallySucceeded);
         result.Entries.Select(a => a.Status).Should().Equal(ExportRunStatus.Succeeded, ExportRunStatus.Failed);
@@ -148,19 +137,9 @@ public sealed class ExportRunnerFailureTests : IDisposable
             File.WriteAllText(Path.Combine(_folder.Root, "dest_b.csv"), "earlier\n");
         }
 
-        var source = new TableSource(Columns)
-            .AddGenerated("a", "Audience A", 5, Row)
-            .AddGenerated("b", "Audience B", 5, Row);
         RecordingDestination? recorder = null;
 
-        var result = await new ExportScenario
-        {
-            Source = source,
-            Attributes = source.AttributeNames,
-            Root = _folder.Root,
-            AudienceIds = ["a", "b"],
-            Wrap = d => recorder = new RecordingDestination(d) { FailMoveNumber = 2 },
-        }.RunAsync();
+        var result = await TwoAudiences(5, d => recorder = new RecordingDestination(d) { FailMoveNumber = 2 }).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.PartiallySucceeded);
         result.Entries.Select(a => a.Status).Should().Equal(ExportRunStatus.Succeeded, ExportRunStatus.Failed);
@@ -185,19 +164,8 @@ public sealed class ExportRunnerFailureTests : IDisposable
     [Fact]
     public async Task RunAsync_ManifestCannotBeRewrittenAfterAPartialPublish_RemovesItAndFails()
     {
-        var source = new TableSource(Columns)
-            .AddGenerated("a", "Audience A", 5, Row)
-            .AddGenerated("b", "Audience B", 5, Row);
-
         // Opens: a's part, b's part, the manifest, then its rewrite without b.
-        var result = await new ExportScenario
-        {
-            Source = source,
-            Attributes = source.AttributeNames,
-            Root = _folder.Root,
-            AudienceIds = ["a", "b"],
-            Wrap = d => new RecordingDestination(d) { FailMoveNumber = 2, FailOpenNumber = 4 },
-        }.RunAsync();
+        var result = await TwoAudiences(5, d => new RecordingDestination(d) { FailMoveNumber = 2, FailOpenNumber = 4 }).RunAsync();
 
         result.Status.Should().Be(ExportRunStatus.Failed);
         result.ManifestPath.Should().BeNull();
@@ -277,6 +245,21 @@ public sealed class ExportRunnerFailureTests : IDisposable
 
     private static TableSource Source(int rows, long? throwAt = null) =>
         new TableSource(Columns) { ThrowAtRow = throwAt, BatchSize = BatchSize }.AddGenerated("seg", "Segment", rows, Row);
+
+    /// <summary>Audiences a and b, <paramref name="rows"/> rows each, exported in one run through <paramref name="wrap"/>.</summary>
+    private ExportScenario TwoAudiences(int rows, Func<IDestination, IDestination> wrap, int? maxRowsPerFile = null)
+    {
+        var source = new TableSource(Columns).AddGenerated("a", "Audience A", rows, Row).AddGenerated("b", "Audience B", rows, Row);
+        return new()
+        {
+            Source = source,
+            Attributes = source.AttributeNames,
+            Root = _folder.Root,
+            AudienceIds = ["a", "b"],
+            Configure = maxRowsPerFile is { } max ? d => d.Output.MaxRowsPerFile = max : null,
+            Wrap = wrap,
+        };
+    }
 
     private ExportScenario Scenario(TableSource source, Func<IDestination, IDestination>? wrap = null, ExportCompression compression = ExportCompression.None) => new()
     {
