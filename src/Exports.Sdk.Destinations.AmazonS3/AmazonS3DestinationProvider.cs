@@ -15,6 +15,7 @@ public sealed class AmazonS3DestinationProvider() : DestinationProvider<AmazonS3
 {
     Description = "Writes files to an Amazon S3 bucket or an S3-compatible store (MinIO, Cloudflare R2, Google Cloud Storage interoperability) with streaming multipart uploads; a file appears only when complete.",
     AuthSchemes = [AmazonS3DestinationOptions.AccessKeyScheme, AmazonS3DestinationOptions.DefaultCredentialsScheme],
+    HostCredentialSchemes = [AmazonS3DestinationOptions.DefaultCredentialsScheme],
 })
 {
     /// <summary>The provider type name, <c>amazon-s3</c>.</summary>

@@ -60,7 +60,7 @@ public sealed class AzureBlobDestinationOptions : IValidatableObject
     [DestinationSetting("The container name. Required unless the SAS URL names it.")]
     public string Container
     {
-        get => _container.Length > 0 || ContainerSasUrl is null ? _container : new BlobUriBuilder(ContainerSasUrl).BlobContainerName;
+        get => _container.Length > 0 || ContainerSasUrl is null ? _container : SasContainer(ContainerSasUrl) ?? "";
         set => _container = value;
     }
 
@@ -104,19 +104,28 @@ public sealed class AzureBlobDestinationOptions : IValidatableObject
     /// <returns>The problems, each naming the settings; a secret's value is never repeated.</returns>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var sasContainer = "";
+        string? sasContainer = "";
         if (ContainerSasUrl is { } sas)
         {
             if ((sas.Scheme == Uri.UriSchemeHttps || sas.Scheme == Uri.UriSchemeHttp) && sas.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase))
             {
-                sasContainer = new BlobUriBuilder(sas).BlobContainerName;
-                if (string.IsNullOrEmpty(sasContainer))
+                sasContainer = SasContainer(sas);
+                if (sasContainer is null)
+                {
+                    yield return new("setting 'containerSasUrl' holds a SAS token that cannot be read (a malformed field such as its start or expiry time).", [nameof(ContainerSasUrl)]);
+                }
+                else if (sasContainer.Length == 0)
                 {
                     yield return new("setting 'containerSasUrl' must name a container (https://account.blob.core.windows.net/<container>?<sas>).", [nameof(ContainerSasUrl)]);
                 }
                 else if (_container.Length > 0 && !string.Equals(_container, sasContainer, StringComparison.Ordinal))
                 {
                     yield return new($"setting 'container' ('{_container}') differs from the container of 'containerSasUrl' ('{sasContainer}').", [nameof(Container)]);
+                }
+
+                if (sas.Scheme == Uri.UriSchemeHttp && !sas.IsLoopback)
+                {
+                    yield return new("setting 'containerSasUrl' must be an https URL: over http its SAS token would cross the network in clear (http is taken only for an emulator on this machine).", [nameof(ContainerSasUrl)]);
                 }
             }
             else
@@ -126,12 +135,14 @@ public sealed class AzureBlobDestinationOptions : IValidatableObject
             }
         }
 
-        if (AccountUrl is { } account && (account.Scheme != Uri.UriSchemeHttps && account.Scheme != Uri.UriSchemeHttp || account.Query.Length > 0))
+        if (AccountUrl is { } account && (account.Scheme != Uri.UriSchemeHttps && account.Scheme != Uri.UriSchemeHttp || account.Query.Length > 0 || account.UserInfo.Length > 0))
         {
             // A query is often a pasted SAS token, and a URL may carry a user: name only the part that is wrong.
             yield return new(account.Query.Length > 0
                 ? "setting 'accountUrl' must be the account's blob endpoint without a query (e.g. https://account.blob.core.windows.net); the query is not repeated, as it may hold a SAS token."
-                : $"setting 'accountUrl' must be the account's blob endpoint, an http(s) URL (e.g. https://account.blob.core.windows.net), not a '{account.Scheme}' URL.", [nameof(AccountUrl)]);
+                : account.Scheme != Uri.UriSchemeHttps && account.Scheme != Uri.UriSchemeHttp
+                ? $"setting 'accountUrl' must be the account's blob endpoint, an http(s) URL (e.g. https://account.blob.core.windows.net), not a '{account.Scheme}' URL."
+                : "setting 'accountUrl' must be the account's blob endpoint without a user name or password before its host (e.g. https://account.blob.core.windows.net); they are not repeated.", [nameof(AccountUrl)]);
         }
 
         var schemes = new[] { ConnectionString is not null, ContainerSasUrl is not null, AccountUrl is not null }.Count(b => b);
@@ -170,6 +181,19 @@ public sealed class AzureBlobDestinationOptions : IValidatableObject
     /// <summary>Describes the container and auth scheme; never the connection string, SAS or credential.</summary>
     /// <returns>A description without secrets.</returns>
     public override string ToString() => $"container '{Container}'{(string.IsNullOrEmpty(Prefix) ? "" : $", prefix '{Prefix}'")} ({AuthScheme}{(AccountUrl is null ? "" : ", " + AccountUrl)})";
+
+    /// <summary>The container a SAS URL names ("" for none), or null when its SAS token cannot be read (a malformed time).</summary>
+    private static string? SasContainer(Uri sas)
+    {
+        try
+        {
+            return new BlobUriBuilder(sas).BlobContainerName;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            return null;
+        }
+    }
 
     private static bool LooksLikeConnectionString(string value)
     {

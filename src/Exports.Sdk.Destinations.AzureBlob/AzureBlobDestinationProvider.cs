@@ -14,6 +14,7 @@ public sealed class AzureBlobDestinationProvider() : DestinationProvider<AzureBl
 {
     Description = "Writes files to an Azure Blob container (or an ADLS Gen2 account through its blob endpoint) as staged blocks committed at the end; a file appears only when complete.",
     AuthSchemes = [AzureBlobDestinationOptions.ConnectionStringScheme, AzureBlobDestinationOptions.SasUrlScheme, AzureBlobDestinationOptions.TokenCredentialScheme],
+    HostCredentialSchemes = [AzureBlobDestinationOptions.TokenCredentialScheme],
 })
 {
     /// <summary>The provider type name, <c>azure-blob</c>.</summary>

@@ -25,7 +25,7 @@ internal static class DataflowEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost(ExportsApiRoutes.Dataflows, CreateAsync)
             .WithSummary("Creates a dataflow.")
-            .Accepts<DataflowDefinition>("application/json")
+            .AcceptsJson<DataflowDefinition>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet(ExportsApiRoutes.Dataflow, GetAsync)
@@ -33,13 +33,13 @@ internal static class DataflowEndpoints
             .WithSummary("Returns one dataflow, with its ETag.");
         group.MapPut(ExportsApiRoutes.Dataflow, ReplaceAsync)
             .WithSummary("Replaces a dataflow; needs If-Match.")
-            .Accepts<DataflowDefinition>("application/json")
+            .AcceptsJson<DataflowDefinition>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         group.MapPatch(ExportsApiRoutes.Dataflow, PatchAsync)
             .WithSummary("Edits a dataflow with a JSON Patch document (RFC 6902), e.g. to add audiences; needs If-Match.")
-            .Accepts<JsonPatchDocument<DataflowDefinition>>(JsonPatchContentType)
+            .AcceptsJson<JsonPatchDocument<DataflowDefinition>>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
@@ -49,7 +49,7 @@ internal static class DataflowEndpoints
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         group.MapPost(ExportsApiRoutes.DuplicateDataflow, DuplicateAsync)
             .WithSummary("Creates a duplicate: same settings, new id and name, schedule switched off.")
-            .Accepts<DuplicateRequest>("application/json");
+            .AcceptsJson<DuplicateRequest>();
     }
 
     private static async Task<Results<Ok<ExportPage<DataflowListItem>>, ProblemHttpResult>> ListAsync(
@@ -118,9 +118,10 @@ internal static class DataflowEndpoints
             return ExportProblems.IfMatchRequired($"dataflow '{id}'");
         }
 
-        if (!string.Equals(http.Request.ContentType?.Split(';')[0].Trim(), JsonPatchContentType, StringComparison.OrdinalIgnoreCase))
+        // A JSON Patch document is JSON: application/json is taken too (and is what the OpenAPI document shows).
+        if (!http.Request.HasJsonContentType())
         {
-            return TypedResults.Problem($"PATCH of dataflow '{id}' takes a JSON Patch document (Content-Type {JsonPatchContentType}); it was '{http.Request.ContentType ?? "(none)"}'.",
+            return TypedResults.Problem($"PATCH of dataflow '{id}' takes a JSON Patch document (Content-Type {JsonPatchContentType} or application/json); it was '{http.Request.ContentType ?? "(none)"}'.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
         }
 

@@ -26,7 +26,7 @@ internal static class DatasetExportEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost(ExportsApiRoutes.DatasetExports, CreateAsync)
             .WithSummary("Creates a dataset export.")
-            .Accepts<DatasetExportDefinition>("application/json")
+            .AcceptsJson<DatasetExportDefinition>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet(ExportsApiRoutes.DatasetExport, GetAsync)
@@ -35,7 +35,7 @@ internal static class DatasetExportEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut(ExportsApiRoutes.DatasetExport, ReplaceAsync)
             .WithSummary("Replaces a dataset export; needs If-Match.")
-            .Accepts<DatasetExportDefinition>("application/json")
+            .AcceptsJson<DatasetExportDefinition>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
@@ -45,10 +45,10 @@ internal static class DatasetExportEndpoints
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         group.MapPost(ExportsApiRoutes.DuplicateDatasetExport, DuplicateAsync)
             .WithSummary("Creates a duplicate: same settings, new id and name, schedule switched off.")
-            .Accepts<DuplicateRequest>("application/json");
+            .AcceptsJson<DuplicateRequest>();
         group.MapPost(ExportsApiRoutes.DatasetExportSchedule, SwitchAsync)
             .WithSummary("Switches a dataset export's schedule on or off; needs If-Match.")
-            .Accepts<ScheduleSwitchRequest>("application/json")
+            .AcceptsJson<ScheduleSwitchRequest>()
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         group.MapPost(ExportsApiRoutes.RunDatasetExport, RunAsync)

@@ -19,21 +19,25 @@ internal static class DestinationEndpoints
         group.MapGet(ExportsApiRoutes.Destinations, ListAsync)
             .WithSummary("The destinations the caller may see, without their settings.");
         group.MapPost(ExportsApiRoutes.Destinations, CreateAsync)
+            .AcceptsJson<DestinationDefinition>()
             .WithSummary("Creates a destination at run time (ManageDestinations); secret settings are stored encrypted and never read back.");
         group.MapGet(ExportsApiRoutes.Destination, GetAsync)
             .WithNameIf(named, ExportsApiRoutes.GetDestinationName)
             .WithSummary("Returns one destination with its ETag: settings without secrets, and which secrets are set.");
         group.MapPut(ExportsApiRoutes.Destination, ReplaceAsync)
+            .AcceptsJson<DestinationDefinition>()
             .WithSummary("Replaces a destination created at run time (If-Match); a secret left out keeps the stored one.");
         group.MapDelete(ExportsApiRoutes.Destination, DeleteAsync)
             .WithSummary("Deletes a destination created at run time (If-Match); refused, naming them, while exports use it.");
         group.MapPut(ExportsApiRoutes.DestinationShare, ShareAsync)
+            .AcceptsJson<ShareRequest>()
             .WithSummary("Shares a destination with a contributor for View or Edit (If-Match).");
         group.MapDelete(ExportsApiRoutes.DestinationShare, UnshareAsync)
             .WithSummary("Stops sharing a destination with a contributor (If-Match).");
         group.MapPost(ExportsApiRoutes.TestDestination, TestAsync)
             .WithSummary("Tests a destination's connection: whether the SDK can write there, naming a missing right.");
         group.MapPost(ExportsApiRoutes.TestNewDestination, TestNewAsync)
+            .AcceptsJson<DestinationDefinition>()
             .WithSummary("Tests settings before they are saved (secrets left out are taken from the stored destination of that name); stores nothing.");
     }
 

@@ -13,7 +13,7 @@ internal static class FileNameEndpoints
         group.MapPost(ExportsApiRoutes.FileNamePreview, PreviewAsync)
             .WithMetadata(ChangesNothing.Instance)
             .WithSummary("Renders a file-name template on a destination as a run starting now would; 400 names each problem of the template. Changes nothing.")
-            .Accepts<FileNamePreviewRequest>("application/json")
+            .AcceptsJson<FileNamePreviewRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
     private static async Task<Ok<FileNamePreview>> PreviewAsync(HttpContext http, ClaimsPrincipal user, IExportManager manager, CancellationToken cancellationToken)

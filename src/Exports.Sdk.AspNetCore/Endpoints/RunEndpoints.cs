@@ -17,7 +17,7 @@ internal static class RunEndpoints
     {
         group.MapPost(ExportsApiRoutes.ExportNow, ExportNowAsync)
             .WithSummary("Exports chosen audiences of a dataflow now (at most 80); answers at once with the run to follow.")
-            .Accepts<ExportNowRequest>("application/json")
+            .AcceptsJson<ExportNowRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -53,6 +53,15 @@ internal static class RunEndpoints
         if (audiences.Count > ExportLimits.MaxAudiencesPerExportNow)
         {
             return ExportProblems.BadRequest($"Export now on dataflow '{id}' names {audiences.Count} audiences; at most {ExportLimits.MaxAudiencesPerExportNow} per request.");
+        }
+
+        // A null or empty entry is a malformed request (400, naming its index), not an audience that cannot run now (422).
+        for (var index = 0; index < audiences.Count; index++)
+        {
+            if (string.IsNullOrWhiteSpace(audiences[index]))
+            {
+                return ExportProblems.BadRequest($"Export now on dataflow '{id}': AudienceIds[{index}] is {(audiences[index] is null ? "null" : "empty")}.");
+            }
         }
 
         ExportRunRecord run;

@@ -13,12 +13,12 @@ internal static class ScheduleEndpoints
     {
         group.MapPost(ExportsApiRoutes.Schedule, SwitchAsync)
             .WithSummary("Switches a dataflow's schedule on or off; needs If-Match.")
-            .Accepts<ScheduleSwitchRequest>("application/json")
+            .AcceptsJson<ScheduleSwitchRequest>()
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         group.MapPost(ExportsApiRoutes.Schedules, EditAsync)
             .WithSummary("Edits the schedules of several dataflows: keep individual schedules (switch on/off) or define one new schedule for all. All or nothing.")
-            .Accepts<BulkScheduleRequest>("application/json")
+            .AcceptsJson<BulkScheduleRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }

@@ -37,7 +37,7 @@ internal static class JsonBody
         }
         catch (JsonException ex)
         {
-            throw Invalid(what, ex);
+            throw Invalid<T>(what, ex);
         }
     }
 
@@ -56,7 +56,7 @@ internal static class JsonBody
         }
         catch (JsonException ex)
         {
-            throw Invalid(what, ex);
+            throw Invalid<T>(what, ex);
         }
     }
 
@@ -70,10 +70,14 @@ internal static class JsonBody
     private static JsonSerializerOptions HostOptions(HttpContext context) =>
         context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
-    private static ExportValidationException Invalid(string what, JsonException ex)
+    private static ExportValidationException Invalid<T>(string what, JsonException ex)
     {
         var at = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at '{ex.Path}'";
-        return new ExportValidationException($"The body of {what} is not valid{at}: {FirstSentence(ex.Message)}", ex);
+        // "The JSON value could not be converted to Exports.Sdk.ExportMode" names a .NET type: say what the API expects.
+        var problem = ex.Message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal) && ExpectedJsonValue.At(typeof(T), ex.Path) is { } expected
+            ? $"expected {expected}."
+            : FirstSentence(ex.Message);
+        return new ExportValidationException($"The body of {what} is not valid{at}: {problem}", ex);
     }
 
     // System.Text.Json appends the path and position to its message; the path is already named above.

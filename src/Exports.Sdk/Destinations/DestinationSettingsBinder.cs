@@ -177,7 +177,8 @@ public static class DestinationSettingsBinder
             var range = _minimum is null && _maximum is null ? ""
                 : _maximum is null ? $" of at least {_value.Format(_minimum!)}"
                 : $" from {_value.Format(_minimum ?? "")} to {_value.Format(_maximum)}";
-            problem = Attribute.IsSecret
+            // A URL that does not parse may be a pasted connection string or SAS URL: its value is not repeated either.
+            problem = Attribute.IsSecret || _property.PropertyType == typeof(Uri)
                 ? $"setting '{Key}' must be {_value.Expected}{range}."
                 : $"setting '{Key}' must be {_value.Expected}{range}, not '{text}'.";
             return false;

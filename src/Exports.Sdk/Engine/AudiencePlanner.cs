@@ -18,6 +18,12 @@ internal sealed class AudiencePlanner(IDestinationCatalog catalog, IEnumerable<I
     {
         ArgumentNullException.ThrowIfNull(dataflow);
         ArgumentNullException.ThrowIfNull(request);
+        // Checked again here: a dataflow saved before its output was validated must not run with, say, a 0-byte part limit.
+        if (dataflow.Output is { } output && ExportOutputValidator.Validate($"Dataflow '{dataflow.Id}'", output, formats).ToList() is { Count: > 0 } outputProblems)
+        {
+            throw new ExportValidationException(outputProblems);
+        }
+
         var target = await ExportTarget.ResolveAsync(catalog, formats, dataflow.Destination, dataflow.Output, cancellationToken).ConfigureAwait(false);
         var source = services.GetKeyedService<IAudienceSource>(dataflow.Source)
             ?? throw new ExportValidationException($"Dataflow '{dataflow.Id}': Source '{dataflow.Source}' is not a registered audience source.");

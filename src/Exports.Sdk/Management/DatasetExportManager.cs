@@ -38,13 +38,9 @@ internal sealed class DatasetExportManager(
     public async Task<ManagedDatasetExport?> GetAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
     {
         var found = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-        if (found is null)
-        {
-            return null;
-        }
-
-        await RequireAsync(caller, ExportPermission.ViewDestinations, found.Definition.Destination, $"view dataset export '{id}'", cancellationToken).ConfigureAwait(false);
-        return await ForCallerAsync(caller, found, cancellationToken).ConfigureAwait(false);
+        return found is not null && await policy.MayViewExportAsync(catalog, caller, found.Definition.Destination, $"view dataset export '{id}'", cancellationToken).ConfigureAwait(false)
+            ? await ForCallerAsync(caller, found, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
     public async Task<ExportPage<ManagedDatasetExport>> SearchAsync(ClaimsPrincipal caller, DataflowQuery query, CancellationToken cancellationToken = default)
@@ -80,7 +76,7 @@ internal sealed class DatasetExportManager(
     public async Task<ManagedDatasetExport> UpdateAsync(ClaimsPrincipal caller, DatasetExportDefinition datasetExport, string etag, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(datasetExport);
-        var current = await RequireStoredAsync(datasetExport.Id, "update", cancellationToken).ConfigureAwait(false);
+        var current = await RequireStoredAsync(caller, datasetExport.Id, "update", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, current.Definition, $"update dataset export '{datasetExport.Id}'", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, datasetExport, $"update dataset export '{datasetExport.Id}'", cancellationToken).ConfigureAwait(false);
         await ValidateAsync(datasetExport, cancellationToken).ConfigureAwait(false);
@@ -89,9 +85,7 @@ internal sealed class DatasetExportManager(
 
     public async Task<ManagedDatasetExport> DuplicateAsync(ClaimsPrincipal caller, string id, string? newName = null, CancellationToken cancellationToken = default)
     {
-        var source = await FindAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw new ExportNotFoundException($"There is no dataset export '{id}' to duplicate.");
-        await RequireAsync(caller, ExportPermission.ViewDestinations, source.Definition.Destination, $"duplicate dataset export '{id}'", cancellationToken).ConfigureAwait(false);
+        var source = await RequireVisibleAsync(caller, id, "duplicate", cancellationToken).ConfigureAwait(false);
         var copy = source.Definition.Clone();
         copy.Id = "";
         copy.Name = string.IsNullOrWhiteSpace(newName) ? $"{source.Definition.DisplayName} (copy)" : newName;
@@ -102,14 +96,14 @@ internal sealed class DatasetExportManager(
 
     public async Task DeleteAsync(ClaimsPrincipal caller, string id, string etag, CancellationToken cancellationToken = default)
     {
-        var current = await RequireStoredAsync(id, "delete", cancellationToken).ConfigureAwait(false);
+        var current = await RequireStoredAsync(caller, id, "delete", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, current.Definition, $"delete dataset export '{id}'", cancellationToken).ConfigureAwait(false);
         await store.DeleteDatasetExportAsync(id, etag, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ManagedDatasetExport> SetScheduleEnabledAsync(ClaimsPrincipal caller, string id, bool enabled, string etag, CancellationToken cancellationToken = default)
     {
-        var current = await RequireStoredAsync(id, "switch the schedule of", cancellationToken).ConfigureAwait(false);
+        var current = await RequireStoredAsync(caller, id, "switch the schedule of", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, current.Definition, $"switch the schedule of dataset export '{id}'", cancellationToken).ConfigureAwait(false);
         var changed = current.Definition.Clone();
         changed.ScheduleEnabled = enabled;
@@ -152,7 +146,7 @@ internal sealed class DatasetExportManager(
 
     private async Task<ActiveRun> StartCoreAsync(ClaimsPrincipal caller, string id, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
     {
-        var export = await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new ExportNotFoundException($"There is no dataset export '{id}'.");
+        var export = await RequireVisibleAsync(caller, id, "run", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, export.Definition, $"run dataset export '{id}'", cancellationToken).ConfigureAwait(false);
         return await runner.StartAsync(export.Definition, caller.Identity?.Name, progress, cancellationToken).ConfigureAwait(false);
     }
@@ -203,9 +197,18 @@ internal sealed class DatasetExportManager(
         return stored is null ? null : await ToManagedAsync(stored, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<ManagedDatasetExport> RequireStoredAsync(string id, string operation, CancellationToken cancellationToken)
+    /// <summary>The dataset export, if the caller may see it (see <see cref="ExportAuthorizationPolicyExtensions.MayViewExportAsync"/>).</summary>
+    private async Task<ManagedDatasetExport> RequireVisibleAsync(ClaimsPrincipal caller, string id, string operation, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new ExportNotFoundException($"There is no dataset export '{id}'.");
+        var found = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+        return found is not null && await policy.MayViewExportAsync(catalog, caller, found.Definition.Destination, $"{operation} dataset export '{id}'", cancellationToken).ConfigureAwait(false)
+            ? found
+            : throw new ExportNotFoundException($"There is no dataset export '{id}'.");
+    }
+
+    private async Task<ManagedDatasetExport> RequireStoredAsync(ClaimsPrincipal caller, string id, string operation, CancellationToken cancellationToken)
+    {
+        var found = await RequireVisibleAsync(caller, id, operation, cancellationToken).ConfigureAwait(false);
         return found.IsReadOnly
             ? throw new ExportValidationException($"Cannot {operation} dataset export '{id}': it is declared in configuration; change it there.")
             : found;

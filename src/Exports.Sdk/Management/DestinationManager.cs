@@ -103,9 +103,12 @@ internal sealed class DestinationManager(
         {
             changed.SharedWith[contributor.Trim()] = granted;
         }
-        else
+        else if (!changed.SharedWith.Remove(contributor.Trim()))
         {
-            changed.SharedWith.Remove(contributor.Trim());
+            // Not shared with them: nothing to change, and a new ETag would make other editors' copies stale for nothing.
+            return current.ETag == etag
+                ? await ToManagedAsync(caller, current.Definition, current, cancellationToken).ConfigureAwait(false)
+                : throw new ExportConcurrencyException($"Cannot share destination '{current.Definition.Name}': it was changed by someone else (ETag '{etag}' is stale). Nothing was changed.");
         }
 
         // The stored secrets stay as they are (already protected).
@@ -200,13 +203,23 @@ internal sealed class DestinationManager(
             problems.Add($"Destination '{clear.Name}': SharedWith has an empty contributor name '{contributor}'.");
         }
 
+        var descriptor = providers.FirstOrDefault(p => string.Equals(p.Descriptor.Type, clear.Type, StringComparison.OrdinalIgnoreCase))?.Descriptor;
+        if (problems.Count == 0 && DestinationHostCredentials.Problem(clear, descriptor, options.CurrentValue) is { } hostCredentials)
+        {
+            problems.Add(hostCredentials);
+        }
+
         if (problems.Count > 0)
         {
             throw new ExportValidationException(problems);
         }
     }
 
-    /// <summary>A local folder created at run time writes only under <see cref="ExportsOptions.RunTimeLocalRoot"/>.</summary>
+    /// <summary>
+    /// A local folder created at run time writes only under <see cref="ExportsOptions.RunTimeLocalRoot"/>, and never into
+    /// the file store's folder. A relative path is taken under the root and saved as the full path, since the destination
+    /// itself would resolve it against the working directory.
+    /// </summary>
     private string? LocalPathProblem(DestinationDefinition clear)
     {
         if (options.CurrentValue.RunTimeLocalRoot is not { Length: > 0 } root)
@@ -220,11 +233,23 @@ internal sealed class DestinationManager(
             return null;
         }
 
-        var rootPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) + Path.DirectorySeparatorChar;
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(root, path))) + Path.DirectorySeparatorChar;
-        return full.StartsWith(rootPath, StringComparison.Ordinal)
-            ? null
-            : $"Destination '{clear.Name}': setting 'path' must be a folder under Exports:RunTimeLocalRoot ('{root}'), not '{path}'.";
+        var rootPath = Folder(Path.GetFullPath(root));
+        var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(rootPath, path));
+        if (!Folder(full).StartsWith(rootPath, StringComparison.Ordinal))
+        {
+            return $"Destination '{clear.Name}': setting 'path' must be a folder under Exports:RunTimeLocalRoot ('{root}'), not '{path}'.";
+        }
+
+        var target = Folder(string.IsNullOrEmpty(clear.FolderPath) ? full : Path.GetFullPath(Path.Combine(full, clear.FolderPath.TrimStart('/'))));
+        if (target.StartsWith(Folder(Path.GetFullPath(options.CurrentValue.StorePath)), StringComparison.Ordinal))
+        {
+            return $"Destination '{clear.Name}': setting 'path' ('{path}'{(string.IsNullOrEmpty(clear.FolderPath) ? "" : $", with FolderPath '{clear.FolderPath}'")}) is inside the store's folder (Exports:StorePath); choose another folder.";
+        }
+
+        clear.Settings["path"] = full;
+        return null;
+
+        static string Folder(string fullPath) => Path.TrimEndingDirectorySeparator(fullPath) + Path.DirectorySeparatorChar;
     }
 
     /// <summary>The exports (declared and stored dataflows and dataset exports) whose destination this is.</summary>

@@ -89,13 +89,18 @@ internal sealed class DestinationSecrets(IEnumerable<IDestinationProvider> provi
         return stored;
     }
 
-    /// <summary>The definition to create the destination from: every stored secret back in clear.</summary>
+    /// <summary>
+    /// The definition to create the destination from: every stored secret back in clear. Only settings the catalog
+    /// marks secret are decrypted: protected text pasted into another setting (a user name, a bucket) stays as it is,
+    /// or the host would decrypt any ciphertext into messages and requests of the caller's choosing.
+    /// </summary>
     public DestinationDefinition Unprotect(DestinationDefinition stored)
     {
         var clear = stored.Clone();
+        var secretNames = SecretNames(stored.Type);
         foreach (var (name, value) in stored.Settings)
         {
-            if (value is { Length: > 0 } && value.StartsWith(Prefix, StringComparison.Ordinal))
+            if (secretNames.Contains(name) && value is { Length: > 0 } && value.StartsWith(Prefix, StringComparison.Ordinal))
             {
                 clear.Settings[name] = Reveal(value, stored.Name, name);
             }

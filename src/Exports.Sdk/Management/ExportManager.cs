@@ -44,13 +44,9 @@ internal sealed class ExportManager(
     public async Task<ManagedDataflow?> GetAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
     {
         var found = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-        if (found is null)
-        {
-            return null;
-        }
-
-        await RequireAsync(caller, ExportPermission.ViewDestinations, found.Definition.Destination, $"view dataflow '{id}'", cancellationToken).ConfigureAwait(false);
-        return await ForCallerAsync(caller, found, cancellationToken).ConfigureAwait(false);
+        return found is not null && await policy.MayViewExportAsync(catalog, caller, found.Definition.Destination, $"view dataflow '{id}'", cancellationToken).ConfigureAwait(false)
+            ? await ForCallerAsync(caller, found, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
     public async Task<IReadOnlyList<ManagedDataflow>> ListAsync(ClaimsPrincipal caller, string? search = null, CancellationToken cancellationToken = default) =>
@@ -86,7 +82,7 @@ internal sealed class ExportManager(
     public async Task<ManagedDataflow> UpdateAsync(ClaimsPrincipal caller, DataflowDefinition dataflow, string etag, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataflow);
-        var current = await RequireStoredAsync(dataflow.Id, "update", cancellationToken).ConfigureAwait(false);
+        var current = await RequireStoredAsync(caller, dataflow.Id, "update", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, current.Definition, $"update dataflow '{dataflow.Id}'", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, dataflow, $"update dataflow '{dataflow.Id}'", cancellationToken).ConfigureAwait(false);
         await ValidateAsync(dataflow, cancellationToken).ConfigureAwait(false);
@@ -95,9 +91,7 @@ internal sealed class ExportManager(
 
     public async Task<ManagedDataflow> DuplicateAsync(ClaimsPrincipal caller, string id, string? newName = null, CancellationToken cancellationToken = default)
     {
-        var source = await FindAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw new ExportNotFoundException($"There is no dataflow '{id}' to duplicate.");
-        await RequireAsync(caller, ExportPermission.ViewDestinations, source.Definition.Destination, $"duplicate dataflow '{id}'", cancellationToken).ConfigureAwait(false);
+        var source = await RequireVisibleAsync(caller, id, "duplicate", cancellationToken).ConfigureAwait(false);
         var copy = source.Definition.Clone();
         copy.Id = "";
         copy.Name = string.IsNullOrWhiteSpace(newName) ? $"{source.Definition.DisplayName} (copy)" : newName;
@@ -108,14 +102,14 @@ internal sealed class ExportManager(
 
     public async Task DeleteAsync(ClaimsPrincipal caller, string id, string etag, CancellationToken cancellationToken = default)
     {
-        var current = await RequireStoredAsync(id, "delete", cancellationToken).ConfigureAwait(false);
+        var current = await RequireStoredAsync(caller, id, "delete", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, current.Definition, $"delete dataflow '{id}'", cancellationToken).ConfigureAwait(false);
         await store.DeleteDataflowAsync(id, etag, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ManagedDataflow> SetScheduleEnabledAsync(ClaimsPrincipal caller, string id, bool enabled, string etag, CancellationToken cancellationToken = default)
     {
-        var current = await RequireStoredAsync(id, "switch the schedule of", cancellationToken).ConfigureAwait(false);
+        var current = await RequireStoredAsync(caller, id, "switch the schedule of", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, current.Definition, $"switch the schedule of dataflow '{id}'", cancellationToken).ConfigureAwait(false);
         var changed = current.Definition.Clone();
         changed.ScheduleEnabled = enabled;
@@ -125,11 +119,17 @@ internal sealed class ExportManager(
     public async Task<IReadOnlyList<ManagedDataflow>> EditSchedulesAsync(ClaimsPrincipal caller, BulkScheduleEdit edit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edit);
+        if (edit.Enable is null && edit.ReplaceSchedule is null)
+        {
+            // It would change nothing but every ETag, making other editors' copies stale for no reason.
+            throw new ExportValidationException("A bulk schedule edit needs Enable or ReplaceSchedule: this one changes nothing.");
+        }
+
         var changes = new List<(DataflowDefinition Dataflow, string ETag)>();
         var problems = new List<string>();
         foreach (var (id, etag) in edit.DataflowETags)
         {
-            var current = await RequireStoredAsync(id, "edit the schedule of", cancellationToken).ConfigureAwait(false);
+            var current = await RequireStoredAsync(caller, id, "edit the schedule of", cancellationToken).ConfigureAwait(false);
             await RequireChangeAsync(caller, current.Definition, $"edit the schedule of dataflow '{id}'", cancellationToken).ConfigureAwait(false);
             if (current.ETag != etag)
             {
@@ -202,16 +202,21 @@ internal sealed class ExportManager(
 
         // As a list of the export's runs is (see RunsDestinationAsync).
         var destination = await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false) ?? RecordedDestination(run);
-        await RequireAsync(caller, ExportPermission.ViewDestinations, destination, $"view run '{runId}'", cancellationToken).ConfigureAwait(false);
-        return run;
+        return await policy.MayViewExportAsync(catalog, caller, destination, $"view run '{runId}'", cancellationToken).ConfigureAwait(false) ? run : null;
     }
 
     public async Task<ExportPage<ExportRunRecord>> SearchRunsAsync(ClaimsPrincipal caller, string id, RunQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         CheckPage(query.Skip, query.Take, "runs");
+        if (query.Status is { } status && !Enum.IsDefined(status))
+        {
+            // A number a query string can hold, e.g. status=99: refused rather than matched by no run.
+            throw new ExportValidationException($"Runs of export '{id}': Status '{status}' is not one of {string.Join(", ", Enum.GetNames<ExportRunStatus>())}.");
+        }
+
         var destination = await RunsDestinationAsync(id, cancellationToken).ConfigureAwait(false);
-        await RequireAsync(caller, ExportPermission.ViewDestinations, destination, $"list the runs of export '{id}'", cancellationToken).ConfigureAwait(false);
+        await RequireRunsVisibleAsync(caller, id, destination, cancellationToken).ConfigureAwait(false);
         var page = store is IExportStoreRunQueries queries
             ? await queries.SearchRunsAsync(id, query, cancellationToken).ConfigureAwait(false)
             : await SearchRunsInListAsync(id, query, cancellationToken).ConfigureAwait(false);
@@ -253,6 +258,12 @@ internal sealed class ExportManager(
         ArgumentException.ThrowIfNullOrEmpty(runId);
         var run = await store.FindRunAsync(runId, cancellationToken).ConfigureAwait(false);
         if (run is null)
+        {
+            return null;
+        }
+
+        if (!await policy.MayViewExportAsync(catalog, caller, await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false) ?? RecordedDestination(run),
+            $"cancel run '{runId}'", cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -352,7 +363,7 @@ internal sealed class ExportManager(
     public async Task<IReadOnlyList<ExportRunRecord>> ListRunsAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
     {
         var destination = await RunsDestinationAsync(id, cancellationToken).ConfigureAwait(false);
-        await RequireAsync(caller, ExportPermission.ViewDestinations, destination, $"list the runs of export '{id}'", cancellationToken).ConfigureAwait(false);
+        await RequireRunsVisibleAsync(caller, id, destination, cancellationToken).ConfigureAwait(false);
         var runs = new List<ExportRunRecord>();
         await foreach (var run in store.ListRunsAsync(id, cancellationToken).ConfigureAwait(false))
         {
@@ -425,7 +436,7 @@ internal sealed class ExportManager(
     private async Task<ActiveRun> StartExportNowCoreAsync(ClaimsPrincipal caller, string id, IReadOnlyList<string> audienceIds, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(audienceIds);
-        var dataflow = await RequireAsync(id, cancellationToken).ConfigureAwait(false);
+        var dataflow = await RequireVisibleAsync(caller, id, "export now", cancellationToken).ConfigureAwait(false);
         await RequireRunAsync(caller, dataflow.Definition, $"export dataflow '{id}' now", cancellationToken).ConfigureAwait(false);
 
         var problems = new List<string>();
@@ -469,7 +480,7 @@ internal sealed class ExportManager(
 
     private async Task<ActiveRun> StartRunCoreAsync(ClaimsPrincipal caller, string id, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
     {
-        var dataflow = await RequireAsync(id, cancellationToken).ConfigureAwait(false);
+        var dataflow = await RequireVisibleAsync(caller, id, "run", cancellationToken).ConfigureAwait(false);
         await RequireRunAsync(caller, dataflow.Definition, $"run dataflow '{id}'", cancellationToken).ConfigureAwait(false);
         return await StartAsync(dataflow.Definition, new RunStart
         {
@@ -485,11 +496,22 @@ internal sealed class ExportManager(
         await RequireAsync(caller, ExportPermission.ActivateDestinations, null, "run all exports", cancellationToken).ConfigureAwait(false);
         var started = new List<ActiveRun>();
         var skipped = new List<SkippedDataflow>();
+        var now = timeProvider.GetUtcNow();
         foreach (var dataflow in (await AllAsync(cancellationToken).ConfigureAwait(false)).OrderBy(d => d.Definition.DisplayName, StringComparer.OrdinalIgnoreCase))
         {
             var definition = dataflow.Definition;
+            // An export the caller may not see is not named, not even as skipped.
+            if (!await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, await catalog.FindForCheckAsync(definition.Destination, cancellationToken).ConfigureAwait(false), cancellationToken)
+                .ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            // "Run all" runs what the schedules would: audiences with a schedule whose window includes now.
+            var due = definition.Audiences.Where(a => a.Schedule is { } schedule && InWindow(schedule, now)).Select(a => a.AudienceId).ToList();
             var reason = !definition.ScheduleEnabled ? "its schedule is switched off"
                 : !definition.Audiences.Exists(a => a.Schedule is not null) ? "it has no schedule"
+                : due.Count == 0 ? "no audience's schedule includes now"
                 : !await MayRunAsync(caller, definition, cancellationToken).ConfigureAwait(false) ? "you may not run it"
                 : null;
             if (reason is not null)
@@ -502,7 +524,7 @@ internal sealed class ExportManager(
             {
                 started.Add(await StartAsync(definition, new RunStart
                 {
-                    AudienceIds = [.. definition.Audiences.Select(a => a.AudienceId)],
+                    AudienceIds = [.. due],
                     Trigger = ExportRunTrigger.RunAll,
                     RequestedBy = caller.Identity?.Name,
                 }, null, cancellationToken).ConfigureAwait(false));
@@ -556,6 +578,15 @@ internal sealed class ExportManager(
     /// deleted export the one its newest run wrote to (runs outlive their export), so they are not open to every
     /// contributor.
     /// </summary>
+    /// <summary>The runs of an export the caller may not see are answered as those of an unknown export.</summary>
+    private async Task RequireRunsVisibleAsync(ClaimsPrincipal caller, string id, string? destination, CancellationToken cancellationToken)
+    {
+        if (!await policy.MayViewExportAsync(catalog, caller, destination, $"list the runs of export '{id}'", cancellationToken).ConfigureAwait(false))
+        {
+            throw new ExportNotFoundException($"There is no dataflow or dataset export '{id}'.");
+        }
+    }
+
     private async Task<string?> RunsDestinationAsync(string exportId, CancellationToken cancellationToken)
     {
         if (await DestinationOfAsync(exportId, cancellationToken).ConfigureAwait(false) is { } destination)
@@ -617,7 +648,12 @@ internal sealed class ExportManager(
         var problems = DataflowValidator.Validate(
             dataflow,
             isKeyed is null ? null : source => isKeyed.IsKeyedService(typeof(IAudienceSource), source),
-            name => destinationExists && string.Equals(name, dataflow.Destination, StringComparison.OrdinalIgnoreCase));
+            name => destinationExists && string.Equals(name, dataflow.Destination, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (dataflow.Output is { } output)
+        {
+            problems.AddRange(ExportOutputValidator.Validate($"Dataflow '{dataflow.Id}'", output, services.GetServices<IExportFormat>()));
+        }
+
         if (problems.Count > 0)
         {
             throw new ExportValidationException(problems);
@@ -647,12 +683,18 @@ internal sealed class ExportManager(
         return stored is null ? null : await ToManagedAsync(stored, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<ManagedDataflow> RequireAsync(string id, CancellationToken cancellationToken) =>
-        await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new ExportNotFoundException($"There is no dataflow '{id}'.");
-
-    private async Task<ManagedDataflow> RequireStoredAsync(string id, string operation, CancellationToken cancellationToken)
+    /// <summary>The dataflow, if the caller may see it (see <see cref="ExportAuthorizationPolicyExtensions.MayViewExportAsync"/>).</summary>
+    private async Task<ManagedDataflow> RequireVisibleAsync(ClaimsPrincipal caller, string id, string operation, CancellationToken cancellationToken)
     {
-        var found = await RequireAsync(id, cancellationToken).ConfigureAwait(false);
+        var found = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+        return found is not null && await policy.MayViewExportAsync(catalog, caller, found.Definition.Destination, $"{operation} dataflow '{id}'", cancellationToken).ConfigureAwait(false)
+            ? found
+            : throw new ExportNotFoundException($"There is no dataflow '{id}'.");
+    }
+
+    private async Task<ManagedDataflow> RequireStoredAsync(ClaimsPrincipal caller, string id, string operation, CancellationToken cancellationToken)
+    {
+        var found = await RequireVisibleAsync(caller, id, operation, cancellationToken).ConfigureAwait(false);
         return found.IsReadOnly
             ? throw new ExportValidationException($"Cannot {operation} dataflow '{id}': it is declared in configuration; change it there.")
             : found;

@@ -137,7 +137,8 @@ internal static class ConfigurationShapeChecker
 
         if (section.Value is { Length: > 0 } && !section.GetChildren().Any())
         {
-            problems.Add($"{at} is '{section.Value}', but it is a section with its own keys.");
+            // The value is not repeated: a scalar where a destination belongs may be a connection string.
+            problems.Add($"{at} is a single value, but it is a section with its own keys.");
             return;
         }
 

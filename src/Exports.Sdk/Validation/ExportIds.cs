@@ -4,14 +4,29 @@ namespace Exports.Sdk;
 
 /// <summary>
 /// The rule shared by dataflow and dataset export ids: they key the export's records in the store, where the file store
-/// makes a file name of them (up to three characters a byte), so they are limited in bytes.
+/// makes a file name of them (up to three characters a byte), so they are limited in bytes; and they are a segment of
+/// the API's and the dashboard's addresses and appear in log lines, so they hold no slash, line break or other control
+/// character, and are not "." or "..".
 /// </summary>
 internal static class ExportIds
 {
     public const int MaxBytes = 80;
 
     /// <summary>The problem with <paramref name="id"/>, naming only its start when it is too long; null when it is fine.</summary>
-    public static string? Problem(string kind, string? id) => id is { Length: > 0 } && Encoding.UTF8.GetByteCount(id) is var bytes && bytes > MaxBytes
-        ? $"{kind} '{id[..Math.Min(id.Length, 24)]}…': Id is {bytes} bytes long in UTF-8; at most {MaxBytes}."
-        : null;
+    public static string? Problem(string kind, string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return null;
+        }
+
+        if (Encoding.UTF8.GetByteCount(id) is var bytes && bytes > MaxBytes)
+        {
+            return $"{kind} '{DestinationPath.Printable(id[..Math.Min(id.Length, 24)])}…': Id is {bytes} bytes long in UTF-8; at most {MaxBytes}.";
+        }
+
+        return id is "." or ".." || string.IsNullOrWhiteSpace(id) || char.IsWhiteSpace(id[0]) || char.IsWhiteSpace(id[^1]) || id.Any(c => c is '/' or '\\' || char.IsControl(c))
+            ? $"{kind} '{DestinationPath.Printable(id)}': Id must not be '.' or '..', begin or end with a space, or hold '/', '\\' or a control character (a line break, a tab)."
+            : null;
+    }
 }

@@ -48,6 +48,10 @@ public sealed class DestinationManagementTests : IAsyncLifetime
         var (shared, sharedBody, _) = await _admin.SendAsync(HttpMethod.Put, "destinations/shared-drop/shares/dana", new { access = "Edit" }, ifMatch: etag);
         shared.Should().Be(HttpStatusCode.OK, sharedBody?.ToJsonString());
         sharedBody!["sharedWith"]!["dana"]!.GetValue<string>().Should().Be("Edit");
+        var sharedTag = (await _admin.GetJsonAsync("destinations/shared-drop")).Response.ETag();
+        var (unshareNobody, _, _) = await _admin.SendAsync(HttpMethod.Delete, "destinations/shared-drop/shares/nobody", ifMatch: sharedTag);
+        unshareNobody.Should().Be(HttpStatusCode.OK);
+        (await _admin.GetJsonAsync("destinations/shared-drop")).Response.ETag().Should().Be(sharedTag, "a share that did not exist changes nothing, not even the ETag");
         var dana = _web.ClientAs("dana", "Contributor");
 
         var visible = (await dana.GetJsonAsync("destinations")).Body!.AsArray().Select(d => d!["name"]!.GetValue<string>());
@@ -61,6 +65,25 @@ public sealed class DestinationManagementTests : IAsyncLifetime
         (await dana.GetJsonAsync("destinations/private-drop")).Status.Should().Be(HttpStatusCode.NotFound, "one she may not see is one that does not exist for her");
         (await dana.PostJsonAsync("destinations", new { name = "dana-own", type = "local", settings = new { path = Path.Combine(_web.Root, "dana") } }))
             .Status.Should().Be(HttpStatusCode.Forbidden, "a contributor does not manage destinations");
+
+        // An export on a destination she may not see is one that does not exist for her: not a 403 naming its destination.
+        (await _admin.PostJsonAsync("dataflows", Dataflow("admin-private", "private-drop"))).Status.Should().Be(HttpStatusCode.Created);
+        foreach (var (method, path, body) in new (HttpMethod, string, object?)[]
+        {
+            (HttpMethod.Get, "dataflows/admin-private", null),
+            (HttpMethod.Get, "dataflows/admin-private/runs", null),
+            (HttpMethod.Post, "dataflows/admin-private/run", null),
+            (HttpMethod.Post, "dataflows/admin-private/export-now", new { audienceIds = new[] { "demo-audience" } }),
+        })
+        {
+            var (hidden, hiddenBody, _) = await dana.SendAsync(method, path, body);
+            hidden.Should().Be(HttpStatusCode.NotFound, $"{method} {path}: {hiddenBody?.ToJsonString()}");
+            hiddenBody!.ToJsonString().Should().NotContain("private-drop");
+        }
+
+        var (_, runAll, _) = await dana.PostJsonAsync("run-all");
+        runAll!.ToJsonString().Should().NotContain("admin-private", "run-all does not name exports she may not see, even as skipped");
+        (await _admin.GetJsonAsync("dataflows/admin-private/runs")).Body!["totalCount"]!.GetValue<int>().Should().Be(0, "nothing ran");
     }
 
     [Fact]
@@ -134,6 +157,33 @@ public sealed class DestinationManagementTests : IAsyncLifetime
         outside.Should().Be(HttpStatusCode.BadRequest);
         outsideBody!["detail"]!.GetValue<string>().Should().Contain("RunTimeLocalRoot");
         reserved.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task ALocalFolderCreatedAtRunTime_WithARelativePath_WritesUnderTheRoot_AndNeverIntoTheStore()
+    {
+        // The root of these tests holds the file store (store/): a relative path used to resolve against the working
+        // directory, and a folder inside the store let an export overwrite its records.
+        var (relative, relativeBody, _) = await _admin.PostJsonAsync("destinations", new { name = "relative", type = "local", settings = new { path = "drops/relative" } });
+        var (intoStore, intoStoreBody, _) = await _admin.PostJsonAsync("destinations", new { name = "into-store", type = "local", settings = new { path = "store/dataflows" } });
+        var (viaFolder, viaFolderBody, _) = await _admin.PostJsonAsync("destinations", new { name = "via-folder", type = "local", folderPath = "store", settings = new { path = "." } });
+
+        relative.Should().Be(HttpStatusCode.Created, relativeBody?.ToJsonString());
+        relativeBody!["settings"]!["path"]!.GetValue<string>().Should().Be(Path.Combine(_web.Root, "drops", "relative"), "a relative path is taken under the root");
+        foreach (var (status, body) in new[] { (intoStore, intoStoreBody), (viaFolder, viaFolderBody) })
+        {
+            status.Should().Be(HttpStatusCode.BadRequest, body?.ToJsonString());
+            body!["detail"]!.GetValue<string>().Should().Contain("is inside the store's folder (Exports:StorePath)");
+        }
+
+        (await _admin.GetJsonAsync("destinations/into-store")).Status.Should().Be(HttpStatusCode.NotFound);
+        (await _admin.PostJsonAsync("dataflows", Dataflow("to-relative", "relative"))).Status.Should().Be(HttpStatusCode.Created);
+        var (started, run, _) = await _admin.PostJsonAsync("dataflows/to-relative/export-now", new { audienceIds = new[] { "demo-audience" } });
+        started.Should().Be(HttpStatusCode.Accepted, run?.ToJsonString());
+        var ended = await _admin.WaitForRunAsync(run!["runId"]!.GetValue<string>(), Api.HasEnded);
+
+        ended["status"]!.GetValue<string>().Should().Be("Succeeded", ended.ToJsonString());
+        Directory.EnumerateFiles(Path.Combine(_web.Root, "drops", "relative"), "*.csv").Should().NotBeEmpty();
     }
 
     private object Local(string name, string folder) => new { name, type = "local", settings = new { path = Path.Combine(_web.Root, folder) } };

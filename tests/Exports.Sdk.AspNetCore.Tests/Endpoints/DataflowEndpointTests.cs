@@ -105,10 +105,15 @@ public sealed class DataflowEndpointTests : IAsyncLifetime
         var dataflow = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Api.Dataflow("broken"), System.Text.Json.JsonSerializerOptions.Web))!;
         dataflow["destination"] = "nowhere";
         dataflow["source"] = "no-such-source";
+        // The dataflow's own output used to be saved unchecked: a 0-byte part limit wrote a file per row.
+        dataflow["output"] = JsonNode.Parse("""{ "maxBytesPerFile": 0, "maxRowsPerFile": -5, "format": { "name": "xml" } }""");
         var (status, body, _) = await _admin.PostJsonAsync("dataflows", dataflow.ToJsonString());
         status.Should().Be(HttpStatusCode.BadRequest);
         var errors = body!["errors"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
-        errors.Should().Contain(e => e.Contains("nowhere")).And.Contain(e => e.Contains("no-such-source"));
+        errors.Should().Contain(e => e.Contains("nowhere")).And.Contain(e => e.Contains("no-such-source"))
+            .And.Contain("Dataflow 'broken': Output.MaxBytesPerFile must be at least 4096, not 0.")
+            .And.Contain(e => e.StartsWith("Dataflow 'broken': Output.MaxRowsPerFile", StringComparison.Ordinal) && e.Contains("-5"))
+            .And.Contain(e => e.StartsWith("Dataflow 'broken': Output.Format.Name 'xml' is not a registered format", StringComparison.Ordinal));
         (await _admin.GetJsonAsync("dataflows/broken")).Status.Should().Be(HttpStatusCode.NotFound);
     }
 
@@ -144,6 +149,8 @@ public sealed class DataflowEndpointTests : IAsyncLifetime
         stale.Status.Should().Be(HttpStatusCode.PreconditionFailed);
         stale.Body!["detail"]!.GetValue<string>().Should().Contain("changed by someone else");
         (await _admin.GetJsonAsync("dataflows/churn-risk")).Body!["name"]!.GetValue<string>().Should().Be("Churn risk (on demand)", "a refused change changes nothing");
+        var weak = await _admin.SendAsync(HttpMethod.Put, "dataflows/churn-risk", current.ToJsonString(), ifMatch: "W/" + etag);
+        weak.Status.Should().Be(HttpStatusCode.PreconditionFailed, "If-Match compares strongly: a weak tag matches no version");
 
         var (status, updated, response) = await _admin.SendAsync(HttpMethod.Put, "dataflows/churn-risk", current.ToJsonString(), ifMatch: etag);
         status.Should().Be(HttpStatusCode.OK);
@@ -175,8 +182,11 @@ public sealed class DataflowEndpointTests : IAsyncLifetime
             [{ "op": "add", "path": "/audiences/-", "value": { "audienceId": "newsletter", "fileNameTemplate": "%DESTINATION_NAME%_%SEGMENT_ID%_%DATETIME(YYYYMMdd)%", "mode": "DailyFullExport" } }]
             """;
 
-        var wrongType = await _admin.SendAsync(HttpMethod.Patch, "dataflows/churn-risk", patch, ifMatch: read.ETag());
+        // Refused by the API itself, with a ProblemDetails naming the type (routing's own 415 had an empty body).
+        var wrongType = await _admin.SendAsync(HttpMethod.Patch, "dataflows/churn-risk", patch, ifMatch: read.ETag(), contentType: "text/plain");
         wrongType.Status.Should().Be(HttpStatusCode.UnsupportedMediaType);
+        wrongType.Response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        wrongType.Body!["detail"]!.GetValue<string>().Should().Contain("it was 'text/plain");
 
         var missing = await _admin.SendAsync(HttpMethod.Patch, "dataflows/churn-risk", patch, contentType: "application/json-patch+json");
         missing.Status.Should().Be((HttpStatusCode)428);
@@ -188,6 +198,20 @@ public sealed class DataflowEndpointTests : IAsyncLifetime
         status.Should().Be(HttpStatusCode.OK);
         body!["audiences"]!.AsArray().Select(a => a!["audienceId"]!.GetValue<string>()).Should().Equal("churn-risk", "newsletter");
         response.ETag().Should().NotBe(read.ETag());
+    }
+
+    [Fact]
+    public async Task Patch_ThatLeavesAnInvalidOutput_IsRefused_AndChangesNothing()
+    {
+        var (_, before, read) = await _admin.GetJsonAsync("dataflows/churn-risk");
+        var (status, body, _) = await _admin.SendAsync(HttpMethod.Patch, "dataflows/churn-risk",
+            """[{ "op": "replace", "path": "/output", "value": { "maxRowsPerFile": -1 } }]""", ifMatch: read.ETag(), contentType: "application/json-patch+json");
+
+        status.Should().Be(HttpStatusCode.BadRequest, body?.ToJsonString());
+        body!["errors"]!.AsArray().Select(e => e!.GetValue<string>()).Should().Contain(e => e.StartsWith("Dataflow 'churn-risk': Output.MaxRowsPerFile", StringComparison.Ordinal));
+        var (_, after, unchanged) = await _admin.GetJsonAsync("dataflows/churn-risk");
+        unchanged.ETag().Should().Be(read.ETag());
+        after!.ToJsonString().Should().Be(before!.ToJsonString());
     }
 
     [Fact]

@@ -117,4 +117,55 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         status.Should().Be(HttpStatusCode.BadRequest);
         problem!["detail"]!.GetValue<string>().Should().Contain("Id is 300 bytes long in UTF-8; at most 80");
     }
+
+    [Theory]
+    [InlineData("dataflows", """{ "id": "x", "source": "demo", "destination": "demo-folder", "attributes": ["profileId"], "audiences": [{ "audienceId": "a", "mode": "Weird" }] }""",
+        "at '$.audiences[0].mode': expected one of DailyFullExport, FirstFullThenIncremental.")]
+    [InlineData("dataflows", """{ "id": "x", "scheduleEnabled": "sometimes" }""", "at '$.scheduleEnabled': expected true or false.")]
+    [InlineData("dataflows/demo/export-now", """{ "audienceIds": "demo-audience" }""", "at '$.audienceIds': expected an array.")]
+    [InlineData("dataflows/demo/export-now", """{ "audienceIds": ["demo-audience", null] }""", "AudienceIds[1] is null.")]
+    public async Task AValueOfTheWrongKind_IsNamedWithWhatTheApiExpects_NotADotNetType(string path, string body, string expected)
+    {
+        var (status, problem, _) = await _admin.SendAsync(HttpMethod.Post, path, body);
+
+        status.Should().Be(HttpStatusCode.BadRequest, problem?.ToJsonString());
+        problem!["detail"]!.GetValue<string>().Should().Contain(expected).And.NotContain("System.").And.NotContain("Exports.Sdk.");
+    }
+
+    [Theory]
+    [InlineData("dataflows")]
+    [InlineData("dataset-exports")]
+    [InlineData("dataflows/demo/export-now")]
+    [InlineData("dataflows/schedules")]
+    public async Task ABodyThatIsNotJson_IsA400ProblemNamingItsType_AndAnAnonymousOneA401(string path)
+    {
+        // Routing used to refuse these first, with an empty 415 (anonymous callers included).
+        var (status, problem, response) = await _admin.SendAsync(HttpMethod.Post, path, "{}", contentType: "text/plain");
+        var (anonymous, _, _) = await _web.CreateClient().SendAsync(HttpMethod.Post, path, "{}", contentType: "text/plain");
+
+        status.Should().Be(HttpStatusCode.BadRequest, problem?.ToJsonString());
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        problem!["detail"]!.GetValue<string>().Should().Contain("must be JSON (Content-Type application/json); it was 'text/plain");
+        anonymous.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("c/d", "dataflows")]
+    [InlineData("..", "dataflows")]
+    [InlineData("nl\nforged log line", "dataflows")]
+    [InlineData("   ", "dataflows")]
+    [InlineData("dsx/y", "dataset-exports")]
+    public async Task AnIdThatCannotBeAddressedOrLogged_IsA400ToCreate_AndNothingIsStored(string id, string collection)
+    {
+        // These were saved, and then no address reached them (or their log lines split in two).
+        var body = collection == "dataflows" ? Api.Dataflow(id) : (object)new { id, source = "demo-events", datasetId = "web-events", destination = "partner-folder" };
+
+        var before = (await _admin.GetJsonAsync(collection)).Body!["totalCount"]!.GetValue<int>();
+
+        var (status, problem, _) = await _admin.PostJsonAsync(collection, body);
+
+        status.Should().Be(HttpStatusCode.BadRequest, problem?.ToJsonString());
+        problem!["errors"]!.AsArray().Select(e => e!.GetValue<string>()).Should().Contain(e => e.Contains("Id must not be '.' or '..', begin or end with a space, or hold '/'", StringComparison.Ordinal));
+        (await _admin.GetJsonAsync(collection)).Body!["totalCount"]!.GetValue<int>().Should().Be(before, "nothing was stored");
+    }
 }

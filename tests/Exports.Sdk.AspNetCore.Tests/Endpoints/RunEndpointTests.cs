@@ -155,6 +155,9 @@ public sealed class RunEndpointTests : IAsyncLifetime
 
         (await _admin.GetJsonAsync("dataflows/churn-risk/runs?status=Failed")).Body!["totalCount"]!.GetValue<int>().Should().Be(0);
         (await _admin.GetJsonAsync("dataflows/churn-risk/runs?take=0")).Status.Should().Be(HttpStatusCode.BadRequest);
+        var (undefined, undefinedBody, _) = await _admin.GetJsonAsync("dataflows/churn-risk/runs?status=99");
+        undefined.Should().Be(HttpStatusCode.BadRequest, "a number is read as a status, and 99 is none");
+        undefinedBody!["detail"]!.GetValue<string>().Should().Contain("Status '99' is not one of Queued");
     }
 
     [Fact]

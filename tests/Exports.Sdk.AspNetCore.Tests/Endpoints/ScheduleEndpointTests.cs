@@ -67,4 +67,16 @@ public sealed class ScheduleEndpointTests : IAsyncLifetime
         status.Should().Be(HttpStatusCode.BadRequest);
         body!["detail"]!.GetValue<string>().Should().Contain("'dataflows'");
     }
+
+    [Fact]
+    public async Task Bulk_ThatChangesNothing_IsABadRequest_AndKeepsTheETags()
+    {
+        var churn = (await _admin.GetJsonAsync("dataflows/churn-risk")).Response.ETag();
+
+        var (status, body, _) = await _admin.PostJsonAsync("dataflows/schedules", new { dataflows = new Dictionary<string, string> { ["churn-risk"] = churn } });
+
+        status.Should().Be(HttpStatusCode.BadRequest, body?.ToJsonString());
+        body!["detail"]!.GetValue<string>().Should().Contain("needs Enable or ReplaceSchedule: this one changes nothing");
+        (await _admin.GetJsonAsync("dataflows/churn-risk")).Response.ETag().Should().Be(churn, "other editors' copies stay current");
+    }
 }

@@ -15,6 +15,7 @@ public class AmazonS3DestinationProviderTests
 
         descriptor.Type.Should().Be("amazon-s3");
         descriptor.AuthSchemes.Should().Equal("accessKey", "defaultCredentials");
+        descriptor.HostCredentialSchemes.Should().Equal("defaultCredentials");
         descriptor.Settings.Single(s => s.Name == "bucket").IsRequired.Should().BeTrue();
         descriptor.Settings.Where(s => s.IsSecret).Select(s => s.Name).Should().BeEquivalentTo("secretAccessKey", "sessionToken");
         descriptor.Settings.Single(s => s.Name == "partSize").DefaultValue.Should().Be("8MiB");
@@ -38,6 +39,28 @@ public class AmazonS3DestinationProviderTests
             .And.Contain(p => p.Contains("'serviceUrl'", StringComparison.Ordinal))
             .And.Contain(p => p.Contains("'secretKey' is not known", StringComparison.Ordinal));
         string.Join(" ", problems).Should().NotContain(Secret);
+    }
+
+    [Theory]
+    [InlineData("http://minio.internal:9000", true)]
+    [InlineData("http://127.0.0.1:4566", false)]
+    [InlineData("https://minio.internal:9000", false)]
+    public void Validate_ASessionTokenOverHttp_IsRefusedUnlessTheEndpointIsALoopbackEmulator(string serviceUrl, bool refused)
+    {
+        var definition = new DestinationDefinition { Name = "s3", Type = "amazon-s3" };
+        (definition.Settings["bucket"], definition.Settings["serviceUrl"]) = ("drop", serviceUrl);
+        (definition.Settings["accessKeyId"], definition.Settings["secretAccessKey"], definition.Settings["sessionToken"]) = ("key", Secret, "token-" + Secret);
+
+        var problems = new AmazonS3DestinationProvider().Validate(definition);
+
+        if (refused)
+        {
+            problems.Should().ContainSingle().Which.Should().Contain("setting 'serviceUrl' must be an https URL with a 'sessionToken'").And.NotContain(Secret);
+        }
+        else
+        {
+            problems.Should().BeEmpty();
+        }
     }
 
     [Fact]

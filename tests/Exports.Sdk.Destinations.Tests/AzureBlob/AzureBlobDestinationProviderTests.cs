@@ -16,6 +16,7 @@ public class AzureBlobDestinationProviderTests
 
         descriptor.Type.Should().Be("azure-blob");
         descriptor.AuthSchemes.Should().Equal("connectionString", "sasUrl", "tokenCredential");
+        descriptor.HostCredentialSchemes.Should().Equal("tokenCredential");
         descriptor.Settings.Where(s => s.IsSecret).Select(s => s.Name).Should().BeEquivalentTo("connectionString", "containerSasUrl");
     }
 
@@ -39,6 +40,7 @@ public class AzureBlobDestinationProviderTests
     [Theory]
     [InlineData("https://acct.blob.core.windows.net/?sv=2025-01-05&sp=cwl&sig=" + Signature, "without a query")]
     [InlineData("ftp://bob:" + Signature + "@acct.blob.core.windows.net", "not a 'ftp' URL")]
+    [InlineData("https://bob:" + Signature + "@acct.blob.core.windows.net", "without a user name or password")]
     public void Validate_ABadAccountUrl_SaysWhatIsWrong_WithoutRepeatingIt(string accountUrl, string expected)
     {
         // A pasted SAS URL in the wrong field must not come back in a 400's detail.
@@ -64,6 +66,39 @@ public class AzureBlobDestinationProviderTests
         var problems = new AzureBlobDestinationProvider().Validate(definition);
 
         problems.Should().ContainSingle().Which.Should().Contain("'connectionString' is not a storage connection string").And.NotContain("not-base64").And.NotContain("sig=abc");
+    }
+
+    [Fact]
+    public void Validate_ASasUrlWithAMalformedTime_IsAProblemNamingTheSetting_NotAnException()
+    {
+        // BlobUriBuilder throws on a malformed 'se': that used to escape validation (a 500 over HTTP).
+        var definition = new DestinationDefinition { Name = "blob", Type = "azure-blob" };
+        definition.Settings["containerSasUrl"] = $"https://acct.blob.core.windows.net/landing?sv=2025-01-05&se=tomorrow&sp=cwl&sig={Signature}";
+
+        var problems = new AzureBlobDestinationProvider().Validate(definition);
+
+        problems.Should().ContainSingle().Which.Should().Contain("setting 'containerSasUrl' holds a SAS token that cannot be read").And.NotContain(Signature);
+    }
+
+    [Theory]
+    [InlineData("http://acct.blob.core.windows.net/landing", true)]
+    [InlineData("http://127.0.0.1:10000/devstoreaccount1/landing", false)]
+    [InlineData("https://acct.blob.core.windows.net/landing", false)]
+    public void Validate_ASasUrlOverHttp_IsRefusedUnlessItIsALoopbackEmulator(string url, bool refused)
+    {
+        var definition = new DestinationDefinition { Name = "blob", Type = "azure-blob" };
+        definition.Settings["containerSasUrl"] = $"{url}?sv=2025-01-05&sp=cwl&sig={Signature}";
+
+        var problems = new AzureBlobDestinationProvider().Validate(definition);
+
+        if (refused)
+        {
+            problems.Should().ContainSingle().Which.Should().Contain("setting 'containerSasUrl' must be an https URL").And.NotContain(Signature);
+        }
+        else
+        {
+            problems.Should().BeEmpty();
+        }
     }
 
     [Fact]

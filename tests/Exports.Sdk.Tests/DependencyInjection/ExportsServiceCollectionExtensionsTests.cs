@@ -174,6 +174,8 @@ public sealed class ExportsServiceCollectionExtensionsTests
     [InlineData("Dataflows:demo:Audiences:0:Schedule:StartDate", "tomorrow", "Exports:Dataflows:demo:Audiences:0:Schedule:StartDate is 'tomorrow', which is not a date such as 2026-01-31.")]
     [InlineData("Runs:IncrementalOverlap", "5m", "Exports:Runs:IncrementalOverlap is '5m', which is not a duration such as 00:00:30.")]
     [InlineData("Destinations:demo-folder:Output:MaxRowsPerFile", "1.5", "Exports:Destinations:demo-folder:Output:MaxRowsPerFile is '1.5', which is not a whole number.")]
+    // A scalar where a section belongs may be a pasted connection string: it is not repeated.
+    [InlineData("Destinations:partner", "BlobEndpoint=https://a.example;SharedAccessSignature=sig=k3y-9e1f", "Exports:Destinations:partner is a single value, but it is a section with its own keys.")]
     public void Configuration_BadKeyOrValue_IsRefusedAtStartUp_NamingTheKeyTheValueAndWhatIsAllowed(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?>

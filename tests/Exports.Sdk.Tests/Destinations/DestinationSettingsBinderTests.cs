@@ -136,10 +136,12 @@ public class DestinationSettingsBinderTests
             .And.Contain("Destination 'd': setting 'partSize' must be a size (e.g. '8MiB') from 5MiB to 1GiB, not '1MiB'.")
             .And.Contain(p => p.Contains("'timeout' must be a duration", StringComparison.Ordinal) && p.Contains("not 'soon'", StringComparison.Ordinal))
             .And.Contain("Destination 'd': setting 'mode' must be one of Fast, Careful, not '7'.")
-            .And.Contain("Destination 'd': setting 'endpoint' must be an absolute URL, not 'not a url'.");
+            .And.Contain("Destination 'd': setting 'endpoint' must be an absolute URL.", "a URL that does not parse may be a pasted connection string: it is not repeated");
 
         DestinationSettingsBinder.Bind<SampleOptions>(Definition(("host", "h"), ("secretUrl", "sig=s3cr3t")), out var secretProblems);
         secretProblems.Should().Equal("Destination 'd': setting 'secretUrl' must be an absolute URL.");
+        DestinationSettingsBinder.Bind<SampleOptions>(Definition(("host", "h"), ("endpoint", "BlobEndpoint=https://a.example;SharedAccessSignature=sv=1&sig=pasted-4b1d")), out var pasted);
+        pasted.Should().Equal("Destination 'd': setting 'endpoint' must be an absolute URL.");
     }
 
     [Fact]

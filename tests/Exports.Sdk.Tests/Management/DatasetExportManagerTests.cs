@@ -87,7 +87,9 @@ public class DatasetExportManagerTests
         var run = await manager.RunAsync(carol, "events");
         run.Status.Should().Be(ExportRunStatus.Succeeded, string.Join(";", run.Errors));
         var carolOnPartner = () => manager.StartRunAsync(carol, "partner");
-        await carolOnPartner.Should().ThrowAsync<ExportAccessDeniedException>();
+        (await carolOnPartner.Should().ThrowAsync<ExportNotFoundException>("an export she may not see is one that does not exist for her"))
+            .Which.Message.Should().NotContain("partner-sftp");
+        (await manager.GetAsync(carol, "partner")).Should().BeNull();
         var dave = Callers.Contributor("dave");
         var daveRun = () => manager.StartRunAsync(dave, "events");
         await daveRun.Should().ThrowAsync<ExportAccessDeniedException>("dave may only view crm-drop");
@@ -97,7 +99,7 @@ public class DatasetExportManagerTests
         var daveRuns = await host.Manager.SearchRunsAsync(dave, "events", new RunQuery());
         daveRuns.Items.Should().ContainSingle().Which.RunId.Should().Be(run.RunId, "the runs are read through the same runs API as the dataflows'");
         var nobodyRuns = () => host.Manager.SearchRunsAsync(Callers.Create("eve", ExportRoles.Contributor), "partner", new RunQuery());
-        await nobodyRuns.Should().ThrowAsync<ExportAccessDeniedException>("a dataset export's runs are checked against its destination");
+        await nobodyRuns.Should().ThrowAsync<ExportNotFoundException>("a dataset export's runs are checked against its destination");
     }
 
     [Fact]

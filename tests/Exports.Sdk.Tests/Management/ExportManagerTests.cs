@@ -107,6 +107,40 @@ public class ExportManagerTests
     }
 
     [Fact]
+    public async Task StartRunAllAsync_RunsOnlyAudiencesWhoseScheduleIncludesNow_AndSkipsADataflowWithNone()
+    {
+        // "Run all" used to run every audience of a dataflow with any schedule: ended, not yet begun, or none at all.
+        await using var host = new ManagementHost();
+        var partly = ManagementHost.Dataflow("Partly");
+        partly.Audiences[1].Schedule!.StartDate = new DateOnly(2026, 7, 1);
+        var unscheduled = ManagementHost.Dataflow("Unscheduled");
+        unscheduled.Audiences[1].Schedule = null;
+        var ended = ManagementHost.Dataflow("Ended");
+        ended.Audiences.ForEach(a => (a.Schedule!.StartDate, a.Schedule.EndDate) = (new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 1)));
+        var partlyId = (await host.Manager.CreateAsync(Callers.Admin, partly)).Definition.Id;
+        var unscheduledId = (await host.Manager.CreateAsync(Callers.Admin, unscheduled)).Definition.Id;
+        var endedId = (await host.Manager.CreateAsync(Callers.Admin, ended)).Definition.Id;
+
+        var result = await host.Manager.StartRunAllAsync(Callers.Admin);
+
+        result.Started.Should().HaveCount(2);
+        result.Started.Single(r => r.DataflowId == partlyId).AudienceIds.Should().Equal("vip");
+        result.Started.Single(r => r.DataflowId == unscheduledId).AudienceIds.Should().Equal("vip");
+        result.Skipped.Should().ContainSingle().Which.Should().Be(new SkippedDataflow(endedId, "Dataflow 'Ended' was not run: no audience's schedule includes now."));
+        foreach (var run in result.Started)
+        {
+            var record = run;
+            for (var wait = 0; record.IsActive && wait < 1500; wait++)
+            {
+                await Task.Delay(20);
+                record = (await host.Manager.GetRunAsync(Callers.Admin, run.RunId))!;
+            }
+
+            record.Status.Should().Be(ExportRunStatus.Succeeded);
+        }
+    }
+
+    [Fact]
     public async Task ExportNowAsync_AudienceNotInDataflowOrOutsideItsWindow_IsRefusedNamingIt()
     {
         await using var host = new ManagementHost();

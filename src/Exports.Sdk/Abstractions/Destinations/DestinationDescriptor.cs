@@ -13,4 +13,12 @@ public sealed record DestinationDescriptor(string Type, string DisplayName)
 
     /// <summary>The authentication schemes the provider supports (e.g. <c>accessKey</c>, <c>sasUrl</c>).</summary>
     public IReadOnlyList<string> AuthSchemes { get; init; } = [];
+
+    /// <summary>
+    /// Those of <see cref="AuthSchemes"/> that sign in with the host's own identity rather than credentials in the settings
+    /// (e.g. a token credential registered in code, the cloud SDK's default credential chain). A destination created at
+    /// run time may use them only when <see cref="ExportsOptions.AllowRunTimeHostCredentials"/> is on. When none of the
+    /// provider's auth settings is set, the first of them is taken to be what the provider falls back to.
+    /// </summary>
+    public IReadOnlyList<string> HostCredentialSchemes { get; init; } = [];
 }
