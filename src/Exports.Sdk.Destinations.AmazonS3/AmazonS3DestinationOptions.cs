@@ -107,11 +107,6 @@ public sealed class AmazonS3DestinationOptions : IValidatableObject
         {
             yield return new("setting 'serviceUrl' must be an absolute http(s) URL without user information.", [nameof(ServiceUrl)]);
         }
-        else if (ServiceUrl is { } plain && plain.Scheme == Uri.UriSchemeHttp && !plain.IsLoopback && SessionToken is not null)
-        {
-            // Requests are signed, so the secret key never travels; the session token is sent as it is.
-            yield return new("setting 'serviceUrl' must be an https URL with a 'sessionToken': over http the token would cross the network in clear (http is taken only for an emulator on this machine).", [nameof(ServiceUrl)]);
-        }
     }
 
     /// <summary>Describes the location and auth scheme; never the secret key or session token.</summary>

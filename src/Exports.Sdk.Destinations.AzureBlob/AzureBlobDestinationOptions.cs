@@ -122,11 +122,6 @@ public sealed class AzureBlobDestinationOptions : IValidatableObject
                 {
                     yield return new($"setting 'container' ('{_container}') differs from the container of 'containerSasUrl' ('{sasContainer}').", [nameof(Container)]);
                 }
-
-                if (sas.Scheme == Uri.UriSchemeHttp && !sas.IsLoopback)
-                {
-                    yield return new("setting 'containerSasUrl' must be an https URL: over http its SAS token would cross the network in clear (http is taken only for an emulator on this machine).", [nameof(ContainerSasUrl)]);
-                }
             }
             else
             {

@@ -31,7 +31,7 @@ public sealed class SftpDestinationOptions : IValidatableObject
     public string? Password { get; set; }
 
     /// <summary>The private key: a file path, or the key text (secret).</summary>
-    [DestinationSetting("The private key (RSA, ECDSA or Ed25519; OpenSSH or PEM format): a file path or the key text.", IsSecret = true, AuthScheme = PrivateKeyScheme)]
+    [DestinationSetting("The private key (RSA, ECDSA or Ed25519; OpenSSH or PEM format): a file path or the key text.", IsSecret = true, AuthScheme = PrivateKeyScheme, AcceptsHostFilePath = true)]
     public string? PrivateKey { get; set; }
 
     /// <summary>The private key's passphrase (secret). Default: none.</summary>

@@ -118,7 +118,7 @@ internal static class DataflowEndpoints
             return ExportProblems.IfMatchRequired($"dataflow '{id}'");
         }
 
-        // A JSON Patch document is JSON: application/json is taken too (and is what the OpenAPI document shows).
+        // A JSON Patch document is JSON: application/json is taken too (HasJsonContentType also takes any +json type).
         if (!http.Request.HasJsonContentType())
         {
             return TypedResults.Problem($"PATCH of dataflow '{id}' takes a JSON Patch document (Content-Type {JsonPatchContentType} or application/json); it was '{http.Request.ContentType ?? "(none)"}'.",

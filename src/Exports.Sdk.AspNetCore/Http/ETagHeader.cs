@@ -10,7 +10,7 @@ internal static class ETagHeader
 
     public static void Set(HttpContext context, string etag) => context.Response.Headers.ETag = Format(etag);
 
-    /// <summary>The single ETag of <c>If-Match</c>, unquoted (a weak one as sent); null when the header is missing or empty.</summary>
+    /// <summary>The single ETag of <c>If-Match</c>, unquoted; null when the header is missing or empty.</summary>
     public static string? ReadIfMatch(HttpRequest request)
     {
         var header = request.Headers.IfMatch.ToString();
@@ -19,8 +19,9 @@ internal static class ETagHeader
             return null;
         }
 
-        // If-Match compares strongly (RFC 9110, 13.1.1): a weak tag is kept as sent, so it matches no version (412).
-        var etag = EntityTagHeaderValue.TryParse(header.Trim(), out var tag) ? tag.IsWeak ? header.Trim() : tag.Tag.ToString().Trim('"') : header.Trim().Trim('"');
+        // A weak tag (W/"…") is compared by its value, though If-Match compares strongly (RFC 9110): proxies that compress
+        // responses (nginx's gzip) turn the API's strong ETags weak, and the dashboard sends back what it was given.
+        var etag = EntityTagHeaderValue.TryParse(header.Trim(), out var tag) ? tag.Tag.ToString().Trim('"') : header.Trim().Trim('"');
         return etag.Length > 0 ? etag : null; // If-Match: "" names no version
     }
 }

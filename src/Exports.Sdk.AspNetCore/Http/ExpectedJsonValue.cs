@@ -41,6 +41,7 @@ internal static partial class ExpectedJsonValue
         : type == typeof(DateOnly) ? "a date such as \"2026-01-31\""
         : type == typeof(DateTimeOffset) || type == typeof(DateTime) ? "a date and time such as \"2026-01-31T06:30:00Z\""
         : type == typeof(TimeSpan) ? "a duration such as \"00:30:00\""
+        : type == typeof(Uri) ? "a URL"
         : type != typeof(string) && typeof(IDictionary).IsAssignableFrom(type) || IsGeneric(type, typeof(IDictionary<,>)) || IsGeneric(type, typeof(IReadOnlyDictionary<,>)) ? "an object of named values"
         : ElementType(type) is not null ? "an array"
         : type.IsClass ? "an object"
@@ -71,6 +72,6 @@ internal static partial class ExpectedJsonValue
     private static bool IsGeneric(Type type, Type definition) => type.IsGenericType && type.GetGenericTypeDefinition() == definition;
 
     /// <summary>One step of a System.Text.Json path: <c>.name</c>, <c>['name']</c> or <c>[0]</c>.</summary>
-    [GeneratedRegex(@"\.(?<name>[^.\[]+)|\['(?<quoted>(?:[^']|'')*)'\]|\[(?<index>\d+)\]")]
+    [GeneratedRegex(@"\.(?<name>[^.\[]+)|\['(?<quoted>(?:[^'\\]|\\.)*)'\]|\[(?<index>\d+)\]")]
     private static partial Regex Step();
 }

@@ -37,8 +37,9 @@ internal sealed class DatasetExportManager(
 
     public async Task<ManagedDatasetExport?> GetAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
     {
+        await RequireAsync(caller, ExportPermission.ViewDestinations, null, $"view dataset export '{id}'", cancellationToken).ConfigureAwait(false);
         var found = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-        return found is not null && await policy.MayViewExportAsync(catalog, caller, found.Definition.Destination, $"view dataset export '{id}'", cancellationToken).ConfigureAwait(false)
+        return found is not null && await policy.MayViewExportAsync(catalog, caller, found.Definition.Destination, cancellationToken).ConfigureAwait(false)
             ? await ForCallerAsync(caller, found, cancellationToken).ConfigureAwait(false)
             : null;
     }
@@ -200,8 +201,9 @@ internal sealed class DatasetExportManager(
     /// <summary>The dataset export, if the caller may see it (see <see cref="ExportAuthorizationPolicyExtensions.MayViewExportAsync"/>).</summary>
     private async Task<ManagedDatasetExport> RequireVisibleAsync(ClaimsPrincipal caller, string id, string operation, CancellationToken cancellationToken)
     {
+        await RequireAsync(caller, ExportPermission.ViewDestinations, null, $"{operation} dataset export '{id}'", cancellationToken).ConfigureAwait(false);
         var found = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-        return found is not null && await policy.MayViewExportAsync(catalog, caller, found.Definition.Destination, $"{operation} dataset export '{id}'", cancellationToken).ConfigureAwait(false)
+        return found is not null && await policy.MayViewExportAsync(catalog, caller, found.Definition.Destination, cancellationToken).ConfigureAwait(false)
             ? found
             : throw new ExportNotFoundException($"There is no dataset export '{id}'.");
     }

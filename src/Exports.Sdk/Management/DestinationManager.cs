@@ -108,7 +108,7 @@ internal sealed class DestinationManager(
             // Not shared with them: nothing to change, and a new ETag would make other editors' copies stale for nothing.
             return current.ETag == etag
                 ? await ToManagedAsync(caller, current.Definition, current, cancellationToken).ConfigureAwait(false)
-                : throw new ExportConcurrencyException($"Cannot share destination '{current.Definition.Name}': it was changed by someone else (ETag '{etag}' is stale). Nothing was changed.");
+                : throw new ExportConcurrencyException($"Cannot stop sharing destination '{current.Definition.Name}': it was changed by someone else (ETag '{etag}' is stale). Nothing was changed.");
         }
 
         // The stored secrets stay as they are (already protected).
@@ -192,6 +192,14 @@ internal sealed class DestinationManager(
     /// <summary>Every problem at once: the name, the type and its settings (from the provider's catalog entry), the folder and the output.</summary>
     private void Validate(DestinationDefinition clear, List<string> problems)
     {
+        // First, and alone: a destination that would use the host's identity or files is refused before its provider
+        // looks at them (whose checks would tell, say, whether a key file exists on the host).
+        var descriptor = providers.FirstOrDefault(p => string.Equals(p.Descriptor.Type, clear.Type, StringComparison.OrdinalIgnoreCase))?.Descriptor;
+        if (DestinationHostCredentials.Problem(clear, descriptor, options.CurrentValue) is { } hostCredentials)
+        {
+            throw new ExportValidationException([.. problems, hostCredentials]);
+        }
+
         problems.AddRange(DestinationValidator.Validate(clear, providers, formats));
         if (string.Equals(clear.Type, LocalFolderDestinationProvider.TypeName, StringComparison.OrdinalIgnoreCase) && LocalPathProblem(clear) is { } local)
         {
@@ -203,12 +211,6 @@ internal sealed class DestinationManager(
             problems.Add($"Destination '{clear.Name}': SharedWith has an empty contributor name '{contributor}'.");
         }
 
-        var descriptor = providers.FirstOrDefault(p => string.Equals(p.Descriptor.Type, clear.Type, StringComparison.OrdinalIgnoreCase))?.Descriptor;
-        if (problems.Count == 0 && DestinationHostCredentials.Problem(clear, descriptor, options.CurrentValue) is { } hostCredentials)
-        {
-            problems.Add(hostCredentials);
-        }
-
         if (problems.Count > 0)
         {
             throw new ExportValidationException(problems);
@@ -217,7 +219,7 @@ internal sealed class DestinationManager(
 
     /// <summary>
     /// A local folder created at run time writes only under <see cref="ExportsOptions.RunTimeLocalRoot"/>, and never into
-    /// the file store's folder. A relative path is taken under the root and saved as the full path, since the destination
+    /// the file store's folder or a folder above it. A relative path is taken under the root and saved as the full path, since the destination
     /// itself would resolve it against the working directory.
     /// </summary>
     private string? LocalPathProblem(DestinationDefinition clear)
@@ -240,10 +242,14 @@ internal sealed class DestinationManager(
             return $"Destination '{clear.Name}': setting 'path' must be a folder under Exports:RunTimeLocalRoot ('{root}'), not '{path}'.";
         }
 
+        // Neither inside the store's folder nor above it: exports write into subfolders of their destination too (a
+        // dataset export's folder template). File systems that ignore case are compared so.
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         var target = Folder(string.IsNullOrEmpty(clear.FolderPath) ? full : Path.GetFullPath(Path.Combine(full, clear.FolderPath.TrimStart('/'))));
-        if (target.StartsWith(Folder(Path.GetFullPath(options.CurrentValue.StorePath)), StringComparison.Ordinal))
+        var store = Folder(Path.GetFullPath(options.CurrentValue.StorePath));
+        if (target.StartsWith(store, comparison) || store.StartsWith(target, comparison))
         {
-            return $"Destination '{clear.Name}': setting 'path' ('{path}'{(string.IsNullOrEmpty(clear.FolderPath) ? "" : $", with FolderPath '{clear.FolderPath}'")}) is inside the store's folder (Exports:StorePath); choose another folder.";
+            return $"Destination '{clear.Name}': setting 'path' ('{path}'{(string.IsNullOrEmpty(clear.FolderPath) ? "" : $", with FolderPath '{clear.FolderPath}'")}) is the store's folder (Exports:StorePath), inside it or above it; choose another folder.";
         }
 
         clear.Settings["path"] = full;

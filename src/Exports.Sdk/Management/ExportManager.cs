@@ -43,8 +43,9 @@ internal sealed class ExportManager(
 
     public async Task<ManagedDataflow?> GetAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
     {
+        await RequireAsync(caller, ExportPermission.ViewDestinations, null, $"view dataflow '{id}'", cancellationToken).ConfigureAwait(false);
         var found = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-        return found is not null && await policy.MayViewExportAsync(catalog, caller, found.Definition.Destination, $"view dataflow '{id}'", cancellationToken).ConfigureAwait(false)
+        return found is not null && await policy.MayViewExportAsync(catalog, caller, found.Definition.Destination, cancellationToken).ConfigureAwait(false)
             ? await ForCallerAsync(caller, found, cancellationToken).ConfigureAwait(false)
             : null;
     }
@@ -194,6 +195,7 @@ internal sealed class ExportManager(
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentException.ThrowIfNullOrEmpty(runId);
+        await RequireAsync(caller, ExportPermission.ViewDestinations, null, $"view run '{runId}'", cancellationToken).ConfigureAwait(false);
         var run = await store.FindRunAsync(runId, cancellationToken).ConfigureAwait(false);
         if (run is null)
         {
@@ -202,7 +204,7 @@ internal sealed class ExportManager(
 
         // As a list of the export's runs is (see RunsDestinationAsync).
         var destination = await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false) ?? RecordedDestination(run);
-        return await policy.MayViewExportAsync(catalog, caller, destination, $"view run '{runId}'", cancellationToken).ConfigureAwait(false) ? run : null;
+        return await policy.MayViewExportAsync(catalog, caller, destination, cancellationToken).ConfigureAwait(false) ? run : null;
     }
 
     public async Task<ExportPage<ExportRunRecord>> SearchRunsAsync(ClaimsPrincipal caller, string id, RunQuery query, CancellationToken cancellationToken = default)
@@ -215,6 +217,7 @@ internal sealed class ExportManager(
             throw new ExportValidationException($"Runs of export '{id}': Status '{status}' is not one of {string.Join(", ", Enum.GetNames<ExportRunStatus>())}.");
         }
 
+        await RequireAsync(caller, ExportPermission.ViewDestinations, null, $"list the runs of export '{id}'", cancellationToken).ConfigureAwait(false);
         var destination = await RunsDestinationAsync(id, cancellationToken).ConfigureAwait(false);
         await RequireRunsVisibleAsync(caller, id, destination, cancellationToken).ConfigureAwait(false);
         var page = store is IExportStoreRunQueries queries
@@ -256,6 +259,7 @@ internal sealed class ExportManager(
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentException.ThrowIfNullOrEmpty(runId);
+        await RequireAsync(caller, ExportPermission.ViewDestinations, null, $"cancel run '{runId}'", cancellationToken).ConfigureAwait(false);
         var run = await store.FindRunAsync(runId, cancellationToken).ConfigureAwait(false);
         if (run is null)
         {
@@ -263,7 +267,7 @@ internal sealed class ExportManager(
         }
 
         if (!await policy.MayViewExportAsync(catalog, caller, await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false) ?? RecordedDestination(run),
-            $"cancel run '{runId}'", cancellationToken).ConfigureAwait(false))
+            cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -362,6 +366,7 @@ internal sealed class ExportManager(
 
     public async Task<IReadOnlyList<ExportRunRecord>> ListRunsAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
     {
+        await RequireAsync(caller, ExportPermission.ViewDestinations, null, $"list the runs of export '{id}'", cancellationToken).ConfigureAwait(false);
         var destination = await RunsDestinationAsync(id, cancellationToken).ConfigureAwait(false);
         await RequireRunsVisibleAsync(caller, id, destination, cancellationToken).ConfigureAwait(false);
         var runs = new List<ExportRunRecord>();
@@ -507,7 +512,7 @@ internal sealed class ExportManager(
                 continue;
             }
 
-            // "Run all" runs what the schedules would: audiences with a schedule whose window includes now.
+            // "Run all" runs the scheduled audiences whose schedule window (start and end dates) includes today.
             var due = definition.Audiences.Where(a => a.Schedule is { } schedule && InWindow(schedule, now)).Select(a => a.AudienceId).ToList();
             var reason = !definition.ScheduleEnabled ? "its schedule is switched off"
                 : !definition.Audiences.Exists(a => a.Schedule is not null) ? "it has no schedule"
@@ -573,20 +578,20 @@ internal sealed class ExportManager(
             ?? options.Value.DatasetExports.GetValueOrDefault(exportId)?.Destination
             ?? (await store.GetDatasetExportAsync(exportId, cancellationToken).ConfigureAwait(false))?.Definition.Destination;
 
-    /// <summary>
-    /// The destination an export's runs are checked against, a single run's as a list's: the export's own, or for a
-    /// deleted export the one its newest run wrote to (runs outlive their export), so they are not open to every
-    /// contributor.
-    /// </summary>
     /// <summary>The runs of an export the caller may not see are answered as those of an unknown export.</summary>
     private async Task RequireRunsVisibleAsync(ClaimsPrincipal caller, string id, string? destination, CancellationToken cancellationToken)
     {
-        if (!await policy.MayViewExportAsync(catalog, caller, destination, $"list the runs of export '{id}'", cancellationToken).ConfigureAwait(false))
+        if (!await policy.MayViewExportAsync(catalog, caller, destination, cancellationToken).ConfigureAwait(false))
         {
             throw new ExportNotFoundException($"There is no dataflow or dataset export '{id}'.");
         }
     }
 
+    /// <summary>
+    /// The destination an export's runs are checked against, a single run's as a list's: the export's own, or for a
+    /// deleted export the one its newest run wrote to (runs outlive their export), so they are not open to every
+    /// contributor.
+    /// </summary>
     private async Task<string?> RunsDestinationAsync(string exportId, CancellationToken cancellationToken)
     {
         if (await DestinationOfAsync(exportId, cancellationToken).ConfigureAwait(false) is { } destination)
@@ -686,8 +691,9 @@ internal sealed class ExportManager(
     /// <summary>The dataflow, if the caller may see it (see <see cref="ExportAuthorizationPolicyExtensions.MayViewExportAsync"/>).</summary>
     private async Task<ManagedDataflow> RequireVisibleAsync(ClaimsPrincipal caller, string id, string operation, CancellationToken cancellationToken)
     {
+        await RequireAsync(caller, ExportPermission.ViewDestinations, null, $"{operation} dataflow '{id}'", cancellationToken).ConfigureAwait(false);
         var found = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-        return found is not null && await policy.MayViewExportAsync(catalog, caller, found.Definition.Destination, $"{operation} dataflow '{id}'", cancellationToken).ConfigureAwait(false)
+        return found is not null && await policy.MayViewExportAsync(catalog, caller, found.Definition.Destination, cancellationToken).ConfigureAwait(false)
             ? found
             : throw new ExportNotFoundException($"There is no dataflow '{id}'.");
     }

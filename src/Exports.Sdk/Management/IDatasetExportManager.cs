@@ -21,7 +21,7 @@ public interface IDatasetExportManager
     /// <exception cref="ExportConcurrencyException">An export with that id exists.</exception>
     Task<ManagedDatasetExport> CreateAsync(ClaimsPrincipal caller, DatasetExportDefinition datasetExport, CancellationToken cancellationToken = default);
 
-    /// <summary>Returns a dataset export, or null when there is none.</summary>
+    /// <summary>Returns a dataset export, or null when there is none or the caller may not see its destination (so neither can be probed).</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="id">The dataset export id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

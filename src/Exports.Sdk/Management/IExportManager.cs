@@ -17,7 +17,7 @@ public interface IExportManager
     /// <exception cref="ExportValidationException">Every problem with the dataflow, each naming the field.</exception>
     Task<ManagedDataflow> CreateAsync(ClaimsPrincipal caller, DataflowDefinition dataflow, CancellationToken cancellationToken = default);
 
-    /// <summary>Returns a dataflow, or null when there is none.</summary>
+    /// <summary>Returns a dataflow, or null when there is none or the caller may not see its destination (so neither can be probed).</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="id">The dataflow id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -136,7 +136,7 @@ public interface IExportManager
     /// <returns>The runs started and the dataflows skipped.</returns>
     Task<RunAllResult> StartRunAllAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default);
 
-    /// <summary>Returns a run by id (of any host; with progress while it runs), or null.</summary>
+    /// <summary>Returns a run by id (of any host; with progress while it runs), or null when there is none or the caller may not see its export's destination.</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="runId">The run id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -159,7 +159,7 @@ public interface IExportManager
     /// <param name="caller">The caller.</param>
     /// <param name="runId">The run id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The run with the request recorded, or null when there is no such run.</returns>
+    /// <returns>The run with the request recorded, or null when there is no such run (or the caller may not see it).</returns>
     /// <exception cref="ExportRunNotActiveException">The run has already ended.</exception>
     Task<ExportRunRecord?> CancelRunAsync(ClaimsPrincipal caller, string runId, CancellationToken cancellationToken = default);
 

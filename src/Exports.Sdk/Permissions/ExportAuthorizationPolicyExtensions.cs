@@ -40,22 +40,18 @@ internal static class ExportAuthorizationPolicyExtensions
 
     /// <summary>
     /// Whether the caller may see an export on the named destination. One they may not see is answered as one that does
-    /// not exist (404, not 403), so neither export ids nor destination names can be probed. A caller without the view
-    /// permission at all is refused (403) first, naming the operation.
+    /// not exist (404, not 403), so destination names cannot be probed through exports. Callers refuse a caller without
+    /// the view permission at all (403) before they look the export up, so that answer does not depend on the id.
     /// </summary>
     /// <param name="policy">The policy.</param>
     /// <param name="catalog">Where the destination is looked up.</param>
     /// <param name="caller">The caller.</param>
     /// <param name="destination">The export's destination.</param>
-    /// <param name="operation">The operation, for the message of a caller who may view nothing.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
     public static async Task<bool> MayViewExportAsync(
-        this IExportAuthorizationPolicy policy, IDestinationCatalog catalog, ClaimsPrincipal caller, string? destination, string operation, CancellationToken cancellationToken)
-    {
-        await policy.RequireAsync(catalog, caller, ExportPermission.ViewDestinations, null, operation, cancellationToken).ConfigureAwait(false);
-        return await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, await catalog.FindForCheckAsync(destination, cancellationToken).ConfigureAwait(false), cancellationToken)
+        this IExportAuthorizationPolicy policy, IDestinationCatalog catalog, ClaimsPrincipal caller, string? destination, CancellationToken cancellationToken) =>
+        await policy.IsAllowedAsync(caller, ExportPermission.ViewDestinations, await catalog.FindForCheckAsync(destination, cancellationToken).ConfigureAwait(false), cancellationToken)
             .ConfigureAwait(false);
-    }
 
     /// <summary>
     /// The destination to check a named one against: null only for no name ("none in particular"). A name that is not

@@ -25,8 +25,11 @@ internal static class ExportIds
             return $"{kind} '{DestinationPath.Printable(id[..Math.Min(id.Length, 24)])}…': Id is {bytes} bytes long in UTF-8; at most {MaxBytes}.";
         }
 
-        return id is "." or ".." || string.IsNullOrWhiteSpace(id) || char.IsWhiteSpace(id[0]) || char.IsWhiteSpace(id[^1]) || id.Any(c => c is '/' or '\\' || char.IsControl(c))
-            ? $"{kind} '{DestinationPath.Printable(id)}': Id must not be '.' or '..', begin or end with a space, or hold '/', '\\' or a control character (a line break, a tab)."
+        return id is "." or ".." || string.IsNullOrWhiteSpace(id) || char.IsWhiteSpace(id[0]) || char.IsWhiteSpace(id[^1]) || id.Any(c => c is '/' or '\\' || char.IsControl(c) || IsLineOrDirection(c))
+            ? $"{kind} '{DestinationPath.Printable(id)}': Id must not be '.' or '..', begin or end with a space, or hold '/', '\\', a control character (a line break, a tab) or a line or direction mark."
             : null;
     }
+
+    /// <summary>Line and paragraph separators and bidirectional controls: they break or reorder a log line as a line break does.</summary>
+    private static bool IsLineOrDirection(char c) => c is '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

@@ -167,13 +167,15 @@ public sealed class DestinationManagementTests : IAsyncLifetime
         var (relative, relativeBody, _) = await _admin.PostJsonAsync("destinations", new { name = "relative", type = "local", settings = new { path = "drops/relative" } });
         var (intoStore, intoStoreBody, _) = await _admin.PostJsonAsync("destinations", new { name = "into-store", type = "local", settings = new { path = "store/dataflows" } });
         var (viaFolder, viaFolderBody, _) = await _admin.PostJsonAsync("destinations", new { name = "via-folder", type = "local", folderPath = "store", settings = new { path = "." } });
+        var (above, aboveBody, _) = await _admin.PostJsonAsync("destinations", new { name = "above-store", type = "local", settings = new { path = "." } });
 
         relative.Should().Be(HttpStatusCode.Created, relativeBody?.ToJsonString());
         relativeBody!["settings"]!["path"]!.GetValue<string>().Should().Be(Path.Combine(_web.Root, "drops", "relative"), "a relative path is taken under the root");
-        foreach (var (status, body) in new[] { (intoStore, intoStoreBody), (viaFolder, viaFolderBody) })
+        foreach (var (status, body) in new[] { (intoStore, intoStoreBody), (viaFolder, viaFolderBody), (above, aboveBody) })
         {
+            // Above it too: a dataset export's folder template writes into subfolders.
             status.Should().Be(HttpStatusCode.BadRequest, body?.ToJsonString());
-            body!["detail"]!.GetValue<string>().Should().Contain("is inside the store's folder (Exports:StorePath)");
+            body!["detail"]!.GetValue<string>().Should().Contain("is the store's folder (Exports:StorePath), inside it or above it");
         }
 
         (await _admin.GetJsonAsync("destinations/into-store")).Status.Should().Be(HttpStatusCode.NotFound);

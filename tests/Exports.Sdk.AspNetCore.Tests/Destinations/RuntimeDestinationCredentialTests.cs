@@ -65,6 +65,44 @@ public sealed class RuntimeDestinationCredentialTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AKeyFileOfTheHost_IsRefused_WithoutSayingWhetherItExists_ButKeyTextAndOwnCredentialsAreTaken()
+    {
+        var services = TestServices.Current;
+        Dictionary<string, string> Sftp(string privateKey) => new()
+        {
+            ["host"] = services.SftpHost,
+            ["port"] = services.SftpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["username"] = services.SftpUser,
+            ["privateKey"] = privateKey,
+            ["hostKeyFingerprints"] = string.Join(',', services.SftpHostFingerprints),
+        };
+        var existing = Path.Combine(_web.Root, "host-key");
+        await File.WriteAllTextAsync(existing, "not a key");
+
+        var (present, presentBody, _) = await _admin.PostJsonAsync("destinations", new { name = "host-key", type = "sftp", settings = Sftp(existing) });
+        var (absent, absentBody, _) = await _admin.PostJsonAsync("destinations/test", new { name = "host-key", type = "sftp", settings = Sftp(existing + "-missing") });
+
+        present.Should().Be(HttpStatusCode.BadRequest, presentBody?.ToJsonString());
+        absent.Should().Be(HttpStatusCode.BadRequest, absentBody?.ToJsonString());
+        presentBody!["detail"]!.GetValue<string>().Should().Be(absentBody!["detail"]!.GetValue<string>(), "the answer does not depend on whether the file exists")
+            .And.Be("Destination 'host-key': setting 'privateKey' must hold the content itself in a destination created at run time, not a file path: " +
+                "a path would use a file of this host, which a destination created at run time may use only when Exports:AllowRunTimeHostCredentials is on.");
+
+        // Key text (several lines) is the destination's own; so is a connection string beside a stray credential name.
+        var text = "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n";
+        var (keyText, keyTextBody, _) = await _admin.PostJsonAsync("destinations", new { name = "key-text", type = "sftp", settings = Sftp(text) });
+        keyTextBody?.ToJsonString().Should().NotContain("AllowRunTimeHostCredentials");
+        keyText.Should().NotBe(HttpStatusCode.InternalServerError);
+        var (own, ownBody, _) = await _admin.PostJsonAsync("destinations", new
+        {
+            name = "own-credentials",
+            type = "azure-blob",
+            settings = new Dictionary<string, string> { ["connectionString"] = services.AzuriteConnectionString, ["container"] = "landing", ["credentialName"] = "stray" },
+        });
+        own.Should().Be(HttpStatusCode.Created, ownBody?.ToJsonString());
+    }
+
+    [Fact]
     public async Task ProtectedTextPastedIntoASettingThatIsNotSecret_IsNeverDecrypted()
     {
         // A password stored encrypted; its ciphertext copied (from a backup, say) into another destination's user name

@@ -41,28 +41,6 @@ public class AmazonS3DestinationProviderTests
         string.Join(" ", problems).Should().NotContain(Secret);
     }
 
-    [Theory]
-    [InlineData("http://minio.internal:9000", true)]
-    [InlineData("http://127.0.0.1:4566", false)]
-    [InlineData("https://minio.internal:9000", false)]
-    public void Validate_ASessionTokenOverHttp_IsRefusedUnlessTheEndpointIsALoopbackEmulator(string serviceUrl, bool refused)
-    {
-        var definition = new DestinationDefinition { Name = "s3", Type = "amazon-s3" };
-        (definition.Settings["bucket"], definition.Settings["serviceUrl"]) = ("drop", serviceUrl);
-        (definition.Settings["accessKeyId"], definition.Settings["secretAccessKey"], definition.Settings["sessionToken"]) = ("key", Secret, "token-" + Secret);
-
-        var problems = new AmazonS3DestinationProvider().Validate(definition);
-
-        if (refused)
-        {
-            problems.Should().ContainSingle().Which.Should().Contain("setting 'serviceUrl' must be an https URL with a 'sessionToken'").And.NotContain(Secret);
-        }
-        else
-        {
-            problems.Should().BeEmpty();
-        }
-    }
-
     [Fact]
     public void Options_RoundTripThroughSettings_AndToStringHidesSecrets()
     {

@@ -80,27 +80,6 @@ public class AzureBlobDestinationProviderTests
         problems.Should().ContainSingle().Which.Should().Contain("setting 'containerSasUrl' holds a SAS token that cannot be read").And.NotContain(Signature);
     }
 
-    [Theory]
-    [InlineData("http://acct.blob.core.windows.net/landing", true)]
-    [InlineData("http://127.0.0.1:10000/devstoreaccount1/landing", false)]
-    [InlineData("https://acct.blob.core.windows.net/landing", false)]
-    public void Validate_ASasUrlOverHttp_IsRefusedUnlessItIsALoopbackEmulator(string url, bool refused)
-    {
-        var definition = new DestinationDefinition { Name = "blob", Type = "azure-blob" };
-        definition.Settings["containerSasUrl"] = $"{url}?sv=2025-01-05&sp=cwl&sig={Signature}";
-
-        var problems = new AzureBlobDestinationProvider().Validate(definition);
-
-        if (refused)
-        {
-            problems.Should().ContainSingle().Which.Should().Contain("setting 'containerSasUrl' must be an https URL").And.NotContain(Signature);
-        }
-        else
-        {
-            problems.Should().BeEmpty();
-        }
-    }
-
     [Fact]
     public void SasUrl_NamesTheContainer_AndOptionsRoundTrip()
     {

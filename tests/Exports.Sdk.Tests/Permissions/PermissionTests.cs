@@ -112,6 +112,28 @@ public class PermissionTests
     }
 
     [Fact]
+    public async Task ACallerWhoMayViewNothing_IsRefused_WhetherOrNotTheExportOrRunExists()
+    {
+        // Refused before the lookup, so the answer does not tell which ids exist.
+        await using var host = new ManagementHost();
+        var existing = await host.Manager.CreateAsync(Callers.Admin, ManagementHost.Dataflow("Existing"));
+        foreach (var id in new[] { existing.Definition.Id, "no-such-export" })
+        {
+            var get = () => host.Manager.GetAsync(Callers.Nobody, id);
+            var runs = () => host.Manager.SearchRunsAsync(Callers.Nobody, id, new RunQuery());
+            var run = () => host.Manager.RunAsync(Callers.Nobody, id);
+            await get.Should().ThrowAsync<ExportAccessDeniedException>(id);
+            await runs.Should().ThrowAsync<ExportAccessDeniedException>(id);
+            await run.Should().ThrowAsync<ExportAccessDeniedException>(id);
+        }
+
+        var read = () => host.Manager.GetRunAsync(Callers.Nobody, "no-such-run");
+        var cancel = () => host.Manager.CancelRunAsync(Callers.Nobody, "no-such-run");
+        await read.Should().ThrowAsync<ExportAccessDeniedException>();
+        await cancel.Should().ThrowAsync<ExportAccessDeniedException>();
+    }
+
+    [Fact]
     public async Task ListAsync_Contributor_SeesOnlyDataflowsOnDestinationsSharedWithThem()
     {
         await using var host = new ManagementHost();

@@ -17,8 +17,9 @@ public sealed record DestinationDescriptor(string Type, string DisplayName)
     /// <summary>
     /// Those of <see cref="AuthSchemes"/> that sign in with the host's own identity rather than credentials in the settings
     /// (e.g. a token credential registered in code, the cloud SDK's default credential chain). A destination created at
-    /// run time may use them only when <see cref="ExportsOptions.AllowRunTimeHostCredentials"/> is on. When none of the
-    /// provider's auth settings is set, the first of them is taken to be what the provider falls back to.
+    /// run time may use them only when <see cref="ExportsOptions.AllowRunTimeHostCredentials"/> is on. A scheme with no
+    /// settings of its own (the AWS SDK's default chain) is taken to be what the provider falls back to when none of its
+    /// auth settings is set.
     /// </summary>
     public IReadOnlyList<string> HostCredentialSchemes { get; init; } = [];
 }

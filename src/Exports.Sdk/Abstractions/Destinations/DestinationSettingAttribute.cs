@@ -24,6 +24,14 @@ public sealed class DestinationSettingAttribute(string description) : Attribute
     /// <summary>The authentication scheme this setting belongs to, if it is specific to one.</summary>
     public string? AuthScheme { get; set; }
 
+    /// <summary>
+    /// Whether the value may be the path of a file on the host (one line) instead of the content itself (several lines,
+    /// e.g. a private key's text). A destination created at run time must give the content unless
+    /// <see cref="ExportsOptions.AllowRunTimeHostCredentials"/> is on: a path would lend it a file of the host, such as
+    /// the host's own key.
+    /// </summary>
+    public bool AcceptsHostFilePath { get; set; }
+
     /// <summary>The smallest value allowed, written as in settings (e.g. <c>5MiB</c>, <c>00:00:00.1</c>, <c>1</c>).</summary>
     public string? Minimum { get; set; }
 

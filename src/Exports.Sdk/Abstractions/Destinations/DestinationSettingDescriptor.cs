@@ -16,4 +16,7 @@ public sealed record DestinationSettingDescriptor(string Name, string Descriptio
 
     /// <summary>The authentication scheme this setting belongs to, if it is specific to one.</summary>
     public string? AuthScheme { get; init; }
+
+    /// <summary>Whether the value may be the path of a file on the host (see <see cref="DestinationSettingAttribute.AcceptsHostFilePath"/>).</summary>
+    public bool AcceptsHostFilePath { get; init; }
 }
