@@ -14,6 +14,9 @@ public sealed class SftpDestinationOptions : IValidatableObject
     /// <summary>Auth scheme: user name and SSH private key (optionally with a passphrase).</summary>
     public const string PrivateKeyScheme = "privateKey";
 
+    /// <summary>What marks <see cref="PrivateKey"/> as the key's text (OpenSSH and PEM keys begin so) rather than a file path.</summary>
+    private const string KeyTextMarker = "-----BEGIN";
+
     /// <summary>The server's host name or address. Required.</summary>
     [DestinationSetting("The server's host name or address.", IsRequired = true)]
     public string Host { get; set; } = "";
@@ -31,7 +34,7 @@ public sealed class SftpDestinationOptions : IValidatableObject
     public string? Password { get; set; }
 
     /// <summary>The private key: a file path, or the key text (secret).</summary>
-    [DestinationSetting("The private key (RSA, ECDSA or Ed25519; OpenSSH or PEM format): a file path or the key text.", IsSecret = true, AuthScheme = PrivateKeyScheme, AcceptsHostFilePath = true)]
+    [DestinationSetting("The private key (RSA, ECDSA or Ed25519; OpenSSH or PEM format): a file path or the key text.", IsSecret = true, AuthScheme = PrivateKeyScheme, FileContentMarker = KeyTextMarker)]
     public string? PrivateKey { get; set; }
 
     /// <summary>The private key's passphrase (secret). Default: none.</summary>
@@ -127,5 +130,5 @@ public sealed class SftpDestinationOptions : IValidatableObject
     public override string ToString() => $"sftp://{Username}@{Host}:{Port}/{RemotePath.TrimStart('/')} ({AuthScheme})";
 
     /// <summary>Whether a private-key value is the key itself rather than a path.</summary>
-    internal static bool IsKeyText(string value) => value.Contains("-----BEGIN", StringComparison.Ordinal);
+    internal static bool IsKeyText(string value) => value.Contains(KeyTextMarker, StringComparison.Ordinal);
 }

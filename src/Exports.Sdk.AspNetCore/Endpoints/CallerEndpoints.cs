@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 
 namespace Exports.Sdk.AspNetCore;
 
@@ -14,7 +13,7 @@ internal static class CallerEndpoints
         group.MapGet(ExportsApiRoutes.Caller, GetAsync)
             .WithSummary("The caller: name, the permissions it holds on destinations in general, and whether the API is read-only.");
 
-    private static async Task<Ok<CallerInfo>> GetAsync(HttpContext http, ClaimsPrincipal user, IExportAuthorizationPolicy policy, IOptions<ExportsHttpApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<Ok<CallerInfo>> GetAsync(HttpContext http, ClaimsPrincipal user, IExportAuthorizationPolicy policy, CancellationToken cancellationToken)
     {
         var held = new List<ExportPermission>();
         foreach (var permission in Enum.GetValues<ExportPermission>())
@@ -25,7 +24,7 @@ internal static class CallerEndpoints
             }
         }
 
-        var readOnly = options.Value.IsReadOnly || http.Items.ContainsKey(ExportsApiFilter.ReadOnlyItem);
+        var readOnly = ExportsApiFilter.IsReadOnly(http);
         return TypedResults.Ok(new CallerInfo(user.Identity?.Name ?? "", held, readOnly));
     }
 }

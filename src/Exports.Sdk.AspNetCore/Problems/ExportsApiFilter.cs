@@ -13,6 +13,15 @@ internal sealed class ExportsApiFilter : IEndpointFilter
     /// <summary>Set in <c>HttpContext.Items</c> by a layer above (the dashboard in read-only mode): refuse changes.</summary>
     public const string ReadOnlyItem = "Exports.ReadOnly";
 
+    /// <summary>
+    /// Whether this copy of the API is read-only: the host's own copy by <see cref="ExportsHttpApiOptions.IsReadOnly"/>,
+    /// the dashboard's by its own mode (set in <see cref="ReadOnlyItem"/>), so neither locks the other.
+    /// </summary>
+    public static bool IsReadOnly(HttpContext http) =>
+        http.Items.ContainsKey(ReadOnlyItem)
+        || (http.GetEndpoint()?.Metadata.GetMetadata<ExportsApiGroup>()?.Named == true
+            && http.RequestServices.GetRequiredService<IOptions<ExportsHttpApiOptions>>().Value.IsReadOnly);
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -27,8 +36,7 @@ internal sealed class ExportsApiFilter : IEndpointFilter
             return ExportProblems.BadRequest(QueryBindingFailure.Describe(http));
         }
 
-        if (!HttpMethods.IsGet(http.Request.Method) && http.GetEndpoint()?.Metadata.GetMetadata<ChangesNothing>() is null
-            && (http.RequestServices.GetRequiredService<IOptions<ExportsHttpApiOptions>>().Value.IsReadOnly || http.Items.ContainsKey(ReadOnlyItem)))
+        if (!HttpMethods.IsGet(http.Request.Method) && http.GetEndpoint()?.Metadata.GetMetadata<ChangesNothing>() is null && IsReadOnly(http))
         {
             return ExportProblems.ReadOnly();
         }

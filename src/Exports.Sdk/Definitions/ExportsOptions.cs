@@ -27,7 +27,7 @@ public sealed class ExportsOptions
     /// Whether destinations created at run time (<see cref="IDestinationManager"/>) may sign in with this host's own
     /// identity: the auth schemes a provider lists in <see cref="DestinationDescriptor.HostCredentialSchemes"/>, such as an
     /// Azure token credential registered in code or the AWS SDK's default credential chain, and files of the host named
-    /// in settings that take a file's content or its path (<see cref="DestinationSettingDescriptor.AcceptsHostFilePath"/>,
+    /// in settings that take a file's content or its path (<see cref="DestinationSettingDescriptor.FileContentMarker"/>,
     /// e.g. an SFTP private key). Default false: such destinations are refused, since whoever manages destinations could
     /// send the host's tokens to an endpoint of their choosing, log in with the host's keys, or write to and delete from
     /// any store the host's identity can reach. Destinations declared in code or configuration are not limited by it.

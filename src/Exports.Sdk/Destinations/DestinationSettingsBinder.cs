@@ -123,7 +123,7 @@ public static class DestinationSettingsBinder
                 IsRequired = s.Attribute.IsRequired,
                 IsSecret = s.Attribute.IsSecret,
                 AuthScheme = s.Attribute.AuthScheme,
-                AcceptsHostFilePath = s.Attribute.AcceptsHostFilePath,
+                FileContentMarker = s.Attribute.FileContentMarker,
                 DefaultValue = s.Text(defaults) is { Length: > 0 } text && !s.Attribute.IsSecret ? text : null,
             })];
         }

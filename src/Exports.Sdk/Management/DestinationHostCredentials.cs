@@ -11,7 +11,7 @@ internal static class DestinationHostCredentials
     private const string Rule = "which a destination created at run time may use only when Exports:AllowRunTimeHostCredentials is on";
 
     /// <summary>Why a destination created at run time may not be used as it is, or null when it may.</summary>
-    /// <param name="definition">The destination, secrets in clear or protected (only whether a setting is set, and on how many lines, counts).</param>
+    /// <param name="definition">The destination, secrets in clear (whether a setting is set counts, and whether a file's content is given).</param>
     /// <param name="descriptor">Its provider's catalog entry (null for an unknown type, which is reported elsewhere).</param>
     /// <param name="options">The host's options.</param>
     public static string? Problem(DestinationDefinition definition, DestinationDescriptor? descriptor, ExportsOptions options)
@@ -24,8 +24,8 @@ internal static class DestinationHostCredentials
         string? Value(DestinationSettingDescriptor setting) =>
             definition.Settings.FirstOrDefault(p => string.Equals(p.Key, setting.Name, StringComparison.OrdinalIgnoreCase)).Value is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;
 
-        // A one-line value of a setting that takes a file's content or its path is a path: a file of this host.
-        if (descriptor.Settings.FirstOrDefault(s => s.AcceptsHostFilePath && Value(s) is { } value && !value.Trim().Contains('\n')) is { } path)
+        // A value of a setting that takes a file's content or its path, without the content's marker, is a file of this host.
+        if (descriptor.Settings.FirstOrDefault(s => s.FileContentMarker is { } marker && Value(s) is { } value && !value.Contains(marker, StringComparison.Ordinal)) is { } path)
         {
             return $"Destination '{definition.Name}': setting '{path.Name}' must hold the content itself in a destination created at run time, not a file path: " +
                 $"a path would use a file of this host, {Rule}.";

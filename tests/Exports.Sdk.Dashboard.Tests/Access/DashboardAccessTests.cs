@@ -95,6 +95,25 @@ public sealed class DashboardAccessTests : IAsyncLifetime
         (await client.PostAsync("/exports/api/dataflows/churn-risk/run", null)).StatusCode.Should().Be(HttpStatusCode.Accepted);
     }
 
+    [Fact]
+    public async Task AReadOnlyHttpApi_LeavesTheDashboardItsOwnMode()
+    {
+        // Both copies of the API used to read the host API's flag, so a read-only public API locked the dashboard too.
+        await using var web = _web.WithWebHostBuilder(b => b.ConfigureServices(s => s
+            .Configure<ExportsDashboardOptions>(o => o.Authorization = [])
+            .Configure<Exports.Sdk.AspNetCore.ExportsHttpApiOptions>(o => o.IsReadOnly = true)));
+        using var client = Client(web, "ana", "Administrator");
+        var html = await client.GetStringAsync("/exports");
+        var token = Regex.Match(html, "name=\"exports-antiforgery\" content=\"([^\"]+)\" data-header=\"([^\"]+)\"");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/exports/_api/dataflows/churn-risk/run");
+        request.Headers.Add(token.Groups[2].Value, token.Groups[1].Value);
+
+        JsonNode.Parse(await client.GetStringAsync("/exports/_api/me"))!["isReadOnly"]!.GetValue<bool>().Should().BeFalse();
+        JsonNode.Parse(await client.GetStringAsync("/exports/api/me"))!["isReadOnly"]!.GetValue<bool>().Should().BeTrue();
+        (await client.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.Accepted, "the dashboard is not read-only");
+        (await client.PostAsync("/exports/api/dataflows/churn-risk/run", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden, "the host's API is");
+    }
+
     private WebApplicationFactory<Program> With(Action<ExportsDashboardOptions> configure) =>
         _web.WithWebHostBuilder(b => b.ConfigureServices(s => s.Configure(configure)));
 

@@ -18,6 +18,32 @@ public sealed class DestinationFormTests(Chromium chromium) : IClassFixture<Chro
     public Task DisposeAsync() => _dashboard.DisposeAsync();
 
     [Fact]
+    public async Task APrivateKey_IsEnteredOnSeveralLines_AndSentWithItsLineBreaks()
+    {
+        // A one-line field drops a pasted key's line breaks, and a key without them cannot be read.
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GotoAsync("/exports#/destinations/new");
+        await page.GetByLabel("Name").FillAsync("key-sftp");
+        await page.GetByLabel("Type").SelectOptionAsync(new SelectOptionValue { Label = "SFTP" });
+        await page.GetByLabel("Authentication").SelectOptionAsync("privateKey");
+        var key = page.GetByLabel("privateKey (secret)");
+        (await key.EvaluateAsync<string>("e => e.tagName")).Should().Be("TEXTAREA");
+        const string Text = "-----BEGIN OPENSSH PRIVATE KEY-----\nbm90LWEta2V5\n-----END OPENSSH PRIVATE KEY-----";
+        await key.FillAsync(Text);
+        string? sent = null;
+        await page.RouteAsync("**/_api/destinations", async route =>
+        {
+            sent = route.Request.PostData;
+            await route.ContinueAsync();
+        });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create destination" }).ClickAsync();
+
+        await Expect(page.GetByLabel("host (required)")).ToHaveAttributeAsync("aria-invalid", "true");
+        System.Text.Json.Nodes.JsonNode.Parse(sent!)!["settings"]!["privateKey"]!.GetValue<string>().Should().Be(Text);
+    }
+
+    [Fact]
     public async Task AnAdministrator_AddsTestsSharesAndRemovesADestination_AndItsPasswordIsNeverShown()
     {
         var services = TestServices.Current;

@@ -25,6 +25,10 @@ public sealed class ScheduleAndEditTests(Chromium chromium) : IClassFixture<Chro
         // Keep: only the switch changes; each keeps its own schedule.
         await page.GetByRole(AriaRole.Button, new() { Name = "Schedule", Exact = true }).ClickAsync();
         var pane = page.GetByRole(AriaRole.Dialog, new() { Name = "Schedule selected exports" });
+        // One is on and one off: the switch is mixed, and untouched it changes neither (it used to switch both off).
+        await Expect(pane.GetByRole(AriaRole.Switch, new() { Name = "Schedule run" })).ToHaveJSPropertyAsync("indeterminate", true);
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Save schedule" }).ClickAsync();
+        await Expect(pane.Locator("p.alert")).ToContainTextAsync("Nothing to save");
         await pane.GetByRole(AriaRole.Switch, new() { Name = "Schedule run" }).CheckAsync();
         await Expect(pane.GetByLabel("Keep individual schedules")).ToBeCheckedAsync();
         await Expect(pane.GetByLabel("Start date")).ToBeDisabledAsync();
@@ -85,10 +89,10 @@ public sealed class ScheduleAndEditTests(Chromium chromium) : IClassFixture<Chro
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Schedule", Exact = true }).ClickAsync();
         var pane = page.GetByRole(AriaRole.Dialog, new() { Name = "Schedule selected exports" });
-        await pane.GetByRole(AriaRole.Switch, new() { Name = "Schedule run" }).UncheckAsync();
+        await pane.GetByRole(AriaRole.Switch, new() { Name = "Schedule run" }).CheckAsync();
         await pane.GetByRole(AriaRole.Button, new() { Name = "Save schedule" }).ClickAsync();
         await Expect(pane.GetByRole(AriaRole.Alert)).ToContainTextAsync("changed by someone else");
-        (await GetAsync("weekly-newsletter"))["scheduleEnabled"]!.GetValue<bool>().Should().BeTrue("all or nothing");
+        (await GetAsync("churn-risk"))["scheduleEnabled"]!.GetValue<bool>().Should().BeFalse("all or nothing");
     }
 
     [Fact]
@@ -133,18 +137,40 @@ public sealed class ScheduleAndEditTests(Chromium chromium) : IClassFixture<Chro
         await Expect(page.Locator($"#{errorId}")).ToContainTextAsync("Schedule.EndDate '2026-02-01' must be after Schedule.StartDate '2026-03-01'");
     }
 
+    [Fact]
+    public async Task Edit_KeepsAMandatoryIdentityColumn()
+    {
+        // The Mandatory boxes listed only attributes, so saving an export silently dropped a mandatory identity column.
+        await ChangeAsync("weekly-newsletter", body =>
+        {
+            body["identityNamespaces"] = new JsonArray("email");
+            body["mandatoryAttributes"]!.AsArray().Add("identityMap.email");
+        });
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Weekly newsletter" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "identityMap.email" })).ToBeCheckedAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the export 'Weekly newsletter'");
+        (await GetAsync("weekly-newsletter"))["mandatoryAttributes"]!.AsArray().Select(a => a!.GetValue<string>()).Should().Contain("identityMap.email");
+    }
+
     private async Task<JsonNode> GetAsync(string id)
     {
         using var admin = _dashboard.ClientAs("ana", "Administrator");
         return JsonNode.Parse(await admin.GetStringAsync($"/exports/api/dataflows/{id}"))!;
     }
 
-    private async Task ChangeNameAsync(string id, string name)
+    private Task ChangeNameAsync(string id, string name) => ChangeAsync(id, body => body["name"] = name);
+
+    private async Task ChangeAsync(string id, Action<JsonNode> change)
     {
         using var bea = _dashboard.ClientAs("bea", "Administrator");
         var read = await bea.GetAsync($"/exports/api/dataflows/{id}");
         var body = JsonNode.Parse(await read.Content.ReadAsStringAsync())!;
-        body["name"] = name;
+        change(body);
         using var request = new HttpRequestMessage(HttpMethod.Put, $"/exports/api/dataflows/{id}") { Content = JsonContent.Create(body) };
         request.Headers.TryAddWithoutValidation("If-Match", read.Headers.ETag!.Tag);
         (await bea.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.OK);

@@ -15,7 +15,10 @@ export async function render(context, name) {
     const response = await send('GET', `destinations/${enc(name)}`);
     current = response.data;
     etag = response.etag;
+    // Type and setting names are not case-sensitive on the server: use the catalog's spelling here.
+    current.type = types.find((t) => t.type.toLowerCase() === current.type?.toLowerCase())?.type ?? current.type;
   }
+  const named = (values, name) => Object.entries(values ?? {}).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
   const editable = (isNew || (!current.isReadOnly && current.canManage)) && context.can('ManageDestinations');
 
   const summary = h('div', { role: 'alert', class: 'errors' });
@@ -36,7 +39,7 @@ export async function render(context, name) {
     const type = descriptor();
     const schemes = type?.authSchemes ?? [];
     const chosen = schemes.includes(schemeField.control.value) ? schemeField.control.value
-      : schemes.find((s) => type.settings.some((x) => x.authScheme === s && (current.secrets?.[x.name] || current.settings?.[x.name]))) ?? schemes[0] ?? '';
+      : schemes.find((s) => type.settings.some((x) => x.authScheme === s && (named(current.secrets, x.name) || named(current.settings, x.name)))) ?? schemes[0] ?? '';
     schemeField.control.replaceChildren(...schemes.map((s) => h('option', { value: s, selected: s === chosen }, s)));
     schemeField.hidden = schemes.length === 0;
     settingFields.clear();
@@ -44,10 +47,15 @@ export async function render(context, name) {
     settingsBox.replaceChildren(legend);
     for (const s of type?.settings ?? []) {
       if (s.authScheme && s.authScheme !== chosen) continue;
-      const isSet = current.secrets?.[s.name] === true;
-      const control = s.isSecret
-        ? h('input', { type: 'password', autocomplete: 'new-password', placeholder: isSet ? 'set — leave empty to keep it' : (s.isRequired ? 'required' : '') })
-        : h('input', { type: 'text', value: current.settings?.[s.name] ?? '', placeholder: s.defaultValue ?? (s.isRequired ? 'required' : '') });
+      const isSet = named(current.secrets, s.name) === true;
+      const secretHint = isSet ? 'set — leave empty to keep it' : (s.isRequired ? 'required' : '');
+      // A file's content (a private key) keeps its line breaks, which a one-line field would drop.
+      const control = s.fileContentMarker
+        ? h('textarea', { rows: 4, autocomplete: 'off', spellcheck: 'false', placeholder: s.isSecret ? secretHint : (s.isRequired ? 'required' : '') })
+        : s.isSecret
+        ? h('input', { type: 'password', autocomplete: 'new-password', placeholder: secretHint })
+        : h('input', { type: 'text', value: named(current.settings, s.name) ?? '', placeholder: s.defaultValue ?? (s.isRequired ? 'required' : '') });
+      if (s.fileContentMarker && !s.isSecret) control.value = named(current.settings, s.name) ?? '';
       control.disabled = !editable;
       const f = field(`${s.name}${s.isRequired ? ' (required)' : ''}${s.isSecret ? (isSet ? ' (secret, set)' : ' (secret)') : ''}`, control,
         { key: s.name, hint: h('p', { class: 'hint' }, s.description) });
@@ -84,9 +92,11 @@ export async function render(context, name) {
     const unplaced = [];
     for (const message of errors) {
       const setting = /setting '([^']+)'|Settings:(\w+)/.exec(message);
-      const target = setting ? settingFields.get((setting[1] ?? setting[2]).toLowerCase())
+      // A setting of another sign-in than the one shown (accessKeyId, when the default chain is chosen) goes beside the choice.
+      const target = setting ? settingFields.get((setting[1] ?? setting[2]).toLowerCase()) ?? (schemeField.hidden ? null : schemeField)
         : /FolderPath/.test(message) ? folderField
-        : /Format|Compression/.test(message) ? formatField
+        : /Compression/.test(message) ? compressionField
+        : /Format/.test(message) ? formatField
         : /: Name|Name is required|named '/.test(message) ? nameField
         : /Type/.test(message) ? typeField
         : null;

@@ -90,10 +90,16 @@ export async function render(context, id) {
     audienceBlocks.forEach((b) => b.refreshAudiences());
   }
 
+  /** The identity columns (identityMap.<namespace>): they may be mandatory too, so a save must not drop them. */
+  function identityColumns() {
+    return (identity ? identity.control.value.split(',').map((s) => s.trim()).filter(Boolean) : dataflow.identityNamespaces).map((ns) => `identityMap.${ns}`);
+  }
+  identity?.control.addEventListener('change', () => { dataflow.mandatoryAttributes = checked(mandatoryBox); drawDependents(); });
+
   function drawDependents() {
     const chosen = dataflow.attributes;
     const dedup = dataflow.deduplication?.attributes ?? [];
-    mandatoryBox.replaceChildren(...chosen.map((n) => h('label', {}, h('input', { type: 'checkbox', value: n, checked: dataflow.mandatoryAttributes.includes(n),
+    mandatoryBox.replaceChildren(...[...chosen, ...identityColumns()].map((n) => h('label', {}, h('input', { type: 'checkbox', value: n, checked: dataflow.mandatoryAttributes.includes(n),
       onchange: () => { dataflow.mandatoryAttributes = checked(mandatoryBox); } }), n)));
     dedupBox.replaceChildren(...chosen.map((n) => h('label', {}, h('input', { type: 'checkbox', value: n, checked: dedup.includes(n),
       onchange: () => { dataflow.deduplication = dedupKey(); } }), n)));

@@ -93,11 +93,17 @@ export async function render(context) {
   }
 
   async function runAll() {
-    if (!(await confirm('Run all', 'Run every export whose schedule is on now? Exports with no active schedule are skipped.', 'Run all'))) return;
+    if (!(await confirm('Run all', 'Run every export whose schedule is on now, with its audiences whose schedule includes today? Exports with no active schedule are skipped.', 'Run all'))) return;
     try {
       const { data } = await post('run-all');
       const skipped = data.skipped.map((s) => `${s.dataflowId} (${s.reason})`).join('; ');
-      status(`Started ${data.started.length} run${data.started.length === 1 ? '' : 's'}.${skipped ? ` Skipped: ${skipped}.` : ' None skipped.'}`);
+      // Audiences of a started export that were left out (unscheduled, or outside their schedule's dates).
+      const left = data.started.flatMap((run) => {
+        const item = items.find((i) => i.dataflow.id === run.dataflowId);
+        return (item?.dataflow.audiences ?? []).map((a) => a.audienceId).filter((a) => !run.audienceIds.includes(a)).map((a) => `${run.dataflowId}/${a}`);
+      });
+      status(`Started ${data.started.length} run${data.started.length === 1 ? '' : 's'}.${skipped ? ` Skipped: ${skipped}.` : ' None skipped.'}` +
+        (left.length ? ` Audiences not run today: ${left.join(', ')}.` : ''));
       await load();
     } catch (error) { status(error.message, { error: true }); }
   }

@@ -7,7 +7,12 @@ import { scheduleFields } from './schedule-fields.js';
 export async function openSchedulePane(items) {
   const several = items.length > 1;
   const first = items[0].dataflow;
+  // Exports whose switches differ show it as mixed, and keep their own unless it is touched.
+  const mixed = new Set(items.map((i) => i.dataflow.scheduleEnabled)).size > 1;
   const enabled = h('input', { type: 'checkbox', id: 'schedule-run', role: 'switch', checked: items.every((i) => i.dataflow.scheduleEnabled) });
+  enabled.indeterminate = mixed;
+  let switched = false;
+  enabled.addEventListener('change', () => { switched = true; });
   const fields = scheduleFields(first.audiences.find((a) => a.schedule)?.schedule, { idPrefix: 'pane' });
   const keep = h('input', { type: 'radio', name: 'schedule-mode', id: 'schedule-keep', value: 'keep', checked: true });
   const replace = h('input', { type: 'radio', name: 'schedule-mode', id: 'schedule-replace', value: 'replace' });
@@ -40,10 +45,14 @@ export async function openSchedulePane(items) {
         const schedule = replacing ? fields.read() : null;
         fields.fields.startDate.set(replacing && !schedule ? 'Enter a start date.' : '');
         if (replacing && !schedule) return false;
+        if (mixed && !switched && !replacing) {
+          alert.textContent = 'Nothing to save: switch the schedules on or off, or define a new schedule.';
+          return false;
+        }
         try {
           await post('dataflows/schedules', {
             dataflows: Object.fromEntries(items.map((i) => [i.dataflow.id, i.eTag])),
-            enabled: enabled.checked,
+            enabled: mixed && !switched ? null : enabled.checked,
             schedule,
           });
           status(several ? `Saved the schedule of ${items.length} exports.` : `Saved the schedule of '${first.name || first.id}'.`);

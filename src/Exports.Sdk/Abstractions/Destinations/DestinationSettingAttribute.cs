@@ -25,12 +25,12 @@ public sealed class DestinationSettingAttribute(string description) : Attribute
     public string? AuthScheme { get; set; }
 
     /// <summary>
-    /// Whether the value may be the path of a file on the host (one line) instead of the content itself (several lines,
-    /// e.g. a private key's text). A destination created at run time must give the content unless
-    /// <see cref="ExportsOptions.AllowRunTimeHostCredentials"/> is on: a path would lend it a file of the host, such as
-    /// the host's own key.
+    /// When set, the value may instead be the path of a file on the host: a value without this text (e.g.
+    /// <c>-----BEGIN</c> for a PEM or OpenSSH key) is read as a path. A destination created at run time must give the
+    /// content unless <see cref="ExportsOptions.AllowRunTimeHostCredentials"/> is on: a path would lend it a file of the
+    /// host, such as the host's own key. A form shows such a setting as several lines.
     /// </summary>
-    public bool AcceptsHostFilePath { get; set; }
+    public string? FileContentMarker { get; set; }
 
     /// <summary>The smallest value allowed, written as in settings (e.g. <c>5MiB</c>, <c>00:00:00.1</c>, <c>1</c>).</summary>
     public string? Minimum { get; set; }

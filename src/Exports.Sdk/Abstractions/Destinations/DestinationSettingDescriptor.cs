@@ -17,6 +17,6 @@ public sealed record DestinationSettingDescriptor(string Name, string Descriptio
     /// <summary>The authentication scheme this setting belongs to, if it is specific to one.</summary>
     public string? AuthScheme { get; init; }
 
-    /// <summary>Whether the value may be the path of a file on the host (see <see cref="DestinationSettingAttribute.AcceptsHostFilePath"/>).</summary>
-    public bool AcceptsHostFilePath { get; init; }
+    /// <summary>The text that marks a value as content rather than the path of a file on the host (see <see cref="DestinationSettingAttribute.FileContentMarker"/>); null when the setting takes no path.</summary>
+    public string? FileContentMarker { get; init; }
 }
