@@ -6,7 +6,7 @@ namespace Exports.Sdk;
 /// The rule shared by dataflow and dataset export ids: they key the export's records in the store, where the file store
 /// makes a file name of them (up to three characters a byte), so they are limited in bytes; and they are a segment of
 /// the API's and the dashboard's addresses and appear in log lines, so they hold no slash, line break or other control
-/// character, and are not "." or "..".
+/// character, and are not ".", ".." or "new".
 /// </summary>
 internal static class ExportIds
 {
@@ -23,6 +23,12 @@ internal static class ExportIds
         if (Encoding.UTF8.GetByteCount(id) is var bytes && bytes > MaxBytes)
         {
             return $"{kind} '{DestinationPath.Printable(id[..Math.Min(id.Length, 24)])}…': Id is {bytes} bytes long in UTF-8; at most {MaxBytes}.";
+        }
+
+        if (id.Equals("new", StringComparison.OrdinalIgnoreCase))
+        {
+            // The dashboard's address of the form that adds one (#/exports/new), as for destinations.
+            return $"{kind} 'new': Id 'new' is reserved; choose another.";
         }
 
         return id is "." or ".." || string.IsNullOrWhiteSpace(id) || char.IsWhiteSpace(id[0]) || char.IsWhiteSpace(id[^1]) || id.Any(c => c is '/' or '\\' || char.IsControl(c) || IsLineOrDirection(c))

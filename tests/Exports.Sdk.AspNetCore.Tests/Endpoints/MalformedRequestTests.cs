@@ -149,6 +149,15 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         anonymous.Should().Be(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task TheIdNew_IsReserved_ForTheDashboardsAddForm()
+    {
+        var (status, problem, _) = await _admin.PostJsonAsync("dataflows", Api.Dataflow("New"));
+
+        status.Should().Be(HttpStatusCode.BadRequest, problem?.ToJsonString());
+        problem!["detail"]!.GetValue<string>().Should().Contain("Id 'new' is reserved");
+    }
+
     [Theory]
     [InlineData("c/d", "dataflows")]
     [InlineData("..", "dataflows")]

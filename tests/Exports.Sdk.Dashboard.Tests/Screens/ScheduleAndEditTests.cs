@@ -135,6 +135,32 @@ public sealed class ScheduleAndEditTests(Chromium chromium) : IClassFixture<Chro
         await Expect(endDate).ToHaveAttributeAsync("aria-invalid", "true");
         var errorId = await endDate.GetAttributeAsync("aria-describedby");
         await Expect(page.Locator($"#{errorId}")).ToContainTextAsync("Schedule.EndDate '2026-02-01' must be after Schedule.StartDate '2026-03-01'");
+
+        // An end date without a start date: the schedule would have been dropped without a word; it is asked for instead.
+        var startDate = page.GetByLabel("Start date");
+        await startDate.FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(startDate).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator($"#{await startDate.GetAttributeAsync("aria-describedby")}")).ToContainTextAsync("Enter a start date, or clear the end date for no schedule.");
+        (await GetAsync("weekly-newsletter"))["audiences"]![0]!["schedule"]!["frequency"]!.GetValue<string>().Should().Be("Weekly", "nothing was saved");
+    }
+
+    [Fact]
+    public async Task SchedulePane_ShowsAScheduleErrorBesideItsField()
+    {
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Weekly newsletter" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Schedule", Exact = true }).ClickAsync();
+        var pane = page.GetByRole(AriaRole.Dialog, new() { Name = "Schedule" });
+        await pane.GetByLabel("Start date").FillAsync("2026-03-01");
+        await pane.GetByLabel("End date").FillAsync("2026-02-01");
+
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Save schedule" }).ClickAsync();
+
+        var endDate = pane.GetByLabel("End date");
+        await Expect(endDate).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator($"#{await endDate.GetAttributeAsync("aria-describedby")}")).ToContainTextAsync("must be after Schedule.StartDate '2026-03-01'");
+        await Expect(pane.Locator("p.alert")).ToBeEmptyAsync();
     }
 
     [Fact]

@@ -195,10 +195,7 @@ export async function render(context, id) {
       const block = audience !== undefined ? audienceBlocks.find((b) => b.id === audience) : null;
       const target =
         block && /FileNameTemplate/.test(message) ? block.template
-        : block && /Schedule\.EndDate/.test(message) ? block.schedule.fields.endDate
-        : block && /Schedule\.StartTime/.test(message) ? block.schedule.fields.startTime
-        : block && /Schedule\.Frequency/.test(message) ? block.schedule.fields.frequency
-        : block && /Schedule/.test(message) ? block.schedule.fields.startDate
+        : block && /Schedule/.test(message) ? { set: (m) => block.schedule.place(m) }
         : block ? block.pick
         : /MandatoryAttributes/.test(message) ? { set: (m) => { mandatoryError.textContent = m; } }
         : /Deduplication/.test(message) ? { set: (m) => { dedupError.textContent = m; } }
@@ -220,6 +217,13 @@ export async function render(context, id) {
     conflict.className = '';
     const body = read();
     if (!body.name) { name.set('Enter a name for the export.'); name.control.focus(); return; }
+    // Without a start date an audience has no schedule: an end date alone would be dropped without a word.
+    const undated = audienceBlocks.filter((b) => b.schedule.lacksStartDate());
+    if (undated.length) {
+      for (const b of undated) b.schedule.fields.startDate.set('Enter a start date, or clear the end date for no schedule.');
+      undated[0].schedule.fields.startDate.control.focus();
+      return;
+    }
     // One save at a time: a second click would send the export again (a new one's second POST refused as a duplicate).
     if (saveButton.disabled) return;
     saveButton.disabled = true;

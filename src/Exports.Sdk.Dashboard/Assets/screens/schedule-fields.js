@@ -1,5 +1,6 @@
 // The schedule fields the Schedule pane and the add/edit screen share: frequency, start date, end date, start time
-// (UTC) and trigger, each labelled; read() gives the API's schedule object, or null without a start date.
+// (UTC) and trigger, each labelled; read() gives the API's schedule object, or null without a start date; place()
+// puts an error of the API about a schedule beside its field.
 import { h, field, select } from '../dom.js';
 import { frequencies } from './schedule-text.js';
 
@@ -24,6 +25,12 @@ export function scheduleFields(schedule, { idPrefix } = {}) {
         startTime: startTime.control.value || '00:00',
         trigger: trigger.control.value,
       };
+    },
+    /** Whether an end date was entered without a start date: the schedule would be dropped, not saved. */
+    lacksStartDate() { return !startDate.control.value && !!endDate.control.value; },
+    /** Shows a message about the schedule (Schedule.EndDate, .StartTime, .Frequency, else the start date) beside its field. */
+    place(message) {
+      (/EndDate/.test(message) ? endDate : /StartTime/.test(message) ? startTime : /Frequency/.test(message) ? frequency : startDate).set(message);
     },
     setDisabled(disabled) { for (const f of [frequency, startDate, endDate, startTime, trigger]) f.control.disabled = disabled; },
   };

@@ -43,6 +43,7 @@ export async function openSchedulePane(items) {
         // One export: only a changed field replaces its audiences' schedules; the switch alone keeps them.
         const replacing = several ? replace.checked : edited;
         const schedule = replacing ? fields.read() : null;
+        for (const f of Object.values(fields.fields)) f.set('');
         fields.fields.startDate.set(replacing && !schedule ? 'Enter a start date.' : '');
         if (replacing && !schedule) return false;
         if (mixed && !switched && !replacing) {
@@ -58,9 +59,12 @@ export async function openSchedulePane(items) {
           status(several ? `Saved the schedule of ${items.length} exports.` : `Saved the schedule of '${first.name || first.id}'.`);
           return true;
         } catch (error) {
+          // A schedule's error stands beside its field; the rest (an export that cannot take it, a conflict) above.
+          const other = error.status === 412 ? [] : error.errors.filter((m) => !/Schedule\./.test(m));
+          if (error.status !== 412) for (const m of error.errors.filter((e) => /Schedule\./.test(e))) fields.place(m);
           alert.textContent = error.status === 412
             ? 'One of the selected exports was changed by someone else since this page was loaded; nothing was saved. Close, reload and try again.'
-            : error.errors.join(' ');
+            : other.join(' ');
           return false;
         }
       },
