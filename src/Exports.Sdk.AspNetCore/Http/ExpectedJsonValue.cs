@@ -42,7 +42,7 @@ internal static partial class ExpectedJsonValue
         : type == typeof(DateTimeOffset) || type == typeof(DateTime) ? "a date and time such as \"2026-01-31T06:30:00Z\""
         : type == typeof(TimeSpan) ? "a duration such as \"00:30:00\""
         : type == typeof(Uri) ? "a URL"
-        : type != typeof(string) && typeof(IDictionary).IsAssignableFrom(type) || IsGeneric(type, typeof(IDictionary<,>)) || IsGeneric(type, typeof(IReadOnlyDictionary<,>)) ? "an object of named values"
+        : DictionaryValueType(type) is not null || typeof(IDictionary).IsAssignableFrom(type) ? "an object of named values"
         : ElementType(type) is not null ? "an array"
         : type.IsClass ? "an object"
         : null;
@@ -61,7 +61,7 @@ internal static partial class ExpectedJsonValue
     private static Type? ElementType(Type type) =>
         type == typeof(string) ? null
         : type.IsArray ? type.GetElementType()
-        : (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>) ? type : type.GetInterfaces().FirstOrDefault(i => IsGeneric(i, typeof(IEnumerable<>))))
+        : (IsGeneric(type, typeof(IEnumerable<>)) ? type : type.GetInterfaces().FirstOrDefault(i => IsGeneric(i, typeof(IEnumerable<>))))
             ?.GetGenericArguments()[0] is { } element && DictionaryValueType(type) is null ? element : null;
 
     private static Type? DictionaryValueType(Type type) =>

@@ -62,8 +62,7 @@ internal sealed class DestinationCatalog(
         var stored = await Store.GetDestinationAsync(name, cancellationToken).ConfigureAwait(false)
             ?? throw new ExportValidationException($"There is no destination '{name}'.");
         // Checked on use too: the host may have turned AllowRunTimeHostCredentials off since the destination was saved.
-        var descriptor = _providers.FirstOrDefault(p => string.Equals(p.Descriptor.Type, stored.Definition.Type, StringComparison.OrdinalIgnoreCase))?.Descriptor;
-        if (DestinationHostCredentials.Problem(stored.Definition, descriptor, options.CurrentValue) is { } hostCredentials)
+        if (DestinationHostCredentials.Problem(stored.Definition, secrets.Descriptor(stored.Definition.Type), options.CurrentValue) is { } hostCredentials)
         {
             throw new ExportValidationException(hostCredentials);
         }

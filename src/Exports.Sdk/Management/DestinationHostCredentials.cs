@@ -21,8 +21,7 @@ internal static class DestinationHostCredentials
             return null;
         }
 
-        string? Value(DestinationSettingDescriptor setting) =>
-            definition.Settings.FirstOrDefault(p => string.Equals(p.Key, setting.Name, StringComparison.OrdinalIgnoreCase)).Value is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;
+        string? Value(DestinationSettingDescriptor setting) => DestinationSecrets.Value(definition, setting.Name);
 
         // A value of a setting that takes a file's content or its path, without the content's marker, is a file of this host.
         if (descriptor.Settings.FirstOrDefault(s => s.FileContentMarker is { } marker && Value(s) is { } value && !value.Contains(marker, StringComparison.Ordinal)) is { } path)

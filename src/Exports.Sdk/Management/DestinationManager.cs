@@ -194,8 +194,7 @@ internal sealed class DestinationManager(
     {
         // First, and alone: a destination that would use the host's identity or files is refused before its provider
         // looks at them (whose checks would tell, say, whether a key file exists on the host).
-        var descriptor = providers.FirstOrDefault(p => string.Equals(p.Descriptor.Type, clear.Type, StringComparison.OrdinalIgnoreCase))?.Descriptor;
-        if (DestinationHostCredentials.Problem(clear, descriptor, options.CurrentValue) is { } hostCredentials)
+        if (DestinationHostCredentials.Problem(clear, secrets.Descriptor(clear.Type), options.CurrentValue) is { } hostCredentials)
         {
             throw new ExportValidationException([.. problems, hostCredentials]);
         }

@@ -56,11 +56,12 @@ internal sealed class DestinationSecrets(IEnumerable<IDestinationProvider> provi
         return problems.Count > 0 ? throw new ExportValidationException(problems) : merged;
     }
 
-    private DestinationDescriptor? Descriptor(string type) =>
+    /// <summary>The catalog entry of a destination type (case-insensitive), or null for an unknown type.</summary>
+    public DestinationDescriptor? Descriptor(string type) =>
         _providers.FirstOrDefault(p => string.Equals(p.Descriptor.Type, type, StringComparison.OrdinalIgnoreCase))?.Descriptor;
 
     /// <summary>A setting's value, empty as null (settings compare case-insensitively by name).</summary>
-    private static string? Value(DestinationDefinition definition, string name) =>
+    public static string? Value(DestinationDefinition definition, string name) =>
         definition.Settings.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { Length: > 0 } value ? value : null;
 
     /// <summary>The definition to store: every secret setting protected, empty ones dropped.</summary>

@@ -48,14 +48,11 @@ export async function render(context, name) {
     for (const s of type?.settings ?? []) {
       if (s.authScheme && s.authScheme !== chosen) continue;
       const isSet = named(current.secrets, s.name) === true;
-      const secretHint = isSet ? 'set — leave empty to keep it' : (s.isRequired ? 'required' : '');
+      const placeholder = s.isSecret ? (isSet ? 'set — leave empty to keep it' : (s.isRequired ? 'required' : '')) : s.defaultValue ?? (s.isRequired ? 'required' : '');
       // A file's content (a private key) keeps its line breaks, which a one-line field would drop.
-      const control = s.fileContentMarker
-        ? h('textarea', { rows: 4, autocomplete: 'off', spellcheck: 'false', placeholder: s.isSecret ? secretHint : (s.isRequired ? 'required' : '') })
-        : s.isSecret
-        ? h('input', { type: 'password', autocomplete: 'new-password', placeholder: secretHint })
-        : h('input', { type: 'text', value: named(current.settings, s.name) ?? '', placeholder: s.defaultValue ?? (s.isRequired ? 'required' : '') });
-      if (s.fileContentMarker && !s.isSecret) control.value = named(current.settings, s.name) ?? '';
+      const control = s.fileContentMarker ? h('textarea', { rows: 4, autocomplete: 'off', spellcheck: 'false', placeholder })
+        : h('input', s.isSecret ? { type: 'password', autocomplete: 'new-password', placeholder } : { type: 'text', placeholder });
+      if (!s.isSecret) control.value = named(current.settings, s.name) ?? '';
       control.disabled = !editable;
       const f = field(`${s.name}${s.isRequired ? ' (required)' : ''}${s.isSecret ? (isSet ? ' (secret, set)' : ' (secret)') : ''}`, control,
         { key: s.name, hint: h('p', { class: 'hint' }, s.description) });

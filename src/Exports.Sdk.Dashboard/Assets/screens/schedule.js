@@ -59,12 +59,13 @@ export async function openSchedulePane(items) {
           status(several ? `Saved the schedule of ${items.length} exports.` : `Saved the schedule of '${first.name || first.id}'.`);
           return true;
         } catch (error) {
-          // A schedule's error stands beside its field; the rest (an export that cannot take it, a conflict) above.
-          const other = error.status === 412 ? [] : error.errors.filter((m) => !/Schedule\./.test(m));
-          if (error.status !== 412) for (const m of error.errors.filter((e) => /Schedule\./.test(e))) fields.place(m);
-          alert.textContent = error.status === 412
-            ? 'One of the selected exports was changed by someone else since this page was loaded; nothing was saved. Close, reload and try again.'
-            : other.join(' ');
+          if (error.status === 412) {
+            alert.textContent = 'One of the selected exports was changed by someone else since this page was loaded; nothing was saved. Close, reload and try again.';
+            return false;
+          }
+          // A schedule's error stands beside its field; the rest (an export that cannot take it) above.
+          for (const m of error.errors.filter((e) => /Schedule\./.test(e))) fields.place(m);
+          alert.textContent = error.errors.filter((m) => !/Schedule\./.test(m)).join(' ');
           return false;
         }
       },
