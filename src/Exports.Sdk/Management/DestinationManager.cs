@@ -218,8 +218,8 @@ internal sealed class DestinationManager(
 
     /// <summary>
     /// A local folder created at run time writes only under <see cref="ExportsOptions.RunTimeLocalRoot"/>, and never into
-    /// the file store's folder or a folder above it. A relative path is taken under the root and saved as the full path, since the destination
-    /// itself would resolve it against the working directory.
+    /// the file store's folder or a folder above it, compared after following symbolic links. A relative path is taken
+    /// under the root and saved as the full path, since the destination itself would resolve it against the working directory.
     /// </summary>
     private string? LocalPathProblem(DestinationDefinition clear)
     {
@@ -236,17 +236,35 @@ internal sealed class DestinationManager(
 
         var rootPath = Folder(Path.GetFullPath(root));
         var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(rootPath, path));
+        string NotUnderRoot(string why) => $"Destination '{clear.Name}': setting 'path' must be a folder under Exports:RunTimeLocalRoot ('{root}'), not '{path}'{why}.";
         if (!Folder(full).StartsWith(rootPath, StringComparison.Ordinal))
         {
-            return $"Destination '{clear.Name}': setting 'path' must be a folder under Exports:RunTimeLocalRoot ('{root}'), not '{path}'.";
+            return NotUnderRoot("");
+        }
+
+        // Compared as written to: a symbolic link under the root could otherwise lead out of it, or into the store.
+        var target = string.IsNullOrEmpty(clear.FolderPath) ? full : Path.GetFullPath(Path.Combine(full, clear.FolderPath.TrimStart('/')));
+        string written, store;
+        try
+        {
+            written = Folder(ResolvedPath.Of(target));
+            store = Folder(ResolvedPath.Of(options.CurrentValue.StorePath));
+            rootPath = Folder(ResolvedPath.Of(rootPath));
+        }
+        catch (IOException)
+        {
+            return NotUnderRoot(" (too many symbolic links)");
+        }
+
+        if (!written.StartsWith(rootPath, StringComparison.Ordinal))
+        {
+            return NotUnderRoot(" (a symbolic link leads out of it)");
         }
 
         // Neither inside the store's folder nor above it: exports write into subfolders of their destination too (a
         // dataset export's folder template). File systems that ignore case are compared so.
         var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        var target = Folder(string.IsNullOrEmpty(clear.FolderPath) ? full : Path.GetFullPath(Path.Combine(full, clear.FolderPath.TrimStart('/'))));
-        var store = Folder(Path.GetFullPath(options.CurrentValue.StorePath));
-        if (target.StartsWith(store, comparison) || store.StartsWith(target, comparison))
+        if (written.StartsWith(store, comparison) || store.StartsWith(written, comparison))
         {
             return $"Destination '{clear.Name}': setting 'path' ('{path}'{(string.IsNullOrEmpty(clear.FolderPath) ? "" : $", with FolderPath '{clear.FolderPath}'")}) is the store's folder (Exports:StorePath), inside it or above it; choose another folder.";
         }

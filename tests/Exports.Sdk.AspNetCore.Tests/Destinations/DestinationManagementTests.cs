@@ -188,6 +188,39 @@ public sealed class DestinationManagementTests : IAsyncLifetime
         Directory.EnumerateFiles(Path.Combine(_web.Root, "drops", "relative"), "*.csv").Should().NotBeEmpty();
     }
 
+    [Fact]
+    public async Task ALocalFolderCreatedAtRunTime_ThroughASymbolicLink_IsCheckedWhereTheLinkLeads()
+    {
+        // Links under the root, made by someone on the host: one out of the root, one into the store, one into a loop.
+        var outside = Directory.CreateTempSubdirectory("exports-outside-").FullName;
+        try
+        {
+            Directory.CreateSymbolicLink(Path.Combine(_web.Root, "to-outside"), outside);
+            Directory.CreateSymbolicLink(Path.Combine(_web.Root, "to-store"), "store");
+            Directory.CreateSymbolicLink(Path.Combine(_web.Root, "loop"), Path.Combine(_web.Root, "loop"));
+            Directory.CreateDirectory(Path.Combine(_web.Root, "real"));
+            Directory.CreateSymbolicLink(Path.Combine(_web.Root, "to-real"), Path.Combine(_web.Root, "real"));
+
+            var (escapes, escapesBody, _) = await _admin.PostJsonAsync("destinations", new { name = "escapes", type = "local", settings = new { path = "to-outside/drops" } });
+            var (intoStore, intoStoreBody, _) = await _admin.PostJsonAsync("destinations", new { name = "linked-store", type = "local", settings = new { path = "to-store" } });
+            var (loops, loopsBody, _) = await _admin.PostJsonAsync("destinations", new { name = "loops", type = "local", settings = new { path = "loop/drops" } });
+            var (inside, insideBody, _) = await _admin.PostJsonAsync("destinations", new { name = "linked-inside", type = "local", settings = new { path = "to-real/drops" } });
+
+            escapes.Should().Be(HttpStatusCode.BadRequest, escapesBody?.ToJsonString());
+            escapesBody!["detail"]!.GetValue<string>().Should().Contain("setting 'path' must be a folder under Exports:RunTimeLocalRoot").And.Contain("a symbolic link leads out of it");
+            intoStore.Should().Be(HttpStatusCode.BadRequest, intoStoreBody?.ToJsonString());
+            intoStoreBody!["detail"]!.GetValue<string>().Should().Contain("is the store's folder (Exports:StorePath), inside it or above it");
+            loops.Should().Be(HttpStatusCode.BadRequest, loopsBody?.ToJsonString());
+            loopsBody!["detail"]!.GetValue<string>().Should().Contain("too many symbolic links");
+            inside.Should().Be(HttpStatusCode.Created, "a link that stays under the root is a folder like any other: {0}", insideBody?.ToJsonString());
+            Directory.EnumerateFileSystemEntries(outside).Should().BeEmpty();
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
     private object Local(string name, string folder) => new { name, type = "local", settings = new { path = Path.Combine(_web.Root, folder) } };
 
     private async Task CreateLocalAsync(string name)

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Exports.Sdk.Destinations.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -41,6 +42,31 @@ public sealed class DestinationFormTests(Chromium chromium) : IClassFixture<Chro
 
         await Expect(page.GetByLabel("host (required)")).ToHaveAttributeAsync("aria-invalid", "true");
         System.Text.Json.Nodes.JsonNode.Parse(sent!)!["settings"]!["privateKey"]!.GetValue<string>().Should().Be(Text);
+    }
+
+    [Fact]
+    public async Task Sharing_KeepsWhatWasTypedInTheFormAbove_WhichThenSavesOverTheShare()
+    {
+        using var ana = _dashboard.ClientAs("ana", "Administrator");
+        (await ana.PostAsJsonAsync("/exports/api/destinations", new { name = "shared-local", type = "local", settings = new { path = "shared-local" } }))
+            .StatusCode.Should().Be(System.Net.HttpStatusCode.Created);
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GotoAsync("/exports#/destinations/shared-local");
+        await page.GetByLabel("Folder").FillAsync("typed-not-saved");
+
+        // A share used to reload the page, and the folder typed above was lost.
+        await page.GetByLabel("Contributor").FillAsync("cleo");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Share" }).ClickAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("Shared 'shared-local' with cleo (View).");
+        await Expect(page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "cleo: View" })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Folder")).ToHaveValueAsync("typed-not-saved");
+
+        // The form took the share's ETag: its save is not refused as stale, and keeps the share.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.GetByText("Saved the destination 'shared-local'.")).ToBeVisibleAsync();
+        var saved = System.Text.Json.Nodes.JsonNode.Parse(await ana.GetStringAsync("/exports/api/destinations/shared-local"))!;
+        saved["folderPath"]!.GetValue<string>().Should().Be("typed-not-saved");
+        saved["sharedWith"]!["cleo"]!.GetValue<string>().Should().Be("View");
     }
 
     [Fact]

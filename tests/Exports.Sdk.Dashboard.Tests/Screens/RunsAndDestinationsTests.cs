@@ -42,6 +42,18 @@ public sealed class RunsAndDestinationsTests(Chromium chromium) : IClassFixture<
     }
 
     [Fact]
+    public async Task ARunThatCannotBeShown_SaysWhyWhereTheRunWouldBe()
+    {
+        // The same 404 answers a run of an export the caller may not see; the page was left blank.
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GotoAsync("/exports#/runs/no-such-run");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Run no-such-run" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "There is no run 'no-such-run'." })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to exports" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Weekly newsletter" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Destinations_AreListedWithoutSecrets_AndTheConnectionIsTested()
     {
         var page = await _dashboard.SignInAsync("ana", "Administrator");

@@ -104,7 +104,12 @@ public sealed class ScheduleAndEditTests(Chromium chromium) : IClassFixture<Chro
         var name = page.GetByLabel("Name", new() { Exact = true });
         await Expect(name).ToHaveValueAsync("Weekly newsletter");
 
-        await ChangeNameAsync("weekly-newsletter", "Changed by bea");
+        // bea also changes what the form does not show: saving over her change must not undo that.
+        await ChangeAsync("weekly-newsletter", body =>
+        {
+            body["name"] = "Changed by bea";
+            body["includeMembershipStatus"] = true;
+        });
         await name.FillAsync("Changed by ana");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
@@ -115,7 +120,9 @@ public sealed class ScheduleAndEditTests(Chromium chromium) : IClassFixture<Chro
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Save mine over theirs" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the export 'Changed by ana'");
-        (await GetAsync("weekly-newsletter"))["name"]!.GetValue<string>().Should().Be("Changed by ana");
+        var saved = await GetAsync("weekly-newsletter");
+        saved["name"]!.GetValue<string>().Should().Be("Changed by ana");
+        saved["includeMembershipStatus"]!.GetValue<bool>().Should().BeTrue("the form does not show it: bea's value stays");
     }
 
     [Fact]
@@ -161,6 +168,46 @@ public sealed class ScheduleAndEditTests(Chromium chromium) : IClassFixture<Chro
         await Expect(endDate).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(page.Locator($"#{await endDate.GetAttributeAsync("aria-describedby")}")).ToContainTextAsync("must be after Schedule.StartDate '2026-03-01'");
         await Expect(pane.Locator("p.alert")).ToBeEmptyAsync();
+    }
+
+    [Fact]
+    public async Task Frequency_OffersOnlyWhatTheExportModeAllows_AndFollowsAChangeOfMode()
+    {
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GotoAsync("/exports#/exports/weekly-newsletter");
+        var frequency = page.GetByLabel("Frequency");
+        await Expect(frequency.Locator("option")).ToHaveTextAsync(["Once", "Daily", "Weekly", "Monthly"]);
+        await Expect(frequency).ToHaveValueAsync("Weekly");
+
+        // Weekly is not a frequency of incremental exports (the form offered it, and the server refused the save).
+        await page.GetByLabel("Export mode").SelectOptionAsync("FirstFullThenIncremental");
+        await Expect(frequency.Locator("option")).ToHaveTextAsync(["Daily", "Every 3 hours", "Every 6 hours", "Every 8 hours", "Every 12 hours"]);
+        await Expect(frequency).ToHaveValueAsync("Daily");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the export 'Weekly newsletter'");
+        var audience = (await GetAsync("weekly-newsletter"))["audiences"]![0]!;
+        (audience["mode"]!.GetValue<string>(), audience["schedule"]!["frequency"]!.GetValue<string>()).Should().Be(("FirstFullThenIncremental", "Daily"));
+    }
+
+    [Fact]
+    public async Task SchedulePane_ForExportsOfBothModes_OffersOnlyTheFrequenciesBothAllow()
+    {
+        await ChangeAsync("churn-risk", body => body["audiences"]![0]!["mode"] = "FirstFullThenIncremental");
+        var page = await _dashboard.SignInAsync("ana", "Administrator");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Weekly newsletter" }).CheckAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Churn risk (on demand)" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Schedule", Exact = true }).ClickAsync();
+        var pane = page.GetByRole(AriaRole.Dialog, new() { Name = "Schedule selected exports" });
+
+        await Expect(pane.GetByLabel("Frequency").Locator("option")).ToHaveTextAsync(["Daily"]);
+
+        // One export alone: its own mode's frequencies.
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Weekly newsletter" }).UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Schedule", Exact = true }).ClickAsync();
+        pane = page.GetByRole(AriaRole.Dialog, new() { Name = "Schedule" });
+        await Expect(pane.GetByLabel("Frequency").Locator("option")).ToHaveTextAsync(["Daily", "Every 3 hours", "Every 6 hours", "Every 8 hours", "Every 12 hours"]);
     }
 
     [Fact]

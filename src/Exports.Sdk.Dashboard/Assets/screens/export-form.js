@@ -114,7 +114,8 @@ export async function render(context, id) {
     const preview = h('output', { class: 'preview', for: `${prefix}-template`, 'aria-live': 'polite' });
     template.insertBefore(preview, template.lastChild);
     const mode = field('Export mode', select([['DailyFullExport', 'Export full files'], ['FirstFullThenIncremental', 'Export incremental files']], a.mode, { id: `${prefix}-mode` }), { key: 'Mode' });
-    const schedule = scheduleFields(a.schedule, { idPrefix: prefix });
+    const schedule = scheduleFields(a.schedule, { idPrefix: prefix, modes: [a.mode] });
+    mode.control.addEventListener('change', () => schedule.offer([mode.control.value]));
     const element = h('fieldset', { class: 'audience' }, legend, h('div', { class: 'row' }, pick, mode), template, schedule.element,
       editable ? h('button', { type: 'button', class: 'danger', onclick: () => remove() }, 'Remove audience') : null);
     let timer;
@@ -158,27 +159,28 @@ export async function render(context, id) {
 
   function renumber() { audienceBlocks.forEach((b, i) => { b.element.querySelector('legend').textContent = `Audience ${i + 1}`; }); }
 
-  function read() {
+  /** The export from the form's fields over `base`, which gives what the form does not show (the output, say). */
+  function read(base = dataflow) {
     return {
-      ...dataflow,
+      ...base,
       id: isNew ? '' : dataflow.id,
       name: name.control.value.trim(),
       source: source.control.value,
       destination: destination.control.value,
       attributes: checked(attributesBox),
       mandatoryAttributes: checked(mandatoryBox),
-      deduplication: dedupKey(),
-      identityNamespaces: identity ? identity.control.value.split(',').map((s) => s.trim()).filter(Boolean) : dataflow.identityNamespaces,
+      deduplication: dedupKey(base),
+      identityNamespaces: identity ? identity.control.value.split(',').map((s) => s.trim()).filter(Boolean) : base.identityNamespaces,
       scheduleEnabled: scheduleRun.checked,
       audiences: audienceBlocks.map((b) => b.read()),
     };
   }
 
   /** The key from the boxes, keeping an identity namespace the form does not edit. */
-  function dedupKey() {
+  function dedupKey(base = dataflow) {
     const attributes = checked(dedupBox);
-    const namespace = dataflow.deduplication?.identityNamespace ?? null;
-    return attributes.length || namespace ? { ...dataflow.deduplication, attributes } : null;
+    const namespace = base.deduplication?.identityNamespace ?? null;
+    return attributes.length || namespace ? { ...base.deduplication, attributes } : null;
   }
 
   function clearErrors() {
@@ -215,7 +217,7 @@ export async function render(context, id) {
     clearErrors();
     conflict.replaceChildren();
     conflict.className = '';
-    const body = read();
+    let body = read();
     if (!body.name) { name.set('Enter a name for the export.'); name.control.focus(); return; }
     // Without a start date an audience has no schedule: an end date alone would be dropped without a word.
     const undated = audienceBlocks.filter((b) => b.schedule.lacksStartDate());
@@ -232,7 +234,12 @@ export async function render(context, id) {
       if (isNew) {
         saved = (await post('dataflows', body)).data;
       } else {
-        if (overwrite) etag = (await send('GET', `dataflows/${enc(id)}`)).etag;
+        // Mine over theirs: what the form shows is mine; what it does not show stays theirs.
+        if (overwrite) {
+          const theirs = await send('GET', `dataflows/${enc(id)}`);
+          etag = theirs.etag;
+          body = read(theirs.data);
+        }
         const response = await put(`dataflows/${enc(id)}`, body, { ifMatch: etag });
         etag = response.etag;
         saved = response.data;

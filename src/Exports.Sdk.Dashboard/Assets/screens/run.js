@@ -39,7 +39,12 @@ export async function render(context, runId) {
     try {
       run = await get(`runs/${enc(runId)}`);
     } catch (error) {
-      if (!left) status(`The run could not be refreshed: ${error.message}`, { error: true });
+      if (left) return;
+      // Before the first answer there is nothing on the page to refresh: say why (no such run, or not one the caller
+      // may see) where the run would be.
+      if (view.childElementCount === 0) view.replaceChildren(h('h1', {}, `Run ${runId}`), h('p', { class: 'alert', role: 'alert' }, error.message),
+        h('p', {}, h('a', { href: '#/exports' }, 'Back to exports')));
+      else status(`The run could not be refreshed: ${error.message}`, { error: true });
       return;
     }
     if (left) return;

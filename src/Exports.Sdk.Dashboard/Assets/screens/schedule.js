@@ -13,7 +13,9 @@ export async function openSchedulePane(items) {
   enabled.indeterminate = mixed;
   let switched = false;
   enabled.addEventListener('change', () => { switched = true; });
-  const fields = scheduleFields(first.audiences.find((a) => a.schedule)?.schedule, { idPrefix: 'pane' });
+  // A new schedule replaces every audience's, so only frequencies all their modes allow are offered.
+  const modes = [...new Set(items.flatMap((i) => i.dataflow.audiences.map((a) => a.mode)))];
+  const fields = scheduleFields(first.audiences.find((a) => a.schedule)?.schedule, { idPrefix: 'pane', modes });
   const keep = h('input', { type: 'radio', name: 'schedule-mode', id: 'schedule-keep', value: 'keep', checked: true });
   const replace = h('input', { type: 'radio', name: 'schedule-mode', id: 'schedule-replace', value: 'replace' });
   const alert = h('p', { class: 'alert', role: 'alert' });
