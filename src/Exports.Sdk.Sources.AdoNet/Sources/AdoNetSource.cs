@@ -255,8 +255,9 @@ public sealed class AdoNetSource : IAudienceSource, IAudienceAttributeSource, IA
 
         var quoted = DbProviderFactories.GetFactory(connection)?.CreateCommandBuilder()?.QuoteIdentifier(column)
             ?? $"\"{column.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-        // The newline keeps a trailing "-- comment" of the query from swallowing the closing parenthesis.
-        return $"SELECT * FROM (\n{sql.Trim().TrimEnd(';')}\n) exports_members ORDER BY {quoted} DESC";
+        // The newline keeps a trailing "-- comment" of the query from swallowing the closing parenthesis. Members without
+        // a time last, on every database (PostgreSQL and Oracle sort nulls first in DESC): an unknown time is not newer.
+        return $"SELECT * FROM (\n{sql.Trim().TrimEnd(';')}\n) exports_members ORDER BY CASE WHEN {quoted} IS NULL THEN 1 ELSE 0 END, {quoted} DESC";
     }
 
     /// <summary>The columns <see cref="AdoNetSourceOptions.MembersSql"/> returns (described by the provider, not read), without the membership status columns.</summary>

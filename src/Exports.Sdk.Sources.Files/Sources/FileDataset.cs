@@ -8,7 +8,8 @@ public sealed class FileDataset
 
     /// <summary>
     /// A file, or a folder whose files of the format are read in name order (not recursively). Files are read as they are
-    /// at export time; a file that appears while a run reads the folder is left for the next run.
+    /// at export time; a file that appears while a run reads the folder is left for the next run. An incremental export
+    /// filters its rows by the watermark like any other file's: rows older than where the next run starts are skipped.
     /// </summary>
     public string Path { get; set; } = "";
 

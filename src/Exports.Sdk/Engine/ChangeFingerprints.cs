@@ -9,7 +9,10 @@ namespace Exports.Sdk;
 /// </summary>
 internal sealed class ChangeFingerprints
 {
-    /// <summary>The most changes remembered (2.4 MB); past it the overlap shrinks to the newest changes that fit.</summary>
+    /// <summary>
+    /// The most changes remembered (2.4 MB); past it the overlap shrinks to the newest changes that fit, and changes at
+    /// its oldest time that do not fit are exported again by the next run (never skipped).
+    /// </summary>
     public const int MaxEntries = 100_000;
 
     private const int EntrySize = 24;
@@ -37,7 +40,10 @@ internal sealed class ChangeFingerprints
 
     public bool Contains(UInt128 fingerprint) => _entries.ContainsKey(fingerprint);
 
-    /// <summary>Keeps the entries at or after <paramref name="cutoffTicks"/>; when more than the limit, raises the cutoff.</summary>
+    /// <summary>
+    /// Keeps the entries at or after <paramref name="cutoffTicks"/>; when more than the limit, raises the cutoff to the
+    /// oldest time among the newest entries that fit, never past it.
+    /// </summary>
     public static (ChangeFingerprints Kept, long CutoffTicks) Keep(IEnumerable<KeyValuePair<UInt128, long>> entries, long cutoffTicks)
     {
         var kept = new Dictionary<UInt128, long>();
@@ -51,13 +57,15 @@ internal sealed class ChangeFingerprints
 
         if (kept.Count > MaxEntries)
         {
-            // Whole change times only: every kept change at or after the new cutoff must be remembered, or a re-read
-            // of that instant would export it again.
+            // The newest changes that fit, and the next run starts at the oldest time among them. When more changes
+            // share that time than fit, some of them are not remembered and the next run exports them again: it must
+            // not start after that time, or the changes still to come at it (a date's later rows) would be skipped.
             var times = kept.Values.Order().ToArray();
-            cutoffTicks = times[^MaxEntries] + (times[^MaxEntries] == times[^(MaxEntries + 1)] ? 1 : 0);
+            cutoffTicks = times[^MaxEntries];
+            var room = MaxEntries - (times.Length - Array.LastIndexOf(times, cutoffTicks) - 1);
             foreach (var (fingerprint, ticks) in kept.ToArray())
             {
-                if (ticks < cutoffTicks)
+                if (ticks < cutoffTicks || (ticks == cutoffTicks && --room < 0))
                 {
                     kept.Remove(fingerprint);
                 }

@@ -3,10 +3,10 @@ namespace Exports.Sdk;
 /// <summary>
 /// A scheduled incremental dataset run's window, opened once the watermark column's type is known (the first run
 /// reads everything and learns it then): a timestamp column re-reads <c>IncrementalOverlap</c> before the newest value
-/// exported (late commits), dates and integers re-read the newest value itself; what the previous run exported there
-/// is dropped.
+/// exported (late commits), dates and integers the export's <c>WatermarkOverlap</c> (values or days; 0: the newest value
+/// itself); what the previous run exported there is dropped.
 /// </summary>
-internal sealed class DatasetIncrement(DatasetWatermark? start, string? recentChanges, TimeSpan overlap, DateTimeOffset notAfter)
+internal sealed class DatasetIncrement(DatasetWatermark? start, string? recentChanges, TimeSpan overlap, long valueOverlap, DateTimeOffset notAfter)
 {
     private ExportColumnType _type;
 
@@ -25,7 +25,7 @@ internal sealed class DatasetIncrement(DatasetWatermark? start, string? recentCh
             ExportColumnType.Date => DateOnly.FromDateTime(notAfter.UtcDateTime).DayNumber,
             _ => long.MaxValue,
         };
-        Window = new IncrementalWindow(start?.Value, type == ExportColumnType.Timestamp ? overlap.Ticks : 0, recentChanges, limit);
+        Window = new IncrementalWindow(start?.Value, type == ExportColumnType.Timestamp ? overlap.Ticks : valueOverlap, recentChanges, limit);
         return Window;
     }
 
@@ -37,7 +37,15 @@ internal sealed class DatasetIncrement(DatasetWatermark? start, string? recentCh
             return (start, recentChanges);
         }
 
-        var (next, recent) = Window.NextValue(_type == ExportColumnType.Timestamp ? DateTimeOffset.MinValue.UtcTicks : long.MinValue);
+        // An overlap never takes the start below the column type's smallest value.
+        var lowest = _type switch
+        {
+            ExportColumnType.Timestamp => DateTimeOffset.MinValue.UtcTicks,
+            ExportColumnType.Date => DateOnly.MinValue.DayNumber,
+            ExportColumnType.Int32 => int.MinValue,
+            _ => long.MinValue,
+        };
+        var (next, recent) = Window.NextValue(lowest);
         return (next is { } value ? DatasetWatermark.FromValue(_type, value) : null, recent);
     }
 }

@@ -13,6 +13,7 @@ internal sealed class DatasetExportManager(
     IOptions<ExportsOptions> options,
     IServiceProvider services,
     DatasetExportRunner runner,
+    AudienceStateGate states,
     IEnumerable<DatasetSourceName> sourceNames,
     TimeProvider timeProvider) : IDatasetExportManager
 {
@@ -32,7 +33,9 @@ internal sealed class DatasetExportManager(
             throw new ExportConcurrencyException($"An export with the id '{copy.Id}' is declared in configuration.");
         }
 
-        return await ForCallerAsync(caller, await ToManagedAsync(await store.CreateDatasetExportAsync(copy, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var created = await store.CreateDatasetExportAsync(copy, cancellationToken).ConfigureAwait(false);
+        await StartOverAsync(copy, cancellationToken).ConfigureAwait(false);
+        return await ForCallerAsync(caller, await ToManagedAsync(created, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ManagedDatasetExport?> GetAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
@@ -81,8 +84,28 @@ internal sealed class DatasetExportManager(
         await RequireChangeAsync(caller, current.Definition, $"update dataset export '{datasetExport.Id}'", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, datasetExport, $"update dataset export '{datasetExport.Id}'", cancellationToken).ConfigureAwait(false);
         await ValidateAsync(datasetExport, cancellationToken).ConfigureAwait(false);
-        return await ForCallerAsync(caller, await ToManagedAsync(await store.UpdateDatasetExportAsync(datasetExport, etag, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var updated = await store.UpdateDatasetExportAsync(datasetExport, etag, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(current.Definition.Source, datasetExport.Source, StringComparison.Ordinal)
+            || !string.Equals(current.Definition.DatasetId, datasetExport.DatasetId, StringComparison.Ordinal)
+            || !string.Equals(current.Definition.WatermarkColumn, datasetExport.WatermarkColumn, StringComparison.Ordinal)
+            || (current.Definition.Mode != ExportMode.FirstFullThenIncremental && datasetExport.Mode == ExportMode.FirstFullThenIncremental))
+        {
+            await StartOverAsync(datasetExport, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await ForCallerAsync(caller, await ToManagedAsync(updated, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A watermark is a position in the data it was read from. An export created anew (under the id of a deleted one),
+    /// switched to incremental, or now reading another source, dataset or watermark column drops the stored one, so its
+    /// next incremental run is the full first run: kept, another column's position would fail every run (another type)
+    /// or skip rows (the same type).
+    /// </summary>
+    private Task StartOverAsync(DatasetExportDefinition export, CancellationToken cancellationToken) =>
+        states.UpdateAsync(export.Id, export.DatasetId, state => state.DatasetWatermark is null && state.RecentChanges is null
+            ? null
+            : state with { DatasetWatermark = null, RecentChanges = null }, cancellationToken);
 
     public async Task<ManagedDatasetExport> DuplicateAsync(ClaimsPrincipal caller, string id, string? newName = null, CancellationToken cancellationToken = default)
     {

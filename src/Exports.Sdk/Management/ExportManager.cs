@@ -15,6 +15,7 @@ internal sealed class ExportManager(
     ExportRunner runner,
     ExportRunQueue queue,
     ActiveRuns active,
+    AudienceStateGate states,
     IEnumerable<AudienceSourceName> sourceNames,
     TimeProvider timeProvider) : IExportManager
 {
@@ -38,7 +39,9 @@ internal sealed class ExportManager(
             throw new ExportConcurrencyException($"An export with the id '{copy.Id}' is declared in configuration.");
         }
 
-        return await ToManagedAsync(await store.CreateDataflowAsync(copy, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var created = await store.CreateDataflowAsync(copy, cancellationToken).ConfigureAwait(false);
+        await StartOverAsync(copy.Id, copy.Audiences, cancellationToken).ConfigureAwait(false);
+        return await ToManagedAsync(created, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ManagedDataflow?> GetAsync(ClaimsPrincipal caller, string id, CancellationToken cancellationToken = default)
@@ -87,7 +90,26 @@ internal sealed class ExportManager(
         await RequireChangeAsync(caller, current.Definition, $"update dataflow '{dataflow.Id}'", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, dataflow, $"update dataflow '{dataflow.Id}'", cancellationToken).ConfigureAwait(false);
         await ValidateAsync(dataflow, cancellationToken).ConfigureAwait(false);
-        return await ToManagedAsync(await store.UpdateDataflowAsync(dataflow, etag, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var updated = await store.UpdateDataflowAsync(dataflow, etag, cancellationToken).ConfigureAwait(false);
+        var sameSource = string.Equals(current.Definition.Source, dataflow.Source, StringComparison.Ordinal);
+        await StartOverAsync(dataflow.Id, dataflow.Audiences.Where(a => !sameSource || current.Definition.Audiences.FirstOrDefault(c => c.AudienceId == a.AudienceId) is not { } before
+            || (before.Mode != ExportMode.FirstFullThenIncremental && a.Mode == ExportMode.FirstFullThenIncremental)), cancellationToken).ConfigureAwait(false);
+        return await ToManagedAsync(updated, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Audiences that start incremental exports anew: of a dataflow created (perhaps under the id of a deleted one), newly
+    /// added, switched to incremental, or read from another source. Their stored watermark is dropped, so the next
+    /// incremental run is the full first run, not a continuation of what another export delivered.
+    /// </summary>
+    private async Task StartOverAsync(string dataflowId, IEnumerable<AudienceActivation> audiences, CancellationToken cancellationToken)
+    {
+        foreach (var audience in audiences)
+        {
+            await states.UpdateAsync(dataflowId, audience.AudienceId, state => state.Watermark is null && state.RecentChanges is null
+                ? null
+                : state with { Watermark = null, RecentChanges = null }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task<ManagedDataflow> DuplicateAsync(ClaimsPrincipal caller, string id, string? newName = null, CancellationToken cancellationToken = default)

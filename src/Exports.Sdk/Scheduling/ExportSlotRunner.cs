@@ -82,7 +82,7 @@ internal sealed class ExportSlotRunner(
         // As for audiences: positions from the data, an overlap re-read before the newest exported, never this host's
         // clock; a value more than a day ahead of it (a mistake) does not move the next start.
         var increment = export.Mode == ExportMode.FirstFullThenIncremental
-            ? new DatasetIncrement(state?.DatasetWatermark, state?.RecentChanges, options.Value.Runs.IncrementalOverlap, time.GetUtcNow().AddDays(1))
+            ? new DatasetIncrement(state?.DatasetWatermark, state?.RecentChanges, options.Value.Runs.IncrementalOverlap, export.WatermarkOverlap, time.GetUtcNow().AddDays(1))
             : null;
         var (record, _) = await datasets.RunAsync(export, new DatasetRunRequest { RunId = runId, ScheduledTime = slot }, increment, ExportRunTrigger.Scheduled, null, cancellationToken).ConfigureAwait(false);
         if (record.Status == ExportRunStatus.Succeeded)

@@ -86,6 +86,11 @@ public static class DatasetExportValidator
             problems.Add($"{where}: Mode '{export.Mode}' needs a WatermarkColumn (the column that grows as rows are added or changed, e.g. updated_at).");
         }
 
+        if (export.WatermarkOverlap < 0)
+        {
+            problems.Add($"{where}: WatermarkOverlap {export.WatermarkOverlap} must be zero or more (values, or days for a date column, re-read before the newest exported).");
+        }
+
         if (export.Schedule is { } schedule)
         {
             ScheduleRules.Validate(schedule, export.Mode, export.Mode == ExportMode.DailyFullExport ? FullExportFrequencies : IncrementalFrequencies, where, problems);

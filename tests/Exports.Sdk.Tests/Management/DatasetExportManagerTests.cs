@@ -177,6 +177,45 @@ public class DatasetExportManagerTests
         await nobody.Should().ThrowAsync<ExportAccessDeniedException>();
     }
 
+    [Fact]
+    public async Task AStoredWatermark_IsDropped_WhenTheExportReadsAnotherColumn_OrIsCreatedAgainUnderItsId()
+    {
+        var schema = new ExportSchema([new ExportColumn("seq", ExportColumnType.Int64), new ExportColumn("day", ExportColumnType.Date)]);
+        await using var host = Host(configure: b => b.AddDatasetSource("days-source", new InMemoryDatasetSource()
+            .AddDataset("days", schema, [[1L, new DateOnly(2026, 6, 1)], [2L, new DateOnly(2026, 6, 2)], [3L, new DateOnly(2026, 6, 3)]])));
+        var manager = host.Services.GetRequiredService<IDatasetExportManager>();
+        var slots = host.Services.GetRequiredService<IExportSlotRunner>();
+        var slot = new DateTimeOffset(2026, 6, 15, 6, 0, 0, TimeSpan.Zero);
+        var export = Export("days");
+        export.Source = "days-source";
+        export.DatasetId = "days";
+        var created = await manager.CreateAsync(Callers.Admin, export);
+        (await slots.RunSlotAsync(ScheduledEntry.For(created.Definition), slot)).RowsExported.Should().Be(3);
+        (await manager.GetAsync(Callers.Admin, "days"))!.Watermark.Should().Be(DatasetWatermark.FromInt64(3));
+
+        // A change that keeps the column keeps the watermark.
+        var renamed = created.Definition.Clone();
+        renamed.Name = "Days";
+        var kept = await manager.UpdateAsync(Callers.Admin, renamed, created.ETag);
+        kept.Watermark.Should().Be(DatasetWatermark.FromInt64(3));
+
+        // Another column, of another type: seq's position used to fail every run from then on.
+        var byDay = kept.Definition.Clone();
+        byDay.WatermarkColumn = "day";
+        var moved = await manager.UpdateAsync(Callers.Admin, byDay, kept.ETag);
+        moved.Watermark.Should().BeNull();
+        var full = await slots.RunSlotAsync(ScheduledEntry.For(moved.Definition), slot.AddHours(9));
+        full.Status.Should().Be(ExportRunStatus.Succeeded, string.Join("; ", full.Errors));
+        full.RowsExported.Should().Be(3, "the first run by the new column is a full read");
+        (await slots.RunSlotAsync(ScheduledEntry.For(moved.Definition), slot.AddHours(18))).RowsExported.Should().Be(0);
+
+        // Deleted and created again under its id: a new export, whose first run is full (it continued silently before).
+        await manager.DeleteAsync(Callers.Admin, "days", moved.ETag);
+        var again = await manager.CreateAsync(Callers.Admin, byDay);
+        again.Watermark.Should().BeNull();
+        (await slots.RunSlotAsync(ScheduledEntry.For(again.Definition), slot.AddHours(27))).RowsExported.Should().Be(3);
+    }
+
     private static ManagementHost Host(string? store = null, Action<IExportsBuilder>? configure = null) => new(store, configure: b =>
     {
         b.AddDatasetSource("events-source", new InMemoryDatasetSource().AddDataset("events", EventSchema, [[1L, "signup"], [2L, "login"], [3L, "order"]]));

@@ -8,6 +8,52 @@ namespace Exports.Sdk.Tests.Management;
 public class ExportManagerTests
 {
     [Fact]
+    public async Task IncrementalAudiences_StartWithAFullRun_WhenTheirDataflowIsNew_TheyAreAdded_SwitchedToIncremental_OrReadFromAnotherSource()
+    {
+        await using var host = new ManagementHost();
+        var watermark = new DateTimeOffset(2026, 6, 14, 0, 0, 0, TimeSpan.Zero);
+        async Task LeaveAsync(string audience) => await host.Store.SaveAudienceStateAsync(
+            new AudienceExportState { DataflowId = "crm", AudienceId = audience, Watermark = watermark, RecentChanges = "AAAA", LastEvaluatedAt = watermark });
+        async Task<DateTimeOffset?> WatermarkAsync(string audience) => (await host.Store.GetAudienceStateAsync("crm", audience))?.Watermark;
+        var dataflow = ManagementHost.Dataflow(audiences: ["vip", "churn"]);
+        dataflow.Id = "crm";
+        foreach (var audience in dataflow.Audiences)
+        {
+            audience.Mode = ExportMode.FirstFullThenIncremental;
+            audience.Schedule!.Frequency = ScheduleFrequency.Every3Hours;
+        }
+
+        // What a deleted dataflow of that id left: its first run used to continue from there, with no full file.
+        await LeaveAsync("vip");
+        var created = await host.Manager.CreateAsync(Callers.Admin, dataflow);
+        (await WatermarkAsync("vip")).Should().BeNull();
+        (await host.Store.GetAudienceStateAsync("crm", "vip"))!.LastEvaluatedAt.Should().Be(watermark, "only the incremental position starts over");
+
+        // An edit that keeps source, audiences and modes keeps their positions.
+        await LeaveAsync("vip");
+        await LeaveAsync("churn");
+        var edited = created.Definition.Clone();
+        edited.Description = "edited";
+        var updated = await host.Manager.UpdateAsync(Callers.Admin, edited, created.ETag);
+        (await WatermarkAsync("vip")).Should().Be(watermark);
+
+        // An audience added (with what an earlier activation left) and one switched from full to incremental start over.
+        edited = updated.Definition.Clone();
+        edited.Audiences[1].Mode = ExportMode.DailyFullExport;
+        edited.Audiences[1].Schedule!.Frequency = ScheduleFrequency.Daily;
+        edited.Audiences.RemoveAt(0);
+        updated = await host.Manager.UpdateAsync(Callers.Admin, edited, updated.ETag);
+        await LeaveAsync("churn");
+        edited = updated.Definition.Clone();
+        edited.Audiences[0].Mode = ExportMode.FirstFullThenIncremental;
+        edited.Audiences[0].Schedule!.Frequency = ScheduleFrequency.Every3Hours;
+        edited.Audiences.Add(dataflow.Audiences[0]);
+        await host.Manager.UpdateAsync(Callers.Admin, edited, updated.ETag);
+        (await WatermarkAsync("vip")).Should().BeNull("vip was added again");
+        (await WatermarkAsync("churn")).Should().BeNull("churn was switched to incremental");
+    }
+
+    [Fact]
     public async Task FileStore_DataflowCreatedEditedAndRun_IsFoundByASecondProviderOverTheSameFolder()
     {
         using var folder = new TempFolder();

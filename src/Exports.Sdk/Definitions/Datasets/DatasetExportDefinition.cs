@@ -40,6 +40,15 @@ public sealed class DatasetExportDefinition
     public string? WatermarkColumn { get; set; }
 
     /// <summary>
+    /// For an Int32, Int64 or Date <see cref="WatermarkColumn"/>: how far before the newest value exported each
+    /// incremental run starts again, in the column's units (values; days for a date). Rows already exported there are
+    /// recognised and dropped, so a row that got its value before an earlier one committed (two inserts into an
+    /// identity column, the later committing first) is still exported, once. Default 0: only the newest value is read
+    /// again. Timestamp columns re-read <see cref="ExportRunOptions.IncrementalOverlap"/> instead.
+    /// </summary>
+    public long WatermarkOverlap { get; set; }
+
+    /// <summary>
     /// Full (<see cref="ExportMode.DailyFullExport"/>, the default: every run writes every row) or incremental
     /// (<see cref="ExportMode.FirstFullThenIncremental"/>: the first run writes every row, later ones the rows added or
     /// changed since, by <see cref="WatermarkColumn"/>; the SDK keeps the watermark).
