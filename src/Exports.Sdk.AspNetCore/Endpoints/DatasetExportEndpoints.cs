@@ -176,6 +176,12 @@ internal static class DatasetExportEndpoints
             return problem;
         }
 
+        // The id space is shared: a dataflow's runs are listed under dataflows/, not here.
+        if (await runs.GetAsync(user, id, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return ExportProblems.NotFound($"There is no dataset export '{id}'; '{id}' is a dataflow.");
+        }
+
         // The one runs API: checked against the dataset export's destination; runs outlive a deleted export.
         return TypedResults.Ok(await runs.SearchRunsAsync(user, id, new RunQuery { Status = status, Skip = skip ?? 0, Take = take ?? 50 }, cancellationToken).ConfigureAwait(false));
     }

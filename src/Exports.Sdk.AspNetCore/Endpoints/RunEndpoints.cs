@@ -88,11 +88,18 @@ internal static class RunEndpoints
         TypedResults.Accepted((string?)null, await manager.StartRunAllAsync(user, cancellationToken).ConfigureAwait(false));
 
     private static async Task<Results<Ok<ExportPage<ExportRunRecord>>, ProblemHttpResult>> ListAsync(
-        string id, ExportRunStatus? status, int? skip, int? take, ClaimsPrincipal user, IExportManager manager, IOptions<ExportsHttpApiOptions> options, CancellationToken cancellationToken)
+        string id, ExportRunStatus? status, int? skip, int? take, ClaimsPrincipal user, IExportManager manager, IDatasetExportManager datasets,
+        IOptions<ExportsHttpApiOptions> options, CancellationToken cancellationToken)
     {
         if (Paging.Check(skip, take, options.Value) is { } problem)
         {
             return problem;
+        }
+
+        // The id space is shared: a dataset export's runs are listed under dataset-exports/, not here.
+        if (await datasets.GetAsync(user, id, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return ExportProblems.NotFound($"There is no dataflow '{id}'; '{id}' is a dataset export.");
         }
 
         return TypedResults.Ok(await manager.SearchRunsAsync(user, id, new RunQuery { Status = status, Skip = skip ?? 0, Take = take ?? 50 }, cancellationToken).ConfigureAwait(false));

@@ -210,7 +210,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
                     var columns = entry.MapColumns(batch.Schema);
                     run.MappedColumns ??= columns;
                     selector = entry.CreateSelector(batch.Schema);
-                    writer = CreateWriter(run, entry, columns);
+                    writer = CreateWriter(run, entry, columns, () => rowsRead);
                 }
 
                 if (selection.Length < batch.Count)
@@ -232,7 +232,7 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
             {
                 // No batch at all: the empty file still has its columns.
                 run.EmptyColumns ??= emptyColumns;
-                writer = CreateWriter(run, entry, emptyColumns);
+                writer = CreateWriter(run, entry, emptyColumns, () => rowsRead);
             }
 
             if (writer is not null)
@@ -341,14 +341,22 @@ internal sealed class ExportPipeline(TimeProvider timeProvider, ILogger<ExportPi
         }
     }
 
-    private PartitionedFileWriter CreateWriter(RunState run, ExportEntryPlan entry, OutputColumn[] columns)
+    /// <param name="run">The run.</param>
+    /// <param name="entry">The audience or dataset.</param>
+    /// <param name="columns">The file's columns.</param>
+    /// <param name="rowsRead">The rows read so far, for progress reported as each part is committed.</param>
+    private PartitionedFileWriter CreateWriter(RunState run, ExportEntryPlan entry, OutputColumn[] columns, Func<long> rowsRead)
     {
         var definition = run.Plan.Target.Definition;
         var journal = run.Progress as IRunJournal;
-        var writer = run.Plan.Target.CreateWriter(columns, entry.ExportName, entry.FolderPath, entry.BaseName, entry.SourceId, file =>
+        PartitionedFileWriter? writer = null;
+        writer = run.Plan.Target.CreateWriter(columns, entry.ExportName, entry.FolderPath, entry.BaseName, entry.SourceId, file =>
         {
             run.CommittedColumns ??= columns;
             ExportsLog.FileCommitted(_logger, run.Plan.RunId, file.Path, file.Rows, file.Size, entry.SourceId, definition.Name);
+            // Progress is otherwise reported after each batch, and one batch may fill many small parts (minutes of
+            // commits to a slow destination): each commit shows too.
+            run.Progress?.Report(new ExportProgress(run.Plan.RunId, entry.SourceId, rowsRead(), writer!.RowsWritten, writer.BytesWritten, writer.CommittedFiles.Count, writer.CurrentPart));
         }, journal, entry.StagingTag);
         run.Writers.Add((entry.SourceId, writer));
         return writer;

@@ -27,14 +27,24 @@ public class ExportRunInProgressException : ExportException
     /// <param name="dataflowId">The dataflow.</param>
     /// <param name="conflicts">Each audience and the run already exporting it.</param>
     public ExportRunInProgressException(string dataflowId, IReadOnlyList<RunConflict> conflicts)
-        : base(string.Join(" ", (conflicts ?? []).Select(c =>
-            $"A run is already in progress for audience '{c.AudienceId}' on dataflow '{dataflowId}' (run '{c.RunId}').")))
+        : this(dataflowId, conflicts, ExportFlowKind.Dataflow)
     {
-        DataflowId = dataflowId;
+    }
+
+    /// <summary>Creates the exception for conflicting runs of a dataflow or a dataset export.</summary>
+    /// <param name="exportId">The dataflow or dataset export.</param>
+    /// <param name="conflicts">Each audience or dataset and the run already exporting it.</param>
+    /// <param name="kind">Which kind of export <paramref name="exportId"/> is, for the message.</param>
+    public ExportRunInProgressException(string exportId, IReadOnlyList<RunConflict> conflicts, ExportFlowKind kind)
+        : base(string.Join(" ", (conflicts ?? []).Select(c => kind == ExportFlowKind.DatasetExport
+            ? $"A run is already in progress for dataset '{c.AudienceId}' of dataset export '{exportId}' (run '{c.RunId}')."
+            : $"A run is already in progress for audience '{c.AudienceId}' on dataflow '{exportId}' (run '{c.RunId}').")))
+    {
+        DataflowId = exportId;
         Conflicts = conflicts ?? [];
     }
 
-    /// <summary>The dataflow.</summary>
+    /// <summary>The dataflow or dataset export.</summary>
     public string? DataflowId { get; }
 
     /// <summary>Each audience and the run already exporting it.</summary>

@@ -159,10 +159,16 @@ internal sealed class DestinationManager(
     private static DestinationDefinition Normalized(DestinationDefinition destination)
     {
         // Setting names are not case-sensitive; a body may still spell one twice ("password" and "Password").
-        if (destination.Settings.Keys.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        if (CaseInsensitiveKeys.Twice(destination.Settings) is { } twice)
         {
             throw new ExportValidationException(
-                $"Destination '{destination.Name?.Trim()}': setting '{twice.Key}' is given more than once ({string.Join(", ", twice.Select(k => $"'{k}'"))}); setting names are not case-sensitive.");
+                $"Destination '{destination.Name?.Trim()}': setting '{twice[0]}' is given more than once ({CaseInsensitiveKeys.Quoted(twice)}); setting names are not case-sensitive.");
+        }
+
+        if (CaseInsensitiveKeys.Twice(destination.SharedWith) is { } contributor)
+        {
+            throw new ExportValidationException(
+                $"Destination '{destination.Name?.Trim()}': SharedWith names '{contributor[0]}' more than once ({CaseInsensitiveKeys.Quoted(contributor)}); contributor names are not case-sensitive.");
         }
 
         var copy = destination.Clone();

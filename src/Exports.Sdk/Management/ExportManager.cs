@@ -224,9 +224,7 @@ internal sealed class ExportManager(
             return null;
         }
 
-        // As a list of the export's runs is (see RunsDestinationAsync).
-        var destination = await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false) ?? RecordedDestination(run);
-        return await policy.MayViewExportAsync(catalog, caller, destination, cancellationToken).ConfigureAwait(false) ? run : null;
+        return await policy.MayViewExportAsync(catalog, caller, await RunDestinationAsync(run, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false) ? run : null;
     }
 
     public async Task<ExportPage<ExportRunRecord>> SearchRunsAsync(ClaimsPrincipal caller, string id, RunQuery query, CancellationToken cancellationToken = default)
@@ -242,9 +240,27 @@ internal sealed class ExportManager(
         await RequireAsync(caller, ExportPermission.ViewDestinations, null, $"list the runs of export '{id}'", cancellationToken).ConfigureAwait(false);
         var destination = await RunsDestinationAsync(id, cancellationToken).ConfigureAwait(false);
         await RequireRunsVisibleAsync(caller, id, destination, cancellationToken).ConfigureAwait(false);
-        var page = store is IExportStoreRunQueries queries
+        // Each run stays behind the destination it wrote to (an export may have moved since). Who may see a destination
+        // shared with no one sees them all, and the store pages for them; the others' pages are read from the history.
+        Func<ExportRunRecord, ValueTask<bool>>? visible = null;
+        if (!await policy.MayViewExportAsync(catalog, caller, UnrecordedDestination, cancellationToken).ConfigureAwait(false))
+        {
+            var allowed = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+            visible = async run =>
+            {
+                var wrote = await RunDestinationAsync(run, cancellationToken).ConfigureAwait(false);
+                if (!allowed.TryGetValue(wrote, out var may))
+                {
+                    allowed[wrote] = may = await policy.MayViewExportAsync(catalog, caller, wrote, cancellationToken).ConfigureAwait(false);
+                }
+
+                return may;
+            };
+        }
+
+        var page = visible is null && store is IExportStoreRunQueries queries
             ? await queries.SearchRunsAsync(id, query, cancellationToken).ConfigureAwait(false)
-            : await SearchRunsInListAsync(id, query, cancellationToken).ConfigureAwait(false);
+            : await SearchRunsInListAsync(id, query, visible, cancellationToken).ConfigureAwait(false);
         if (destination is null && page.TotalCount == 0 && query.Status is null)
         {
             // Runs outlive a deleted export; an id with neither is unknown.
@@ -254,14 +270,14 @@ internal sealed class ExportManager(
         return page;
     }
 
-    /// <summary>A page of runs from the whole history, for a store that cannot page it itself.</summary>
-    private async Task<ExportPage<ExportRunRecord>> SearchRunsInListAsync(string id, RunQuery query, CancellationToken cancellationToken)
+    /// <summary>A page of runs from the whole history, for a store that cannot page it itself or a caller who may not see every run.</summary>
+    private async Task<ExportPage<ExportRunRecord>> SearchRunsInListAsync(string id, RunQuery query, Func<ExportRunRecord, ValueTask<bool>>? visible, CancellationToken cancellationToken)
     {
         var page = new List<ExportRunRecord>();
         var total = 0;
         await foreach (var run in store.ListRunsAsync(id, cancellationToken).ConfigureAwait(false))
         {
-            if (query.Status is { } status && run.Status != status)
+            if ((query.Status is { } status && run.Status != status) || (visible is not null && !await visible(run).ConfigureAwait(false)))
             {
                 continue;
             }
@@ -288,8 +304,7 @@ internal sealed class ExportManager(
             return null;
         }
 
-        if (!await policy.MayViewExportAsync(catalog, caller, await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false) ?? RecordedDestination(run),
-            cancellationToken).ConfigureAwait(false))
+        if (!await policy.MayViewExportAsync(catalog, caller, await RunDestinationAsync(run, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -629,11 +644,21 @@ internal sealed class ExportManager(
         return null;
     }
 
+    /// <summary>A name no destination can have, which the policy treats as one shared with no one.</summary>
+    private const string UnrecordedDestination = "(unrecorded destination)";
+
     /// <summary>
     /// The destination a run recorded; for a record from before runs kept it, a name no destination can have, which the
     /// policy treats as one shared with no one.
     /// </summary>
-    private static string RecordedDestination(ExportRunRecord run) => run.Destination ?? "(unrecorded destination)";
+    private static string RecordedDestination(ExportRunRecord run) => run.Destination ?? UnrecordedDestination;
+
+    /// <summary>
+    /// What a run is checked against: the destination it wrote to, so runs written before an export moved stay behind
+    /// the old destination's sharing; for a record from before runs kept it, its export's.
+    /// </summary>
+    private async Task<string> RunDestinationAsync(ExportRunRecord run, CancellationToken cancellationToken) =>
+        run.Destination ?? await DestinationOfAsync(run.DataflowId, cancellationToken).ConfigureAwait(false) ?? UnrecordedDestination;
 
     private IAudienceSource? FindSource(string name) =>
         sourceNames.Any(n => n.Name == name) ? services.GetKeyedService<IAudienceSource>(name) : null;
@@ -647,7 +672,7 @@ internal sealed class ExportManager(
     }
 
     private static ExportRunNotActiveException NotActive(ExportRunRecord run) =>
-        new($"Run '{run.RunId}' of dataflow '{run.DataflowId}' cannot be cancelled: it has already ended ({run.Status}).");
+        new($"Run '{run.RunId}' of {(run.Kind == ExportFlowKind.DatasetExport ? "dataset export" : "dataflow")} '{run.DataflowId}' cannot be cancelled: it has already ended ({run.Status}).");
 
     private static bool InWindow(ExportSchedule schedule, DateTimeOffset now)
     {

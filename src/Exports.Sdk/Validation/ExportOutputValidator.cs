@@ -24,6 +24,16 @@ internal static class ExportOutputValidator
             }
         }
 
+        if (CaseInsensitiveKeys.Twice(output.Format.Settings) is { } twice)
+        {
+            yield return $"{where}: Output.Format.Settings has '{twice[0]}' more than once ({CaseInsensitiveKeys.Quoted(twice)}); setting names are not case-sensitive.";
+        }
+
+        if (!Enum.IsDefined(output.Format.CompressionLevel))
+        {
+            yield return $"{where}: Output.Format.CompressionLevel '{output.Format.CompressionLevel}' is not one of {string.Join(", ", Enum.GetNames<System.IO.Compression.CompressionLevel>())}.";
+        }
+
         if (!Enum.IsDefined(output.Format.Compression))
         {
             yield return $"{where}: Output.Format.Compression '{output.Format.Compression}' is not supported; use None or Gzip.";

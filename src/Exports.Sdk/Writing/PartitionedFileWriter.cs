@@ -36,6 +36,9 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
     private readonly PartitionedFileWriterOptions _options;
     private readonly List<ExportedFile> _committed = [];
     private readonly List<string> _written = [];
+
+    // A part whose commit began (its path recorded as a leftover) but did not return: it may or may not exist.
+    private string? _uncertain;
     private bool _published;
     private Part? _current;
     private long _committedBytes;
@@ -109,7 +112,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
         var failures = new List<(string, Exception)>();
         await AbortCurrentAsync().ConfigureAwait(false);
         // Published files replaced the previous set: removing them would leave the fixed names empty.
-        foreach (var path in _published ? [] : _written)
+        foreach (var path in _published ? [] : WrittenPaths)
         {
             try
             {
@@ -124,12 +127,16 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
         _committed.Clear();
         _written.Clear();
+        _uncertain = null;
         _committedBytes = 0;
         return failures;
     }
 
-    /// <summary>The paths the parts were written to: their final paths, or the staged ones with fixed names.</summary>
-    public IReadOnlyList<string> WrittenPaths => _written;
+    /// <summary>
+    /// The paths the parts were written to (their final paths, or the staged ones with fixed names), with a part's whose
+    /// commit did not return.
+    /// </summary>
+    public IReadOnlyList<string> WrittenPaths => _uncertain is null ? _written : [.. _written, _uncertain];
 
     /// <summary>
     /// Fixed names: moves every staged part over its final name, then removes the parts of an earlier run beyond this
@@ -436,7 +443,9 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
                 await beforeCommit(part.WrittenPath).ConfigureAwait(false);
             }
 
+            _uncertain = part.WrittenPath;
             await part.Writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _uncertain = null;
             part.Committed = true;
             if (part.PendingRecorded)
             {

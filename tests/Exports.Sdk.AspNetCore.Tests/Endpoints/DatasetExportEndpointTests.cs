@@ -19,6 +19,21 @@ public sealed class DatasetExportEndpointTests : IAsyncLifetime
     public async Task DisposeAsync() => await _web.DisposeAsync();
 
     [Fact]
+    public async Task RunsOfOneKindOfExport_AreNotListedUnderTheOthersPath()
+    {
+        // Dataflows and dataset exports share one id space, and both run lists read the one runs API.
+        var (asDataset, datasetProblem, _) = await _admin.GetJsonAsync("dataset-exports/churn-risk/runs");
+        var (asDataflow, dataflowProblem, _) = await _admin.GetJsonAsync("dataflows/web-events/runs");
+
+        asDataset.Should().Be(HttpStatusCode.NotFound);
+        datasetProblem!["detail"]!.GetValue<string>().Should().Be("There is no dataset export 'churn-risk'; 'churn-risk' is a dataflow.");
+        asDataflow.Should().Be(HttpStatusCode.NotFound);
+        dataflowProblem!["detail"]!.GetValue<string>().Should().Be("There is no dataflow 'web-events'; 'web-events' is a dataset export.");
+        (await _admin.GetJsonAsync("dataset-exports/web-events/runs")).Status.Should().Be(HttpStatusCode.OK);
+        (await _admin.GetJsonAsync("dataflows/churn-risk/runs")).Status.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Picker_ListsSourcesAndDatasetsWithTheirColumns()
     {
         var viewer = _web.ClientAs("vic", "Viewer");

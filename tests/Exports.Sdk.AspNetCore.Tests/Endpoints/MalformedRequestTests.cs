@@ -28,6 +28,10 @@ public sealed class MalformedRequestTests : IAsyncLifetime
     [InlineData("destinations", """{"name":"x1","type":"local","settings":null}""", "at '$.settings'")]
     [InlineData("destinations", """{"name":"x1","type":"local","settings":{"path":"/tmp/x1"},"output":null}""", "at '$.output'")]
     [InlineData("destinations", """{"name":"x1","type":"sftp","settings":{"password":"a","Password":"b"}}""", "setting 'password' is given more than once ('password', 'Password')")]
+    [InlineData("destinations", """{"name":"x1","type":"local","settings":{"path":"x1"},"sharedWith":{"cleo":"View","CLEO":"Edit"}}""", "SharedWith names 'cleo' more than once ('cleo', 'CLEO')")]
+    [InlineData("destinations", """{"name":"x1","type":"local","settings":{"path":"x1"},"output":{"format":{"settings":{"codec":"x","CODEC":"y"}}}}""", "Output.Format.Settings has 'codec' more than once ('codec', 'CODEC')")]
+    [InlineData("destinations", """{"name":"x1","type":"local","settings":{"path":"x1"},"output":{"format":{"compression":"Gzip","compressionLevel":99}}}""", "Output.Format.CompressionLevel '99' is not one of Optimal, Fastest, NoCompression, SmallestSize")]
+    [InlineData("dataset-exports", """{"id":"twice","source":"demo-events","datasetId":"web-events","destination":"demo-folder","output":{"format":{"settings":{"codec":"x","CODEC":"y"}}}}""", "Output.Format.Settings has 'codec' more than once")]
     [InlineData("dataflows/schedules", """{"dataflows":{"churn-risk":null},"enabled":true}""", "dataflow 'churn-risk' was read with")]
     [InlineData("dataflows/schedules", """{"dataflows":null,"enabled":true}""", "at '$.dataflows'")]
     public async Task ABodyWithANullOrATwiceNamedField_IsA400NamingIt(string path, string body, string expected)
@@ -39,6 +43,16 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         problem!["detail"]!.GetValue<string>().Should().Contain(expected);
         (await _admin.GetJsonAsync("dataflows")).Body!["totalCount"]!.GetValue<int>().Should().Be(3, "nothing was created");
         (await _admin.GetJsonAsync("destinations/x1")).Status.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task ACompressionLevel_IsWrittenAndReadByName()
+    {
+        var (status, body, _) = await _admin.PostJsonAsync("destinations", """{"name":"levels","type":"local","settings":{"path":"levels"},"output":{"format":{"compression":"Gzip","compressionLevel":"SmallestSize"}}}""");
+
+        status.Should().Be(HttpStatusCode.Created, body?.ToJsonString());
+        body!["output"]!["format"]!["compressionLevel"]!.GetValue<string>().Should().Be("SmallestSize");
+        (await _admin.GetJsonAsync("destinations/levels")).Body!["output"]!["format"]!["compressionLevel"]!.GetValue<string>().Should().Be("SmallestSize");
     }
 
     [Theory]

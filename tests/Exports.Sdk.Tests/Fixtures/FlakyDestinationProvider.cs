@@ -24,7 +24,11 @@ internal sealed class FlakyDestinationProvider : IDestinationProvider
     /// <summary>Deletes fail: the server is away, so a rollback cannot remove what it committed.</summary>
     public bool FailDeletes { get; set; }
 
+    /// <summary>Commits of data files after this many fail (the connection drops as a part is published).</summary>
+    public int? FailDataCommitsAfter { get; set; }
+
     private int _dataFilesOpened;
+    private int _dataCommits;
 
     public IReadOnlyList<string> Validate(DestinationDefinition definition) => [];
 
@@ -44,8 +48,11 @@ internal sealed class FlakyDestinationProvider : IDestinationProvider
                 throw new DestinationException($"Destination '{Name}': the store is down (simulated).", isTransient: true);
             }
 
-            return inner.OpenWriteAsync(path, cancellationToken);
+            return isManifest || owner.FailDataCommitsAfter is null ? inner.OpenWriteAsync(path, cancellationToken) : OpenFailingCommitAsync(path, cancellationToken);
         }
+
+        private async ValueTask<IDestinationWriter> OpenFailingCommitAsync(string path, CancellationToken cancellationToken) =>
+            new FailingCommit(owner, await inner.OpenWriteAsync(path, cancellationToken));
 
         public IAsyncEnumerable<DestinationFile> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
 
@@ -55,5 +62,17 @@ internal sealed class FlakyDestinationProvider : IDestinationProvider
                 : inner.DeleteAsync(path, cancellationToken);
 
         public ValueTask<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken = default) => inner.TestConnectionAsync(cancellationToken);
+    }
+
+    private sealed class FailingCommit(FlakyDestinationProvider owner, IDestinationWriter inner) : IDestinationWriter
+    {
+        public Stream Stream => inner.Stream;
+
+        public ValueTask CommitAsync(CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref owner._dataCommits) > owner.FailDataCommitsAfter
+                ? throw new DestinationException("The connection dropped while the file was published (simulated).", isTransient: true)
+                : inner.CommitAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

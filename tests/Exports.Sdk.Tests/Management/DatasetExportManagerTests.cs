@@ -103,6 +103,59 @@ public class DatasetExportManagerTests
     }
 
     [Fact]
+    public async Task RunsWrittenBeforeAnExportMoved_StayBehindTheDestinationTheyWroteTo()
+    {
+        // An export to partner-sftp (shared with no one) runs, then moves to crm-drop (shared with carol): its earlier
+        // run, with partner-sftp's files and manifest, was then shown to carol.
+        await using var host = Host();
+        var manager = host.Services.GetRequiredService<IDatasetExportManager>();
+        var export = Export("moving");
+        export.Destination = "partner-sftp";
+        var created = await manager.CreateAsync(Callers.Admin, export);
+        var hidden = await manager.RunAsync(Callers.Admin, "moving");
+        var moved = created.Definition.Clone();
+        moved.Destination = "crm-drop";
+        await manager.UpdateAsync(Callers.Admin, moved, created.ETag);
+        var carol = Callers.Contributor("carol");
+        var shown = await manager.RunAsync(carol, "moving");
+
+        (await host.Manager.GetRunAsync(carol, hidden.RunId)).Should().BeNull();
+        (await host.Manager.GetRunAsync(carol, shown.RunId)).Should().NotBeNull();
+        var carolsPage = await host.Manager.SearchRunsAsync(carol, "moving", new RunQuery());
+        carolsPage.Items.Select(r => r.RunId).Should().Equal(shown.RunId);
+        carolsPage.TotalCount.Should().Be(1);
+        var cancel = () => host.Manager.CancelRunAsync(carol, hidden.RunId);
+        (await cancel()).Should().BeNull("a run she may not see is one that does not exist for her");
+        (await host.Manager.SearchRunsAsync(Callers.Admin, "moving", new RunQuery())).TotalCount.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task ARunRefusedWhileAnotherRuns_NamesTheDatasetAndTheDatasetExport()
+    {
+        await using var host = Host();
+        var manager = host.Services.GetRequiredService<IDatasetExportManager>();
+        await manager.CreateAsync(Callers.Admin, Export("events"));
+        // Another host's run, alive (its lease is fresh).
+        await host.Store.SaveRunAsync(new ExportRunRecord
+        {
+            RunId = "elsewhere",
+            DataflowId = "events",
+            Kind = ExportFlowKind.DatasetExport,
+            Status = ExportRunStatus.Running,
+            AudienceIds = ["events"],
+            ScheduledTime = ManagementHost.Now,
+            CreatedAt = ManagementHost.Now,
+            Host = "other-host",
+            LeaseExpiresAt = ManagementHost.Now.AddMinutes(5),
+        });
+
+        var run = () => manager.StartRunAsync(Callers.Admin, "events");
+
+        (await run.Should().ThrowAsync<ExportRunInProgressException>()).Which.Message
+            .Should().Be("A run is already in progress for dataset 'events' of dataset export 'events' (run 'elsewhere').");
+    }
+
+    [Fact]
     public async Task RunAsync_IsAFullExportNow_RecordedBesideTheScheduledRuns_AndLeavesTheWatermark()
     {
         await using var host = Host();

@@ -107,6 +107,22 @@ public sealed class DatasetExportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RunAsync_OneBatchIntoManyParts_ReportsProgressAsEachPartIsCommitted()
+    {
+        // One batch of 12 rows, one row a part: progress came once the whole batch was written, so a slow destination's
+        // run showed nothing for minutes.
+        _source.AddDataset("web/events", Schema, Events(1, 12));
+        var runner = Runner(d => d.Output.MaxRowsPerFile = 1);
+        var reports = new List<ExportProgress>();
+
+        var result = await runner.RunAsync(Export(), new DatasetRunRequest { ScheduledTime = Slot }, new SynchronousProgress(reports.Add));
+
+        result.Files.Should().HaveCount(12);
+        reports.Select(r => r.FilesCommitted).Distinct().Should().BeEquivalentTo(Enumerable.Range(1, 12), "one report as each part is committed");
+        reports.Should().OnlyContain(r => r.RowsRead == 12);
+    }
+
+    [Fact]
     public async Task RunAsync_SourceIgnoresSince_EngineStillExportsOnlyNewerRows()
     {
         _source.AddDataset("web/events", Schema, Events(1, 50));
@@ -271,6 +287,12 @@ public sealed class DatasetExportTests : IAsyncDisposable
     private List<long> ReadSeq(ExportRunResult result) =>
         [.. result.Files.SelectMany(f => File.ReadAllLines(Path.Combine(_root, f.Path)))
             .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("seq").GetInt64())];
+
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool, out of order).</summary>
+    private sealed class SynchronousProgress(Action<ExportProgress> report) : IProgress<ExportProgress>
+    {
+        public void Report(ExportProgress value) => report(value);
+    }
 
     /// <summary>Wraps a source to fail like a dropped connection, or to ignore the incremental filter.</summary>
     private sealed class FailingDatasetSource(IDatasetSource inner) : IDatasetSource

@@ -160,6 +160,22 @@ public sealed class LeftoverFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task APartWhoseCommitFailed_IsNotLeftOnRecord_OnceTheRollbackRemovedIt()
+    {
+        // Its path was recorded before the commit (it might publish), and stayed listed after a rollback that left nothing.
+        await using var provider = Build();
+        var dataflow = provider.GetRequiredService<IOptions<ExportsOptions>>().Value.GetDataflow("crm");
+        _flaky.FailDataCommitsAfter = 1;
+
+        var failed = await provider.GetRequiredService<IExportRunner>().RunAsync(dataflow, new ExportRunRequest());
+
+        failed.Status.Should().Be(ExportRunStatus.Failed);
+        failed.Errors.Should().ContainSingle().Which.Should().Contain("The connection dropped while the file was published");
+        Directory.EnumerateFiles(_drop, "*", new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = true }).Should().BeEmpty();
+        (await provider.GetRequiredService<IExportStore>().GetRunAsync("crm", failed.RunId))!.LeftoverFiles.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task DeadDatasetExportRun_WhatItLeftIsRemovedWhenAHostStarts()
     {
         // What a host killed mid-run of a dataset export left: a committed part and a temp file, both on record.

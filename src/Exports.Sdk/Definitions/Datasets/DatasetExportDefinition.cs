@@ -40,11 +40,11 @@ public sealed class DatasetExportDefinition
     public string? WatermarkColumn { get; set; }
 
     /// <summary>
-    /// For an Int32, Int64 or Date <see cref="WatermarkColumn"/>: how far before the newest value exported each
+    /// For an Int32, Int64 or Date watermark column: how far before the newest value exported each
     /// incremental run starts again, in the column's units (values; days for a date). Rows already exported there are
     /// recognised and dropped, so a row that got its value before an earlier one committed (two inserts into an
     /// identity column, the later committing first) is still exported, once. Default 0: only the newest value is read
-    /// again. Timestamp columns re-read <see cref="ExportRunOptions.IncrementalOverlap"/> instead.
+    /// again. Timestamp columns re-read <c>Exports:Runs:IncrementalOverlap</c> instead.
     /// </summary>
     public long WatermarkOverlap { get; set; }
 

@@ -44,9 +44,9 @@ public sealed class DestinationDefinition
     public DestinationDefinition Clone()
     {
         var copy = (DestinationDefinition)MemberwiseClone();
-        copy.Settings = new Dictionary<string, string?>(Settings, StringComparer.OrdinalIgnoreCase);
+        copy.Settings = CaseInsensitiveKeys.Copy(Settings);
         copy.Output = Output.Clone();
-        copy.SharedWith = new Dictionary<string, DestinationAccess>(SharedWith, StringComparer.OrdinalIgnoreCase);
+        copy.SharedWith = CaseInsensitiveKeys.Copy(SharedWith);
         return copy;
     }
 

@@ -15,6 +15,7 @@ public sealed class FileFormatOptions
     /// The gzip level. Default <see cref="CompressionLevel.Fastest"/> (compression bounds export speed), which uses the
     /// SDK's own fast deflate encoder; the other levels use zlib.
     /// </summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CompressionLevel>))]
     public CompressionLevel CompressionLevel { get; set; } = CompressionLevel.Fastest;
 
     /// <summary>
@@ -41,7 +42,7 @@ public sealed class FileFormatOptions
     {
         var copy = (FileFormatOptions)MemberwiseClone();
         copy.Csv = Csv.Clone();
-        copy.Settings = new Dictionary<string, string?>(Settings, StringComparer.OrdinalIgnoreCase);
+        copy.Settings = CaseInsensitiveKeys.Copy(Settings);
         return copy;
     }
 }
