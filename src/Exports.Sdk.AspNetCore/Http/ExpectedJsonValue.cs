@@ -38,6 +38,7 @@ internal static partial class ExpectedJsonValue
         : type == typeof(int) || type == typeof(long) || type == typeof(short) ? "a whole number"
         : type == typeof(double) || type == typeof(decimal) || type == typeof(float) ? "a number"
         : type == typeof(string) ? "a string"
+        : type == typeof(char) ? "a single character"
         : type == typeof(DateOnly) ? "a date such as \"2026-01-31\""
         : type == typeof(DateTimeOffset) || type == typeof(DateTime) ? "a date and time such as \"2026-01-31T06:30:00Z\""
         : type == typeof(TimeSpan) ? "a duration such as \"00:30:00\""

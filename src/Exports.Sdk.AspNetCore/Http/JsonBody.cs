@@ -11,7 +11,7 @@ namespace Exports.Sdk.AspNetCore;
 /// Reads request bodies here rather than through parameter binding, so that a malformed body gets a ProblemDetails
 /// that names the field (JSON path) and the problem, whatever the host's exception handling.
 /// </summary>
-internal static class JsonBody
+internal static partial class JsonBody
 {
     /// <summary>Per host options instance, its strict copy.</summary>
     private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Strict = new();
@@ -73,12 +73,19 @@ internal static class JsonBody
     private static ExportValidationException Invalid<T>(string what, JsonException ex)
     {
         var at = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at '{ex.Path}'";
-        // "The JSON value could not be converted to Exports.Sdk.ExportMode" names a .NET type: say what the API expects.
-        var problem = ex.Message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal) && ExpectedJsonValue.At(typeof(T), ex.Path) is { } expected
-            ? $"expected {expected}."
+        // System.Text.Json's messages name .NET types ("could not be converted to Exports.Sdk.ExportMode", "on type
+        // 'Exports.Sdk.ExportOutputOptions'"), which a caller of the API does not know: say what the API expects.
+        var expected = ExpectedJsonValue.At(typeof(T), ex.Path);
+        var problem = ex.Message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal) && expected is not null ? $"expected {expected}."
+            : ex.Message.Contains("doesn't allow setting null values", StringComparison.Ordinal) ? $"null is not allowed{(expected is null ? "" : $"; expected {expected}")}."
+            : MissingRequired().Match(ex.Message) is { Success: true } missing ? $"{missing.Groups["names"].Value} {(missing.Groups["names"].Value.Contains(',', StringComparison.Ordinal) ? "are" : "is")} required."
             : FirstSentence(ex.Message);
         return new ExportValidationException($"The body of {what} is not valid{at}: {problem}", ex);
     }
+
+    /// <summary>"JSON deserialization for type 'X' was missing required properties including: 'enabled'."</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("missing required properties including: (?<names>.+?)\\.?$")]
+    private static partial System.Text.RegularExpressions.Regex MissingRequired();
 
     // System.Text.Json appends the path and position to its message; the path is already named above.
     private static string FirstSentence(string message)

@@ -27,16 +27,16 @@ public class ExportRunInProgressException : ExportException
     /// <param name="dataflowId">The dataflow.</param>
     /// <param name="conflicts">Each audience and the run already exporting it.</param>
     public ExportRunInProgressException(string dataflowId, IReadOnlyList<RunConflict> conflicts)
-        : this(dataflowId, conflicts, ExportFlowKind.Dataflow)
+        : this(dataflowId, conflicts, isDatasetExport: false)
     {
     }
 
     /// <summary>Creates the exception for conflicting runs of a dataflow or a dataset export.</summary>
     /// <param name="exportId">The dataflow or dataset export.</param>
     /// <param name="conflicts">Each audience or dataset and the run already exporting it.</param>
-    /// <param name="kind">Which kind of export <paramref name="exportId"/> is, for the message.</param>
-    public ExportRunInProgressException(string exportId, IReadOnlyList<RunConflict> conflicts, ExportFlowKind kind)
-        : base(string.Join(" ", (conflicts ?? []).Select(c => kind == ExportFlowKind.DatasetExport
+    /// <param name="isDatasetExport">Whether <paramref name="exportId"/> is a dataset export (else a dataflow), for the message.</param>
+    public ExportRunInProgressException(string exportId, IReadOnlyList<RunConflict> conflicts, bool isDatasetExport)
+        : base(string.Join(" ", (conflicts ?? []).Select(c => isDatasetExport
             ? $"A run is already in progress for dataset '{c.AudienceId}' of dataset export '{exportId}' (run '{c.RunId}')."
             : $"A run is already in progress for audience '{c.AudienceId}' on dataflow '{exportId}' (run '{c.RunId}').")))
     {

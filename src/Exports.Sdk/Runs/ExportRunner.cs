@@ -114,7 +114,7 @@ internal sealed class ExportRunner(
         var claim = await store.TryStartRunAsync(record, cancellationToken).ConfigureAwait(false);
         if (!claim.Started)
         {
-            throw new ExportRunInProgressException(record.DataflowId, claim.Conflicts, record.Kind);
+            throw new ExportRunInProgressException(record.DataflowId, claim.Conflicts, isDatasetExport: record.Kind == ExportFlowKind.DatasetExport);
         }
 
         // The store chose the host name the claim is held under; the heartbeat and the final record must carry it.
