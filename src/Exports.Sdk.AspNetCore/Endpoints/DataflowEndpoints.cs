@@ -44,7 +44,8 @@ internal static class DataflowEndpoints
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         group.MapDelete(ExportsApiRoutes.Dataflow, DeleteAsync)
-            .WithSummary("Deletes a dataflow (its run history stays); needs If-Match.")
+            .WithSummary("Deletes a dataflow (its run history stays; refused while one of its runs is under way); needs If-Match.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         group.MapPost(ExportsApiRoutes.DuplicateDataflow, DuplicateAsync)

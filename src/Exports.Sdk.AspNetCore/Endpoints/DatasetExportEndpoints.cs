@@ -40,7 +40,8 @@ internal static class DatasetExportEndpoints
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         group.MapDelete(ExportsApiRoutes.DatasetExport, DeleteAsync)
-            .WithSummary("Deletes a dataset export (its runs and watermark stay on record); needs If-Match.")
+            .WithSummary("Deletes a dataset export (its runs stay on record; refused while one of its runs is under way); needs If-Match.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         group.MapPost(ExportsApiRoutes.DuplicateDatasetExport, DuplicateAsync)

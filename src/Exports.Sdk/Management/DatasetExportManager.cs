@@ -122,6 +122,7 @@ internal sealed class DatasetExportManager(
     {
         var current = await RequireStoredAsync(caller, id, "delete", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, current.Definition, $"delete dataset export '{id}'", cancellationToken).ConfigureAwait(false);
+        await RunsInProgress.RequireNoneAsync(store, id, $"Dataset export '{id}'", timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await store.DeleteDatasetExportAsync(id, etag, cancellationToken).ConfigureAwait(false);
     }
 

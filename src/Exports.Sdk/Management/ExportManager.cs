@@ -127,6 +127,7 @@ internal sealed class ExportManager(
     {
         var current = await RequireStoredAsync(caller, id, "delete", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, current.Definition, $"delete dataflow '{id}'", cancellationToken).ConfigureAwait(false);
+        await RunsInProgress.RequireNoneAsync(store, id, $"Dataflow '{id}'", timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await store.DeleteDataflowAsync(id, etag, cancellationToken).ConfigureAwait(false);
     }
 

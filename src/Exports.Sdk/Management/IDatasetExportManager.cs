@@ -52,12 +52,16 @@ public interface IDatasetExportManager
     /// <returns>The new dataset export.</returns>
     Task<ManagedDatasetExport> DuplicateAsync(ClaimsPrincipal caller, string id, string? newName = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes a dataset export if <paramref name="etag"/> is current (its runs and watermark stay on record).</summary>
+    /// <summary>
+    /// Deletes a dataset export if <paramref name="etag"/> is current (its runs stay on record; one created again under
+    /// the id starts with a full run).
+    /// </summary>
     /// <param name="caller">The caller.</param>
     /// <param name="id">The dataset export id.</param>
     /// <param name="etag">The ETag it was read with.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when it is deleted.</returns>
+    /// <exception cref="ExportRunInProgressException">One of its runs is queued or running on a live host.</exception>
     Task DeleteAsync(ClaimsPrincipal caller, string id, string etag, CancellationToken cancellationToken = default);
 
     /// <summary>Switches a dataset export's schedule on or off.</summary>

@@ -61,6 +61,7 @@ public interface IExportManager
     /// <param name="etag">The ETag it was read with.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when it is deleted.</returns>
+    /// <exception cref="ExportRunInProgressException">One of its runs is queued or running on a live host.</exception>
     Task DeleteAsync(ClaimsPrincipal caller, string id, string etag, CancellationToken cancellationToken = default);
 
     /// <summary>Switches a dataflow's schedules on or off.</summary>

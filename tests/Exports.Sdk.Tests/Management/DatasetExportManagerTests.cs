@@ -156,6 +156,42 @@ public class DatasetExportManagerTests
     }
 
     [Fact]
+    public async Task AnExportWithARunUnderWay_IsNotDeleted_ButOneWhoseRunsHostDied_Is()
+    {
+        // The run went on writing files and a manifest for an export that no longer existed.
+        await using var host = Host();
+        var manager = host.Services.GetRequiredService<IDatasetExportManager>();
+        var events = await manager.CreateAsync(Callers.Admin, Export("events"));
+        var dataflow = await host.Manager.CreateAsync(Callers.Admin, ManagementHost.Dataflow());
+        // Another host's runs: the store gives each a lease, which that host's heartbeat would renew.
+        ExportRunRecord Running(string runId, string exportId) => new()
+        {
+            RunId = runId,
+            DataflowId = exportId,
+            Status = ExportRunStatus.Running,
+            AudienceIds = ["events"],
+            ScheduledTime = ManagementHost.Now,
+            CreatedAt = ManagementHost.Now,
+            Host = "other-host",
+        };
+        await host.Store.SaveRunAsync(Running("live", "events"));
+        await host.Store.SaveRunAsync(Running("flowing", dataflow.Definition.Id));
+
+        var deleteEvents = () => manager.DeleteAsync(Callers.Admin, "events", events.ETag);
+        var deleteDataflow = () => host.Manager.DeleteAsync(Callers.Admin, dataflow.Definition.Id, dataflow.ETag);
+
+        (await deleteEvents.Should().ThrowAsync<ExportRunInProgressException>()).Which.Message
+            .Should().Be("Dataset export 'events' cannot be deleted while its run 'live' is running: cancel the run or wait for it to end, then delete it.");
+        (await deleteDataflow.Should().ThrowAsync<ExportRunInProgressException>()).Which.Message.Should().Contain("its run 'flowing' is running");
+        (await manager.GetAsync(Callers.Admin, "events")).Should().NotBeNull();
+
+        // Their host died: the lease ran out, and the run no longer holds the export.
+        host.Clock.Advance(ExportStoreCore.RunLease + TimeSpan.FromSeconds(1));
+        await deleteEvents();
+        (await manager.GetAsync(Callers.Admin, "events")).Should().BeNull();
+    }
+
+    [Fact]
     public async Task RunAsync_IsAFullExportNow_RecordedBesideTheScheduledRuns_AndLeavesTheWatermark()
     {
         await using var host = Host();
