@@ -65,6 +65,11 @@ public static class DatasetExportValidator
             problems.Add($"{where}: Destination '{export.Destination}' is not a configured destination.");
         }
 
+        foreach (var (column, index) in export.Columns.Select((c, i) => (c, i)).Where(c => string.IsNullOrWhiteSpace(c.c)))
+        {
+            problems.Add($"{where}: Columns[{index}] is {(column is null ? "null" : "empty")}; name a column of the dataset.");
+        }
+
         foreach (var duplicate in export.Columns.GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             problems.Add($"{where}: Columns lists '{duplicate.Key}' more than once.");

@@ -49,6 +49,12 @@ internal static class ExportOutputValidator
             yield return $"{where}: Output.Format.MaxDegreeOfParallelism must be 0 (every core) or more, not {output.Format.MaxDegreeOfParallelism}.";
         }
 
+        if (output.WriteLatest && !output.WriteManifest)
+        {
+            // The latest pointer is a copy of the run's manifest: without one there is nothing to write.
+            yield return $"{where}: Output.WriteLatest needs Output.WriteManifest (the latest file is a copy of the run's manifest); set WriteManifest to true or WriteLatest to false.";
+        }
+
         if (output.MaxBytesPerFile is < 4096)
         {
             yield return $"{where}: Output.MaxBytesPerFile must be at least 4096, not {output.MaxBytesPerFile}.";

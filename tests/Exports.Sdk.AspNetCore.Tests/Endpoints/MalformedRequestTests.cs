@@ -33,6 +33,8 @@ public sealed class MalformedRequestTests : IAsyncLifetime
     [InlineData("destinations", """{"name":"x1","type":"local","settings":{"path":"x1"},"output":{"format":{"compression":"Gzip","compressionLevel":99}}}""", "Output.Format.CompressionLevel '99' is not one of Optimal, Fastest, NoCompression, SmallestSize")]
     [InlineData("dataset-exports", """{"id":"x2","source":"demo-events","datasetId":"web-events","destination":"demo-folder","output":{"format":null}}""", "at '$.output.format': null is not allowed; expected an object.")]
     [InlineData("dataset-exports", """{"id":"x2","source":"demo-events","datasetId":"web-events","destination":"demo-folder","output":{"format":{"csv":{"delimiter":"ab"}}}}""", "at '$.output.format.csv.delimiter': expected a single character.")]
+    [InlineData("dataset-exports", """{"id":"x3","source":"demo-events","datasetId":"web-events","destination":"demo-folder","columns":["eventId",""]}""", "Dataset export 'x3': Columns[1] is empty; name a column of the dataset.")]
+    [InlineData("destinations", """{"name":"x1","type":"local","settings":{"path":"x1"},"output":{"writeManifest":false,"writeLatest":true}}""", "Output.WriteLatest needs Output.WriteManifest")]
     [InlineData("dataset-exports", """{"id":"twice","source":"demo-events","datasetId":"web-events","destination":"demo-folder","output":{"format":{"settings":{"codec":"x","CODEC":"y"}}}}""", "Output.Format.Settings has 'codec' more than once")]
     [InlineData("dataflows/schedules", """{"dataflows":{"churn-risk":null},"enabled":true}""", "dataflow 'churn-risk' was read with")]
     [InlineData("dataflows/schedules", """{"dataflows":null,"enabled":true}""", "at '$.dataflows'")]
