@@ -183,7 +183,10 @@ internal static class DatasetExportEndpoints
             return ExportProblems.NotFound($"There is no dataset export '{id}'; '{id}' is a dataflow.");
         }
 
-        // The one runs API: checked against the dataset export's destination; runs outlive a deleted export.
-        return TypedResults.Ok(await runs.SearchRunsAsync(user, id, new RunQuery { Status = status, Skip = skip ?? 0, Take = take ?? 50 }, cancellationToken).ConfigureAwait(false));
+        // The one runs API: checked against the dataset export's destination; runs outlive a deleted export (of either kind).
+        var page = await runs.SearchRunsAsync(user, id, new RunQuery { Status = status, Skip = skip ?? 0, Take = take ?? 50 }, cancellationToken).ConfigureAwait(false);
+        return page.Items is [{ Kind: not ExportFlowKind.DatasetExport }, ..]
+            ? ExportProblems.NotFound($"There is no dataset export '{id}'; '{id}' is a dataflow.")
+            : TypedResults.Ok(page);
     }
 }

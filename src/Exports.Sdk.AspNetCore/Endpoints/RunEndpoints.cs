@@ -102,7 +102,11 @@ internal static class RunEndpoints
             return ExportProblems.NotFound($"There is no dataflow '{id}'; '{id}' is a dataset export.");
         }
 
-        return TypedResults.Ok(await manager.SearchRunsAsync(user, id, new RunQuery { Status = status, Skip = skip ?? 0, Take = take ?? 50 }, cancellationToken).ConfigureAwait(false));
+        // Runs outlive a deleted export, of either kind.
+        var page = await manager.SearchRunsAsync(user, id, new RunQuery { Status = status, Skip = skip ?? 0, Take = take ?? 50 }, cancellationToken).ConfigureAwait(false);
+        return page.Items is [{ Kind: ExportFlowKind.DatasetExport }, ..]
+            ? ExportProblems.NotFound($"There is no dataflow '{id}'; '{id}' is a dataset export.")
+            : TypedResults.Ok(page);
     }
 
     private static async Task<Results<Ok<ExportRunRecord>, ProblemHttpResult>> GetAsync(string runId, ClaimsPrincipal user, IExportManager manager, CancellationToken cancellationToken) =>

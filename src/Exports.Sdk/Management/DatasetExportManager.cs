@@ -84,11 +84,18 @@ internal sealed class DatasetExportManager(
         await RequireChangeAsync(caller, current.Definition, $"update dataset export '{datasetExport.Id}'", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, datasetExport, $"update dataset export '{datasetExport.Id}'", cancellationToken).ConfigureAwait(false);
         await ValidateAsync(datasetExport, cancellationToken).ConfigureAwait(false);
-        var updated = await store.UpdateDatasetExportAsync(datasetExport, etag, cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(current.Definition.Source, datasetExport.Source, StringComparison.Ordinal)
+        var startsOver = !string.Equals(current.Definition.Source, datasetExport.Source, StringComparison.Ordinal)
             || !string.Equals(current.Definition.DatasetId, datasetExport.DatasetId, StringComparison.Ordinal)
             || !string.Equals(current.Definition.WatermarkColumn, datasetExport.WatermarkColumn, StringComparison.Ordinal)
-            || (current.Definition.Mode != ExportMode.FirstFullThenIncremental && datasetExport.Mode == ExportMode.FirstFullThenIncremental))
+            || (current.Definition.Mode != ExportMode.FirstFullThenIncremental && datasetExport.Mode == ExportMode.FirstFullThenIncremental);
+        if (startsOver)
+        {
+            await RunsInProgress.RequireNoneAsync(store, datasetExport.Id, $"Dataset export '{datasetExport.Id}' cannot change its source, dataset, watermark column or mode",
+                timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var updated = await store.UpdateDatasetExportAsync(datasetExport, etag, cancellationToken).ConfigureAwait(false);
+        if (startsOver)
         {
             await StartOverAsync(datasetExport, cancellationToken).ConfigureAwait(false);
         }
@@ -122,7 +129,7 @@ internal sealed class DatasetExportManager(
     {
         var current = await RequireStoredAsync(caller, id, "delete", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, current.Definition, $"delete dataset export '{id}'", cancellationToken).ConfigureAwait(false);
-        await RunsInProgress.RequireNoneAsync(store, id, $"Dataset export '{id}'", timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await RunsInProgress.RequireNoneAsync(store, id, $"Dataset export '{id}' cannot be deleted", timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await store.DeleteDatasetExportAsync(id, etag, cancellationToken).ConfigureAwait(false);
     }
 

@@ -257,19 +257,20 @@ internal sealed class DestinationManager(
             store = Folder(ResolvedPath.Of(options.CurrentValue.StorePath));
             rootPath = Folder(ResolvedPath.Of(rootPath));
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return NotUnderRoot(" (too many symbolic links)");
+            return NotUnderRoot(ex is ResolvedPath.LoopException ? " (too many symbolic links)" : " (a folder on the way cannot be read)");
         }
 
-        if (!written.StartsWith(rootPath, StringComparison.Ordinal))
+        // File systems that ignore case are compared so: a link's target may be spelled in another case.
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (!written.StartsWith(rootPath, comparison))
         {
             return NotUnderRoot(" (a symbolic link leads out of it)");
         }
 
         // Neither inside the store's folder nor above it: exports write into subfolders of their destination too (a
-        // dataset export's folder template). File systems that ignore case are compared so.
-        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        // dataset export's folder template).
         if (written.StartsWith(store, comparison) || store.StartsWith(written, comparison))
         {
             return $"Destination '{clear.Name}': setting 'path' ('{path}'{(string.IsNullOrEmpty(clear.FolderPath) ? "" : $", with FolderPath '{clear.FolderPath}'")}) is the store's folder (Exports:StorePath), inside it or above it; choose another folder.";

@@ -90,10 +90,17 @@ internal sealed class ExportManager(
         await RequireChangeAsync(caller, current.Definition, $"update dataflow '{dataflow.Id}'", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, dataflow, $"update dataflow '{dataflow.Id}'", cancellationToken).ConfigureAwait(false);
         await ValidateAsync(dataflow, cancellationToken).ConfigureAwait(false);
-        var updated = await store.UpdateDataflowAsync(dataflow, etag, cancellationToken).ConfigureAwait(false);
         var sameSource = string.Equals(current.Definition.Source, dataflow.Source, StringComparison.Ordinal);
-        await StartOverAsync(dataflow.Id, dataflow.Audiences.Where(a => !sameSource || current.Definition.Audiences.FirstOrDefault(c => c.AudienceId == a.AudienceId) is not { } before
-            || (before.Mode != ExportMode.FirstFullThenIncremental && a.Mode == ExportMode.FirstFullThenIncremental)), cancellationToken).ConfigureAwait(false);
+        var startingOver = dataflow.Audiences.Where(a => !sameSource || current.Definition.Audiences.FirstOrDefault(c => c.AudienceId == a.AudienceId) is not { } before
+            || (before.Mode != ExportMode.FirstFullThenIncremental && a.Mode == ExportMode.FirstFullThenIncremental)).ToList();
+        if (startingOver.Count > 0)
+        {
+            await RunsInProgress.RequireNoneAsync(store, dataflow.Id, $"Dataflow '{dataflow.Id}' cannot change its source, add audiences or switch them to incremental",
+                timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var updated = await store.UpdateDataflowAsync(dataflow, etag, cancellationToken).ConfigureAwait(false);
+        await StartOverAsync(dataflow.Id, startingOver, cancellationToken).ConfigureAwait(false);
         return await ToManagedAsync(updated, cancellationToken).ConfigureAwait(false);
     }
 
@@ -127,7 +134,7 @@ internal sealed class ExportManager(
     {
         var current = await RequireStoredAsync(caller, id, "delete", cancellationToken).ConfigureAwait(false);
         await RequireChangeAsync(caller, current.Definition, $"delete dataflow '{id}'", cancellationToken).ConfigureAwait(false);
-        await RunsInProgress.RequireNoneAsync(store, id, $"Dataflow '{id}'", timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await RunsInProgress.RequireNoneAsync(store, id, $"Dataflow '{id}' cannot be deleted", timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await store.DeleteDataflowAsync(id, etag, cancellationToken).ConfigureAwait(false);
     }
 
@@ -242,26 +249,36 @@ internal sealed class ExportManager(
         var destination = await RunsDestinationAsync(id, cancellationToken).ConfigureAwait(false);
         await RequireRunsVisibleAsync(caller, id, destination, cancellationToken).ConfigureAwait(false);
         // Each run stays behind the destination it wrote to (an export may have moved since). Who may see a destination
-        // shared with no one sees them all, and the store pages for them; the others' pages are read from the history.
-        Func<ExportRunRecord, ValueTask<bool>>? visible = null;
-        if (!await policy.MayViewExportAsync(catalog, caller, UnrecordedDestination, cancellationToken).ConfigureAwait(false))
+        // shared with no one (an administrator, by the default policy) gets the store's page, each of its runs checked
+        // still; anyone else, or a page with a run they may not see, a page read from the history with those left out.
+        var allowed = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+        async ValueTask<bool> Visible(ExportRunRecord run)
         {
-            var allowed = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
-            visible = async run =>
+            // A record from before runs kept their destination: the export's (as RunDestinationAsync, without a lookup a run).
+            var wrote = run.Destination ?? destination ?? UnrecordedDestination;
+            if (!allowed.TryGetValue(wrote, out var may))
             {
-                var wrote = await RunDestinationAsync(run, cancellationToken).ConfigureAwait(false);
-                if (!allowed.TryGetValue(wrote, out var may))
-                {
-                    allowed[wrote] = may = await policy.MayViewExportAsync(catalog, caller, wrote, cancellationToken).ConfigureAwait(false);
-                }
+                allowed[wrote] = may = await policy.MayViewExportAsync(catalog, caller, wrote, cancellationToken).ConfigureAwait(false);
+            }
 
-                return may;
-            };
+            return may;
         }
 
-        var page = visible is null && store is IExportStoreRunQueries queries
-            ? await queries.SearchRunsAsync(id, query, cancellationToken).ConfigureAwait(false)
-            : await SearchRunsInListAsync(id, query, visible, cancellationToken).ConfigureAwait(false);
+        ExportPage<ExportRunRecord>? page = null;
+        if (store is IExportStoreRunQueries queries && await policy.MayViewExportAsync(catalog, caller, UnrecordedDestination, cancellationToken).ConfigureAwait(false))
+        {
+            page = await queries.SearchRunsAsync(id, query, cancellationToken).ConfigureAwait(false);
+            foreach (var run in page.Items)
+            {
+                if (!await Visible(run).ConfigureAwait(false))
+                {
+                    page = null;
+                    break;
+                }
+            }
+        }
+
+        page ??= await SearchRunsInListAsync(id, query, Visible, cancellationToken).ConfigureAwait(false);
         if (destination is null && page.TotalCount == 0 && query.Status is null)
         {
             // Runs outlive a deleted export; an id with neither is unknown.
@@ -272,13 +289,13 @@ internal sealed class ExportManager(
     }
 
     /// <summary>A page of runs from the whole history, for a store that cannot page it itself or a caller who may not see every run.</summary>
-    private async Task<ExportPage<ExportRunRecord>> SearchRunsInListAsync(string id, RunQuery query, Func<ExportRunRecord, ValueTask<bool>>? visible, CancellationToken cancellationToken)
+    private async Task<ExportPage<ExportRunRecord>> SearchRunsInListAsync(string id, RunQuery query, Func<ExportRunRecord, ValueTask<bool>> visible, CancellationToken cancellationToken)
     {
         var page = new List<ExportRunRecord>();
         var total = 0;
         await foreach (var run in store.ListRunsAsync(id, cancellationToken).ConfigureAwait(false))
         {
-            if ((query.Status is { } status && run.Status != status) || (visible is not null && !await visible(run).ConfigureAwait(false)))
+            if ((query.Status is { } status && run.Status != status) || !await visible(run).ConfigureAwait(false))
             {
                 continue;
             }

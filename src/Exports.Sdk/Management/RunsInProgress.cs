@@ -2,7 +2,8 @@ namespace Exports.Sdk;
 
 /// <summary>
 /// Whether an export has a run under way on any host: deleting the export meanwhile would let that run go on writing
-/// files, and a manifest, for an export that no longer exists.
+/// files, and a manifest, for an export that no longer exists; starting its watermark over would be undone when the
+/// run records its own.
 /// </summary>
 internal static class RunsInProgress
 {
@@ -36,14 +37,14 @@ internal static class RunsInProgress
         return null;
     }
 
-    /// <summary>Refuses to delete an export while one of its runs is under way.</summary>
+    /// <summary>Refuses a change (<paramref name="refused"/>: "Dataflow 'x' cannot be deleted") while one of the export's runs is under way.</summary>
     /// <exception cref="ExportRunInProgressException">A run is under way.</exception>
-    public static async Task RequireNoneAsync(IExportStore store, string exportId, string what, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task RequireNoneAsync(IExportStore store, string exportId, string refused, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await FindAsync(store, exportId, now, cancellationToken).ConfigureAwait(false) is { } run)
         {
             throw new ExportRunInProgressException(
-                $"{what} cannot be deleted while its run '{run.RunId}' is {run.Status.ToString().ToLowerInvariant()}: cancel the run or wait for it to end, then delete it.");
+                $"{refused} while its run '{run.RunId}' is {run.Status.ToString().ToLowerInvariant()}: cancel the run or wait for it to end, then try again.");
         }
     }
 }

@@ -89,10 +89,12 @@ internal sealed class ExportSlotRunner(
         {
             // Every file and the manifest are committed: only now may the watermark move.
             var (next, recent) = increment?.Next() ?? (state?.DatasetWatermark, state?.RecentChanges);
+            // Unless the export started over while this run ran (another column, created anew): then the reset stands.
+            var started = (state?.DatasetWatermark, state?.RecentChanges);
             await CompleteSlotAsync(() => states.UpdateAsync(export.Id, export.DatasetId, latest => latest with
             {
-                DatasetWatermark = next,
-                RecentChanges = recent,
+                DatasetWatermark = (latest.DatasetWatermark, latest.RecentChanges) == started ? next : latest.DatasetWatermark,
+                RecentChanges = (latest.DatasetWatermark, latest.RecentChanges) == started ? recent : latest.RecentChanges,
                 LastSuccessfulRunId = runId,
                 LastCompletedSlot = slot,
             }, CancellationToken.None)).ConfigureAwait(false);
@@ -172,10 +174,12 @@ internal sealed class ExportSlotRunner(
             // Files and manifest are committed: only now may the watermark move.
             // Read again under the gate: an evaluation signal saved while the run ran must survive this write.
             var (next, recent) = window?.Next() ?? (state?.Watermark, state?.RecentChanges);
+            // Unless the audience started over while this run ran (switched to incremental, added anew): then the reset stands.
+            var started = (state?.Watermark, state?.RecentChanges);
             await CompleteSlotAsync(() => states.UpdateAsync(dataflow.Id, audience.AudienceId, latest => latest with
             {
-                Watermark = next,
-                RecentChanges = recent,
+                Watermark = (latest.Watermark, latest.RecentChanges) == started ? next : latest.Watermark,
+                RecentChanges = (latest.Watermark, latest.RecentChanges) == started ? recent : latest.RecentChanges,
                 LastSuccessfulRunId = runId,
                 LastCompletedSlot = slot,
             }, CancellationToken.None)).ConfigureAwait(false);

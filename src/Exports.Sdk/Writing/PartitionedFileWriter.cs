@@ -424,6 +424,7 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
 
     private async ValueTask CommitCurrentAsync(CancellationToken cancellationToken)
     {
+        ExportedFile? committed = null;
         var part = _current!;
         try
         {
@@ -457,11 +458,17 @@ internal sealed class PartitionedFileWriter : IAsyncDisposable
             _committed.Add(file);
             _written.Add(part.WrittenPath);
             _committedBytes += file.Size;
-            _options.OnFileCommitted?.Invoke(file);
+            committed = file;
         }
         finally
         {
             await AbortCurrentAsync().ConfigureAwait(false);
+        }
+
+        // Once the part is no longer current: what is reported written (BytesWritten) counts it once.
+        if (committed is not null)
+        {
+            _options.OnFileCommitted?.Invoke(committed);
         }
     }
 

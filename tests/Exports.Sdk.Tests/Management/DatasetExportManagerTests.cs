@@ -181,9 +181,17 @@ public class DatasetExportManagerTests
         var deleteDataflow = () => host.Manager.DeleteAsync(Callers.Admin, dataflow.Definition.Id, dataflow.ETag);
 
         (await deleteEvents.Should().ThrowAsync<ExportRunInProgressException>()).Which.Message
-            .Should().Be("Dataset export 'events' cannot be deleted while its run 'live' is running: cancel the run or wait for it to end, then delete it.");
+            .Should().Be("Dataset export 'events' cannot be deleted while its run 'live' is running: cancel the run or wait for it to end, then try again.");
         (await deleteDataflow.Should().ThrowAsync<ExportRunInProgressException>()).Which.Message.Should().Contain("its run 'flowing' is running");
         (await manager.GetAsync(Callers.Admin, "events")).Should().NotBeNull();
+        // Nor may it start over meanwhile: the run would record the old column's position when it ends.
+        var byEvent = events.Definition.Clone();
+        byEvent.WatermarkColumn = "event";
+        var startOver = () => manager.UpdateAsync(Callers.Admin, byEvent, events.ETag);
+        (await startOver.Should().ThrowAsync<ExportRunInProgressException>()).Which.Message.Should().StartWith("Dataset export 'events' cannot change its source, dataset, watermark column or mode while its run 'live'");
+        var renamed = events.Definition.Clone();
+        renamed.Name = "Renamed while it runs";
+        events = await manager.UpdateAsync(Callers.Admin, renamed, events.ETag);
 
         // Their host died: the lease ran out, and the run no longer holds the export.
         host.Clock.Advance(ExportStoreCore.RunLease + TimeSpan.FromSeconds(1));

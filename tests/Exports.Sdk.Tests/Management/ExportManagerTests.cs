@@ -10,7 +10,8 @@ public class ExportManagerTests
     [Fact]
     public async Task IncrementalAudiences_StartWithAFullRun_WhenTheirDataflowIsNew_TheyAreAdded_SwitchedToIncremental_OrReadFromAnotherSource()
     {
-        await using var host = new ManagementHost();
+        await using var host = new ManagementHost(configure: b => b.AddAudienceSource("second", new InMemoryAudienceSource()
+            .AddAudience(new AudienceInfo("vip", "VIP"), []).AddAudience(new AudienceInfo("churn", "Churn"), [])));
         var watermark = new DateTimeOffset(2026, 6, 14, 0, 0, 0, TimeSpan.Zero);
         async Task LeaveAsync(string audience) => await host.Store.SaveAudienceStateAsync(
             new AudienceExportState { DataflowId = "crm", AudienceId = audience, Watermark = watermark, RecentChanges = "AAAA", LastEvaluatedAt = watermark });
@@ -51,6 +52,16 @@ public class ExportManagerTests
         await host.Manager.UpdateAsync(Callers.Admin, edited, updated.ETag);
         (await WatermarkAsync("vip")).Should().BeNull("vip was added again");
         (await WatermarkAsync("churn")).Should().BeNull("churn was switched to incremental");
+
+        // Another source: every audience's position is one in other data.
+        await LeaveAsync("vip");
+        await LeaveAsync("churn");
+        var current = (await host.Manager.GetAsync(Callers.Admin, "crm"))!;
+        edited = current.Definition.Clone();
+        edited.Source = "second";
+        await host.Manager.UpdateAsync(Callers.Admin, edited, current.ETag);
+        (await WatermarkAsync("vip")).Should().BeNull("the source changed");
+        (await WatermarkAsync("churn")).Should().BeNull("the source changed");
     }
 
     [Fact]

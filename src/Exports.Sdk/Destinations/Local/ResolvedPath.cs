@@ -10,7 +10,9 @@ internal static class ResolvedPath
     private const int MaxLinks = 40;
 
     /// <summary>The path as written to; parts that do not exist yet are kept as given.</summary>
-    /// <exception cref="IOException">More than 40 links, as in a loop.</exception>
+    /// <exception cref="LoopException">More than 40 links, as in a loop.</exception>
+    /// <exception cref="IOException">A folder on the way could not be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">A folder on the way may not be read.</exception>
     public static string Of(string fullPath)
     {
         var links = 0;
@@ -29,7 +31,7 @@ internal static class ResolvedPath
             {
                 if (++links > MaxLinks)
                 {
-                    throw new IOException($"Too many symbolic links in '{fullPath}'.");
+                    throw new LoopException($"Too many symbolic links in '{fullPath}'.");
                 }
 
                 // A relative target is relative to the folder holding the link; the target may hold links itself.
@@ -45,4 +47,8 @@ internal static class ResolvedPath
 
         return resolved;
     }
+
+    /// <summary>Too many links followed, as in a loop.</summary>
+    /// <param name="message">The message.</param>
+    public sealed class LoopException(string message) : IOException(message);
 }
